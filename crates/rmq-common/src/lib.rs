@@ -1,0 +1,22 @@
+//! Types and encodings shared by every rmq crate: messages and their Java-compatible
+//! serialized forms, topic configuration, permission and system flags, MixAll constants,
+//! Java `Properties` files and fastjson-compatible JSON.
+//!
+//! Mirrors Java's `rocketmq-common` module.
+
+pub mod data_version;
+pub mod fastjson;
+pub mod java_hash;
+pub mod message;
+pub mod mix_all;
+pub mod mq_version;
+pub mod perm_name;
+pub mod properties;
+pub mod sys_flag;
+pub mod topic_config;
+pub mod topic_validator;
+pub mod util_all;
+
+pub use data_version::DataVersion;
+pub use message::{Message, MessageExt, MessageQueue};
+pub use topic_config::{TopicConfig, TopicFilterType};

@@ -1,0 +1,110 @@
+//! Constants from Java's `MixAll`, `TopicValidator` system names and well-known groups.
+
+/// Broker id of a master (`MixAll.MASTER_ID`).
+pub const MASTER_ID: u64 = 0;
+/// Topic used as the template for auto-created topics (`TopicValidator.AUTO_CREATE_TOPIC_KEY_TOPIC`).
+pub const AUTO_CREATE_TOPIC_KEY_TOPIC: &str = "TBW102";
+/// Default producer group, rejected by producers (`MixAll.DEFAULT_PRODUCER_GROUP`).
+pub const DEFAULT_PRODUCER_GROUP: &str = "DEFAULT_PRODUCER";
+/// Default consumer group (`MixAll.DEFAULT_CONSUMER_GROUP`).
+pub const DEFAULT_CONSUMER_GROUP: &str = "DEFAULT_CONSUMER";
+/// Producer group of the internal producer every client instance has.
+pub const CLIENT_INNER_PRODUCER_GROUP: &str = "CLIENT_INNER_PRODUCER";
+/// Group used by the admin tools for consuming (`MixAll.TOOLS_CONSUMER_GROUP`).
+pub const TOOLS_CONSUMER_GROUP: &str = "TOOLS_CONSUMER";
+/// Filter server group (`MixAll.FILTERSRV_CONSUMER_GROUP`).
+pub const FILTERSRV_CONSUMER_GROUP: &str = "FILTERSRV_CONSUMER";
+/// Self test consumer group (`MixAll.SELF_TEST_CONSUMER_GROUP`).
+pub const SELF_TEST_CONSUMER_GROUP: &str = "SELF_TEST_C_GROUP";
+/// ONS HTTP proxy group.
+pub const ONS_HTTP_PROXY_GROUP: &str = "CID_ONS-HTTP-PROXY";
+/// ONS pull group.
+pub const CID_ONSAPI_PULL_GROUP: &str = "CID_ONSAPI_PULL";
+/// ONS permission group.
+pub const CID_ONSAPI_PERMISSION_GROUP: &str = "CID_ONSAPI_PERMISSION";
+/// ONS owner group.
+pub const CID_ONSAPI_OWNER_GROUP: &str = "CID_ONSAPI_OWNER";
+/// Group whose offsets track transaction half/op progress (`MixAll.CID_SYS_RMQ_TRANS`).
+pub const CID_SYS_RMQ_TRANS: &str = "CID_RMQ_SYS_TRANS";
+/// Admin tools' group (`DefaultMQAdminExt`).
+pub const ADMIN_EXT_GROUP: &str = "admin_ext_group";
+
+/// Prefix of retry topics: `%RETRY%<group>`.
+pub const RETRY_GROUP_TOPIC_PREFIX: &str = "%RETRY%";
+/// Prefix of dead letter topics: `%DLQ%<group>`.
+pub const DLQ_GROUP_TOPIC_PREFIX: &str = "%DLQ%";
+/// Suffix of a cluster's reply topic.
+pub const REPLY_TOPIC_POSTFIX: &str = "REPLY_TOPIC";
+/// Prefix of light message queue topics.
+pub const LMQ_PREFIX: &str = "%LMQ%";
+
+/// Key-value namespace the name server keeps order topic configuration in.
+pub const ORDER_TOPIC_CONFIG: &str = "ORDER_TOPIC_CONFIG";
+
+/// System topics (`TopicValidator`).
+pub const RMQ_SYS_SCHEDULE_TOPIC: &str = "SCHEDULE_TOPIC_XXXX";
+pub const RMQ_SYS_BENCHMARK_TOPIC: &str = "BenchmarkTest";
+pub const RMQ_SYS_TRANS_HALF_TOPIC: &str = "RMQ_SYS_TRANS_HALF_TOPIC";
+pub const RMQ_SYS_TRACE_TOPIC: &str = "RMQ_SYS_TRACE_TOPIC";
+pub const RMQ_SYS_TRANS_OP_HALF_TOPIC: &str = "RMQ_SYS_TRANS_OP_HALF_TOPIC";
+pub const RMQ_SYS_TRANS_CHECK_MAX_TIME_TOPIC: &str = "TRANS_CHECK_MAX_TIME_TOPIC";
+pub const RMQ_SYS_SELF_TEST_TOPIC: &str = "SELF_TEST_TOPIC";
+pub const RMQ_SYS_OFFSET_MOVED_EVENT: &str = "OFFSET_MOVED_EVENT";
+pub const RMQ_SYS_ROCKSDB_OFFSET_TOPIC: &str = "CHECKPOINT_TOPIC";
+pub const SYSTEM_TOPIC_PREFIX: &str = "rmq_sys_";
+pub const SYNC_BROKER_MEMBER_GROUP_PREFIX: &str = "rmq_sys_SYNC_BROKER_MEMBER_";
+pub const REVIVE_LOG_PREFIX: &str = "rmq_sys_REVIVE_LOG_";
+pub const TIMER_TOPIC: &str = "rmq_sys_wheel_timer";
+
+/// Link to Java's FAQ page that Java appends to client errors.
+pub const FAQ_URL: &str = "https://rocketmq.apache.org/docs/bestPractice/06FAQ";
+
+/// Returns `%RETRY%<group>`.
+pub fn get_retry_topic(group: &str) -> String {
+    format!("{RETRY_GROUP_TOPIC_PREFIX}{group}")
+}
+
+/// Returns `%DLQ%<group>`.
+pub fn get_dlq_topic(group: &str) -> String {
+    format!("{DLQ_GROUP_TOPIC_PREFIX}{group}")
+}
+
+/// Returns true for `%RETRY%` topics.
+pub fn is_retry_topic(topic: &str) -> bool {
+    topic.starts_with(RETRY_GROUP_TOPIC_PREFIX)
+}
+
+/// Returns true for `%DLQ%` topics.
+pub fn is_dlq_topic(topic: &str) -> bool {
+    topic.starts_with(DLQ_GROUP_TOPIC_PREFIX)
+}
+
+/// Returns true for a light message queue topic.
+pub fn is_lmq(topic: &str) -> bool {
+    topic.starts_with(LMQ_PREFIX)
+}
+
+/// Returns `<cluster>_REPLY_TOPIC`.
+pub fn get_reply_topic(cluster_name: &str) -> String {
+    format!("{cluster_name}_{REPLY_TOPIC_POSTFIX}")
+}
+
+/// Appends Java's FAQ pointer to a client-facing error text (`FAQUrl.suggestTodo`).
+pub fn suggest_todo(text: &str) -> String {
+    format!("{text}\nSee {FAQ_URL} for further details.")
+}
+
+/// Returns the user's home directory (`System.getProperty("user.home")`).
+pub fn user_home() -> std::path::PathBuf {
+    std::env::var_os("HOME")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from("/tmp"))
+}
+
+/// Reads `NAMESRV_ADDR` (`MixAll.NAMESRV_ADDR_ENV`) when set and not blank.
+pub fn namesrv_addr_from_env() -> Option<String> {
+    std::env::var("NAMESRV_ADDR")
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
