@@ -24,7 +24,7 @@ pub fn is_inherited(perm: i32) -> bool {
 
 /// Returns true for 2, 4 or 6, the values an admin may set (`PermName.isValid`).
 pub fn is_valid(perm: i32) -> bool {
-    perm >= 0 && perm < PERM_PRIORITY
+    (0..PERM_PRIORITY).contains(&perm)
 }
 
 /// Formats permissions as Java's `PermName.perm2String`, e.g. `RW-`.

@@ -36,7 +36,7 @@ pub fn bytes_to_hex(bytes: &[u8]) -> String {
 /// a non-hex character.
 pub fn hex_to_bytes(s: &str) -> Option<Vec<u8>> {
     let b = s.as_bytes();
-    if b.len() % 2 != 0 {
+    if !b.len().is_multiple_of(2) {
         return None;
     }
     fn nib(c: u8) -> Option<u8> {

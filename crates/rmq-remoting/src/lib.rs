@@ -1,0 +1,16 @@
+//! RocketMQ's remoting protocol (Java `rocketmq-remoting`): the length-prefixed
+//! `RemotingCommand` frames with JSON or ROCKETMQ headers, request and response codes, typed
+//! custom headers and JSON bodies, and the tokio transport — a server that dispatches requests
+//! to processors by code, and a client that keeps one connection per address.
+
+pub mod codec;
+pub mod error;
+pub mod netty;
+pub mod protocol;
+
+pub use error::RemotingError;
+pub use netty::channel::Channel;
+pub use netty::client::{NettyClientConfig, RemotingClient};
+pub use netty::processor::{ChannelEventListener, RequestProcessor};
+pub use netty::server::{NettyServerConfig, RemotingServer, ServerHandle};
+pub use protocol::{LanguageCode, RemotingCommand, RequestCode, ResponseCode, SerializeType};

@@ -1,0 +1,165 @@
+//! Drives one TCP connection: a reader task that decodes frames, completes responses and
+//! dispatches requests, and a writer task that batches queued frames into socket writes.
+
+use super::channel::Channel;
+use super::processor::RequestDispatcher;
+use crate::codec::RemotingCodec;
+use crate::protocol::RemotingCommand;
+use bytes::BytesMut;
+use futures::StreamExt;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+use tokio_util::codec::FramedRead;
+use tokio_util::task::TaskTracker;
+
+const OUTBOUND_QUEUE: usize = 8192;
+const WRITE_BATCH_BYTES: usize = 256 * 1024;
+
+/// Options of one connection.
+pub(crate) struct ConnectionOptions {
+    /// Close after this long with neither reads nor writes; zero disables.
+    pub idle: Duration,
+    /// Tracks request-processing tasks (for graceful shutdown).
+    pub tracker: TaskTracker,
+}
+
+/// Starts the tasks of a connection and returns its channel.
+pub(crate) fn spawn_connection(
+    stream: TcpStream,
+    dispatcher: Arc<RequestDispatcher>,
+    opts: ConnectionOptions,
+) -> std::io::Result<Channel> {
+    let remote = stream.peer_addr()?;
+    let local = stream.local_addr()?;
+    let _ = stream.set_nodelay(true);
+    let (read_half, mut write_half) = stream.into_split();
+    let (tx, mut rx) = mpsc::channel::<RemotingCommand>(OUTBOUND_QUEUE);
+    let channel = Channel::new(remote, local, tx);
+    let started = Instant::now();
+    let last_write = Arc::new(AtomicI64::new(0));
+
+    // Writer: encode queued frames and write them in batches.
+    {
+        let channel = channel.clone();
+        let last_write = last_write.clone();
+        tokio::spawn(async move {
+            let mut buf = BytesMut::with_capacity(64 * 1024);
+            loop {
+                let first = tokio::select! {
+                    biased;
+                    m = rx.recv() => m,
+                    _ = channel.inner.closed.cancelled() => None,
+                };
+                let Some(first) = first else { break };
+                encode_logged(&first, &mut buf, &channel);
+                while buf.len() < WRITE_BATCH_BYTES {
+                    match rx.try_recv() {
+                        Ok(m) => encode_logged(&m, &mut buf, &channel),
+                        Err(_) => break,
+                    }
+                }
+                if buf.is_empty() {
+                    continue;
+                }
+                if let Err(e) = write_half.write_all(&buf).await {
+                    tracing::debug!(remote = %channel.remote_addr(), error = %e, "write failed, closing");
+                    channel.close();
+                    break;
+                }
+                buf.clear();
+                if buf.capacity() > 4 * WRITE_BATCH_BYTES {
+                    buf = BytesMut::with_capacity(64 * 1024);
+                }
+                last_write.store(started.elapsed().as_millis() as i64, Ordering::Relaxed);
+            }
+            let _ = write_half.shutdown().await;
+        });
+    }
+
+    // Reader: decode frames; responses complete waiters, requests go to processors.
+    {
+        let channel = channel.clone();
+        tokio::spawn(async move {
+            let remote_str = channel.remote_addr_string();
+            if let Some(l) = dispatcher.listener() {
+                l.on_channel_connect(&remote_str, &channel);
+            }
+            let mut frames = FramedRead::with_capacity(read_half, RemotingCodec, 64 * 1024);
+            let mut last_read = started.elapsed();
+            let mut exception = false;
+            let mut idle = false;
+            loop {
+                let deadline = if opts.idle.is_zero() {
+                    None
+                } else {
+                    let last_w = Duration::from_millis(last_write.load(Ordering::Relaxed) as u64);
+                    Some(tokio::time::Instant::from_std(
+                        started + last_read.max(last_w) + opts.idle,
+                    ))
+                };
+                let next = tokio::select! {
+                    f = frames.next() => f,
+                    _ = channel.inner.closed.cancelled() => break,
+                    _ = async {
+                        match deadline {
+                            Some(d) => tokio::time::sleep_until(d).await,
+                            None => std::future::pending().await,
+                        }
+                    } => {
+                        let last_w = Duration::from_millis(last_write.load(Ordering::Relaxed) as u64);
+                        if started.elapsed() >= last_read.max(last_w) + opts.idle {
+                            tracing::info!(remote = %remote_str, "connection idle, closing");
+                            idle = true;
+                            break;
+                        }
+                        continue;
+                    }
+                };
+                last_read = started.elapsed();
+                match next {
+                    None => break,
+                    Some(Err(e)) => {
+                        tracing::warn!(remote = %remote_str, error = %e, "bad frame, closing connection");
+                        exception = true;
+                        break;
+                    }
+                    Some(Ok(cmd)) if cmd.is_response() => {
+                        if !channel.complete(cmd) {
+                            tracing::debug!(remote = %remote_str, "response for no pending request dropped");
+                        }
+                    }
+                    Some(Ok(cmd)) => {
+                        let channel = channel.clone();
+                        let dispatcher = dispatcher.clone();
+                        opts.tracker.spawn(async move {
+                            if let Some(resp) = dispatcher.dispatch(&channel, cmd).await {
+                                let _ = channel.send(resp).await;
+                            }
+                        });
+                    }
+                }
+            }
+            channel.close();
+            channel.fail_pending();
+            if let Some(l) = dispatcher.listener() {
+                if exception {
+                    l.on_channel_exception(&remote_str, &channel);
+                } else if idle {
+                    l.on_channel_idle(&remote_str, &channel);
+                }
+                l.on_channel_close(&remote_str, &channel);
+            }
+        });
+    }
+    Ok(channel)
+}
+
+fn encode_logged(cmd: &RemotingCommand, buf: &mut BytesMut, channel: &Channel) {
+    if let Err(e) = cmd.encode(buf) {
+        tracing::error!(remote = %channel.remote_addr(), code = cmd.code, error = %e, "cannot encode frame, dropped");
+    }
+}

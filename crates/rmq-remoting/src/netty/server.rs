@@ -1,0 +1,168 @@
+//! `RemotingServer`: accepts connections and dispatches their requests (Java
+//! `NettyRemotingServer`, `NettyServerConfig`).
+
+use super::channel::Channel;
+use super::connection::{spawn_connection, ConnectionOptions};
+use super::processor::RequestDispatcher;
+use crate::error::RemotingError;
+use parking_lot::Mutex;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+/// Server settings with Java's key names and defaults (`NettyServerConfig`). Thread and
+/// buffer settings are accepted for compatibility; tokio sizes its own pools.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct NettyServerConfig {
+    pub bind_address: String,
+    pub listen_port: i32,
+    pub server_worker_threads: i32,
+    pub server_callback_executor_threads: i32,
+    pub server_selector_threads: i32,
+    pub server_oneway_semaphore_value: i32,
+    pub server_async_semaphore_value: i32,
+    /// Idle connections (no reads or writes) are closed after this many seconds.
+    pub server_channel_max_idle_time_seconds: i32,
+    pub server_socket_snd_buf_size: i32,
+    pub server_socket_rcv_buf_size: i32,
+    pub write_buffer_high_water_mark: i32,
+    pub write_buffer_low_water_mark: i32,
+    pub server_socket_backlog: i32,
+    pub server_pooled_byte_buf_allocator_enable: bool,
+    pub enable_shutdown_gracefully: bool,
+    pub shutdown_wait_time_seconds: i32,
+    pub use_epoll_native_selector: bool,
+}
+
+impl Default for NettyServerConfig {
+    fn default() -> Self {
+        NettyServerConfig {
+            bind_address: "0.0.0.0".into(),
+            listen_port: 0,
+            server_worker_threads: 8,
+            server_callback_executor_threads: 0,
+            server_selector_threads: 3,
+            server_oneway_semaphore_value: 256,
+            server_async_semaphore_value: 64,
+            server_channel_max_idle_time_seconds: 120,
+            server_socket_snd_buf_size: 0,
+            server_socket_rcv_buf_size: 0,
+            write_buffer_high_water_mark: 0,
+            write_buffer_low_water_mark: 0,
+            server_socket_backlog: 1024,
+            server_pooled_byte_buf_allocator_enable: true,
+            enable_shutdown_gracefully: false,
+            shutdown_wait_time_seconds: 30,
+            use_epoll_native_selector: false,
+        }
+    }
+}
+
+/// Binds listeners for a dispatcher.
+pub struct RemotingServer;
+
+impl RemotingServer {
+    /// Binds `config.bind_address:config.listen_port` (port 0 picks a free port) and starts
+    /// accepting. Requests are handled by `dispatcher`.
+    pub async fn bind(
+        config: &NettyServerConfig,
+        dispatcher: Arc<RequestDispatcher>,
+    ) -> Result<ServerHandle, RemotingError> {
+        let port = u16::try_from(config.listen_port).map_err(|_| {
+            RemotingError::BadFrame(format!("listen port {} out of range", config.listen_port))
+        })?;
+        let listener = TcpListener::bind((config.bind_address.as_str(), port)).await?;
+        let local_addr = listener.local_addr()?;
+        let shutdown = CancellationToken::new();
+        let tracker = TaskTracker::new();
+        let channels: Arc<Mutex<HashMap<u64, Channel>>> = Arc::default();
+        let idle = Duration::from_secs(config.server_channel_max_idle_time_seconds.max(0) as u64);
+        let accept_task = {
+            let shutdown = shutdown.clone();
+            let tracker = tracker.clone();
+            let channels = channels.clone();
+            tokio::spawn(async move {
+                loop {
+                    let accepted = tokio::select! {
+                        a = listener.accept() => a,
+                        _ = shutdown.cancelled() => break,
+                    };
+                    let stream = match accepted {
+                        Ok((s, _)) => s,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "accept failed");
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                            continue;
+                        }
+                    };
+                    let opts = ConnectionOptions {
+                        idle,
+                        tracker: tracker.clone(),
+                    };
+                    match spawn_connection(stream, dispatcher.clone(), opts) {
+                        Ok(ch) => {
+                            let id = ch.id();
+                            channels.lock().insert(id, ch.clone());
+                            let channels = channels.clone();
+                            tokio::spawn(async move {
+                                ch.closed().await;
+                                channels.lock().remove(&id);
+                            });
+                        }
+                        Err(e) => tracing::warn!(error = %e, "cannot set up connection"),
+                    }
+                }
+            })
+        };
+        Ok(ServerHandle {
+            local_addr,
+            shutdown,
+            tracker,
+            channels,
+            accept_task,
+        })
+    }
+}
+
+/// A running listener.
+pub struct ServerHandle {
+    local_addr: SocketAddr,
+    shutdown: CancellationToken,
+    tracker: TaskTracker,
+    channels: Arc<Mutex<HashMap<u64, Channel>>>,
+    accept_task: JoinHandle<()>,
+}
+
+impl ServerHandle {
+    /// Returns the bound address (with the real port when 0 was asked for).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Returns the live connections.
+    pub fn channels(&self) -> Vec<Channel> {
+        self.channels.lock().values().cloned().collect()
+    }
+
+    /// Stops accepting, waits up to `drain` for requests in progress, then closes every
+    /// connection.
+    pub async fn shutdown(self, drain: Duration) {
+        self.shutdown.cancel();
+        let _ = self.accept_task.await;
+        self.tracker.close();
+        let _ = tokio::time::timeout(drain, self.tracker.wait()).await;
+        // Let writers flush the responses of drained requests before closing.
+        tokio::task::yield_now().await;
+        let channels: Vec<Channel> = self.channels.lock().values().cloned().collect();
+        for ch in channels {
+            ch.close();
+        }
+    }
+}
