@@ -5,6 +5,7 @@
 
 pub mod codec;
 pub mod error;
+pub mod golden;
 pub mod netty;
 pub mod protocol;
 
