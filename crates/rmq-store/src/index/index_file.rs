@@ -1,0 +1,292 @@
+//! `IndexFile`: a hash index from message keys to CommitLog offsets (Java `IndexFile`,
+//! `IndexHeader`).
+//!
+//! Layout (big-endian), `40 + slots * 4 + entries * 20` bytes (420,000,040 by default):
+//!
+//! ```text
+//! header (40): beginTimestamp i64 | endTimestamp i64 | beginPhyOffset i64 | endPhyOffset i64
+//!              | hashSlotCount i32 | indexCount i32 (starts at 1; entry 0 is unused)
+//! slots:       one i32 per slot = number of the newest entry in its chain (0 = empty)
+//! entries:     keyHash i32 | phyOffset i64 | timeDiff i32 (seconds since beginTimestamp)
+//!              | prevIndex i32 (0 = end of chain)
+//! ```
+//!
+//! The key is `topic#key`, hashed with Java's `String.hashCode`, made non-negative with `abs`
+//! (`i32::MIN` becomes 0); slot = hash % slots. The name is the creation time,
+//! `yyyyMMddHHmmssSSS`. All access goes through the mapped file's exclusive lock.
+
+use crate::logfile::MappedFile;
+use crate::store_error::StoreError;
+use std::path::Path;
+use std::sync::atomic::{AtomicI32, AtomicI64, Ordering};
+
+pub(crate) const INDEX_HEADER_SIZE: usize = 40;
+const HASH_SLOT_SIZE: usize = 4;
+const INDEX_SIZE: usize = 20;
+
+/// Continues Java's `String.hashCode` over more text (hash of a concatenation).
+pub(crate) fn java_hash_continue(mut h: i32, s: &str) -> i32 {
+    for unit in s.encode_utf16() {
+        h = h.wrapping_mul(31).wrapping_add(unit as i32);
+    }
+    h
+}
+
+/// Returns `abs(("topic#key").hashCode())`, 0 for `i32::MIN` (Java `indexKeyHashMethod`).
+pub(crate) fn index_key_hash(topic: &str, key: &str) -> i32 {
+    let h = java_hash_continue(java_hash_continue(java_hash_continue(0, topic), "#"), key);
+    h.checked_abs().unwrap_or(0)
+}
+
+fn get_i32(b: &[u8], at: usize) -> i32 {
+    i32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+
+fn get_i64(b: &[u8], at: usize) -> i64 {
+    let mut a = [0u8; 8];
+    a.copy_from_slice(&b[at..at + 8]);
+    i64::from_be_bytes(a)
+}
+
+fn put_i32(b: &mut [u8], at: usize, v: i32) {
+    b[at..at + 4].copy_from_slice(&v.to_be_bytes());
+}
+
+fn put_i64(b: &mut [u8], at: usize, v: i64) {
+    b[at..at + 8].copy_from_slice(&v.to_be_bytes());
+}
+
+/// One index file.
+pub(crate) struct IndexFile {
+    file: MappedFile,
+    hash_slot_num: i32,
+    index_num: i32,
+    begin_timestamp: AtomicI64,
+    end_timestamp: AtomicI64,
+    end_phy_offset: AtomicI64,
+    index_count: AtomicI32,
+}
+
+impl IndexFile {
+    /// Opens or creates the file; a new file starts where the previous one ended
+    /// (`end_phy_offset`, `end_timestamp`), as Java's constructor does.
+    pub(crate) fn open(
+        path: &Path,
+        hash_slot_num: i32,
+        index_num: i32,
+        end_phy_offset: i64,
+        end_timestamp: i64,
+    ) -> Result<Self, StoreError> {
+        let size = INDEX_HEADER_SIZE
+            + hash_slot_num as usize * HASH_SLOT_SIZE
+            + index_num as usize * INDEX_SIZE;
+        let file = MappedFile::open(path, size, 0)?;
+        let (bt, et, ep, ic) = file.with_exclusive(|b| {
+            if end_phy_offset > 0 {
+                put_i64(b, 16, end_phy_offset);
+                put_i64(b, 24, end_phy_offset);
+            }
+            if end_timestamp > 0 {
+                put_i64(b, 0, end_timestamp);
+                put_i64(b, 8, end_timestamp);
+            }
+            (
+                get_i64(b, 0),
+                get_i64(b, 8),
+                get_i64(b, 24),
+                get_i32(b, 36).max(1),
+            )
+        });
+        Ok(IndexFile {
+            file,
+            hash_slot_num,
+            index_num,
+            begin_timestamp: AtomicI64::new(bt),
+            end_timestamp: AtomicI64::new(et),
+            end_phy_offset: AtomicI64::new(ep),
+            index_count: AtomicI32::new(ic),
+        })
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        self.file.path()
+    }
+
+    pub(crate) fn begin_timestamp(&self) -> i64 {
+        self.begin_timestamp.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn end_timestamp(&self) -> i64 {
+        self.end_timestamp.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn end_phy_offset(&self) -> i64 {
+        self.end_phy_offset.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn is_write_full(&self) -> bool {
+        self.index_count.load(Ordering::Acquire) >= self.index_num
+    }
+
+    /// Adds `topic#key` → `phy_offset`; false when the file is full (Java `putKey`).
+    pub(crate) fn put_key(
+        &self,
+        topic: &str,
+        key: &str,
+        phy_offset: i64,
+        store_timestamp: i64,
+    ) -> bool {
+        if self.is_write_full() {
+            return false;
+        }
+        let key_hash = index_key_hash(topic, key);
+        let slot_pos = (key_hash % self.hash_slot_num) as usize;
+        let abs_slot_pos = INDEX_HEADER_SIZE + slot_pos * HASH_SLOT_SIZE;
+        let slots_end = INDEX_HEADER_SIZE + self.hash_slot_num as usize * HASH_SLOT_SIZE;
+        let (bt, ic) = self.file.with_exclusive(|b| {
+            let count = get_i32(b, 36).max(1);
+            let mut begin = get_i64(b, 0);
+            let mut slot_value = get_i32(b, abs_slot_pos);
+            if slot_value <= 0 || slot_value > count {
+                slot_value = 0;
+            }
+            let time_diff = if begin <= 0 {
+                0
+            } else {
+                ((store_timestamp - begin) / 1000).clamp(0, i32::MAX as i64)
+            };
+            let abs_index_pos = slots_end + count as usize * INDEX_SIZE;
+            put_i32(b, abs_index_pos, key_hash);
+            put_i64(b, abs_index_pos + 4, phy_offset);
+            put_i32(b, abs_index_pos + 12, time_diff as i32);
+            put_i32(b, abs_index_pos + 16, slot_value);
+            put_i32(b, abs_slot_pos, count);
+            if count <= 1 {
+                put_i64(b, 16, phy_offset);
+                put_i64(b, 0, store_timestamp);
+                begin = store_timestamp;
+            }
+            if slot_value == 0 {
+                let c = get_i32(b, 32);
+                put_i32(b, 32, c + 1);
+            }
+            put_i32(b, 36, count + 1);
+            put_i64(b, 24, phy_offset);
+            put_i64(b, 8, store_timestamp);
+            (begin, count + 1)
+        });
+        self.begin_timestamp.store(bt, Ordering::Release);
+        self.end_timestamp.store(store_timestamp, Ordering::Release);
+        self.end_phy_offset.store(phy_offset, Ordering::Release);
+        self.index_count.store(ic, Ordering::Release);
+        true
+    }
+
+    /// Returns true when `[begin, end]` overlaps the file's time range (Java `isTimeMatched`).
+    pub(crate) fn is_time_matched(&self, begin: i64, end: i64) -> bool {
+        let (b, e) = (self.begin_timestamp(), self.end_timestamp());
+        (begin < b && end > e) || (begin >= b && begin <= e) || (end >= b && end <= e)
+    }
+
+    /// Collects offsets of entries for `topic#key` stored within `[begin, end]`, newest first,
+    /// until `max_num` (Java `selectPhyOffset`).
+    pub(crate) fn select_phy_offset(
+        &self,
+        out: &mut Vec<i64>,
+        topic: &str,
+        key: &str,
+        max_num: usize,
+        begin: i64,
+        end: i64,
+    ) {
+        let key_hash = index_key_hash(topic, key);
+        let slot_pos = (key_hash % self.hash_slot_num) as usize;
+        let abs_slot_pos = INDEX_HEADER_SIZE + slot_pos * HASH_SLOT_SIZE;
+        let slots_end = INDEX_HEADER_SIZE + self.hash_slot_num as usize * HASH_SLOT_SIZE;
+        self.file.with_exclusive(|b| {
+            let count = get_i32(b, 36).max(1);
+            let begin_ts = get_i64(b, 0);
+            let slot_value = get_i32(b, abs_slot_pos);
+            if slot_value <= 0 || slot_value > count || count <= 1 {
+                return;
+            }
+            let mut next = slot_value;
+            // Each step moves to a strictly smaller entry number, so this ends.
+            for _ in 0..count {
+                if out.len() >= max_num {
+                    break;
+                }
+                let pos = slots_end + next as usize * INDEX_SIZE;
+                let hash_read = get_i32(b, pos);
+                let phy = get_i64(b, pos + 4);
+                let time_diff = get_i32(b, pos + 12) as i64;
+                let prev = get_i32(b, pos + 16);
+                if time_diff < 0 {
+                    break;
+                }
+                let time_read = begin_ts + time_diff * 1000;
+                if hash_read == key_hash && time_read >= begin && time_read <= end {
+                    out.push(phy);
+                }
+                if prev <= 0 || prev > count || prev == next || time_read < begin {
+                    break;
+                }
+                next = prev;
+            }
+        });
+    }
+
+    /// Forces the file to disk.
+    pub(crate) fn flush(&self) {
+        self.file.force();
+    }
+
+    pub(crate) fn destroy(&self) -> bool {
+        self.file.destroy()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_matches_java() {
+        assert_eq!(
+            index_key_hash("TopicTest", "key-0000000000000000000000"),
+            rmq_common::java_hash::string_hash_code("TopicTest#key-0000000000000000000000")
+                .checked_abs()
+                .unwrap_or(0)
+        );
+    }
+
+    #[test]
+    fn put_and_select_with_collisions() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = IndexFile::open(&dir.path().join("20240101000000000"), 4, 10, 0, 0).unwrap();
+        for i in 0..9 {
+            assert!(f.put_key(
+                "T",
+                &format!("k{}", i % 3),
+                1000 + i,
+                1_700_000_000_000 + i * 1000
+            ));
+        }
+        assert!(f.is_write_full());
+        assert!(!f.put_key("T", "k0", 9999, 1_700_000_009_000));
+        let mut out = Vec::new();
+        f.select_phy_offset(&mut out, "T", "k1", 10, 0, i64::MAX);
+        assert_eq!(out, vec![1007, 1004, 1001]);
+        out.clear();
+        f.select_phy_offset(
+            &mut out,
+            "T",
+            "k1",
+            10,
+            1_700_000_003_000,
+            1_700_000_005_000,
+        );
+        assert_eq!(out, vec![1004]);
+        assert_eq!(f.end_phy_offset(), 1008);
+    }
+}

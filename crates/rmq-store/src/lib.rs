@@ -1,0 +1,55 @@
+//! rmq-store: RocketMQ's message store in Java's exact on-disk format (Java `rocketmq-store`).
+//!
+//! * [`DefaultMessageStore`] opens, recovers and runs the store; the broker talks to it through
+//!   the [`MessageStore`] trait.
+//! * CommitLog (`commitlog/`): every record, in fixed-size mmap'ed files named by their start
+//!   offset. ConsumeQueue (`consumequeue/<topic>/<queueId>/`): 20-byte units per queue.
+//!   IndexFile (`index/`): key → offset hash index. `checkpoint`, `abort`, `lock` as Java.
+//! * Services run on named std threads with Java's names: `AllocateMappedFileService`,
+//!   `FlushRealTimeService` or `GroupCommitService` + `FlushDiskWatcher`,
+//!   `ReputMessageService`, `FlushConsumeQueueService`, `StoreStatsService`,
+//!   `StoreScheduledThread` (checkpoint flush, cleaning).
+//! * [`config_manager`] persists the broker's JSON config files with Java's `.bak` scheme.
+//!
+//! `unsafe` is confined to `logfile::MappedFile` (plus `libc` calls for `statvfs`, `fcntl`
+//! and `sysconf`).
+
+mod allocate_mapped_file_service;
+mod clean_commit_log_service;
+mod commit_log;
+pub mod config;
+pub mod config_manager;
+mod consume_queue;
+mod consume_queue_store;
+mod default_message_store;
+mod dispatch_request;
+mod flush_manager;
+mod get_message_result;
+mod index;
+mod logfile;
+mod mapped_file_queue;
+mod message_ext_broker_inner;
+mod message_store;
+mod put_message_result;
+mod reput_message_service;
+mod running_flags;
+mod service_thread;
+mod store_checkpoint;
+mod store_error;
+mod store_stats_service;
+
+pub use clean_commit_log_service::{disk_partition_space_used_percent, statvfs};
+pub use config::{BrokerRole, FlushDiskType, MessageStoreConfig};
+pub use default_message_store::{DefaultMessageStore, DiskUsageProbe};
+pub use get_message_result::{
+    BoundaryType, GetMessageResult, GetMessageStatus, MessageArrivingListener, MessageFilter,
+    QueryMessageResult,
+};
+pub use message_ext_broker_inner::{MessageExtBatch, MessageExtBrokerInner};
+pub use message_store::{human_readable_byte_count, total_physical_memory_size, MessageStore};
+pub use put_message_result::{
+    AppendMessageResult, AppendMessageStatus, PutMessageFuture, PutMessageResult, PutMessageStatus,
+};
+pub use running_flags::RunningFlags;
+pub use store_checkpoint::StoreCheckpoint;
+pub use store_error::StoreError;

@@ -1,0 +1,5 @@
+//! Memory-mapped segment files (Java `store/logfile`).
+
+mod mapped_file;
+
+pub(crate) use mapped_file::MappedFile;
