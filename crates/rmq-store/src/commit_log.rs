@@ -382,12 +382,14 @@ impl CommitLog {
         offset + self.file_size - offset % self.file_size
     }
 
-    /// Returns the file holding `offset` and the position in it.
+    /// Returns the file holding `offset` and the position in it. Unlike Java, offset 0 does
+    /// not fall back to the first file when that file starts later (it would read another
+    /// record).
     fn locate(&self, offset: i64) -> Option<(Arc<MappedFile>, usize)> {
         if offset < 0 {
             return None;
         }
-        let f = self.queue.find_mapped_file_by_offset(offset, offset == 0)?;
+        let f = self.queue.find_mapped_file_by_offset(offset, false)?;
         Some((f, (offset % self.file_size) as usize))
     }
 

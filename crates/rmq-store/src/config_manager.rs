@@ -99,7 +99,7 @@ mod tests {
         );
         // A torn main file: decode fails, the backup is used.
         std::fs::write(&p, "{\"v\":").unwrap();
-        let v: Option<serde_json::Value> = load_with_bak(&p, serde_json::from_str);
+        let v: Option<serde_json::Value> = load_with_bak(&p, |s| serde_json::from_str(s));
         assert_eq!(v.unwrap()["v"], 1);
         std::fs::write(&p, "").unwrap();
         assert_eq!(load_json_with_bak(&p).as_deref(), Some("{\"v\":1}"));

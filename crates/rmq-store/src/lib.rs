@@ -37,6 +37,8 @@ mod service_thread;
 mod store_checkpoint;
 mod store_error;
 mod store_stats_service;
+#[cfg(test)]
+mod store_tests;
 
 pub use clean_commit_log_service::{disk_partition_space_used_percent, statvfs};
 pub use config::{BrokerRole, FlushDiskType, MessageStoreConfig};
