@@ -256,6 +256,9 @@ impl ConsumeQueue {
                 continue;
             }
             f.set_positions(keep);
+            // Java leaves the cut units in place; a later crash could then resurrect them
+            // ahead of new units. Zero them.
+            f.zero_stale_tail(keep);
             return;
         }
     }

@@ -240,6 +240,7 @@ impl MappedFileQueue {
             if tail > offset {
                 if offset >= f.file_from_offset() {
                     f.set_positions((offset % size) as usize);
+                    f.zero_stale_tail((offset % size) as usize);
                     true
                 } else {
                     f.destroy();

@@ -240,6 +240,24 @@ impl MappedFile {
         f(all)
     }
 
+    /// Zeroes stale bytes from `pos` on, up to the first page that is already all zeros, so
+    /// data cut off by recovery can never be mistaken for valid records later (recovery only).
+    pub(crate) fn zero_stale_tail(&self, pos: usize) {
+        self.with_exclusive(|buf| {
+            let mut at = pos.min(buf.len());
+            while at < buf.len() {
+                let page_end = ((at / OS_PAGE_SIZE) + 1) * OS_PAGE_SIZE;
+                let end = page_end.min(buf.len());
+                let chunk = &mut buf[at..end];
+                if chunk.iter().all(|b| *b == 0) {
+                    break;
+                }
+                chunk.fill(0);
+                at = end;
+            }
+        });
+    }
+
     /// Flushes dirty pages to disk when at least `least_pages` pages are dirty (0 = any),
     /// or the file is full; returns the flushed position (Java `flush`).
     pub(crate) fn flush(&self, least_pages: usize) -> usize {
