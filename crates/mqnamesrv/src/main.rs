@@ -1,0 +1,115 @@
+//! `mqnamesrv`: parses Java's NameServer command line, loads the config file, starts the
+//! NameServer and runs it until SIGTERM/SIGINT (Java `namesrv/.../NamesrvStartup.java`).
+
+mod logging;
+mod namesrv_startup;
+
+use clap::Parser;
+use namesrv_startup::{load_config, print_config_items, Startup};
+use rmq_namesrv::NamesrvController;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Command line of `mqnamesrv` (Java `ServerUtil` options plus `NamesrvStartup`'s own).
+#[derive(Parser, Debug)]
+#[command(name = "mqnamesrv", about = "rmq name server")]
+struct Args {
+    /// Name server config properties file
+    #[arg(short = 'c', long = "configFile", value_name = "FILE")]
+    config_file: Option<PathBuf>,
+    /// Print all config items
+    #[arg(short = 'p', long = "printConfigItem")]
+    print_config_item: bool,
+    /// Name server address list, eg: '192.168.0.1:9876;192.168.0.2:9876' (accepted and
+    /// ignored, as Java's NameServer does)
+    #[arg(short = 'n', long = "namesrvAddr", value_name = "ADDR")]
+    namesrv_addr: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 1 } else { 0 });
+        }
+    };
+    let startup = match load_config(args.config_file.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("mqnamesrv: {e:#}");
+            return ExitCode::from(1);
+        }
+    };
+    if args.print_config_item {
+        print_config_items(&startup);
+        return ExitCode::SUCCESS;
+    }
+    if startup.namesrv_config.rocketmq_home.is_empty() {
+        println!("Please set the ROCKETMQ_HOME variable in your environment to match the location of the RocketMQ installation");
+        return ExitCode::from(254);
+    }
+    let _log_guard = match logging::init() {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("mqnamesrv: cannot set up logging: {e:#}");
+            return ExitCode::from(1);
+        }
+    };
+    startup.log_config();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("mqnamesrv: cannot start the runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(startup)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("name server failed: {e:#}");
+            eprintln!("mqnamesrv: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn run(startup: Startup) -> anyhow::Result<()> {
+    let bind_address = startup.netty_server_config.bind_address.clone();
+    let handle = NamesrvController::start_with(
+        startup.namesrv_config,
+        startup.netty_server_config,
+        startup.netty_client_config,
+        startup.file_properties,
+    )
+    .await?;
+    let tip = format!(
+        "The Name Server boot success. serializeType={}, address {}:{}",
+        rmq_remoting::protocol::remoting_command::default_serialize_type().name(),
+        bind_address,
+        handle.local_addr().port()
+    );
+    tracing::info!("{tip}");
+    println!("{tip}");
+    let _ = std::io::stdout().flush();
+
+    wait_for_shutdown_signal().await?;
+    tracing::info!("shutdown hook was invoked, 1 times.");
+    handle.shutdown().await;
+    Ok(())
+}
+
+async fn wait_for_shutdown_signal() -> anyhow::Result<()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    tokio::select! {
+        _ = term.recv() => tracing::info!("received SIGTERM"),
+        _ = int.recv() => tracing::info!("received SIGINT"),
+    }
+    Ok(())
+}

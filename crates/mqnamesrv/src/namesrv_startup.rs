@@ -1,0 +1,119 @@
+//! Config loading of `mqnamesrv` (Java `NamesrvStartup#parseCommandlineAndConfigFile`):
+//! defaults, then the `-c` file bound to `NamesrvConfig`, `NettyServerConfig` and
+//! `NettyClientConfig` by key name.
+
+use anyhow::{bail, Context};
+use rmq_common::properties::{self, Properties};
+use rmq_namesrv::NamesrvConfig;
+use rmq_remoting::{NettyClientConfig, NettyServerConfig};
+use std::path::Path;
+
+/// The NameServer's listen port unless the config file says otherwise.
+const DEFAULT_LISTEN_PORT: i32 = 9876;
+
+/// Everything the NameServer starts with.
+pub struct Startup {
+    pub namesrv_config: NamesrvConfig,
+    pub netty_server_config: NettyServerConfig,
+    pub netty_client_config: NettyClientConfig,
+    /// The config file's properties, all of them (GET_NAMESRV_CONFIG reports them).
+    pub file_properties: Properties,
+    /// Problems worth a warning (unknown keys), logged once logging is up.
+    pub warnings: Vec<String>,
+}
+
+/// Builds the settings from defaults and the optional config file. Unknown keys are
+/// warnings (printed to stderr now and logged later); a value that does not parse as its
+/// key's type, or an unusable value, is an error.
+pub fn load_config(config_file: Option<&Path>) -> anyhow::Result<Startup> {
+    let mut startup = Startup {
+        namesrv_config: NamesrvConfig::default(),
+        netty_server_config: NettyServerConfig {
+            listen_port: DEFAULT_LISTEN_PORT,
+            ..Default::default()
+        },
+        netty_client_config: NettyClientConfig::default(),
+        file_properties: Properties::new(),
+        warnings: Vec::new(),
+    };
+    if let Some(file) = config_file {
+        let text = std::fs::read(file)
+            .with_context(|| format!("cannot read config file {}", file.display()))?;
+        // Java reads properties files as ISO-8859-1; UTF-8 files with ASCII keys read the same.
+        let props = properties::parse(&String::from_utf8_lossy(&text));
+        let ns = properties::bind(&mut startup.namesrv_config, &props, &[]);
+        let server = properties::bind(&mut startup.netty_server_config, &props, &[]);
+        let client = properties::bind(&mut startup.netty_client_config, &props, &[]);
+        let mut invalid: Vec<String> = ns.invalid_keys;
+        invalid.extend(server.invalid_keys);
+        invalid.extend(client.invalid_keys);
+        if let Some(key) = invalid.first() {
+            bail!(
+                "invalid value {:?} for config key {key} in {}",
+                props.get(key).map(String::as_str).unwrap_or_default(),
+                file.display()
+            );
+        }
+        for key in &ns.unknown_keys {
+            if server.unknown_keys.contains(key) && client.unknown_keys.contains(key) {
+                let w = format!("unknown config key {key} in {} (ignored)", file.display());
+                eprintln!("mqnamesrv: warning: {w}");
+                startup.warnings.push(w);
+            }
+        }
+        startup.namesrv_config.config_store_path = file.to_string_lossy().into_owned();
+        startup.file_properties = props;
+        println!("load config properties file OK, {}", file.display());
+    }
+    if startup.namesrv_config.rocketmq_home.is_empty() {
+        startup.namesrv_config.rocketmq_home = derive_rocketmq_home().unwrap_or_default();
+    }
+    let port = startup.netty_server_config.listen_port;
+    if !(0..=i32::from(u16::MAX)).contains(&port) {
+        bail!("invalid value {port} for config key listenPort: must be 0..=65535");
+    }
+    startup.namesrv_config.validate()?;
+    Ok(startup)
+}
+
+/// ROCKETMQ_HOME when the environment has none: the parent of the executable's directory
+/// (`<home>/bin/mqnamesrv-bin` in a release, `<repo>/target/<profile>/mqnamesrv` in a build).
+fn derive_rocketmq_home() -> Option<String> {
+    let exe = std::env::current_exe().ok()?;
+    let home = exe.parent()?.parent()?;
+    Some(home.to_string_lossy().into_owned())
+}
+
+/// Prints every setting as `key=value` (`-p`; Java `MixAll.printObjectProperties`).
+pub fn print_config_items(startup: &Startup) {
+    let mut out = String::new();
+    for (k, v) in properties::object_to_ordered_pairs(&startup.namesrv_config)
+        .into_iter()
+        .chain(properties::object_to_ordered_pairs(
+            &startup.netty_server_config,
+        ))
+        .chain(properties::object_to_ordered_pairs(
+            &startup.netty_client_config,
+        ))
+    {
+        out.push_str(&format!("{k}={v}\n"));
+    }
+    print!("{out}");
+}
+
+impl Startup {
+    /// Logs the warnings and every setting, as Java logs its config at startup.
+    pub fn log_config(&self) {
+        for w in &self.warnings {
+            tracing::warn!("{w}");
+        }
+        for (k, v) in properties::object_to_ordered_pairs(&self.namesrv_config)
+            .into_iter()
+            .chain(properties::object_to_ordered_pairs(
+                &self.netty_server_config,
+            ))
+        {
+            tracing::info!("{k}={v}");
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! `Configuration`: the NameServer's live settings as one property set — `NamesrvConfig`,
+//! `NettyServerConfig` and any extra keys of the config file — read by GET_NAMESRV_CONFIG,
+//! changed by UPDATE_NAMESRV_CONFIG and persisted to `configStorePath` (Java
+//! `remoting/.../Configuration.java` as `NamesrvController` sets it up).
+
+use crate::error::NamesrvError;
+use crate::mix_all::string_to_file;
+use crate::namesrv_config::NamesrvConfig;
+use parking_lot::{Mutex, RwLock};
+use rmq_common::properties::{self, BindReport, Properties};
+use rmq_common::DataVersion;
+use rmq_remoting::NettyServerConfig;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The registered config objects plus the file's extra properties.
+pub struct Configuration {
+    namesrv_config: Arc<RwLock<NamesrvConfig>>,
+    netty_server_config: RwLock<NettyServerConfig>,
+    /// Every key ever registered (file properties included), with its latest value.
+    all_configs: RwLock<Properties>,
+    data_version: Mutex<DataVersion>,
+    persist_lock: Mutex<()>,
+}
+
+impl Configuration {
+    /// Registers the two config objects and the config file's properties (`registerConfig`),
+    /// so keys of the file that no object knows are still reported.
+    pub fn new(
+        namesrv_config: Arc<RwLock<NamesrvConfig>>,
+        netty_server_config: NettyServerConfig,
+        file_properties: Properties,
+    ) -> Self {
+        let mut all = file_properties;
+        all.extend(properties::object_to_properties(&*namesrv_config.read()));
+        all.extend(properties::object_to_properties(&netty_server_config));
+        Configuration {
+            namesrv_config,
+            netty_server_config: RwLock::new(netty_server_config),
+            all_configs: RwLock::new(all),
+            data_version: Mutex::new(DataVersion::new()),
+            persist_lock: Mutex::new(()),
+        }
+    }
+
+    /// Returns the shared NameServer settings.
+    pub fn namesrv_config(&self) -> &Arc<RwLock<NamesrvConfig>> {
+        &self.namesrv_config
+    }
+
+    /// Returns a copy of the current NameServer settings.
+    pub fn namesrv_config_snapshot(&self) -> NamesrvConfig {
+        self.namesrv_config.read().clone()
+    }
+
+    /// Returns a copy of the server settings.
+    pub fn netty_server_config(&self) -> NettyServerConfig {
+        self.netty_server_config.read().clone()
+    }
+
+    /// Records the port actually bound when 0 was configured (as Java does).
+    pub fn set_listen_port(&self, port: u16) {
+        self.netty_server_config.write().listen_port = i32::from(port);
+    }
+
+    /// Returns the DataVersion bumped by each update.
+    pub fn data_version(&self) -> DataVersion {
+        self.data_version.lock().clone()
+    }
+
+    /// Applies `props` to the config objects (keys unknown to all of them are ignored) and
+    /// bumps the version (`Configuration#update` without the persist).
+    pub fn update(&self, props: &Properties) -> BindReport {
+        {
+            let mut all = self.all_configs.write();
+            for (k, v) in props {
+                if let Some(cur) = all.get_mut(k) {
+                    if cur != v {
+                        tracing::info!("Replace, key: {k}, value: {cur} -> {v}");
+                    }
+                    *cur = v.clone();
+                }
+            }
+        }
+        let ns_report = properties::bind(&mut *self.namesrv_config.write(), props, &[]);
+        let netty_report = properties::bind(&mut *self.netty_server_config.write(), props, &[]);
+        self.data_version.lock().next_version();
+        BindReport {
+            unknown_keys: ns_report
+                .unknown_keys
+                .into_iter()
+                .filter(|k| netty_report.unknown_keys.contains(k))
+                .collect(),
+            invalid_keys: ns_report
+                .invalid_keys
+                .into_iter()
+                .chain(netty_report.invalid_keys)
+                .collect(),
+        }
+    }
+
+    /// Applies `props` and persists the result on a blocking thread.
+    pub async fn update_and_persist(self: &Arc<Self>, props: &Properties) -> BindReport {
+        let report = self.update(props);
+        let this = self.clone();
+        match tokio::task::spawn_blocking(move || this.persist()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "persist string2File error"),
+            Err(e) => tracing::error!(error = %e, "persist task failed"),
+        }
+        report
+    }
+
+    /// Returns every setting as sorted `key=value` lines (`getAllConfigsFormatString`).
+    pub fn all_configs_format_string(&self) -> String {
+        let mut all = self.all_configs.write();
+        all.extend(properties::object_to_properties(
+            &*self.namesrv_config.read(),
+        ));
+        all.extend(properties::object_to_properties(
+            &*self.netty_server_config.read(),
+        ));
+        properties::to_string(&all)
+    }
+
+    /// Writes every setting to `configStorePath` (blocking; atomic replace).
+    pub fn persist(&self) -> Result<(), NamesrvError> {
+        let _serialized = self.persist_lock.lock();
+        let content = self.all_configs_format_string();
+        let path = PathBuf::from(self.namesrv_config.read().config_store_path.clone());
+        string_to_file(&content, &path).map_err(|e| NamesrvError::io("write", path, e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn update_format_and_persist() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = dir.path().join("ns.properties");
+        let ns = NamesrvConfig {
+            config_store_path: store.to_string_lossy().into_owned(),
+            ..Default::default()
+        };
+        let netty = NettyServerConfig {
+            listen_port: 9876,
+            ..Default::default()
+        };
+        let file = properties::parse("listenPort=9876\ncustomKey=1\n");
+        let c = Configuration::new(Arc::new(RwLock::new(ns)), netty, file);
+        let text = c.all_configs_format_string();
+        assert!(text.contains("customKey=1\n"));
+        assert!(text.contains("listenPort=9876\n"));
+        assert!(text.contains("enableAllTopicList=true\n"));
+        let lines: Vec<&str> = text.lines().collect();
+        let mut sorted = lines.clone();
+        sorted.sort();
+        assert_eq!(lines, sorted);
+
+        let before = c.data_version().counter;
+        let report = c.update(&properties::parse(
+            "enableAllTopicList=false\ncustomKey=2\nserverWorkerThreads=3\nnewKey=x\n",
+        ));
+        assert_eq!(
+            report.unknown_keys,
+            vec!["customKey".to_string(), "newKey".to_string()]
+        );
+        assert!(!c.namesrv_config_snapshot().enable_all_topic_list);
+        assert_eq!(c.netty_server_config().server_worker_threads, 3);
+        assert_eq!(c.data_version().counter, before + 1);
+        let text = c.all_configs_format_string();
+        assert!(text.contains("customKey=2\n"));
+        assert!(!text.contains("newKey"));
+        c.persist().unwrap();
+        let saved = properties::parse(&std::fs::read_to_string(&store).unwrap());
+        assert_eq!(saved["enableAllTopicList"], "false");
+        assert_eq!(saved["serverWorkerThreads"], "3");
+    }
+}
