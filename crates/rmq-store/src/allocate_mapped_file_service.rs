@@ -15,11 +15,17 @@ use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// Bytes faulted in ahead of the writer.
+pub(crate) const PREFAULT_AHEAD: usize = 8 * 1024 * 1024;
+/// The writer asks for more prefaulting each time it crosses a multiple of this.
+pub(crate) const PREFAULT_STEP: usize = 2 * 1024 * 1024;
+
 #[derive(Default)]
 struct Table {
     queue: VecDeque<(PathBuf, usize, i64)>,
     in_flight: Option<PathBuf>,
     ready: HashMap<PathBuf, Arc<MappedFile>>,
+    prefault: Option<(Arc<MappedFile>, usize)>,
 }
 
 /// Background allocator of the next mapped file.
@@ -28,6 +34,7 @@ pub(crate) struct AllocateMappedFileService {
     done: Condvar,
     warm: Option<(FlushDiskType, usize)>,
     thread: Mutex<Option<ServiceThread>>,
+    state: Mutex<Option<Arc<ServiceState>>>,
 }
 
 impl AllocateMappedFileService {
@@ -38,23 +45,28 @@ impl AllocateMappedFileService {
             done: Condvar::new(),
             warm,
             thread: Mutex::new(None),
+            state: Mutex::new(None),
         })
     }
 
     /// Starts the `AllocateMappedFileService` thread.
     pub(crate) fn start(self: &Arc<Self>) -> std::io::Result<()> {
         let me = self.clone();
-        let t = ServiceThread::start(
-            "AllocateMappedFileService",
-            Arc::new(ServiceState::default()),
-            move |state| me.run(state),
-        )?;
+        let state = Arc::new(ServiceState::default());
+        *self.state.lock() = Some(state.clone());
+        let t = ServiceThread::start("AllocateMappedFileService", state, move |state| {
+            me.run(state)
+        })?;
         *self.thread.lock() = Some(t);
         Ok(())
     }
 
     fn run(&self, state: Arc<ServiceState>) {
         while !state.is_stopped() {
+            let prefault = self.table.lock().prefault.take();
+            if let Some((f, from)) = prefault {
+                f.prefault(from, PREFAULT_AHEAD);
+            }
             let next = {
                 let mut t = self.table.lock();
                 let n = t.queue.pop_front();
@@ -68,8 +80,9 @@ impl AllocateMappedFileService {
                 continue;
             };
             let made = MappedFile::open(&path, size, from).map(|f| {
-                if let Some((t, pages)) = self.warm {
-                    f.warm(t, pages);
+                match self.warm {
+                    Some((t, pages)) => f.warm(t, pages),
+                    None => f.prefault(0, PREFAULT_AHEAD),
                 }
                 Arc::new(f)
             });
@@ -118,6 +131,15 @@ impl AllocateMappedFileService {
         match pre {
             Some(f) => Ok(f),
             None => Ok(Arc::new(MappedFile::open(path, size, file_from_offset)?)),
+        }
+    }
+
+    /// Asks the thread to fault in the part of `file` after `from` (called by the writer
+    /// every `PREFAULT_STEP` bytes).
+    pub(crate) fn request_prefault(&self, file: &Arc<MappedFile>, from: usize) {
+        self.table.lock().prefault = Some((file.clone(), from));
+        if let Some(s) = self.state.lock().as_ref() {
+            s.wakeup();
         }
     }
 

@@ -10,6 +10,7 @@
 //! physical offset are assigned and the record is encoded straight into the mapped file. The
 //! body CRC and size checks run before the lock.
 
+use crate::allocate_mapped_file_service::PREFAULT_STEP;
 use crate::config::MessageStoreConfig;
 use crate::dispatch_request::{
     check_message_and_return_size, CheckResult, DelayLevels, DispatchRequest,
@@ -209,9 +210,19 @@ impl CommitLog {
                 tracing::error!(error = %e, "create mapped file error");
                 PutMessageStatus::CreateMappedFileFailed
             })?;
+            let before = file.wrote_position();
             match write(&file) {
                 Ok(off) => {
                     file.set_store_timestamp(store_timestamp);
+                    let after = file.wrote_position();
+                    if after / PREFAULT_STEP != before / PREFAULT_STEP {
+                        if let Some(a) = self.queue.allocator() {
+                            a.request_prefault(
+                                &file,
+                                after - after % PREFAULT_STEP + PREFAULT_STEP,
+                            );
+                        }
+                    }
                     return Ok(off);
                 }
                 Err(_) => continue,

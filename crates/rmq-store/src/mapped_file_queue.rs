@@ -158,6 +158,11 @@ impl MappedFileQueue {
         Ok(file)
     }
 
+    /// Returns the allocator of the next file, if this queue has one.
+    pub(crate) fn allocator(&self) -> Option<&Arc<AllocateMappedFileService>> {
+        self.allocator.as_ref()
+    }
+
     /// Returns the end of written data (Java `getMaxOffset`).
     pub(crate) fn max_offset(&self) -> i64 {
         self.last_file()
