@@ -63,14 +63,14 @@ fn message(i: usize) -> MessageExtBrokerInner {
         tags_code: rmq_common::java_hash::tags_string_to_tags_code(Some(&format!("tag{}", i % 3))),
         born_timestamp: 1_700_000_000_000 + i as i64,
         born_host: if i % 10 == 9 {
-            SocketAddr::new("::1".parse().unwrap(), 4000 + (i % 7) as u16)
+            SocketAddr::new("::1".parse().expect("ip"), 4000 + (i % 7) as u16)
         } else {
-            "10.0.0.1:5555".parse().unwrap()
+            "10.0.0.1:5555".parse().expect("addr")
         },
         store_host: if i % 15 == 14 {
-            SocketAddr::new("fe80::2".parse().unwrap(), 10911)
+            SocketAddr::new("fe80::2".parse().expect("ip"), 10911)
         } else {
-            "10.0.0.2:10911".parse().unwrap()
+            "10.0.0.2:10911".parse().expect("addr")
         },
         reconsume_times: (i % 4) as i32,
         ..Default::default()

@@ -43,6 +43,8 @@ pub fn disk_partition_space_used_percent(path: &Path) -> f64 {
 }
 
 /// Returns (total, free, available-to-user) bytes of the partition holding `path`.
+// The statvfs field types differ between platforms.
+#[allow(clippy::unnecessary_cast)]
 pub fn statvfs(path: &Path) -> Option<(u64, u64, u64)> {
     use std::os::unix::ffi::OsStrExt;
     let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;

@@ -21,6 +21,8 @@ const MAX_PULL_MSG_SIZE: i64 = 128 * 1024 * 1024;
 const MAX_TOPIC_LENGTH: usize = 255;
 
 /// Returns the machine's physical memory in bytes (Java `StoreUtil.TOTAL_PHYSICAL_MEMORY_SIZE`).
+// `c_long` is i64 here but not everywhere.
+#[allow(clippy::unnecessary_cast)]
 pub fn total_physical_memory_size() -> i64 {
     // SAFETY: sysconf only reads system constants.
     let (pages, page) = unsafe {
@@ -328,7 +330,7 @@ impl MessageStore for DefaultMessageStore {
                 } else {
                     let max_filter_message_size =
                         (self.config.max_filter_message_size as i64).max(max_msg_nums as i64 * 20);
-                    let max_pull_size = (max_total_msg_size as i64).max(100).min(MAX_PULL_MSG_SIZE);
+                    let max_pull_size = (max_total_msg_size as i64).clamp(100, MAX_PULL_MSG_SIZE);
                     status = GetMessageStatus::NoMatchedMessage;
                     let mut max_phy_offset_pulling = 0i64;
                     let mut cq_file_num = 0;

@@ -335,7 +335,7 @@ fn batch_ipv6_long_topic_and_transactions() {
     for i in 0..5 {
         let mut m = rmq_common::Message::new("B", format!("batch-{i}").into_bytes());
         m.set_tags("bt");
-        m.put_property("UNIQ_KEY", &format!("BATCH{i}"));
+        m.put_property("UNIQ_KEY", format!("BATCH{i}"));
         items.push(m);
     }
     let batch = MessageExtBatch {

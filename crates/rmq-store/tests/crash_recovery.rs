@@ -4,6 +4,8 @@
 //! survives, and ConsumeQueues and the index agree with the CommitLog. Some rounds also cut
 //! the last file or flip a byte in the last record's body before recovering.
 
+#![allow(clippy::unwrap_used)]
+
 use bytes::Bytes;
 use rand::Rng;
 use rmq_common::message::message_decoder::{decode, DecodeOptions};
