@@ -77,7 +77,8 @@ pub fn load_config(config_file: Option<&Path>) -> anyhow::Result<Startup> {
 }
 
 /// ROCKETMQ_HOME when the environment has none: the parent of the executable's directory
-/// (`<home>/bin/mqnamesrv-bin` in a release, `<repo>/target/<profile>/mqnamesrv` in a build).
+/// (`<home>/lib/mqnamesrv` or `<home>/bin/mqnamesrv-bin` in a release,
+/// `<repo>/target/<profile>/mqnamesrv` in a build).
 fn derive_rocketmq_home() -> Option<String> {
     let exe = std::env::current_exe().ok()?;
     let home = exe.parent()?.parent()?;

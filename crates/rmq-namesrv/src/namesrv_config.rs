@@ -215,8 +215,10 @@ mod tests {
 
     #[test]
     fn black_list() {
-        let mut c = NamesrvConfig::default();
-        c.config_black_list = "configBlackList;;listenPort".into();
+        let c = NamesrvConfig {
+            config_black_list: "configBlackList;;listenPort".into(),
+            ..Default::default()
+        };
         let keys = c.black_list_keys();
         assert!(keys.contains(&"rocketmqHome".to_string()));
         assert!(keys.contains(&"listenPort".to_string()));

@@ -277,9 +277,7 @@ impl RouteInfoManager {
             }
             let is_old_version_broker = enable_acting_master.is_none();
             let live = &mut t.broker_live_table;
-            let Some(broker_data) = t.broker_addr_table.get_mut(&broker_name) else {
-                return None;
-            };
+            let broker_data = t.broker_addr_table.get_mut(&broker_name)?;
             broker_data.enable_acting_master = enable_acting_master.unwrap_or(false);
             broker_data.zone_name = zone_name;
             let addrs = &mut broker_data.broker_addrs;
@@ -695,17 +693,20 @@ impl RouteInfoManager {
         }
     }
 
-    /// Unregisters the broker whose registration came over `channel` (connection closed,
-    /// failed or idle; Java `BrokerHousekeepingService`).
+    /// Unregisters the brokers whose registration came over `channel` (connection closed,
+    /// failed or idle; Java `BrokerHousekeepingService`). Java stops at the first broker
+    /// found; rmq unregisters every broker of the connection (several brokers of one process
+    /// may share it), which the others would otherwise only leave on expiry.
     pub fn on_channel_destroy(&self, channel: &Channel) {
-        let request = {
+        let requests: Vec<UnRegisterBrokerRequestHeader> = {
             let t = self.tables.read();
             t.broker_live_table
                 .iter()
-                .find(|(_, l)| l.channel.as_ref() == Some(channel))
-                .and_then(|(k, _)| setup_un_register_request(&t, k))
+                .filter(|(_, l)| l.channel.as_ref() == Some(channel))
+                .filter_map(|(k, _)| setup_un_register_request(&t, k))
+                .collect()
         };
-        if let Some(req) = request {
+        for req in requests {
             self.submit_on_destroy(req);
         }
     }
