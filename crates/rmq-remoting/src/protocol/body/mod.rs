@@ -7,9 +7,13 @@ use crate::error::RemotingError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+pub mod consume_message_directly_result;
+pub mod consumer_running_info;
 pub mod heartbeat;
 pub mod lock;
+pub mod process_queue_info;
 pub mod register_broker_body;
+pub mod reset_offset_body;
 pub mod route;
 
 /// Decodes a JSON body.

@@ -1,0 +1,128 @@
+//! `ClientConfig`: settings shared by producers, consumers and admin clients, and the client
+//! id that keys the shared `MQClientInstance` (Java `ClientConfig`).
+
+use rmq_remoting::LanguageCode;
+
+/// Instance name that is replaced by `<pid>#<nanos>` at start (Java's default).
+pub const DEFAULT_INSTANCE_NAME: &str = "DEFAULT";
+
+/// Settings common to every client, with Java's defaults.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Name servers, `;`-separated (default: `NAMESRV_ADDR`).
+    pub namesrv_addr: Option<String>,
+    /// This host's address as brokers should see it (`NetworkUtil.getLocalAddress`).
+    pub client_ip: String,
+    /// Instance name; `DEFAULT` becomes `<pid>#<nanos>` when the client starts.
+    pub instance_name: String,
+    /// Callback concurrency (number of CPUs).
+    pub client_callback_executor_threads: usize,
+    /// Namespace prefix; kept for API parity (only empty namespaces are supported).
+    pub namespace: Option<String>,
+    /// Route refresh period (30 s).
+    pub poll_name_server_interval_millis: u64,
+    /// Heartbeat period (30 s).
+    pub heartbeat_broker_interval_millis: u64,
+    /// Consumer offset persist period (5 s).
+    pub persist_consumer_offset_interval_millis: u64,
+    /// Pause after a failed pull (Java `pullTimeDelayMillsWhenException`, 1 s here).
+    pub pull_time_delay_millis_when_exception: u64,
+    /// Unit mode flag sent with sends and heartbeats.
+    pub unit_mode: bool,
+    /// Unit name appended to the client id when set.
+    pub unit_name: Option<String>,
+    /// Use the broker's VIP channel (port - 2); off by default as in Java.
+    pub vip_channel_enabled: bool,
+    /// Timeout of control calls (3 s).
+    pub mq_client_api_timeout_millis: u64,
+    /// Language advertised in frames (RUST).
+    pub language: LanguageCode,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            namesrv_addr: rmq_common::mix_all::namesrv_addr_from_env(),
+            client_ip: rmq_common::util_all::local_address().to_string(),
+            instance_name: std::env::var("ROCKETMQ_CLIENT_NAME")
+                .unwrap_or_else(|_| DEFAULT_INSTANCE_NAME.to_string()),
+            client_callback_executor_threads: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1),
+            namespace: None,
+            poll_name_server_interval_millis: 30_000,
+            heartbeat_broker_interval_millis: 30_000,
+            persist_consumer_offset_interval_millis: 5_000,
+            pull_time_delay_millis_when_exception: 1_000,
+            unit_mode: false,
+            unit_name: None,
+            vip_channel_enabled: false,
+            mq_client_api_timeout_millis: 3_000,
+            language: LanguageCode::RUST,
+        }
+    }
+}
+
+impl ClientConfig {
+    /// Returns `clientIP@instanceName[@unitName]` (`ClientConfig#buildMQClientId`).
+    pub fn build_mq_client_id(&self) -> String {
+        let mut id = format!("{}@{}", self.client_ip, self.instance_name);
+        if let Some(unit) = self.unit_name.as_deref().filter(|u| !u.trim().is_empty()) {
+            id.push('@');
+            id.push_str(unit);
+        }
+        id
+    }
+
+    /// Replaces the `DEFAULT` instance name by `<pid>#<nanos>`
+    /// (`ClientConfig#changeInstanceNameToPID`).
+    pub fn change_instance_name_to_pid(&mut self) {
+        if self.instance_name == DEFAULT_INSTANCE_NAME {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0);
+            self.instance_name = format!("{}#{}", rmq_common::util_all::pid(), nanos);
+        }
+    }
+
+    /// Returns the name server addresses (split on `;`, blanks dropped).
+    pub fn namesrv_addr_list(&self) -> Vec<String> {
+        self.namesrv_addr
+            .as_deref()
+            .unwrap_or_default()
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_id_follows_java() {
+        let mut c = ClientConfig {
+            client_ip: "10.0.0.5".into(),
+            ..Default::default()
+        };
+        c.instance_name = DEFAULT_INSTANCE_NAME.into();
+        c.change_instance_name_to_pid();
+        let id = c.build_mq_client_id();
+        let (ip, inst) = id.split_once('@').unwrap();
+        assert_eq!(ip, "10.0.0.5");
+        let (pid, nanos) = inst.split_once('#').unwrap();
+        assert_eq!(pid, rmq_common::util_all::pid().to_string());
+        assert!(nanos.parse::<u128>().is_ok());
+        // A named instance is kept, and a unit name is appended.
+        c.instance_name = "app".into();
+        c.change_instance_name_to_pid();
+        c.unit_name = Some("u1".into());
+        assert_eq!(c.build_mq_client_id(), "10.0.0.5@app@u1");
+        c.namesrv_addr = Some(" a:1; ;b:2".into());
+        assert_eq!(c.namesrv_addr_list(), vec!["a:1", "b:2"]);
+    }
+}

@@ -1,0 +1,122 @@
+//! Consumer offset stores (Java `consumer/store`): on the broker for CLUSTERING, in a local
+//! file for BROADCASTING.
+
+pub mod local_file_offset_store;
+pub mod remote_broker_offset_store;
+
+pub use local_file_offset_store::LocalFileOffsetStore;
+pub use remote_broker_offset_store::RemoteBrokerOffsetStore;
+
+use crate::error::ClientError;
+use rmq_common::MessageQueue;
+use std::collections::{HashMap, HashSet};
+
+/// Where `read_offset` looks (`ReadOffsetType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadOffsetType {
+    /// The in-memory table only.
+    ReadFromMemory,
+    /// The store (broker or file), refreshing memory.
+    ReadFromStore,
+    /// Memory, then the store.
+    MemoryFirstThenStore,
+}
+
+/// A consumer's offset store (`OffsetStore`).
+pub enum OffsetStore {
+    /// Offsets kept by the broker.
+    Remote(RemoteBrokerOffsetStore),
+    /// Offsets kept in `~/.rocketmq_offsets`.
+    Local(LocalFileOffsetStore),
+}
+
+impl OffsetStore {
+    /// Loads persisted offsets (local store only).
+    pub async fn load(&self) -> Result<(), ClientError> {
+        match self {
+            OffsetStore::Remote(_) => Ok(()),
+            OffsetStore::Local(s) => s.load().await,
+        }
+    }
+
+    /// Sets a queue's offset in memory; `increase_only` never moves it back.
+    pub fn update_offset(&self, mq: &MessageQueue, offset: i64, increase_only: bool) {
+        let table = match self {
+            OffsetStore::Remote(s) => s.table(),
+            OffsetStore::Local(s) => s.table(),
+        };
+        let mut t = table.lock();
+        let e = t.entry(mq.clone()).or_insert(offset);
+        if !increase_only || offset > *e {
+            *e = offset;
+        }
+    }
+
+    /// Returns a queue's offset: -1 when unknown, -2 when the store failed.
+    pub async fn read_offset(&self, mq: &MessageQueue, kind: ReadOffsetType) -> i64 {
+        match self {
+            OffsetStore::Remote(s) => s.read_offset(mq, kind).await,
+            OffsetStore::Local(s) => s.read_offset(mq, kind).await,
+        }
+    }
+
+    /// Persists the offsets of `mqs` (`persistAll`).
+    pub async fn persist_all(&self, mqs: &HashSet<MessageQueue>) {
+        match self {
+            OffsetStore::Remote(s) => s.persist_all(mqs).await,
+            OffsetStore::Local(s) => s.persist_all(mqs).await,
+        }
+    }
+
+    /// Persists one queue's offset (`persist`).
+    pub async fn persist(&self, mq: &MessageQueue) {
+        match self {
+            OffsetStore::Remote(s) => s.persist(mq).await,
+            OffsetStore::Local(s) => {
+                let set = HashSet::from([mq.clone()]);
+                s.persist_all(&set).await
+            }
+        }
+    }
+
+    /// Forgets a queue's offset (`removeOffset`).
+    pub fn remove_offset(&self, mq: &MessageQueue) {
+        match self {
+            OffsetStore::Remote(s) => s.table().lock().remove(mq),
+            OffsetStore::Local(s) => s.table().lock().remove(mq),
+        };
+    }
+
+    /// Returns the offsets of a topic's queues, or of all when `topic` is `None`
+    /// (`cloneOffsetTable`).
+    pub fn clone_offset_table(&self, topic: Option<&str>) -> HashMap<MessageQueue, i64> {
+        let table = match self {
+            OffsetStore::Remote(s) => s.table(),
+            OffsetStore::Local(s) => s.table(),
+        };
+        table
+            .lock()
+            .iter()
+            .filter(|(mq, _)| topic.is_none_or(|t| mq.topic == t))
+            .map(|(k, v)| (k.clone(), *v))
+            .collect()
+    }
+
+    /// Writes one queue's offset to the broker, awaited or oneway
+    /// (`updateConsumeOffsetToBroker`); the local store persists its file instead.
+    pub async fn update_consume_offset_to_broker(
+        &self,
+        mq: &MessageQueue,
+        offset: i64,
+        oneway: bool,
+    ) -> Result<(), ClientError> {
+        match self {
+            OffsetStore::Remote(s) => s.update_consume_offset_to_broker(mq, offset, oneway).await,
+            OffsetStore::Local(s) => {
+                self.update_offset(mq, offset, false);
+                s.persist_all(&HashSet::from([mq.clone()])).await;
+                Ok(())
+            }
+        }
+    }
+}
