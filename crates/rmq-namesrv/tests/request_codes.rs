@@ -1475,3 +1475,94 @@ async fn closing_registering_connection_removes_broker() {
     assert_eq!(ci.broker_addr_table.keys().collect::<Vec<_>>(), ["stays"]);
     ns.stop().await;
 }
+
+// ---- 905 NOTIFY_MIN_BROKER_ID_CHANGE (NameServer -> brokers, oneway) ----
+
+struct NotifyCollector(tokio::sync::mpsc::UnboundedSender<RemotingCommand>);
+
+#[async_trait::async_trait]
+impl rmq_remoting::RequestProcessor for NotifyCollector {
+    async fn process_request(
+        &self,
+        _channel: &rmq_remoting::Channel,
+        request: RemotingCommand,
+    ) -> Result<Option<RemotingCommand>, rmq_remoting::RemotingError> {
+        let _ = self.0.send(request);
+        Ok(None)
+    }
+}
+
+/// A fake broker listening for NOTIFY_MIN_BROKER_ID_CHANGE.
+async fn fake_broker() -> (
+    rmq_remoting::ServerHandle,
+    tokio::sync::mpsc::UnboundedReceiver<RemotingCommand>,
+) {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut d = RequestDispatcher::new();
+    d.register_processor(
+        RequestCode::NOTIFY_MIN_BROKER_ID_CHANGE,
+        Arc::new(NotifyCollector(tx)),
+    );
+    let server = rmq_remoting::RemotingServer::bind(&netty(), Arc::new(d))
+        .await
+        .unwrap();
+    (server, rx)
+}
+
+async fn next_notify(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<RemotingCommand>,
+) -> RemotingCommand {
+    tokio::time::timeout(Duration::from_secs(10), rx.recv())
+        .await
+        .expect("no NOTIFY_MIN_BROKER_ID_CHANGE")
+        .unwrap()
+}
+
+#[tokio::test]
+async fn notify_min_broker_id_change() {
+    let ns = start(|c| c.notify_min_broker_id_changed = true).await;
+    let (master_srv, mut master_rx) = fake_broker().await;
+    let (slave_srv, mut slave_rx) = fake_broker().await;
+    let master = master_srv.local_addr().to_string();
+    let slave = slave_srv.local_addr().to_string();
+    let reg = |addr: &str, id: i64| {
+        let mut h = register_header("acting", addr, id);
+        h.enable_acting_master = Some(true);
+        register_request(&h, &topic_configs(&[]), SerializeType::Json)
+    };
+    assert_code(&ns.call(reg(&slave, 1)).await, ResponseCode::SUCCESS);
+    // The master joins: the minimum id drops from 1 to 0 and the slave is told.
+    assert_code(&ns.call(reg(&master, 0)).await, ResponseCode::SUCCESS);
+    let n = next_notify(&mut slave_rx).await;
+    assert!(n.is_oneway());
+    assert_eq!(n.ext_field("minBrokerId"), Some("0"));
+    assert_eq!(n.ext_field("minBrokerAddr"), Some(master.as_str()));
+    assert_eq!(
+        n.ext_field("haBrokerAddr"),
+        Some(format!("{master}-ha").as_str())
+    );
+    assert_eq!(n.ext_field("offlineBrokerAddr"), None);
+    // The master leaves: the remaining slave becomes the minimum and is told.
+    let h = UnRegisterBrokerRequestHeader {
+        broker_name: "acting".into(),
+        broker_addr: master.clone(),
+        cluster_name: CLUSTER.into(),
+        broker_id: 0,
+    };
+    assert_code(
+        &ns.call(req(RequestCode::UNREGISTER_BROKER, &h, SerializeType::Json))
+            .await,
+        ResponseCode::SUCCESS,
+    );
+    let n = next_notify(&mut slave_rx).await;
+    assert_eq!(n.ext_field("minBrokerId"), Some("1"));
+    assert_eq!(n.ext_field("minBrokerAddr"), Some(slave.as_str()));
+    assert_eq!(n.ext_field("offlineBrokerAddr"), Some(master.as_str()));
+    assert!(
+        master_rx.try_recv().is_err(),
+        "the master was never the one to notify"
+    );
+    ns.stop().await;
+    master_srv.shutdown(Duration::from_millis(10)).await;
+    slave_srv.shutdown(Duration::from_millis(10)).await;
+}

@@ -7,6 +7,9 @@
 //! brokers, queueing unregistrations) happen after it is released.
 
 use super::batch_unregistration_service::BatchUnregistrationService;
+use super::broker_addr_info::BrokerAddrInfo;
+use super::broker_live_info::BrokerLiveInfo;
+use super::register_broker_result::{BrokerRegistration, RegisterBrokerResult};
 use crate::namesrv_config::NamesrvConfig;
 use parking_lot::RwLock;
 use rmq_common::mix_all::{MASTER_ID, SYNC_BROKER_MEMBER_GROUP_PREFIX};
@@ -22,76 +25,7 @@ use rmq_remoting::protocol::header::broker::NotifyMinBrokerIdChangeRequestHeader
 use rmq_remoting::protocol::header::namesrv::UnRegisterBrokerRequestHeader;
 use rmq_remoting::{Channel, RemotingClient, RemotingCommand, RequestCode};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::fmt;
 use std::sync::{Arc, OnceLock};
-
-/// Liveness key of a broker: (cluster, address) (Java `BrokerAddrInfo`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct BrokerAddrInfo {
-    pub cluster_name: String,
-    pub broker_addr: String,
-}
-
-impl BrokerAddrInfo {
-    /// Builds the key.
-    pub fn new(cluster_name: &str, broker_addr: &str) -> Self {
-        BrokerAddrInfo {
-            cluster_name: cluster_name.to_string(),
-            broker_addr: broker_addr.to_string(),
-        }
-    }
-}
-
-impl fmt::Display for BrokerAddrInfo {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "BrokerIdentityInfo [clusterName={}, brokerAddr={}]",
-            self.cluster_name, self.broker_addr
-        )
-    }
-}
-
-/// What the NameServer knows about a live broker (Java `BrokerLiveInfo`).
-#[derive(Debug, Clone)]
-pub struct BrokerLiveInfo {
-    /// Last REGISTER_BROKER, QUERY_DATA_VERSION or BROKER_HEARTBEAT, epoch milliseconds.
-    pub last_update_timestamp: i64,
-    /// The broker expires when now > last update + this.
-    pub heartbeat_timeout_millis: i64,
-    /// DataVersion of the broker's topic table at its last registration.
-    pub data_version: DataVersion,
-    /// The connection the registration came over; closing it unregisters the broker.
-    pub channel: Option<Channel>,
-    pub ha_server_addr: String,
-}
-
-/// Outcome of a registration: for a slave, its live master's address and HA address.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RegisterBrokerResult {
-    pub ha_server_addr: Option<String>,
-    pub master_addr: Option<String>,
-}
-
-/// A REGISTER_BROKER request, decoded.
-#[derive(Debug, Clone, Default)]
-pub struct BrokerRegistration {
-    pub cluster_name: String,
-    pub broker_addr: String,
-    pub broker_name: String,
-    pub broker_id: u64,
-    pub ha_server_addr: String,
-    /// `__ZONE_NAME` ext field.
-    pub zone_name: Option<String>,
-    /// `heartbeatTimeoutMillis`; `None` means `brokerChannelExpiredTime`.
-    pub timeout_millis: Option<i64>,
-    /// `None` for brokers older than 5.0 (they cannot act as master).
-    pub enable_acting_master: Option<bool>,
-    pub topic_config_wrapper: TopicConfigSerializeWrapper,
-    /// `None` leaves the broker's filter servers untouched.
-    pub filter_server_list: Option<Vec<String>>,
-    pub channel: Option<Channel>,
-}
 
 #[derive(Default)]
 struct RouteTables {
