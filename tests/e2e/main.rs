@@ -1,0 +1,7 @@
+//! End-to-end tests: each module starts real `mqnamesrv` / `mqbroker` processes through
+//! `rmq-testkit` (127.0.0.1, port 0, temporary homes and stores) and drives them over the
+//! remoting protocol. One test binary keeps link time down.
+
+#![allow(clippy::unwrap_used)]
+
+mod namesrv;
