@@ -73,6 +73,10 @@ pub fn load_config(config_file: Option<&Path>) -> anyhow::Result<Startup> {
         bail!("invalid value {port} for config key listenPort: must be 0..=65535");
     }
     startup.namesrv_config.validate()?;
+    for w in startup.namesrv_config.unsupported_settings() {
+        eprintln!("mqnamesrv: warning: {w}");
+        startup.warnings.push(w);
+    }
     Ok(startup)
 }
 

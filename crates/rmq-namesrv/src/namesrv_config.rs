@@ -131,6 +131,25 @@ impl NamesrvConfig {
         Ok(())
     }
 
+    /// Describes settings rmq accepts but does not implement (`clusterTest`,
+    /// `enableControllerInNamesrv`), for a startup warning.
+    pub fn unsupported_settings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.cluster_test {
+            out.push(
+                "clusterTest=true is not supported: routes are served from this name server's own tables"
+                    .to_string(),
+            );
+        }
+        if self.enable_controller_in_namesrv {
+            out.push(
+                "enableControllerInNamesrv=true is not supported: no controller is started"
+                    .to_string(),
+            );
+        }
+        out
+    }
+
     /// Returns the keys UPDATE_NAMESRV_CONFIG refuses: the fixed ones plus `configBlackList`
     /// (Java: `DefaultRequestProcessor#initConfigBlackList`).
     pub fn black_list_keys(&self) -> Vec<String> {
@@ -211,6 +230,9 @@ mod tests {
         assert!(c.validate().is_ok());
         c.scan_not_active_broker_interval = 0;
         assert!(c.validate().is_err());
+        assert!(c.unsupported_settings().is_empty());
+        c.cluster_test = true;
+        assert_eq!(c.unsupported_settings().len(), 1);
     }
 
     #[test]
