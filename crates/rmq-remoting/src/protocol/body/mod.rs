@@ -7,14 +7,27 @@ use crate::error::RemotingError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+pub mod connection;
 pub mod consume_message_directly_result;
+pub mod consume_stats;
+pub mod consume_stats_list;
+pub mod consumer_connection;
 pub mod consumer_running_info;
+pub mod create_topic_list_request_body;
+pub mod group_list;
 pub mod heartbeat;
 pub mod lock;
 pub mod process_queue_info;
+pub mod producer_connection;
+pub mod producer_table_info;
+pub mod query_consume_time_span_body;
+pub mod query_correction_offset_body;
 pub mod register_broker_body;
 pub mod reset_offset_body;
 pub mod route;
+pub mod subscription_group_config;
+pub mod subscription_group_list;
+pub mod topic_stats_table;
 
 /// Decodes a JSON body.
 pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, RemotingError> {

@@ -1,0 +1,72 @@
+//! Logging of `mqbroker`, in place of Java's `rmq.broker.logback.xml`: events at `RUST_LOG`
+//! level (default info) go to `~/logs/rocketmqlogs/broker.log`, errors also to stderr, in
+//! logback's `yyyy-MM-dd HH:mm:ss,SSS LEVEL thread - message` layout.
+
+use anyhow::Context;
+use std::fmt;
+use tracing::{Event, Subscriber};
+use tracing_appender::non_blocking::WorkerGuard;
+use tracing_subscriber::filter::LevelFilter;
+use tracing_subscriber::fmt::format::Writer;
+use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{EnvFilter, Layer};
+
+/// Formats an event as one logback-style line.
+struct LogbackLine;
+
+impl<S, N> FormatEvent<S, N> for LogbackLine
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        ctx: &FmtContext<'_, S, N>,
+        mut writer: Writer<'_>,
+        event: &Event<'_>,
+    ) -> fmt::Result {
+        let time = chrono::Local::now().format("%Y-%m-%d %H:%M:%S,%3f");
+        let current = std::thread::current();
+        write!(
+            writer,
+            "{time} {:<5} {} - ",
+            event.metadata().level(),
+            current.name().unwrap_or("main")
+        )?;
+        ctx.field_format().format_fields(writer.by_ref(), event)?;
+        writeln!(writer)
+    }
+}
+
+/// Installs the subscriber; the guard flushes the file when dropped.
+pub fn init() -> anyhow::Result<WorkerGuard> {
+    let dir = rmq_common::mix_all::user_home()
+        .join("logs")
+        .join("rocketmqlogs");
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("cannot create log directory {}", dir.display()))?;
+    let (writer, guard) =
+        tracing_appender::non_blocking(tracing_appender::rolling::never(&dir, "broker.log"));
+    let level = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(writer)
+                .with_ansi(false)
+                .event_format(LogbackLine)
+                .with_filter(level),
+        )
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(false)
+                .event_format(LogbackLine)
+                .with_filter(LevelFilter::ERROR),
+        )
+        .try_init()
+        .context("cannot install the log subscriber")?;
+    Ok(guard)
+}

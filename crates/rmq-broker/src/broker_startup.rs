@@ -1,0 +1,210 @@
+//! Building the four config objects from a `broker.conf` and the command line, as Java's
+//! `BrokerStartup#buildBrokerController` does: defaults < file < command line; one properties
+//! file feeds `BrokerConfig`, `NettyServerConfig`, `NettyClientConfig` and
+//! `MessageStoreConfig`; a key none of them knows is reported so the caller can warn.
+
+use crate::broker_config::{self, BrokerConfig};
+use rmq_common::properties::{self, Properties};
+use rmq_remoting::{NettyClientConfig, NettyServerConfig};
+use rmq_store::{BrokerRole, MessageStoreConfig};
+use serde::Serialize;
+
+/// Java's default broker port (`nettyServerConfig.setListenPort(10911)` in `BrokerStartup`).
+pub const DEFAULT_LISTEN_PORT: i32 = 10911;
+
+/// Everything a broker is configured with.
+#[derive(Debug, Clone)]
+pub struct BrokerConfigs {
+    pub broker_config: BrokerConfig,
+    pub netty_server_config: NettyServerConfig,
+    pub netty_client_config: NettyClientConfig,
+    pub message_store_config: MessageStoreConfig,
+}
+
+impl Default for BrokerConfigs {
+    fn default() -> Self {
+        let netty_server_config = NettyServerConfig {
+            listen_port: DEFAULT_LISTEN_PORT,
+            ..Default::default()
+        };
+        let message_store_config = MessageStoreConfig {
+            ha_listen_port: 0,
+            ..Default::default()
+        };
+        BrokerConfigs {
+            broker_config: BrokerConfig::default(),
+            netty_server_config,
+            netty_client_config: NettyClientConfig::default(),
+            message_store_config,
+        }
+    }
+}
+
+/// Keys of a properties file that no config object knows, and keys whose value did not parse.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ConfigReport {
+    pub unknown_keys: Vec<String>,
+    pub invalid_keys: Vec<String>,
+}
+
+impl BrokerConfigs {
+    /// Binds `props` to every config object (Java `MixAll.properties2Object` on each); a key is
+    /// unknown only if no object has it.
+    pub fn apply_properties(&mut self, props: &Properties) -> ConfigReport {
+        let r1 = properties::bind(&mut self.broker_config, props, &[]);
+        let r2 = properties::bind(&mut self.netty_server_config, props, &[]);
+        let r3 = properties::bind(&mut self.netty_client_config, props, &[]);
+        let r4 = properties::bind(
+            &mut self.message_store_config,
+            props,
+            rmq_store::config::MESSAGE_STORE_CONFIG_ALIASES,
+        );
+        let reports = [r1, r2, r3, r4];
+        let mut report = ConfigReport::default();
+        for key in props.keys() {
+            if reports.iter().all(|r| r.unknown_keys.contains(key)) {
+                report.unknown_keys.push(key.clone());
+            } else if reports.iter().any(|r| r.invalid_keys.contains(key)) {
+                report.invalid_keys.push(key.clone());
+            }
+        }
+        report
+    }
+
+    /// Applies Java's post-parse rules: a master's id is 0, a slave's must be > 0, the HA port
+    /// defaults to `listenPort + 1`, the name server list must parse. Returns Java's message
+    /// and exit code on failure.
+    pub fn finish(&mut self) -> Result<(), (String, i32)> {
+        if let Some(addr) = self.broker_config.namesrv_addr.as_deref() {
+            if !addr.trim().is_empty() && !valid_namesrv_addr(addr) {
+                return Err((
+                    format!(
+                        "The Name Server Address[{addr}] illegal, please set it as follows, \"127.0.0.1:9876;192.168.0.1:9876\""
+                    ),
+                    -3,
+                ));
+            }
+        }
+        match self.message_store_config.broker_role {
+            BrokerRole::AsyncMaster | BrokerRole::SyncMaster => self.broker_config.broker_id = 0,
+            BrokerRole::Slave => {
+                if self.broker_config.broker_id <= 0 {
+                    return Err(("Slave's brokerId must be > 0".into(), -3));
+                }
+                self.message_store_config.access_message_in_memory_max_ratio -= 10;
+            }
+        }
+        if self.message_store_config.ha_listen_port <= 0 {
+            self.message_store_config.ha_listen_port = self.netty_server_config.listen_port + 1;
+        }
+        Ok(())
+    }
+
+    /// Returns `name=value` lines of every config object, as `mqbroker -p` (or, with
+    /// `important_only`, `-m`) prints them.
+    pub fn print_lines(&self, important_only: bool) -> Vec<String> {
+        let mut out = Vec::new();
+        let broker: Vec<(String, String)> =
+            properties::object_to_ordered_pairs(&self.broker_config)
+                .into_iter()
+                .filter(|(k, _)| !broker_config::BROKER_IDENTITY_KEYS.contains(&k.as_str()))
+                .filter(|(k, _)| {
+                    !important_only || broker_config::IMPORTANT_FIELDS.contains(&k.as_str())
+                })
+                .collect();
+        out.extend(broker.into_iter().map(|(k, v)| format!("{k}={v}")));
+        if !important_only {
+            push_pairs(&mut out, &self.netty_server_config);
+            push_pairs(&mut out, &self.netty_client_config);
+            push_pairs(&mut out, &self.message_store_config);
+        } else {
+            // Java's @ImportantField keys of the other classes.
+            let store = properties::object_to_ordered_pairs(&self.message_store_config);
+            for (k, v) in store {
+                if matches!(
+                    k.as_str(),
+                    "storePathRootDir"
+                        | "storePathCommitLog"
+                        | "mappedFileSizeCommitLog"
+                        | "mappedFileSizeConsumeQueue"
+                        | "fileReservedTime"
+                        | "deleteWhen"
+                        | "brokerRole"
+                        | "flushDiskType"
+                        | "haListenPort"
+                        | "haMasterAddress"
+                ) {
+                    out.push(format!("{k}={v}"));
+                }
+            }
+        }
+        out
+    }
+}
+
+fn push_pairs<T: Serialize>(out: &mut Vec<String>, obj: &T) {
+    out.extend(
+        properties::object_to_ordered_pairs(obj)
+            .into_iter()
+            .map(|(k, v)| format!("{k}={v}")),
+    );
+}
+
+/// Returns true when every `;`-separated entry is `host:port` (Java
+/// `NetworkUtil.string2SocketAddress` on each).
+pub fn valid_namesrv_addr(addrs: &str) -> bool {
+    addrs
+        .split(';')
+        .filter(|a| !a.trim().is_empty())
+        .all(|a| match a.trim().rsplit_once(':') {
+            Some((host, port)) => !host.is_empty() && port.parse::<u16>().is_ok(),
+            None => false,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_file_feeds_all_configs() {
+        let mut c = BrokerConfigs::default();
+        let props = properties::parse(
+            "brokerClusterName = DefaultCluster\nbrokerName = broker-a\nbrokerId = 3\n\
+             deleteWhen = 04\nfileReservedTime = 48\nbrokerRole = ASYNC_MASTER\n\
+             flushDiskType = ASYNC_FLUSH\nlistenPort=12911\nmapedFileSizeCommitLog=4096\n\
+             clientWorkerThreads=2\nnoSuchKey=1\nautoCreateTopicEnable=false\n",
+        );
+        let r = c.apply_properties(&props);
+        assert_eq!(r.unknown_keys, vec!["noSuchKey".to_string()]);
+        assert!(r.invalid_keys.is_empty(), "{r:?}");
+        c.finish().unwrap();
+        assert_eq!(c.broker_config.broker_name, "broker-a");
+        assert_eq!(c.broker_config.broker_id, 0, "a master's id is forced to 0");
+        assert!(!c.broker_config.auto_create_topic_enable);
+        assert_eq!(c.netty_server_config.listen_port, 12911);
+        assert_eq!(c.message_store_config.ha_listen_port, 12912);
+        assert_eq!(c.message_store_config.mapped_file_size_commit_log, 4096);
+        assert_eq!(c.message_store_config.file_reserved_time, 48);
+        assert_eq!(c.netty_client_config.client_worker_threads, 2);
+        let lines = c.print_lines(false);
+        assert!(lines.contains(&"autoCreateTopicEnable=false".to_string()));
+        assert!(lines.iter().any(|l| l.starts_with("listenPort=")));
+        assert!(!lines.iter().any(|l| l.starts_with("brokerName=")));
+    }
+
+    #[test]
+    fn slave_needs_id_and_namesrv_must_parse() {
+        let mut c = BrokerConfigs::default();
+        c.apply_properties(&properties::parse("brokerRole=SLAVE\n"));
+        assert_eq!(c.finish().unwrap_err().0, "Slave's brokerId must be > 0");
+        let mut c = BrokerConfigs::default();
+        c.broker_config.namesrv_addr = Some("nope".into());
+        assert!(c
+            .finish()
+            .unwrap_err()
+            .0
+            .starts_with("The Name Server Address[nope] illegal"));
+        assert!(valid_namesrv_addr("127.0.0.1:9876;10.0.0.1:9876"));
+    }
+}

@@ -1,0 +1,39 @@
+//! `DefaultConsumerIdsChangeListener`: tells every member of a consumer group that the
+//! membership changed, so they rebalance at once (Java
+//! `broker/client/DefaultConsumerIdsChangeListener`, real-time mode).
+
+use super::consumer_manager::ConsumerIdsChangeListener;
+use super::net::broker2client;
+use crate::broker_config::BrokerConfig;
+use parking_lot::RwLock;
+use rmq_remoting::Channel;
+use std::sync::Arc;
+
+/// Sends NOTIFY_CONSUMER_IDS_CHANGED to a group's members on change.
+pub struct DefaultConsumerIdsChangeListener {
+    broker_config: Arc<RwLock<BrokerConfig>>,
+}
+
+impl DefaultConsumerIdsChangeListener {
+    /// Builds the listener; `notifyConsumerIdsChangedEnable` is read on each change.
+    pub fn new(broker_config: Arc<RwLock<BrokerConfig>>) -> Self {
+        DefaultConsumerIdsChangeListener { broker_config }
+    }
+}
+
+impl ConsumerIdsChangeListener for DefaultConsumerIdsChangeListener {
+    fn consumer_ids_changed(&self, group: &str, channels: Vec<Channel>) {
+        if channels.is_empty() || !self.broker_config.read().notify_consumer_ids_changed_enable {
+            return;
+        }
+        let Ok(handle) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let group = group.to_string();
+        handle.spawn(async move {
+            for ch in channels {
+                broker2client::notify_consumer_ids_changed(&ch, &group).await;
+            }
+        });
+    }
+}

@@ -1,0 +1,3 @@
+//! Calls from the broker to clients (Java `broker/client/net`).
+
+pub mod broker2client;

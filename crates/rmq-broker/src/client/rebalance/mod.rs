@@ -1,0 +1,3 @@
+//! Ordered-consumption queue locks (Java `broker/client/rebalance`).
+
+pub mod rebalance_lock_manager;

@@ -1,0 +1,3 @@
+//! Broker-side message filters (Java `broker/filter`).
+
+pub mod expression_message_filter;

@@ -1,0 +1,3 @@
+//! Long polling of pulls (Java `broker/longpolling`).
+
+pub mod pull_request_hold_service;

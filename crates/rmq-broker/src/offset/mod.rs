@@ -1,0 +1,3 @@
+//! Consumer offsets (Java `broker/offset`).
+
+pub mod consumer_offset_manager;

@@ -1,0 +1,187 @@
+//! `BrokerOuterAPI`: the broker's calls to name servers (Java `broker/out/BrokerOuterAPI`):
+//! REGISTER_BROKER to every name server in parallel, each with its own timeout, and
+//! UNREGISTER_BROKER at shutdown.
+
+use futures::future::join_all;
+use rmq_common::util_all::crc32;
+use rmq_remoting::protocol::body::register_broker_body::{
+    RegisterBrokerBody, TopicConfigSerializeWrapper,
+};
+use rmq_remoting::protocol::body::route::KVTable;
+use rmq_remoting::protocol::header::namesrv::{
+    RegisterBrokerRequestHeader, RegisterBrokerResponseHeader, UnRegisterBrokerRequestHeader,
+};
+use rmq_remoting::{RemotingClient, RemotingCommand, RemotingError, RequestCode, ResponseCode};
+
+/// What a name server answered to REGISTER_BROKER (Java `RegisterBrokerResult`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RegisterBrokerResult {
+    pub namesrv_addr: String,
+    pub ha_server_addr: Option<String>,
+    pub master_addr: Option<String>,
+    pub kv_table: Option<KVTable>,
+}
+
+/// Who is registering.
+#[derive(Debug, Clone)]
+pub struct BrokerRegistration {
+    pub cluster_name: String,
+    pub broker_addr: String,
+    pub broker_name: String,
+    pub broker_id: i64,
+    pub ha_server_addr: String,
+    pub enable_acting_master: bool,
+    pub heartbeat_timeout_millis: Option<i64>,
+}
+
+/// The name server client of a broker.
+#[derive(Clone)]
+pub struct BrokerOuterAPI {
+    client: RemotingClient,
+}
+
+impl BrokerOuterAPI {
+    /// Wraps a remoting client used only for name servers.
+    pub fn new(client: RemotingClient) -> Self {
+        BrokerOuterAPI { client }
+    }
+
+    /// Replaces the name server list (`updateNameServerAddressList`).
+    pub fn update_name_server_address_list(&self, addrs: &str) {
+        let list: Vec<String> = addrs
+            .split(';')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        self.client.update_name_server_address_list(list);
+    }
+
+    /// Returns the name server list.
+    pub fn name_server_address_list(&self) -> Vec<String> {
+        self.client.name_server_address_list()
+    }
+
+    /// Registers with every name server at once; each call has its own `timeout_millis`, so a
+    /// dead name server only delays its own result. Returns the successful answers (Java
+    /// `registerBrokerAll`).
+    pub async fn register_broker_all(
+        &self,
+        who: &BrokerRegistration,
+        topic_config_wrapper: TopicConfigSerializeWrapper,
+        filter_server_list: Vec<String>,
+        oneway: bool,
+        timeout_millis: u64,
+        compressed: bool,
+    ) -> Vec<RegisterBrokerResult> {
+        let addrs = self.client.name_server_address_list();
+        if addrs.is_empty() {
+            return Vec::new();
+        }
+        let body = RegisterBrokerBody {
+            topic_config_serialize_wrapper: topic_config_wrapper,
+            filter_server_list,
+        }
+        .encode(compressed);
+        let header = RegisterBrokerRequestHeader {
+            broker_name: who.broker_name.clone(),
+            broker_addr: who.broker_addr.clone(),
+            cluster_name: who.cluster_name.clone(),
+            ha_server_addr: who.ha_server_addr.clone(),
+            broker_id: who.broker_id,
+            heartbeat_timeout_millis: who.heartbeat_timeout_millis,
+            enable_acting_master: Some(who.enable_acting_master),
+            compressed: Some(false),
+            body_crc32: Some(crc32(&body)),
+        };
+        let body = bytes::Bytes::from(body);
+        let calls = addrs.into_iter().map(|addr| {
+            let mut request =
+                RemotingCommand::create_request_command(RequestCode::REGISTER_BROKER, &header);
+            request.body = body.clone();
+            async move {
+                match self.register_broker(&addr, request, oneway, timeout_millis).await {
+                    Ok(r) => {
+                        tracing::info!(target_host = %addr, "Registering current broker to name server completed");
+                        r
+                    }
+                    Err(e) => {
+                        tracing::error!(target_host = %addr, error = %e, "Failed to register current broker to name server");
+                        None
+                    }
+                }
+            }
+        });
+        join_all(calls).await.into_iter().flatten().collect()
+    }
+
+    async fn register_broker(
+        &self,
+        namesrv_addr: &str,
+        request: RemotingCommand,
+        oneway: bool,
+        timeout_millis: u64,
+    ) -> Result<Option<RegisterBrokerResult>, RemotingError> {
+        if oneway {
+            self.client
+                .invoke_oneway(namesrv_addr, request, timeout_millis)
+                .await?;
+            return Ok(None);
+        }
+        let response = self
+            .client
+            .invoke(namesrv_addr, request, timeout_millis)
+            .await?;
+        if response.code != ResponseCode::SUCCESS.0 {
+            return Err(RemotingError::Processor(format!(
+                "CODE: {}  DESC: {}",
+                response.code,
+                response.remark.unwrap_or_default()
+            )));
+        }
+        let header: RegisterBrokerResponseHeader = response.decode_header()?;
+        let kv_table = if response.body.is_empty() {
+            None
+        } else {
+            rmq_remoting::protocol::body::decode::<KVTable>(&response.body).ok()
+        };
+        Ok(Some(RegisterBrokerResult {
+            namesrv_addr: namesrv_addr.to_string(),
+            ha_server_addr: header.ha_server_addr,
+            master_addr: header.master_addr,
+            kv_table,
+        }))
+    }
+
+    /// Unregisters from every name server, in parallel (Java `unregisterBrokerAll`).
+    pub async fn unregister_broker_all(&self, who: &BrokerRegistration, timeout_millis: u64) {
+        let header = UnRegisterBrokerRequestHeader {
+            broker_name: who.broker_name.clone(),
+            broker_addr: who.broker_addr.clone(),
+            cluster_name: who.cluster_name.clone(),
+            broker_id: who.broker_id,
+        };
+        let calls = self.client.name_server_address_list().into_iter().map(|addr| {
+            let request =
+                RemotingCommand::create_request_command(RequestCode::UNREGISTER_BROKER, &header);
+            async move {
+                match self.client.invoke(&addr, request, timeout_millis).await {
+                    Ok(r) if r.code == ResponseCode::SUCCESS.0 => {
+                        tracing::info!(namesrv_addr = %addr, "unregisterBroker OK");
+                    }
+                    Ok(r) => {
+                        tracing::warn!(namesrv_addr = %addr, code = r.code, remark = ?r.remark, "unregisterBroker Exception");
+                    }
+                    Err(e) => {
+                        tracing::warn!(namesrv_addr = %addr, error = %e, "unregisterBroker Exception");
+                    }
+                }
+            }
+        });
+        join_all(calls).await;
+    }
+
+    /// Closes the name server connections.
+    pub async fn shutdown(&self) {
+        self.client.shutdown().await;
+    }
+}

@@ -1,0 +1,3 @@
+//! Calls to name servers (Java `broker/out`).
+
+pub mod broker_outer_api;

@@ -1,0 +1,558 @@
+//! `AdminBrokerProcessor`: the broker's default processor, serving the admin codes Java's
+//! `DefaultMQAdminExt` and `mqadmin` use, plus offsets by time, queue locks and runtime info
+//! (Java `broker/processor/AdminBrokerProcessor`). Any code it does not know is answered
+//! REQUEST_CODE_NOT_SUPPORTED with Java's remark.
+//!
+//! Split by subject: this file dispatches and serves topics, broker config, runtime info,
+//! offsets and locks; [`consumer_admin`] serves subscription groups, connections, consume
+//! stats, offset reset and calls relayed to consumers.
+
+mod consumer_admin;
+
+use crate::broker_controller::BrokerController;
+use async_trait::async_trait;
+use rmq_common::{mq_version, topic_validator, TopicConfig, TopicFilterType};
+use rmq_remoting::protocol::body::create_topic_list_request_body::CreateTopicListRequestBody;
+use rmq_remoting::protocol::body::lock::{
+    LockBatchRequestBody, LockBatchResponseBody, UnlockBatchRequestBody,
+};
+use rmq_remoting::protocol::body::register_broker_body::TopicConfigSerializeWrapper;
+use rmq_remoting::protocol::body::route::{KVTable, TopicList};
+use rmq_remoting::protocol::body::topic_stats_table::{TopicOffset, TopicStatsTable};
+use rmq_remoting::protocol::body::{decode, encode};
+use rmq_remoting::protocol::header::broker::{
+    CreateTopicRequestHeader, DeleteTopicRequestHeader, GetBrokerConfigResponseHeader,
+    GetEarliestMsgStoretimeRequestHeader, GetEarliestMsgStoretimeResponseHeader,
+    GetMaxOffsetRequestHeader, GetMaxOffsetResponseHeader, GetMinOffsetRequestHeader,
+    GetMinOffsetResponseHeader, GetTopicConfigRequestHeader, GetTopicStatsInfoRequestHeader,
+    SearchOffsetRequestHeader, SearchOffsetResponseHeader,
+};
+use rmq_remoting::{
+    Channel, RemotingCommand, RemotingError, RequestCode, RequestProcessor, ResponseCode,
+};
+use rmq_store::{BoundaryType, MessageStore};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+/// The admin processor.
+pub struct AdminBrokerProcessor {
+    controller: Arc<BrokerController>,
+    /// Serializes topic and config changes (Java's `synchronized` methods).
+    update_lock: tokio::sync::Mutex<()>,
+}
+
+fn unknown_code(request: &RemotingCommand) -> RemotingCommand {
+    RemotingCommand::error(
+        ResponseCode::REQUEST_CODE_NOT_SUPPORTED,
+        format!(" request type {} not supported", request.code),
+    )
+}
+
+impl AdminBrokerProcessor {
+    /// Builds the processor.
+    pub fn new(controller: Arc<BrokerController>) -> Self {
+        AdminBrokerProcessor {
+            controller,
+            update_lock: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    async fn update_and_create_topic(
+        &self,
+        channel: &Channel,
+        request: &RemotingCommand,
+    ) -> Result<RemotingCommand, RemotingError> {
+        let header: CreateTopicRequestHeader = request.decode_header()?;
+        let _guard = self.update_lock.lock().await;
+        tracing::info!(topic = %header.topic, caller = %channel.remote_addr(), "Broker receive request to update or create topic");
+        let c = &self.controller;
+        if let Err(remark) = topic_validator::validate_topic(&header.topic) {
+            return Ok(RemotingCommand::error(
+                ResponseCode::INVALID_PARAMETER,
+                remark,
+            ));
+        }
+        let (validate_system, mixed) = {
+            let bc = c.broker_config().read();
+            (
+                bc.validate_system_topic_when_update_topic,
+                bc.enable_mixed_message_type,
+            )
+        };
+        if validate_system && self.is_system_topic(&header.topic) {
+            return Ok(RemotingCommand::error(
+                ResponseCode::INVALID_PARAMETER,
+                format!("The topic[{}] is conflict with system topic.", header.topic),
+            ));
+        }
+        let attributes =
+            match crate::attribute_util::parse_to_map(header.attributes.as_deref().unwrap_or("")) {
+                Ok(a) => a,
+                Err(e) => return Ok(RemotingCommand::error(ResponseCode::SYSTEM_ERROR, e)),
+            };
+        if !mixed && attributes.get("+message.type").map(String::as_str) == Some("MIXED") {
+            return Ok(RemotingCommand::error(
+                ResponseCode::INVALID_PARAMETER,
+                "MIXED message type is not supported.",
+            ));
+        }
+        let tc = TopicConfig {
+            topic_name: header.topic.clone(),
+            read_queue_nums: header.read_queue_nums,
+            write_queue_nums: header.write_queue_nums,
+            perm: header.perm,
+            topic_filter_type: TopicFilterType::parse(&header.topic_filter_type)
+                .unwrap_or_default(),
+            topic_sys_flag: header.topic_sys_flag.unwrap_or(0),
+            order: header.order,
+            attributes,
+        };
+        if c.topic_config_manager()
+            .select_topic_config(&tc.topic_name)
+            .is_some_and(|cur| *cur == tc)
+        {
+            tracing::info!(topic = %tc.topic_name, "topicConfig has no changes, so idempotent");
+            return Ok(RemotingCommand::success());
+        }
+        let stored = match c.topic_config_manager().try_update_topic_config(tc) {
+            Ok(t) => t,
+            Err(e) => return Ok(RemotingCommand::error(ResponseCode::SYSTEM_ERROR, e)),
+        };
+        let version = c.topic_config_manager().data_version();
+        c.register_increment_broker_data(vec![stored], version)
+            .await;
+        Ok(RemotingCommand::success())
+    }
+
+    async fn update_and_create_topic_list(
+        &self,
+        request: &RemotingCommand,
+    ) -> Result<RemotingCommand, RemotingError> {
+        let body: CreateTopicListRequestBody = decode(&request.body)?;
+        let _guard = self.update_lock.lock().await;
+        let c = &self.controller;
+        let validate_system = c
+            .broker_config()
+            .read()
+            .validate_system_topic_when_update_topic;
+        for tc in &body.topic_config_list {
+            if let Err(remark) = topic_validator::validate_topic(&tc.topic_name) {
+                return Ok(RemotingCommand::error(
+                    ResponseCode::INVALID_PARAMETER,
+                    remark,
+                ));
+            }
+            if validate_system && self.is_system_topic(&tc.topic_name) {
+                return Ok(RemotingCommand::error(
+                    ResponseCode::INVALID_PARAMETER,
+                    format!(
+                        "The topic[{}] is conflict with system topic.",
+                        tc.topic_name
+                    ),
+                ));
+            }
+        }
+        if let Err(e) = c
+            .topic_config_manager()
+            .update_topic_config_list(body.topic_config_list.clone())
+        {
+            return Ok(RemotingCommand::error(ResponseCode::SYSTEM_ERROR, e));
+        }
+        c.register_broker_all(false, false, true).await;
+        Ok(RemotingCommand::success())
+    }
+
+    fn is_system_topic(&self, topic: &str) -> bool {
+        let bc = self.controller.broker_config().read();
+        topic_validator::is_system_topic(topic)
+            || topic == bc.broker_cluster_name
+            || topic == bc.broker_name
+            || topic == bc.msg_trace_topic_name
+            || topic == rmq_common::mix_all::get_reply_topic(&bc.broker_cluster_name)
+    }
+
+    async fn delete_topic(
+        &self,
+        channel: &Channel,
+        request: &RemotingCommand,
+    ) -> Result<RemotingCommand, RemotingError> {
+        let header: DeleteTopicRequestHeader = request.decode_header()?;
+        let _guard = self.update_lock.lock().await;
+        tracing::info!(topic = %header.topic, caller = %channel.remote_addr(), "AdminBrokerProcessor#deleteTopic: broker receive request to delete topic");
+        if header.topic.trim().is_empty() {
+            return Ok(RemotingCommand::error(
+                ResponseCode::INVALID_PARAMETER,
+                "The specified topic is blank.",
+            ));
+        }
+        let c = &self.controller;
+        if c.broker_config()
+            .read()
+            .validate_system_topic_when_update_topic
+            && self.is_system_topic(&header.topic)
+        {
+            return Ok(RemotingCommand::error(
+                ResponseCode::INVALID_PARAMETER,
+                format!("The topic[{}] is conflict with system topic.", header.topic),
+            ));
+        }
+        c.topic_config_manager().delete_topic_config(&header.topic);
+        c.consumer_offset_manager()
+            .clean_offset_by_topic(&header.topic);
+        c.message_store()
+            .delete_topics(std::slice::from_ref(&header.topic));
+        Ok(RemotingCommand::success())
+    }
+
+    fn get_all_topic_config(&self) -> RemotingCommand {
+        let c = &self.controller;
+        let mut wrapper: TopicConfigSerializeWrapper = c
+            .topic_config_manager()
+            .build_topic_config_serialize_wrapper();
+        wrapper.mapping_data_version = rmq_common::DataVersion::new();
+        RemotingCommand::success().with_body(encode(&wrapper))
+    }
+
+    fn get_topic_config(
+        &self,
+        request: &RemotingCommand,
+    ) -> Result<RemotingCommand, RemotingError> {
+        let header: GetTopicConfigRequestHeader = request.decode_header()?;
+        match self
+            .controller
+            .topic_config_manager()
+            .select_topic_config(&header.topic)
+        {
+            Some(tc) => {
+                let body = serde_json::json!({ "topicConfig": &*tc });
+                Ok(RemotingCommand::success().with_body(encode(&body)))
+            }
+            None => Ok(RemotingCommand::error(
+                ResponseCode::TOPIC_NOT_EXIST,
+                format!("No topic in this broker. topic: {}", header.topic),
+            )),
+        }
+    }
+
+    fn get_topic_stats_info(
+        &self,
+        request: &RemotingCommand,
+    ) -> Result<RemotingCommand, RemotingError> {
+        let header: GetTopicStatsInfoRequestHeader = request.decode_header()?;
+        let c = &self.controller;
+        let Some(tc) = c.topic_config_manager().select_topic_config(&header.topic) else {
+            return Ok(RemotingCommand::error(
+                ResponseCode::TOPIC_NOT_EXIST,
+                format!("topic[{}] not exist", header.topic),
+            ));
+        };
+        let broker_name = c.broker_config().read().broker_name.clone();
+        let store = c.message_store();
+        let mut table = TopicStatsTable::default();
+        for i in 0..tc.write_queue_nums.max(tc.read_queue_nums) {
+            let min = store.get_min_offset_in_queue(&header.topic, i).max(0);
+            let max = store.get_max_offset_in_queue(&header.topic, i).max(0);
+            let ts = if max > 0 {
+                store.get_message_store_timestamp(&header.topic, i, max - 1)
+            } else {
+                0
+            };
+            table.offset_table.insert(
+                rmq_common::MessageQueue::new(header.topic.clone(), broker_name.clone(), i),
+                TopicOffset {
+                    min_offset: min,
+                    max_offset: max,
+                    last_update_timestamp: ts,
+                },
+            );
+        }
+        Ok(RemotingCommand::success().with_body(encode(&table)))
+    }
+
+    fn all_config_properties(&self) -> BTreeMap<String, String> {
+        use rmq_common::properties::object_to_properties;
+        let c = &self.controller;
+        let mut all = BTreeMap::new();
+        all.extend(object_to_properties(&*c.broker_config().read()));
+        all.extend(object_to_properties(c.netty_server_config()));
+        all.extend(object_to_properties(c.netty_client_config()));
+        all.extend(object_to_properties(c.message_store_config()));
+        all.insert("listenPort".into(), c.listen_port().to_string());
+        all
+    }
+
+    fn get_broker_config(&self) -> RemotingCommand {
+        let content = rmq_common::properties::to_string(&self.all_config_properties());
+        let version =
+            rmq_common::fastjson::to_string(&self.controller.topic_config_manager().data_version());
+        RemotingCommand::response_with_header(
+            ResponseCode::SUCCESS,
+            &GetBrokerConfigResponseHeader { version },
+        )
+        .with_body(content.into_bytes())
+    }
+
+    async fn update_broker_config(
+        &self,
+        channel: &Channel,
+        request: &RemotingCommand,
+    ) -> RemotingCommand {
+        let _guard = self.update_lock.lock().await;
+        tracing::info!(caller = %channel.remote_addr(), "Broker receive request to update config");
+        if request.body.is_empty() {
+            return RemotingCommand::success();
+        }
+        // Java parses the body with `Properties.load`, i.e. ISO-8859-1.
+        let text: String = request.body.iter().map(|b| *b as char).collect();
+        let props = rmq_common::properties::parse(&text);
+        let c = &self.controller;
+        let black_list = c.broker_config().read().config_black_list.clone();
+        if props
+            .keys()
+            .any(|k| black_list.split(';').any(|b| b.trim() == k))
+        {
+            return RemotingCommand::error(
+                ResponseCode::NO_PERMISSION,
+                "Can not update config in black list.",
+            );
+        }
+        tracing::info!(?props, "updateBrokerConfig, new config");
+        {
+            let mut bc = c.broker_config().write();
+            rmq_common::properties::bind(&mut *bc, &props, &[]);
+        }
+        if props.contains_key("brokerPermission") {
+            c.register_broker_all(false, false, true).await;
+        }
+        RemotingCommand::success()
+    }
+
+    fn get_broker_runtime_info(&self) -> RemotingCommand {
+        let c = &self.controller;
+        let store = c.message_store();
+        let mut info: BTreeMap<String, String> = store.get_runtime_info().into_iter().collect();
+        info.extend(c.schedule_message_service().build_running_stats());
+        let stats = c.broker_stats();
+        let put_now = stats.msg_put_total_today_now().to_string();
+        let get_now = stats.msg_get_total_today_now().to_string();
+        let mut put = |k: &str, v: String| {
+            info.insert(k.to_string(), v);
+        };
+        put("brokerActive", "true".into());
+        put(
+            "brokerVersionDesc",
+            mq_version::get_version_desc(mq_version::CURRENT_VERSION).into(),
+        );
+        put("brokerVersion", mq_version::CURRENT_VERSION.to_string());
+        put("msgPutTotalYesterdayMorning", "0".into());
+        put("msgPutTotalTodayMorning", "0".into());
+        put("msgPutTotalTodayNow", put_now);
+        put("msgGetTotalYesterdayMorning", "0".into());
+        put("msgGetTotalTodayMorning", "0".into());
+        put("msgGetTotalTodayNow", get_now);
+        put(
+            "dispatchBehindBytes",
+            store.dispatch_behind_bytes().to_string(),
+        );
+        put(
+            "pageCacheLockTimeMills",
+            store.lock_time_mills().to_string(),
+        );
+        put(
+            "earliestMessageTimeStamp",
+            store.get_earliest_message_time_of_store().to_string(),
+        );
+        put(
+            "startAcceptSendRequestTimeStamp",
+            c.broker_config()
+                .read()
+                .start_accept_send_request_time_stamp
+                .to_string(),
+        );
+        for k in ["timerReadBehind", "timerOffsetBehind", "timerCongestNum"] {
+            put(k, "0".into());
+        }
+        put("timerEnqueueTps", "0.0".into());
+        put("timerDequeueTps", "0.0".into());
+        put("remainTransientStoreBufferNumbs", "0".into());
+        put(
+            "remainHowManyDataToFlush",
+            rmq_store::human_readable_byte_count(store.flush_behind_bytes()),
+        );
+        let caps = {
+            let bc = c.broker_config().read();
+            [
+                ("send", bc.send_thread_pool_queue_capacity),
+                ("pull", bc.pull_thread_pool_queue_capacity),
+                ("litePull", bc.lite_pull_thread_pool_queue_capacity),
+                ("query", bc.query_thread_pool_queue_capacity),
+                ("ack", bc.ack_thread_pool_queue_capacity),
+            ]
+        };
+        for (name, cap) in caps {
+            put(&format!("{name}ThreadPoolQueueSize"), "0".into());
+            put(&format!("{name}ThreadPoolQueueCapacity"), cap.to_string());
+            put(
+                &format!("{name}ThreadPoolQueueHeadWaitTimeMills"),
+                "0".into(),
+            );
+        }
+        put("EndTransactionQueueSize", "0".into());
+        put(
+            "EndTransactionThreadPoolQueueCapacity",
+            c.broker_config()
+                .read()
+                .end_transaction_pool_queue_capacity
+                .to_string(),
+        );
+        let body = KVTable { table: info };
+        RemotingCommand::success().with_body(encode(&body))
+    }
+
+    fn search_offset_by_timestamp(
+        &self,
+        request: &RemotingCommand,
+    ) -> Result<RemotingCommand, RemotingError> {
+        let header: SearchOffsetRequestHeader = request.decode_header()?;
+        let boundary = match header.boundary_type.as_deref() {
+            Some(b) if b.eq_ignore_ascii_case("upper") => BoundaryType::Upper,
+            _ => BoundaryType::Lower,
+        };
+        let offset = self.controller.message_store().get_offset_in_queue_by_time(
+            &header.topic,
+            header.queue_id,
+            header.timestamp,
+            boundary,
+        );
+        Ok(RemotingCommand::response_with_header(
+            ResponseCode::SUCCESS,
+            &SearchOffsetResponseHeader { offset },
+        ))
+    }
+
+    fn get_max_offset(&self, request: &RemotingCommand) -> Result<RemotingCommand, RemotingError> {
+        let header: GetMaxOffsetRequestHeader = request.decode_header()?;
+        let offset = self
+            .controller
+            .message_store()
+            .get_max_offset_in_queue(&header.topic, header.queue_id);
+        Ok(RemotingCommand::response_with_header(
+            ResponseCode::SUCCESS,
+            &GetMaxOffsetResponseHeader { offset },
+        ))
+    }
+
+    fn get_min_offset(&self, request: &RemotingCommand) -> Result<RemotingCommand, RemotingError> {
+        let header: GetMinOffsetRequestHeader = request.decode_header()?;
+        let offset = self
+            .controller
+            .message_store()
+            .get_min_offset_in_queue(&header.topic, header.queue_id);
+        Ok(RemotingCommand::response_with_header(
+            ResponseCode::SUCCESS,
+            &GetMinOffsetResponseHeader { offset },
+        ))
+    }
+
+    fn get_earliest_msg_storetime(
+        &self,
+        request: &RemotingCommand,
+    ) -> Result<RemotingCommand, RemotingError> {
+        let header: GetEarliestMsgStoretimeRequestHeader = request.decode_header()?;
+        let timestamp = self
+            .controller
+            .message_store()
+            .get_earliest_message_time(&header.topic, header.queue_id);
+        Ok(RemotingCommand::response_with_header(
+            ResponseCode::SUCCESS,
+            &GetEarliestMsgStoretimeResponseHeader { timestamp },
+        ))
+    }
+
+    fn lock_batch_mq(&self, request: &RemotingCommand) -> Result<RemotingCommand, RemotingError> {
+        let body: LockBatchRequestBody = decode(&request.body)?;
+        let locked = self.controller.rebalance_lock_manager().try_lock_batch(
+            &body.consumer_group,
+            &body.mq_set,
+            &body.client_id,
+        );
+        let response = LockBatchResponseBody {
+            lock_ok_mq_set: locked,
+        };
+        Ok(RemotingCommand::success().with_body(encode(&response)))
+    }
+
+    fn unlock_batch_mq(&self, request: &RemotingCommand) -> Result<RemotingCommand, RemotingError> {
+        let body: UnlockBatchRequestBody = decode(&request.body)?;
+        self.controller.rebalance_lock_manager().unlock_batch(
+            &body.consumer_group,
+            &body.mq_set,
+            &body.client_id,
+        );
+        Ok(RemotingCommand::success())
+    }
+
+    fn get_system_topic_list_from_broker(&self) -> RemotingCommand {
+        let c = &self.controller;
+        let topics: BTreeSet<String> = c
+            .topic_config_manager()
+            .topic_names()
+            .into_iter()
+            .filter(|t| self.is_system_topic(t))
+            .collect();
+        let body = TopicList {
+            topic_list: topics,
+            broker_addr: None,
+        };
+        RemotingCommand::success().with_body(encode(&body))
+    }
+
+    fn clean_unused_topic(&self) -> RemotingCommand {
+        let c = &self.controller;
+        let keep = c.topic_config_manager().topic_names().into_iter().collect();
+        c.message_store().clean_unused_topic(&keep);
+        RemotingCommand::success()
+    }
+}
+
+#[async_trait]
+impl RequestProcessor for AdminBrokerProcessor {
+    async fn process_request(
+        &self,
+        channel: &Channel,
+        request: RemotingCommand,
+    ) -> Result<Option<RemotingCommand>, RemotingError> {
+        let r = match request.request_code() {
+            RequestCode::UPDATE_AND_CREATE_TOPIC => {
+                self.update_and_create_topic(channel, &request).await?
+            }
+            RequestCode::UPDATE_AND_CREATE_TOPIC_LIST => {
+                self.update_and_create_topic_list(&request).await?
+            }
+            RequestCode::DELETE_TOPIC_IN_BROKER => self.delete_topic(channel, &request).await?,
+            RequestCode::GET_ALL_TOPIC_CONFIG => self.get_all_topic_config(),
+            RequestCode::GET_TOPIC_CONFIG => self.get_topic_config(&request)?,
+            RequestCode::GET_TOPIC_STATS_INFO => self.get_topic_stats_info(&request)?,
+            RequestCode::UPDATE_BROKER_CONFIG => self.update_broker_config(channel, &request).await,
+            RequestCode::GET_BROKER_CONFIG => self.get_broker_config(),
+            RequestCode::GET_BROKER_RUNTIME_INFO => self.get_broker_runtime_info(),
+            RequestCode::SEARCH_OFFSET_BY_TIMESTAMP => self.search_offset_by_timestamp(&request)?,
+            RequestCode::GET_MAX_OFFSET => self.get_max_offset(&request)?,
+            RequestCode::GET_MIN_OFFSET => self.get_min_offset(&request)?,
+            RequestCode::GET_EARLIEST_MSG_STORETIME => self.get_earliest_msg_storetime(&request)?,
+            RequestCode::LOCK_BATCH_MQ => self.lock_batch_mq(&request)?,
+            RequestCode::UNLOCK_BATCH_MQ => self.unlock_batch_mq(&request)?,
+            RequestCode::GET_SYSTEM_TOPIC_LIST_FROM_BROKER => {
+                self.get_system_topic_list_from_broker()
+            }
+            RequestCode::CLEAN_EXPIRED_CONSUMEQUEUE => RemotingCommand::success(),
+            RequestCode::DELETE_EXPIRED_COMMITLOG => RemotingCommand::success(),
+            RequestCode::CLEAN_UNUSED_TOPIC => self.clean_unused_topic(),
+            _ => match self.process_consumer_admin(channel, &request).await? {
+                Some(r) => r,
+                None => unknown_code(&request),
+            },
+        };
+        Ok(Some(r))
+    }
+}

@@ -1,0 +1,753 @@
+//! `SendMessageProcessor`: SEND_MESSAGE, SEND_MESSAGE_V2, SEND_BATCH_MESSAGE and
+//! CONSUMER_SEND_MSG_BACK (Java `broker/processor/SendMessageProcessor`,
+//! `AbstractSendMessageProcessor`).
+//!
+//! A send is checked (broker write permission for order topics, topic name, not-sendable system
+//! topics, auto-creation from the default topic, queue id), completed (UNIQ_KEY if missing,
+//! `CLUSTER`, born host, store host), routed to `%DLQ%<group>` when a retry exceeds its
+//! maximum, parked in `SCHEDULE_TOPIC_XXXX` when it has a delay level, and appended. The
+//! processor awaits the store's put future, so SYNC_FLUSH never blocks a tokio worker.
+//!
+//! Flow control as Java's send thread pool and `BrokerFastFailure`: at most
+//! `sendMessageThreadPoolNums` appends run at once; a request that waited longer than
+//! `waitTimeMillsInSendQueue` gets SYSTEM_BUSY `[TIMEOUT_CLEAN_QUEUE]...`, and one arriving
+//! while `sendThreadPoolQueueCapacity` requests wait gets `[OVERLOAD]...`.
+
+use crate::broker_controller::BrokerController;
+use crate::util::hook_utils;
+use async_trait::async_trait;
+use rmq_common::message::message_client_id::create_uniq_id;
+use rmq_common::message::message_const::*;
+use rmq_common::message::message_decoder::{
+    message_properties_to_string, string_to_message_properties,
+};
+use rmq_common::sys_flag::{message_sys_flag, topic_sys_flag};
+use rmq_common::{mix_all, mq_version, perm_name, topic_validator, TopicConfig, TopicFilterType};
+use rmq_remoting::protocol::header::broker::{
+    ConsumerSendMsgBackRequestHeader, SendMessageRequestHeader, SendMessageRequestHeaderV2,
+    SendMessageResponseHeader,
+};
+use rmq_remoting::{
+    Channel, RemotingCommand, RemotingError, RequestCode, RequestProcessor, ResponseCode,
+};
+use rmq_store::{
+    MessageExtBatch, MessageExtBrokerInner, MessageStore, PutMessageResult, PutMessageStatus,
+};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::Semaphore;
+
+/// DLQ queues per group (Java `DLQ_NUMS_PER_GROUP`).
+const DLQ_NUMS_PER_GROUP: i32 = 1;
+
+/// The send processor.
+pub struct SendMessageProcessor {
+    controller: Arc<BrokerController>,
+    send_permits: Semaphore,
+    waiting: AtomicUsize,
+}
+
+fn random_queue_id(n: i32) -> i32 {
+    if n <= 0 {
+        0
+    } else {
+        (rand::random::<u32>() % 99_999_999) as i32 % n
+    }
+}
+
+impl SendMessageProcessor {
+    /// Builds the processor.
+    pub fn new(controller: Arc<BrokerController>) -> Self {
+        let permits = controller
+            .broker_config()
+            .read()
+            .send_message_thread_pool_nums
+            .max(1) as usize;
+        SendMessageProcessor {
+            controller,
+            send_permits: Semaphore::new(permits),
+            waiting: AtomicUsize::new(0),
+        }
+    }
+
+    fn new_send_response(&self) -> RemotingCommand {
+        let mut r = RemotingCommand::success();
+        let (region, trace_on) = {
+            let bc = self.controller.broker_config().read();
+            (bc.region_id.clone(), bc.trace_on)
+        };
+        r.add_ext_field(PROPERTY_MSG_REGION, region);
+        r.add_ext_field(PROPERTY_TRACE_SWITCH, trace_on.to_string());
+        r
+    }
+
+    /// Returns Java's response for a request that failed a check.
+    fn fail(
+        &self,
+        mut response: RemotingCommand,
+        code: ResponseCode,
+        remark: String,
+    ) -> RemotingCommand {
+        response.code = code.0;
+        response.remark = Some(remark);
+        response
+    }
+
+    /// Java `msgCheck`: returns the topic config, or the error response.
+    fn msg_check(
+        &self,
+        channel: &Channel,
+        header: &SendMessageRequestHeader,
+        response: RemotingCommand,
+    ) -> Result<(Arc<TopicConfig>, RemotingCommand), Box<RemotingCommand>> {
+        let c = &self.controller;
+        let (broker_perm, broker_ip1) = {
+            let bc = c.broker_config().read();
+            (bc.broker_permission, bc.broker_ip1.clone())
+        };
+        if !perm_name::is_writeable(broker_perm)
+            && c.topic_config_manager().is_order_topic(&header.topic)
+        {
+            return Err(Box::new(self.fail(
+                response,
+                ResponseCode::NO_PERMISSION,
+                format!("the broker[{broker_ip1}] sending message is forbidden"),
+            )));
+        }
+        if let Err(remark) = topic_validator::validate_topic(&header.topic) {
+            return Err(Box::new(self.fail(
+                response,
+                ResponseCode::INVALID_PARAMETER,
+                remark,
+            )));
+        }
+        if topic_validator::is_not_allowed_send_topic(&header.topic) {
+            return Err(Box::new(self.fail(
+                response,
+                ResponseCode::NO_PERMISSION,
+                format!("Sending message to topic[{}] is forbidden.", header.topic),
+            )));
+        }
+        let remote = channel.remote_addr_string();
+        let topic_config = match c.topic_config_manager().select_topic_config(&header.topic) {
+            Some(tc) => tc,
+            None => {
+                let mut sys_flag = 0;
+                if header.unit_mode.unwrap_or(false) {
+                    sys_flag = if mix_all::is_retry_topic(&header.topic) {
+                        topic_sys_flag::build_sys_flag(false, true)
+                    } else {
+                        topic_sys_flag::build_sys_flag(true, false)
+                    };
+                }
+                tracing::warn!(topic = %header.topic, producer = %remote, "the topic not exist");
+                let created = c
+                    .topic_config_manager()
+                    .create_topic_in_send_message_method(
+                        &header.topic,
+                        &header.default_topic,
+                        &remote,
+                        header.default_topic_queue_nums,
+                        sys_flag,
+                    );
+                let created = created.or_else(|| {
+                    mix_all::is_retry_topic(&header.topic).then(|| {
+                        c.topic_config_manager()
+                            .create_topic_in_send_message_back_method(
+                                &header.topic,
+                                1,
+                                perm_name::PERM_WRITE | perm_name::PERM_READ,
+                                false,
+                                sys_flag,
+                            )
+                    })
+                });
+                match created {
+                    Some(tc) => tc,
+                    None => {
+                        return Err(Box::new(self.fail(
+                            response,
+                            ResponseCode::TOPIC_NOT_EXIST,
+                            mix_all::suggest_todo(&format!(
+                                "topic[{}] not exist, apply first please!",
+                                header.topic
+                            )),
+                        )))
+                    }
+                }
+            }
+        };
+        let id_valid = topic_config
+            .write_queue_nums
+            .max(topic_config.read_queue_nums);
+        if header.queue_id >= id_valid {
+            let info = format!(
+                "request queueId[{}] is illegal, {} Producer: {}",
+                header.queue_id, topic_config, remote
+            );
+            tracing::warn!("{info}");
+            return Err(Box::new(self.fail(
+                response,
+                ResponseCode::INVALID_PARAMETER,
+                info,
+            )));
+        }
+        Ok((topic_config, response))
+    }
+
+    /// Java `preSend`: the response shell, the start-time gate and `msgCheck`.
+    fn pre_send(
+        &self,
+        channel: &Channel,
+        header: &SendMessageRequestHeader,
+    ) -> Result<(Arc<TopicConfig>, RemotingCommand), Box<RemotingCommand>> {
+        let response = self.new_send_response();
+        let start = self
+            .controller
+            .broker_config()
+            .read()
+            .start_accept_send_request_time_stamp;
+        if rmq_common::util_all::current_millis() < start {
+            return Err(Box::new(self.fail(
+                response,
+                ResponseCode::SYSTEM_ERROR,
+                format!(
+                    "broker unable to service, until {}",
+                    rmq_common::util_all::time_millis_to_human_string2(start)
+                ),
+            )));
+        }
+        self.msg_check(channel, header, response)
+    }
+
+    async fn send_message(
+        &self,
+        channel: &Channel,
+        request: &RemotingCommand,
+        header: SendMessageRequestHeader,
+    ) -> RemotingCommand {
+        let c = &self.controller;
+        let (topic_config, mut response) = match self.pre_send(channel, &header) {
+            Ok(v) => v,
+            Err(r) => return *r,
+        };
+        let mut queue_id = header.queue_id;
+        if queue_id < 0 {
+            queue_id = random_queue_id(topic_config.write_queue_nums);
+        }
+        let response_queue_id = queue_id;
+        let mut topic = header.topic.clone();
+        let mut props = string_to_message_properties(header.properties.as_deref().unwrap_or(""));
+        props.remove(PROPERTY_POP_CK);
+        let reconsume_times = header.reconsume_times.unwrap_or(0);
+        // Java `handleRetryAndDLQ`.
+        if mix_all::is_retry_topic(&topic) {
+            let group = topic
+                .strip_prefix(mix_all::RETRY_GROUP_TOPIC_PREFIX)
+                .unwrap_or_default()
+                .to_string();
+            let Some(sgc) = c
+                .subscription_group_manager()
+                .find_subscription_group_config(&group)
+            else {
+                return self.fail(
+                    response,
+                    ResponseCode::SUBSCRIPTION_GROUP_NOT_EXIST,
+                    mix_all::suggest_todo(&format!("subscription group not exist, {group} ")),
+                );
+            };
+            let mut max_reconsume_times = sgc.retry_max_times;
+            if request.version >= mq_version::V3_4_9 {
+                if let Some(m) = header.max_reconsume_times {
+                    max_reconsume_times = m;
+                }
+            }
+            let to_dlq_directly = c.rebalance_lock_manager().has_unexpired_lock(&group);
+            if to_dlq_directly {
+                tracing::info!(group, topic = %topic, reconsume_times, max_reconsume_times, "Group has unexpired lock record, which show it is ordered message, send it to DLQ right now");
+            }
+            if reconsume_times > max_reconsume_times || to_dlq_directly {
+                props.insert(PROPERTY_DELAY_TIME_LEVEL.to_string(), "-1".to_string());
+                topic = mix_all::get_dlq_topic(&group);
+                queue_id = random_queue_id(DLQ_NUMS_PER_GROUP);
+                c.topic_config_manager()
+                    .create_topic_in_send_message_back_method(
+                        &topic,
+                        DLQ_NUMS_PER_GROUP,
+                        perm_name::PERM_WRITE | perm_name::PERM_READ,
+                        false,
+                        0,
+                    );
+            }
+        }
+        let mut sys_flag = header.sys_flag;
+        if topic_config.topic_filter_type == TopicFilterType::MultiTag {
+            sys_flag |= message_sys_flag::MULTI_TAGS_FLAG;
+        }
+        if props
+            .get(PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX)
+            .is_none_or(|u| u.is_empty())
+        {
+            props.insert(
+                PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX.to_string(),
+                create_uniq_id(),
+            );
+        }
+        let (cluster, reject_tx, broker_ip1) = {
+            let bc = c.broker_config().read();
+            (
+                bc.broker_cluster_name.clone(),
+                bc.reject_transaction_message,
+                bc.broker_ip1.clone(),
+            )
+        };
+        props.insert(PROPERTY_CLUSTER.to_string(), cluster);
+        let tran = props
+            .get(PROPERTY_TRANSACTION_PREPARED)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        if tran && !(reconsume_times > 0 && hook_utils::delay_time_level(&props) > 0) {
+            // rejectTransactionMessage, or transactions not served yet: a half message would
+            // never be checked back, so it is refused as Java refuses it when rejected.
+            let _ = reject_tx;
+            return self.fail(
+                response,
+                ResponseCode::NO_PERMISSION,
+                format!("the broker[{broker_ip1}] sending transaction message is forbidden"),
+            );
+        }
+        let uniq_key = props.get(PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX).cloned();
+        let max_level = c.schedule_message_service().max_delay_level();
+        hook_utils::handle_schedule_message(
+            sys_flag,
+            &mut topic,
+            &mut queue_id,
+            &mut props,
+            max_level,
+        );
+        let msg = MessageExtBrokerInner {
+            topic,
+            queue_id,
+            flag: header.flag,
+            body: request.body.clone(),
+            properties_string: message_properties_to_string(&props),
+            tags_code: 0,
+            sys_flag,
+            born_timestamp: header.born_timestamp,
+            born_host: channel.remote_addr(),
+            store_host: c.store_host(),
+            reconsume_times,
+            prepared_transaction_offset: 0,
+        };
+        let future = c.message_store().put_message(&msg);
+        let result = future.await;
+        let wrote = self.handle_put_message_result(&result, &mut response);
+        if wrote {
+            let header = SendMessageResponseHeader {
+                msg_id: result
+                    .append_result
+                    .as_ref()
+                    .map(|a| a.msg_id())
+                    .unwrap_or_default(),
+                queue_id: response_queue_id,
+                queue_offset: result
+                    .append_result
+                    .as_ref()
+                    .map(|a| a.logics_offset)
+                    .unwrap_or(0),
+                transaction_id: uniq_key,
+                batch_uniq_id: None,
+                recall_handle: None,
+            };
+            response.set_header(&header);
+        }
+        response
+    }
+
+    async fn send_batch_message(
+        &self,
+        channel: &Channel,
+        request: &RemotingCommand,
+        header: SendMessageRequestHeader,
+    ) -> RemotingCommand {
+        let c = &self.controller;
+        let (topic_config, mut response) = match self.pre_send(channel, &header) {
+            Ok(v) => v,
+            Err(r) => return *r,
+        };
+        let mut queue_id = header.queue_id;
+        if queue_id < 0 {
+            queue_id = random_queue_id(topic_config.write_queue_nums);
+        }
+        if header.topic.len() > 127 {
+            return self.fail(
+                response,
+                ResponseCode::MESSAGE_ILLEGAL,
+                format!("message topic length too long {}", header.topic.len()),
+            );
+        }
+        if mix_all::is_retry_topic(&header.topic) {
+            return self.fail(
+                response,
+                ResponseCode::MESSAGE_ILLEGAL,
+                format!(
+                    "batch request does not support retry group {}",
+                    header.topic
+                ),
+            );
+        }
+        let mut sys_flag = header.sys_flag;
+        if topic_config.topic_filter_type == TopicFilterType::MultiTag {
+            sys_flag |= message_sys_flag::MULTI_TAGS_FLAG;
+        }
+        let mut props = string_to_message_properties(header.properties.as_deref().unwrap_or(""));
+        props.insert(
+            PROPERTY_CLUSTER.to_string(),
+            c.broker_config().read().broker_cluster_name.clone(),
+        );
+        let batch = MessageExtBatch {
+            topic: header.topic.clone(),
+            queue_id,
+            body: request.body.clone(),
+            properties_string: message_properties_to_string(&props),
+            sys_flag,
+            born_timestamp: header.born_timestamp,
+            born_host: channel.remote_addr(),
+            store_host: c.store_host(),
+            reconsume_times: header.reconsume_times.unwrap_or(0),
+        };
+        let result = c.message_store().put_messages(&batch).await;
+        if self.handle_put_message_result(&result, &mut response) {
+            let header = SendMessageResponseHeader {
+                msg_id: result
+                    .append_result
+                    .as_ref()
+                    .map(|a| a.msg_id())
+                    .unwrap_or_default(),
+                queue_id,
+                queue_offset: result
+                    .append_result
+                    .as_ref()
+                    .map(|a| a.logics_offset)
+                    .unwrap_or(0),
+                transaction_id: props.get(PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX).cloned(),
+                batch_uniq_id: None,
+                recall_handle: None,
+            };
+            response.set_header(&header);
+        }
+        response
+    }
+
+    /// Maps the store's status to the response (Java `handlePutMessageResult`); returns true
+    /// when the message is stored (and the response header must be filled).
+    fn handle_put_message_result(
+        &self,
+        result: &PutMessageResult,
+        response: &mut RemotingCommand,
+    ) -> bool {
+        let max_size = self.controller.message_store_config().max_message_size;
+        let (code, remark, ok): (ResponseCode, Option<String>, bool) = match result.status {
+            PutMessageStatus::PutOk => (ResponseCode::SUCCESS, None, true),
+            PutMessageStatus::FlushDiskTimeout => (ResponseCode::FLUSH_DISK_TIMEOUT, None, true),
+            PutMessageStatus::FlushSlaveTimeout => (ResponseCode::FLUSH_SLAVE_TIMEOUT, None, true),
+            PutMessageStatus::SlaveNotAvailable => (ResponseCode::SLAVE_NOT_AVAILABLE, None, true),
+            PutMessageStatus::InSyncReplicasNotEnough => (
+                ResponseCode::SYSTEM_ERROR,
+                Some("in-sync replicas not enough".into()),
+                false,
+            ),
+            PutMessageStatus::CreateMappedFileFailed => (
+                ResponseCode::SYSTEM_ERROR,
+                Some("create mapped file failed, server is busy or broken.".into()),
+                false,
+            ),
+            PutMessageStatus::MessageIllegal | PutMessageStatus::PropertiesSizeExceeded => (
+                ResponseCode::MESSAGE_ILLEGAL,
+                Some(format!(
+                    "the message is illegal, maybe msg body or properties length not matched. msg body length limit {max_size}B, msg properties length limit 32KB."
+                )),
+                false,
+            ),
+            PutMessageStatus::ServiceNotAvailable => (
+                ResponseCode::SERVICE_NOT_AVAILABLE,
+                Some(format!(
+                    "service not available now. It may be caused by one of the following reasons: the broker's disk is full [{}], messages are put to the slave, message store has been shut down, etc.",
+                    self.disk_util()
+                )),
+                false,
+            ),
+            PutMessageStatus::OsPageCacheBusy => (
+                ResponseCode::SYSTEM_BUSY,
+                Some("[PC_SYNCHRONIZED]broker busy, start flow control for a while".into()),
+                false,
+            ),
+            PutMessageStatus::UnknownError => {
+                (ResponseCode::SYSTEM_ERROR, Some("UNKNOWN_ERROR".into()), false)
+            }
+            _ => (
+                ResponseCode::SYSTEM_ERROR,
+                Some("UNKNOWN_ERROR DEFAULT".into()),
+                false,
+            ),
+        };
+        response.code = code.0;
+        response.remark = remark;
+        if ok {
+            let n = result
+                .append_result
+                .as_ref()
+                .map(|a| a.msg_num as i64)
+                .unwrap_or(1);
+            self.controller.broker_stats().inc_put(n);
+        }
+        ok && result.append_result.is_some()
+    }
+
+    fn disk_util(&self) -> String {
+        let cfg = self.controller.message_store_config();
+        let ratio = |p: std::path::PathBuf| rmq_store::disk_partition_space_used_percent(&p);
+        format!(
+            "CL: {:5.2} CQ: {:5.2} INDEX: {:5.2}",
+            ratio(cfg.commit_log_store_path()),
+            ratio(cfg.consume_queue_store_path()),
+            ratio(cfg.index_store_path())
+        )
+    }
+
+    /// CONSUMER_SEND_MSG_BACK: puts a message a consumer failed on back to `%RETRY%<group>` at
+    /// delay level `3 + reconsumeTimes` (or the requested level), or to `%DLQ%<group>` once it
+    /// reached its maximum (Java `consumerSendMsgBack`).
+    async fn consumer_send_msg_back(
+        &self,
+        request: &RemotingCommand,
+    ) -> Result<RemotingCommand, RemotingError> {
+        let header: ConsumerSendMsgBackRequestHeader = request.decode_header()?;
+        let c = &self.controller;
+        let err = |code: ResponseCode, remark: String| RemotingCommand::error(code, remark);
+        let Some(sgc) = c
+            .subscription_group_manager()
+            .find_subscription_group_config(&header.group)
+        else {
+            return Ok(err(
+                ResponseCode::SUBSCRIPTION_GROUP_NOT_EXIST,
+                mix_all::suggest_todo(&format!("subscription group not exist, {} ", header.group)),
+            ));
+        };
+        let (broker_perm, broker_ip1) = {
+            let bc = c.broker_config().read();
+            (bc.broker_permission, bc.broker_ip1.clone())
+        };
+        if !perm_name::is_writeable(broker_perm) {
+            return Ok(err(
+                ResponseCode::NO_PERMISSION,
+                format!("the broker[{broker_ip1}] sending message is forbidden"),
+            ));
+        }
+        if sgc.retry_queue_nums <= 0 {
+            return Ok(RemotingCommand::success());
+        }
+        let mut new_topic = mix_all::get_retry_topic(&header.group);
+        let mut queue_id = random_queue_id(sgc.retry_queue_nums);
+        let sys_flag_topic = if header.unit_mode.unwrap_or(false) {
+            topic_sys_flag::build_sys_flag(false, true)
+        } else {
+            0
+        };
+        let tc = c
+            .topic_config_manager()
+            .create_topic_in_send_message_back_method(
+                &new_topic,
+                sgc.retry_queue_nums,
+                perm_name::PERM_WRITE | perm_name::PERM_READ,
+                false,
+                sys_flag_topic,
+            );
+        if !perm_name::is_writeable(tc.perm) {
+            return Ok(err(
+                ResponseCode::NO_PERMISSION,
+                format!("the topic[{new_topic}] sending message is forbidden"),
+            ));
+        }
+        let Some(mut msg_ext) = c.message_store().look_message_by_offset(header.offset) else {
+            return Ok(err(
+                ResponseCode::SYSTEM_ERROR,
+                format!("look message by offset failed, {}", header.offset),
+            ));
+        };
+        let props = &mut msg_ext.message.properties;
+        if !props.contains_key(PROPERTY_RETRY_TOPIC) {
+            props.insert(
+                PROPERTY_RETRY_TOPIC.to_string(),
+                msg_ext.message.topic.clone(),
+            );
+        }
+        props.insert(PROPERTY_WAIT_STORE_MSG_OK.to_string(), "false".to_string());
+        let mut delay_level = header.delay_level;
+        let mut max_reconsume_times = sgc.retry_max_times;
+        if request.version >= mq_version::V3_4_9 {
+            if let Some(m) = header.max_reconsume_times {
+                max_reconsume_times = m;
+            }
+        }
+        let is_dlq = msg_ext.reconsume_times >= max_reconsume_times || delay_level < 0;
+        if is_dlq {
+            new_topic = mix_all::get_dlq_topic(&header.group);
+            queue_id = random_queue_id(DLQ_NUMS_PER_GROUP);
+            c.topic_config_manager()
+                .create_topic_in_send_message_back_method(
+                    &new_topic,
+                    DLQ_NUMS_PER_GROUP,
+                    perm_name::PERM_WRITE | perm_name::PERM_READ,
+                    false,
+                    0,
+                );
+            props.insert(PROPERTY_DELAY_TIME_LEVEL.to_string(), "0".to_string());
+        } else {
+            if delay_level == 0 {
+                delay_level = 3 + msg_ext.reconsume_times;
+            }
+            props.insert(
+                PROPERTY_DELAY_TIME_LEVEL.to_string(),
+                delay_level.to_string(),
+            );
+        }
+        if props
+            .get(PROPERTY_ORIGIN_MESSAGE_ID)
+            .is_none_or(|v| v.trim().is_empty())
+        {
+            props.insert(
+                PROPERTY_ORIGIN_MESSAGE_ID.to_string(),
+                msg_ext.msg_id.clone(),
+            );
+        }
+        let mut topic = new_topic.clone();
+        let max_level = c.schedule_message_service().max_delay_level();
+        hook_utils::handle_schedule_message(
+            msg_ext.sys_flag,
+            &mut topic,
+            &mut queue_id,
+            props,
+            max_level,
+        );
+        let inner = MessageExtBrokerInner {
+            topic,
+            queue_id,
+            flag: msg_ext.message.flag,
+            body: msg_ext.message.body.clone(),
+            properties_string: message_properties_to_string(props),
+            tags_code: 0,
+            sys_flag: msg_ext.sys_flag,
+            born_timestamp: msg_ext.born_timestamp,
+            born_host: msg_ext.born_host,
+            store_host: c.store_host(),
+            reconsume_times: msg_ext.reconsume_times + 1,
+            prepared_transaction_offset: 0,
+        };
+        let result = c.message_store().put_message(&inner).await;
+        if result.status == PutMessageStatus::PutOk {
+            if is_dlq {
+                tracing::info!(
+                    dlq_topic = %new_topic,
+                    original_topic = ?header.origin_topic,
+                    consumer_id = %header.group,
+                    "send msg to DLQ"
+                );
+            }
+            c.broker_stats().inc_put(1);
+            Ok(RemotingCommand::success())
+        } else {
+            Ok(err(
+                ResponseCode::SYSTEM_ERROR,
+                result.status.java_name().to_string(),
+            ))
+        }
+    }
+
+    fn parse_request_header(
+        request: &RemotingCommand,
+    ) -> Result<SendMessageRequestHeader, RemotingError> {
+        let code = request.request_code();
+        if code == RequestCode::SEND_MESSAGE_V2 || code == RequestCode::SEND_BATCH_MESSAGE {
+            let v2: SendMessageRequestHeaderV2 = request.decode_header()?;
+            Ok(v2.to_v1())
+        } else {
+            request.decode_header()
+        }
+    }
+
+    /// Waits for a send slot as Java's send thread pool queue would; returns the busy response
+    /// when the request waited too long or the queue is full.
+    async fn acquire_slot(&self) -> Result<tokio::sync::SemaphorePermit<'_>, RemotingCommand> {
+        let (capacity, max_wait, fast_failure) = {
+            let bc = self.controller.broker_config().read();
+            (
+                bc.send_thread_pool_queue_capacity.max(1) as usize,
+                bc.wait_time_mills_in_send_queue,
+                bc.broker_fast_failure_enable,
+            )
+        };
+        let arrived = Instant::now();
+        let waiting = self.waiting.fetch_add(1, Ordering::AcqRel);
+        if waiting >= capacity {
+            self.waiting.fetch_sub(1, Ordering::AcqRel);
+            return Err(RemotingCommand::error(
+                ResponseCode::SYSTEM_BUSY,
+                "[OVERLOAD]system busy, start flow control for a while",
+            ));
+        }
+        let permit = self.send_permits.acquire().await;
+        let queued = self
+            .waiting
+            .fetch_sub(1, Ordering::AcqRel)
+            .saturating_sub(1);
+        let Ok(permit) = permit else {
+            return Err(RemotingCommand::error(
+                ResponseCode::SYSTEM_BUSY,
+                "[OVERLOAD]system busy, start flow control for a while",
+            ));
+        };
+        let waited = arrived.elapsed().as_millis() as i64;
+        if fast_failure && waited > max_wait {
+            return Err(RemotingCommand::error(
+                ResponseCode::SYSTEM_BUSY,
+                format!(
+                    "[TIMEOUT_CLEAN_QUEUE]broker busy, start flow control for a while, period in queue: {waited}ms, size of queue: {queued}"
+                ),
+            ));
+        }
+        Ok(permit)
+    }
+}
+
+#[async_trait]
+impl RequestProcessor for SendMessageProcessor {
+    async fn process_request(
+        &self,
+        channel: &Channel,
+        request: RemotingCommand,
+    ) -> Result<Option<RemotingCommand>, RemotingError> {
+        if request.request_code() == RequestCode::CONSUMER_SEND_MSG_BACK {
+            return self.consumer_send_msg_back(&request).await.map(Some);
+        }
+        let header = Self::parse_request_header(&request)?;
+        let permit = match self.acquire_slot().await {
+            Ok(p) => p,
+            Err(busy) => return Ok(Some(busy)),
+        };
+        let response = if header.batch.unwrap_or(false) {
+            self.send_batch_message(channel, &request, header).await
+        } else {
+            self.send_message(channel, &request, header).await
+        };
+        drop(permit);
+        Ok(Some(response))
+    }
+
+    fn reject_request(&self) -> bool {
+        let c = &self.controller;
+        (!c.broker_config().read().enable_slave_acting_master
+            && c.message_store_config().broker_role == rmq_store::BrokerRole::Slave)
+            || c.message_store().is_os_page_cache_busy()
+    }
+}

@@ -1,0 +1,3 @@
+//! Delay levels (Java `broker/schedule`).
+
+pub mod schedule_message_service;

@@ -1,0 +1,3 @@
+//! Consumer group settings (Java `broker/subscription`).
+
+pub mod subscription_group_manager;

@@ -1,0 +1,3 @@
+//! Topic configuration (Java `broker/topic`).
+
+pub mod topic_config_manager;

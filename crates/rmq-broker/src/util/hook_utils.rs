@@ -1,0 +1,90 @@
+//! Transformations applied before a message reaches the store (Java `broker/util/HookUtils`,
+//! registered in 5.x as store put hooks): a message with a delay level is parked in
+//! `SCHEDULE_TOPIC_XXXX`, queue `level - 1`, with its real topic and queue saved.
+
+use rmq_common::message::message_const::{
+    PROPERTY_DELAY_TIME_LEVEL, PROPERTY_REAL_QUEUE_ID, PROPERTY_REAL_TOPIC,
+    PROPERTY_TIMER_DELAY_MS, PROPERTY_TIMER_DELAY_SEC, PROPERTY_TIMER_DELIVER_MS,
+};
+use rmq_common::mix_all;
+use rmq_common::sys_flag::message_sys_flag;
+use std::collections::HashMap;
+
+/// Returns the delay level of a property map (0 when absent or invalid).
+pub fn delay_time_level(props: &HashMap<String, String>) -> i32 {
+    props
+        .get(PROPERTY_DELAY_TIME_LEVEL)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Parks a delayed NOT/COMMIT message in the schedule topic (Java `handleScheduleMessage` +
+/// `transformDelayLevelMessage`): caps the level at `max_delay_level`, saves `REAL_TOPIC` and
+/// `REAL_QID`, and moves it to `SCHEDULE_TOPIC_XXXX` queue `level - 1`. Timer properties are
+/// cleared when a delay level is set, as Java does. Returns true when the message was moved.
+pub fn handle_schedule_message(
+    sys_flag: i32,
+    topic: &mut String,
+    queue_id: &mut i32,
+    props: &mut HashMap<String, String>,
+    max_delay_level: i32,
+) -> bool {
+    let tran_type = message_sys_flag::get_transaction_value(sys_flag);
+    if tran_type != message_sys_flag::TRANSACTION_NOT_TYPE
+        && tran_type != message_sys_flag::TRANSACTION_COMMIT_TYPE
+    {
+        return false;
+    }
+    let mut level = delay_time_level(props);
+    if level <= 0 {
+        return false;
+    }
+    for k in [
+        PROPERTY_TIMER_DELIVER_MS,
+        PROPERTY_TIMER_DELAY_SEC,
+        PROPERTY_TIMER_DELAY_MS,
+    ] {
+        props.remove(k);
+    }
+    if max_delay_level > 0 && level > max_delay_level {
+        level = max_delay_level;
+        props.insert(PROPERTY_DELAY_TIME_LEVEL.to_string(), level.to_string());
+    }
+    props.insert(PROPERTY_REAL_TOPIC.to_string(), topic.clone());
+    props.insert(PROPERTY_REAL_QUEUE_ID.to_string(), queue_id.to_string());
+    *topic = mix_all::RMQ_SYS_SCHEDULE_TOPIC.to_string();
+    *queue_id = level - 1;
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parks_delayed_messages() {
+        let mut topic = "T".to_string();
+        let mut qid = 3;
+        let mut props = HashMap::from([("DELAY".to_string(), "40".to_string())]);
+        assert!(handle_schedule_message(
+            0, &mut topic, &mut qid, &mut props, 18
+        ));
+        assert_eq!((topic.as_str(), qid), ("SCHEDULE_TOPIC_XXXX", 17));
+        assert_eq!(props["REAL_TOPIC"], "T");
+        assert_eq!(props["REAL_QID"], "3");
+        assert_eq!(props["DELAY"], "18");
+        let mut topic = "T".to_string();
+        let mut none = HashMap::new();
+        assert!(!handle_schedule_message(
+            0, &mut topic, &mut qid, &mut none, 18
+        ));
+        let mut prepared = HashMap::from([("DELAY".to_string(), "2".to_string())]);
+        assert!(!handle_schedule_message(
+            message_sys_flag::TRANSACTION_PREPARED_TYPE,
+            &mut topic,
+            &mut qid,
+            &mut prepared,
+            18
+        ));
+    }
+}

@@ -1,0 +1,3 @@
+//! Helpers of the put path (Java `broker/util`).
+
+pub mod hook_utils;
