@@ -12,6 +12,7 @@
 //! (30 s), heartbeats (30 s), rebalance (20 s) and offset persistence (5 s), and answers the
 //! broker's calls. Works against Java brokers 4.9/5.x and rmq's servers.
 
+pub mod admin;
 pub mod client_config;
 pub mod consumer;
 pub mod error;
@@ -21,6 +22,7 @@ pub mod latency;
 pub mod producer;
 pub mod service_state;
 
+pub use admin::DefaultMQAdminExt;
 pub use client_config::ClientConfig;
 pub use consumer::{DefaultLitePullConsumer, DefaultMQPushConsumer};
 pub use error::ClientError;

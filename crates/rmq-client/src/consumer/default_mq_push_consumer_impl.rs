@@ -28,6 +28,7 @@ use rmq_remoting::protocol::body::consumer_running_info::{self as cri, ConsumerR
 use rmq_remoting::protocol::body::heartbeat::{
     ConsumeFromWhere, ConsumeType, MessageModel, SubscriptionData,
 };
+use rmq_remoting::ResponseCode;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
@@ -362,6 +363,16 @@ impl PushConsumerCore {
             let result = match result {
                 Ok(r) => self.pull_api.process_pull_result(&mq, r, &sd),
                 Err(e) => {
+                    if let ClientError::MQBrokerException { code, .. } = &e {
+                        if [
+                            ResponseCode::SUBSCRIPTION_NOT_EXIST,
+                            ResponseCode::SUBSCRIPTION_NOT_LATEST,
+                        ]
+                        .contains(&ResponseCode(*code))
+                        {
+                            self.instance.heartbeat_soon();
+                        }
+                    }
                     if !mix_all::is_retry_topic(&mq.topic) {
                         tracing::warn!(mq = %mq, error = %e, "execute the pull request exception");
                     }

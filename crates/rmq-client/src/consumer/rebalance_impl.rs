@@ -304,6 +304,19 @@ impl RebalanceImpl {
             };
             match self.instance.api().lock_batch_mq(&addr, &body, 1000).await {
                 Ok(locked) => {
+                    // A queue dropped by a rebalance while the lock request was in flight
+                    // must not stay locked by us.
+                    let stale: BTreeSet<MessageQueue> = {
+                        let t = self.process_queue_table.lock();
+                        locked
+                            .iter()
+                            .filter(|mq| t.get(*mq).is_none_or(|pq| pq.is_dropped()))
+                            .cloned()
+                            .collect()
+                    };
+                    for mq in &stale {
+                        self.unlock(mq, true).await;
+                    }
                     let t = self.process_queue_table.lock();
                     for mq in &mqs {
                         if let Some(pq) = t.get(mq) {

@@ -45,6 +45,7 @@ pub struct MQClientInstance {
     shutdown: CancellationToken,
     started: Mutex<bool>,
     default_producer: tokio::sync::OnceCell<crate::producer::DefaultMQProducer>,
+    last_forced_heartbeat_millis: std::sync::atomic::AtomicI64,
 }
 
 impl MQClientInstance {
@@ -85,6 +86,7 @@ impl MQClientInstance {
                 shutdown: CancellationToken::new(),
                 started: Mutex::new(false),
                 default_producer: tokio::sync::OnceCell::new(),
+                last_forced_heartbeat_millis: std::sync::atomic::AtomicI64::new(0),
             }
         });
         reg.insert(client_id, inst.clone());
@@ -527,6 +529,31 @@ impl MQClientInstance {
                 }
             }
         }
+    }
+
+    /// Sends heartbeats now, at most once every 2 s: a broker that answers a pull with
+    /// SUBSCRIPTION_NOT_EXIST lost our registration (it restarted), and waiting for the next
+    /// periodic heartbeat would stall consumption up to 30 s.
+    pub fn heartbeat_soon(self: &Arc<Self>) {
+        let now = rmq_common::util_all::current_millis();
+        let last = self
+            .last_forced_heartbeat_millis
+            .load(std::sync::atomic::Ordering::Relaxed);
+        if now - last < 2000
+            || self
+                .last_forced_heartbeat_millis
+                .compare_exchange(
+                    last,
+                    now,
+                    std::sync::atomic::Ordering::AcqRel,
+                    std::sync::atomic::Ordering::Relaxed,
+                )
+                .is_err()
+        {
+            return;
+        }
+        let me = self.clone();
+        tokio::spawn(async move { me.send_heartbeat_to_all_broker_with_lock().await });
     }
 
     /// Persists the offsets of every consumer (`persistAllConsumerOffset`).

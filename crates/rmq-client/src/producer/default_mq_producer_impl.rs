@@ -484,6 +484,10 @@ impl DefaultMQProducerImpl {
         if !batch && msg.uniq_key().is_none() {
             msg.put_property(PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, create_uniq_id());
         }
+        // Java's Message constructors always carry WAIT=true.
+        if msg.property(PROPERTY_WAIT_STORE_MSG_OK).is_none() {
+            msg.set_wait_store_msg_ok(true);
+        }
         let mut sys_flag = 0;
         if !batch && msg.body.len() >= self.config.compress_msg_body_over_howmuch {
             let data = message_decoder::deflate(&msg.body, self.config.compress_level);

@@ -1,0 +1,598 @@
+//! `DefaultMQAdminExt`: the admin calls `mqadmin` needs — cluster and route info, topics,
+//! subscription groups, offsets, statistics, connections, consumer running info and message
+//! queries (Java `tools/admin/DefaultMQAdminExt`, `DefaultMQAdminExtImpl`,
+//! `client/impl/MQAdminImpl`).
+
+use crate::client_config::ClientConfig;
+use crate::consumer::pull_result::PullResult;
+use crate::error::ClientError;
+use crate::factory::MQClientInstance;
+use rmq_common::message::message_decoder;
+use rmq_common::sys_flag::pull_sys_flag;
+use rmq_common::{mix_all, MessageExt, MessageQueue, TopicConfig};
+use rmq_remoting::protocol::body::consume_message_directly_result::ConsumeMessageDirectlyResult;
+use rmq_remoting::protocol::body::consumer_running_info::ConsumerRunningInfo;
+use rmq_remoting::protocol::body::reset_offset_body::ResetOffsetBody;
+use rmq_remoting::protocol::body::route::{ClusterInfo, KVTable, TopicList, TopicRouteData};
+use rmq_remoting::protocol::body::subscription_group_config::SubscriptionGroupConfig;
+use rmq_remoting::protocol::body::{decode, encode};
+use rmq_remoting::protocol::header::broker::*;
+use rmq_remoting::protocol::header::client::{
+    ConsumeMessageDirectlyResultRequestHeader, GetConsumerRunningInfoRequestHeader,
+};
+use rmq_remoting::protocol::header::namesrv::{
+    DeleteTopicFromNamesrvRequestHeader, GetKVConfigRequestHeader, PutKVConfigRequestHeader,
+};
+use rmq_remoting::{RemotingCommand, RequestCode};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+/// The admin client.
+pub struct DefaultMQAdminExt {
+    client_config: ClientConfig,
+    instance: parking_lot::Mutex<Option<Arc<MQClientInstance>>>,
+    timeout_millis: u64,
+}
+
+impl DefaultMQAdminExt {
+    /// Builds an admin client for `namesrv_addr` (`ns1:9876;ns2:9876`) with a 5 s call timeout.
+    pub fn new(namesrv_addr: &str) -> Self {
+        let client_config = ClientConfig {
+            namesrv_addr: Some(namesrv_addr.to_string()),
+            ..Default::default()
+        };
+        Self::with_config(client_config, 5000)
+    }
+
+    /// Builds an admin client from client settings and a call timeout.
+    pub fn with_config(client_config: ClientConfig, timeout_millis: u64) -> Self {
+        DefaultMQAdminExt {
+            client_config,
+            instance: parking_lot::Mutex::new(None),
+            timeout_millis,
+        }
+    }
+
+    /// Connects (`start`): gets the shared client instance; no background task runs for
+    /// admin-only instances until a producer or consumer joins.
+    pub async fn start(&self) -> Result<(), ClientError> {
+        let mut cc = self.client_config.clone();
+        cc.change_instance_name_to_pid();
+        let inst = MQClientInstance::get_or_create(&cc);
+        inst.register_admin();
+        *self.instance.lock() = Some(inst);
+        Ok(())
+    }
+
+    /// Releases the client instance.
+    pub async fn shutdown(&self) {
+        let inst = self.instance.lock().take();
+        if let Some(i) = inst {
+            i.unregister_admin().await;
+        }
+    }
+
+    fn inst(&self) -> Result<Arc<MQClientInstance>, ClientError> {
+        self.instance
+            .lock()
+            .clone()
+            .ok_or_else(|| ClientError::IllegalState("admin not started".into()))
+    }
+
+    async fn broker_call(
+        &self,
+        addr: &str,
+        req: RemotingCommand,
+    ) -> Result<RemotingCommand, ClientError> {
+        self.inst()?
+            .api()
+            .invoke_broker(addr, req, self.timeout_millis)
+            .await
+    }
+
+    async fn namesrv_call(&self, req: RemotingCommand) -> Result<RemotingCommand, ClientError> {
+        self.inst()?
+            .api()
+            .invoke_namesrv(req, self.timeout_millis)
+            .await
+    }
+
+    /// Returns brokers by name and broker names by cluster (`examineBrokerClusterInfo`).
+    pub async fn examine_broker_cluster_info(&self) -> Result<ClusterInfo, ClientError> {
+        self.inst()?
+            .api()
+            .get_broker_cluster_info(self.timeout_millis)
+            .await
+    }
+
+    /// Returns every topic the name servers know (`fetchAllTopicList`).
+    pub async fn fetch_all_topic_list(&self) -> Result<TopicList, ClientError> {
+        self.inst()?
+            .api()
+            .get_topic_list_from_name_server(self.timeout_millis)
+            .await
+    }
+
+    /// Returns a topic's route (`examineTopicRouteInfo`).
+    pub async fn examine_topic_route_info(
+        &self,
+        topic: &str,
+    ) -> Result<TopicRouteData, ClientError> {
+        self.inst()?
+            .api()
+            .get_topic_route_info_from_name_server(topic, self.timeout_millis)
+            .await
+    }
+
+    /// Returns the master addresses of a cluster's brokers (`CommandUtil.fetchMasterAddrByClusterName`).
+    pub async fn fetch_master_addr_by_cluster_name(
+        &self,
+        cluster: &str,
+    ) -> Result<Vec<String>, ClientError> {
+        let ci = self.examine_broker_cluster_info().await?;
+        let names = ci.cluster_addr_table.get(cluster).ok_or_else(|| {
+            ClientError::client(-1, format!("Make sure the specified clusterName exists or the name server connected to is correct."))
+        })?;
+        Ok(names
+            .iter()
+            .filter_map(|n| ci.broker_addr_table.get(n))
+            .filter_map(|bd| bd.master_addr().map(str::to_string))
+            .collect())
+    }
+
+    /// Creates or updates a topic on one broker (`createAndUpdateTopicConfig`).
+    pub async fn create_and_update_topic_config(
+        &self,
+        addr: &str,
+        config: &TopicConfig,
+    ) -> Result<(), ClientError> {
+        let attrs = if config.attributes.is_empty() {
+            None
+        } else {
+            Some(
+                config
+                    .attributes
+                    .iter()
+                    .map(|(k, v)| format!("+{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            )
+        };
+        let h = CreateTopicRequestHeader {
+            topic: config.topic_name.clone(),
+            default_topic: mix_all::AUTO_CREATE_TOPIC_KEY_TOPIC.to_string(),
+            read_queue_nums: config.read_queue_nums,
+            write_queue_nums: config.write_queue_nums,
+            perm: config.perm,
+            topic_filter_type: config.topic_filter_type.as_str().to_string(),
+            topic_sys_flag: Some(config.topic_sys_flag),
+            order: config.order,
+            attributes: attrs,
+            force: None,
+        };
+        let req = RemotingCommand::create_request_command(RequestCode::UPDATE_AND_CREATE_TOPIC, &h);
+        self.broker_call(addr, req).await.map(|_| ())
+    }
+
+    /// Creates a topic with `queue_num` queues on every master of `cluster`, then waits until
+    /// the name servers route it.
+    pub async fn create_topic_in_cluster(
+        &self,
+        cluster: &str,
+        topic: &str,
+        queue_num: i32,
+    ) -> Result<(), ClientError> {
+        let addrs = self.fetch_master_addr_by_cluster_name(cluster).await?;
+        let config = TopicConfig::with_queues(topic, queue_num, queue_num, 6);
+        for addr in &addrs {
+            self.create_and_update_topic_config(addr, &config).await?;
+        }
+        for _ in 0..100 {
+            if let Ok(r) = self.examine_topic_route_info(topic).await {
+                let n: i32 = r.queue_datas.iter().map(|q| q.write_queue_nums).sum();
+                if r.queue_datas.len() >= addrs.len() && n >= queue_num {
+                    return Ok(());
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        Err(ClientError::client(
+            -1,
+            format!("topic {topic} created but not routed by the name server"),
+        ))
+    }
+
+    /// Deletes a topic on brokers (`deleteTopicInBroker`).
+    pub async fn delete_topic_in_broker(
+        &self,
+        addrs: &[String],
+        topic: &str,
+    ) -> Result<(), ClientError> {
+        for addr in addrs {
+            let h = DeleteTopicRequestHeader {
+                topic: topic.to_string(),
+            };
+            let req =
+                RemotingCommand::create_request_command(RequestCode::DELETE_TOPIC_IN_BROKER, &h);
+            self.broker_call(addr, req).await?;
+        }
+        Ok(())
+    }
+
+    /// Deletes a topic's route on the name servers (`deleteTopicInNameServer`).
+    pub async fn delete_topic_in_name_server(&self, topic: &str) -> Result<(), ClientError> {
+        let inst = self.inst()?;
+        let h = DeleteTopicFromNamesrvRequestHeader {
+            topic: topic.to_string(),
+            ..Default::default()
+        };
+        for addr in inst.api().remoting().name_server_address_list() {
+            let req =
+                RemotingCommand::create_request_command(RequestCode::DELETE_TOPIC_IN_NAMESRV, &h);
+            inst.api()
+                .invoke_broker(&addr, req, self.timeout_millis)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Creates or updates a subscription group on one broker
+    /// (`createAndUpdateSubscriptionGroupConfig`).
+    pub async fn create_and_update_subscription_group_config(
+        &self,
+        addr: &str,
+        config: &SubscriptionGroupConfig,
+    ) -> Result<(), ClientError> {
+        let req = RemotingCommand::new_request(RequestCode::UPDATE_AND_CREATE_SUBSCRIPTIONGROUP)
+            .with_body(encode(config));
+        self.broker_call(addr, req).await.map(|_| ())
+    }
+
+    /// Deletes a subscription group on one broker (`deleteSubscriptionGroup`).
+    pub async fn delete_subscription_group(
+        &self,
+        addr: &str,
+        group: &str,
+        clean_offset: bool,
+    ) -> Result<(), ClientError> {
+        let h = DeleteSubscriptionGroupRequestHeader {
+            group_name: group.to_string(),
+            clean_offset: Some(clean_offset),
+        };
+        let req =
+            RemotingCommand::create_request_command(RequestCode::DELETE_SUBSCRIPTIONGROUP, &h);
+        self.broker_call(addr, req).await.map(|_| ())
+    }
+
+    async fn addr_of(&self, mq: &MessageQueue) -> Result<String, ClientError> {
+        self.inst()?.broker_addr_for_queue(mq).await
+    }
+
+    /// Returns the next offset to be written in a queue (`maxOffset`).
+    pub async fn max_offset(&self, mq: &MessageQueue) -> Result<i64, ClientError> {
+        let addr = self.addr_of(mq).await?;
+        self.inst()?
+            .api()
+            .get_max_offset(&addr, mq, self.timeout_millis)
+            .await
+    }
+
+    /// Returns the smallest offset of a queue (`minOffset`).
+    pub async fn min_offset(&self, mq: &MessageQueue) -> Result<i64, ClientError> {
+        let addr = self.addr_of(mq).await?;
+        self.inst()?
+            .api()
+            .get_min_offset(&addr, mq, self.timeout_millis)
+            .await
+    }
+
+    /// Returns the offset of the first message stored at or after `timestamp` (`searchOffset`).
+    pub async fn search_offset(
+        &self,
+        mq: &MessageQueue,
+        timestamp: i64,
+    ) -> Result<i64, ClientError> {
+        let addr = self.addr_of(mq).await?;
+        self.inst()?
+            .api()
+            .search_offset(&addr, mq, timestamp, self.timeout_millis)
+            .await
+    }
+
+    /// Returns the store time of a queue's first message (`earliestMsgStoreTime`).
+    pub async fn earliest_msg_store_time(&self, mq: &MessageQueue) -> Result<i64, ClientError> {
+        let addr = self.addr_of(mq).await?;
+        self.inst()?
+            .api()
+            .get_earliest_msg_storetime(&addr, mq, self.timeout_millis)
+            .await
+    }
+
+    /// Returns the consumer group's committed offset of a queue; -1 if none.
+    pub async fn query_consumer_offset(
+        &self,
+        group: &str,
+        mq: &MessageQueue,
+    ) -> Result<i64, ClientError> {
+        let addr = self.addr_of(mq).await?;
+        let h = QueryConsumerOffsetRequestHeader {
+            consumer_group: group.to_string(),
+            topic: mq.topic.clone(),
+            queue_id: mq.queue_id,
+            set_zero_if_not_found: Some(false),
+        };
+        match self
+            .inst()?
+            .api()
+            .query_consumer_offset(&addr, h, self.timeout_millis)
+            .await
+        {
+            Ok(o) => Ok(o),
+            Err(ClientError::MQBrokerException { code: 22, .. }) => Ok(-1),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Returns the message with an offset message id (`viewMessage(offsetMsgId)`).
+    pub async fn view_message(&self, offset_msg_id: &str) -> Result<MessageExt, ClientError> {
+        let id = message_decoder::decode_message_id(offset_msg_id)?;
+        self.inst()?
+            .api()
+            .view_message(&id.address.to_string(), id.offset, self.timeout_millis)
+            .await
+    }
+
+    async fn query(
+        &self,
+        topic: &str,
+        key: &str,
+        max_num: i32,
+        begin: i64,
+        end: i64,
+        uniq: bool,
+    ) -> Result<Vec<MessageExt>, ClientError> {
+        let inst = self.inst()?;
+        let route = self.examine_topic_route_info(topic).await?;
+        let mut out = Vec::new();
+        for bd in &route.broker_datas {
+            let Some(addr) = bd.select_broker_addr() else {
+                continue;
+            };
+            let h = QueryMessageRequestHeader {
+                topic: topic.to_string(),
+                key: key.to_string(),
+                max_num,
+                begin_timestamp: begin,
+                end_timestamp: end,
+            };
+            let mut msgs = inst
+                .api()
+                .query_message(addr, h, uniq, self.timeout_millis)
+                .await?;
+            for m in &mut msgs {
+                m.broker_name = bd.broker_name.clone();
+            }
+            out.extend(msgs.into_iter().filter(|m| {
+                if uniq {
+                    m.client_msg_id() == key
+                } else {
+                    m.keys()
+                        .is_some_and(|k| message_decoder::split_keys(k).any(|x| x == key))
+                }
+            }));
+        }
+        Ok(out)
+    }
+
+    /// Returns messages of `topic` with `key` stored between `begin` and `end` ms
+    /// (`queryMessage`).
+    pub async fn query_message(
+        &self,
+        topic: &str,
+        key: &str,
+        max_num: i32,
+        begin: i64,
+        end: i64,
+    ) -> Result<Vec<MessageExt>, ClientError> {
+        self.query(topic, key, max_num, begin, end, false).await
+    }
+
+    /// Returns the message with a unique id (`UNIQ_KEY`) (`queryMessageByUniqKey`,
+    /// `viewMessage(topic, msgId)`).
+    pub async fn query_message_by_uniq_key(
+        &self,
+        topic: &str,
+        uniq_key: &str,
+    ) -> Result<MessageExt, ClientError> {
+        let mut msgs = self.query(topic, uniq_key, 32, 0, i64::MAX, true).await?;
+        msgs.sort_by_key(|m| m.store_timestamp);
+        msgs.into_iter().next().ok_or_else(|| {
+            ClientError::client(
+                208,
+                format!("query message by key finished, but no message."),
+            )
+        })
+    }
+
+    /// Returns the message at a queue offset (`queryMsgByOffset`), pulled as `TOOLS_CONSUMER`.
+    pub async fn query_message_by_offset(
+        &self,
+        mq: &MessageQueue,
+        offset: i64,
+    ) -> Result<MessageExt, ClientError> {
+        let addr = self.addr_of(mq).await?;
+        let h = PullMessageRequestHeader {
+            consumer_group: mix_all::TOOLS_CONSUMER_GROUP.to_string(),
+            topic: mq.topic.clone(),
+            queue_id: mq.queue_id,
+            queue_offset: offset,
+            max_msg_nums: 1,
+            sys_flag: pull_sys_flag::build_sys_flag(false, false, true, false),
+            commit_offset: 0,
+            suspend_timeout_millis: 0,
+            subscription: Some("*".into()),
+            sub_version: 0,
+            expression_type: Some("TAG".into()),
+            ..Default::default()
+        };
+        let r: PullResult = self
+            .inst()?
+            .api()
+            .pull_message_with_bname(&addr, h, &mq.broker_name, self.timeout_millis)
+            .await?;
+        let mut m = r.msg_found_list.into_iter().next().ok_or_else(|| {
+            ClientError::client(-1, format!("no message at offset {offset} of {mq}"))
+        })?;
+        m.broker_name = mq.broker_name.clone();
+        Ok(m)
+    }
+
+    async fn group_broker_addr(&self, group: &str) -> Result<String, ClientError> {
+        let route = self
+            .examine_topic_route_info(&mix_all::get_retry_topic(group))
+            .await?;
+        route
+            .broker_datas
+            .iter()
+            .find_map(|bd| bd.select_broker_addr().map(str::to_string))
+            .ok_or_else(|| ClientError::client(-1, format!("no broker serves group {group}")))
+    }
+
+    /// Asks a consumer (through its broker) for its state (`getConsumerRunningInfo`).
+    pub async fn get_consumer_running_info(
+        &self,
+        group: &str,
+        client_id: &str,
+        jstack: bool,
+    ) -> Result<ConsumerRunningInfo, ClientError> {
+        let addr = self.group_broker_addr(group).await?;
+        let h = GetConsumerRunningInfoRequestHeader {
+            consumer_group: group.to_string(),
+            client_id: client_id.to_string(),
+            jstack_enable: Some(jstack),
+        };
+        let req =
+            RemotingCommand::create_request_command(RequestCode::GET_CONSUMER_RUNNING_INFO, &h);
+        let resp = self.broker_call(&addr, req).await?;
+        Ok(decode(&resp.body)?)
+    }
+
+    /// Makes a consumer consume one message now (`consumeMessageDirectly`).
+    pub async fn consume_message_directly(
+        &self,
+        group: &str,
+        client_id: &str,
+        topic: &str,
+        offset_msg_id: &str,
+    ) -> Result<ConsumeMessageDirectlyResult, ClientError> {
+        let id = message_decoder::decode_message_id(offset_msg_id)?;
+        let h = ConsumeMessageDirectlyResultRequestHeader {
+            consumer_group: group.to_string(),
+            client_id: Some(client_id.to_string()),
+            msg_id: Some(offset_msg_id.to_string()),
+            topic: Some(topic.to_string()),
+            ..Default::default()
+        };
+        let req =
+            RemotingCommand::create_request_command(RequestCode::CONSUME_MESSAGE_DIRECTLY, &h);
+        let resp = self.broker_call(&id.address.to_string(), req).await?;
+        Ok(decode(&resp.body)?)
+    }
+
+    /// Moves a group's offsets of a topic to `timestamp` on every broker
+    /// (`resetOffsetByTimestamp`); returns the new offsets.
+    pub async fn reset_offset_by_timestamp(
+        &self,
+        topic: &str,
+        group: &str,
+        timestamp: i64,
+        is_force: bool,
+    ) -> Result<HashMap<MessageQueue, i64>, ClientError> {
+        let route = self.examine_topic_route_info(topic).await?;
+        let mut out = HashMap::new();
+        for bd in &route.broker_datas {
+            let Some(addr) = bd.master_addr() else {
+                continue;
+            };
+            let h = ResetOffsetRequestHeader {
+                group: group.to_string(),
+                topic: topic.to_string(),
+                queue_id: Some(-1),
+                offset: Some(-1),
+                timestamp,
+                is_force,
+            };
+            let req = RemotingCommand::create_request_command(
+                RequestCode::INVOKE_BROKER_TO_RESET_OFFSET,
+                &h,
+            );
+            let resp = self.broker_call(addr, req).await?;
+            if !resp.body.is_empty() {
+                let b: ResetOffsetBody = decode(&resp.body)?;
+                out.extend(b.offset_table);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Returns a broker's runtime statistics (`fetchBrokerRuntimeStats`).
+    pub async fn fetch_broker_runtime_stats(&self, addr: &str) -> Result<KVTable, ClientError> {
+        let body = self
+            .inst()?
+            .api()
+            .broker_body_request(
+                addr,
+                RequestCode::GET_BROKER_RUNTIME_INFO,
+                self.timeout_millis,
+            )
+            .await?;
+        Ok(decode(&body)?)
+    }
+
+    /// Returns a broker's configuration (`getBrokerConfig`), parsed from Java properties.
+    pub async fn get_broker_config(
+        &self,
+        addr: &str,
+    ) -> Result<BTreeMap<String, String>, ClientError> {
+        let body = self
+            .inst()?
+            .api()
+            .broker_body_request(addr, RequestCode::GET_BROKER_CONFIG, self.timeout_millis)
+            .await?;
+        let text = String::from_utf8_lossy(&body);
+        Ok(rmq_common::properties::parse(&text).into_iter().collect())
+    }
+
+    /// Reads a KV config entry from the name servers (`getKVConfig`).
+    pub async fn get_kv_config(&self, namespace: &str, key: &str) -> Result<String, ClientError> {
+        let h = GetKVConfigRequestHeader {
+            namespace: namespace.to_string(),
+            key: key.to_string(),
+        };
+        let req = RemotingCommand::create_request_command(RequestCode::GET_KV_CONFIG, &h);
+        let resp = self.namesrv_call(req).await?;
+        Ok(resp.ext_field("value").unwrap_or_default().to_string())
+    }
+
+    /// Writes a KV config entry on every name server (`createAndUpdateKvConfig`).
+    pub async fn create_and_update_kv_config(
+        &self,
+        namespace: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<(), ClientError> {
+        let inst = self.inst()?;
+        let h = PutKVConfigRequestHeader {
+            namespace: namespace.to_string(),
+            key: key.to_string(),
+            value: value.to_string(),
+        };
+        for addr in inst.api().remoting().name_server_address_list() {
+            let req = RemotingCommand::create_request_command(RequestCode::PUT_KV_CONFIG, &h);
+            inst.api()
+                .invoke_broker(&addr, req, self.timeout_millis)
+                .await?;
+        }
+        Ok(())
+    }
+}
