@@ -171,8 +171,15 @@ impl BrokerController {
 
         // Processors and listeners (Java `registerProcessor`).
         let (dispatcher, fast_dispatcher) = controller.build_dispatchers();
-        let main =
-            RemotingServer::bind(&controller.netty_server_config, Arc::new(dispatcher)).await?;
+        let main = match RemotingServer::bind(&controller.netty_server_config, Arc::new(dispatcher))
+            .await
+        {
+            Ok(m) => m,
+            Err(e) => {
+                controller.abort_start().await;
+                return Err(e.into());
+            }
+        };
         let listen_port = main.local_addr().port() as i32;
         let fast_port = if controller.netty_server_config.listen_port == 0 {
             0
@@ -187,6 +194,7 @@ impl BrokerController {
             Ok(f) => f,
             Err(e) => {
                 main.shutdown(Duration::ZERO).await;
+                controller.abort_start().await;
                 return Err(e.into());
             }
         };
@@ -201,6 +209,17 @@ impl BrokerController {
         };
         controller.register_broker_all(true, false, true).await;
         Ok(handle)
+    }
+
+    /// Undoes `initialize` when a listener cannot be bound.
+    async fn abort_start(self: &Arc<Self>) {
+        self.shutdown.cancel();
+        let c = self.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            c.persister.shutdown();
+            c.message_store.shutdown();
+        })
+        .await;
     }
 
     /// Opens the store and loads every manager (Java `initialize`); blocking.

@@ -178,6 +178,15 @@ impl SendMessageProcessor {
                 }
             }
         };
+        // Java relies on routes (which omit non-writable queues); a direct send to a topic
+        // without write permission is refused here as the send-back path refuses it.
+        if !perm_name::is_writeable(topic_config.perm) {
+            return Err(Box::new(self.fail(
+                response,
+                ResponseCode::NO_PERMISSION,
+                format!("the topic[{}] sending message is forbidden", header.topic),
+            )));
+        }
         let id_valid = topic_config
             .write_queue_nums
             .max(topic_config.read_queue_nums);

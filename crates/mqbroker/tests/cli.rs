@@ -1,0 +1,115 @@
+#![allow(clippy::unwrap_used)]
+//! `mqbroker` command line: config printing, Java's error messages and exit codes, and a real
+//! start on port 0 that prints Java's boot line and stops on SIGTERM.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+fn mqbroker() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_mqbroker"))
+}
+
+#[test]
+fn prints_config_items_from_file_and_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("broker.conf");
+    std::fs::write(
+        &conf,
+        "brokerName = broker-x\nlistenPort=12911\nflushDiskType=SYNC_FLUSH\nnoSuchKey=1\n",
+    )
+    .unwrap();
+    let out = mqbroker()
+        .args(["-c", conf.to_str().unwrap(), "-n", "127.0.0.1:9876", "-p"])
+        .env("ROCKETMQ_HOME", dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.lines().any(|l| l == "namesrvAddr=127.0.0.1:9876"),
+        "{stdout}"
+    );
+    assert!(stdout.lines().any(|l| l == "flushDiskType=SYNC_FLUSH"));
+    assert!(stdout.lines().any(|l| l == "haListenPort=12912"));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("unknown config key noSuchKey"), "{stderr}");
+    let important = mqbroker()
+        .arg("-m")
+        .env("ROCKETMQ_HOME", dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(important.stdout).unwrap();
+    assert!(text.contains("autoCreateTopicEnable=true"));
+    assert!(!text.contains("sendThreadPoolQueueCapacity"));
+}
+
+#[test]
+fn java_messages_and_exit_codes() {
+    let out = mqbroker().args(["-n", "bad", "-p"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(253));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        "The Name Server Address[bad] illegal, please set it as follows, \"127.0.0.1:9876;192.168.0.1:9876\""
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("slave.conf");
+    std::fs::write(&conf, "brokerRole=SLAVE\nbrokerId=0\n").unwrap();
+    let out = mqbroker()
+        .args(["-c", conf.to_str().unwrap(), "-p"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(253));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        "Slave's brokerId must be > 0"
+    );
+}
+
+#[test]
+fn boots_on_port_zero_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("broker.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "brokerName=broker-cli\nlistenPort=0\nbrokerIP1=127.0.0.1\nbindAddress=127.0.0.1\n\
+             storePathRootDir={}\nmappedFileSizeCommitLog=4194304\n",
+            dir.path().join("store").display()
+        ),
+    )
+    .unwrap();
+    let mut child = mqbroker()
+        .args(["-c", conf.to_str().unwrap()])
+        .env("HOME", dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(
+        line.starts_with("The broker[broker-cli, 127.0.0.1:")
+            && line.contains("] boot success. serializeType=JSON"),
+        "{line}"
+    );
+    assert!(!line.contains("name server is"));
+    send_sigterm(child.id());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let log = std::fs::read_to_string(dir.path().join("logs/rocketmqlogs/broker.log")).unwrap();
+    assert!(log.contains("boot success"));
+    assert!(
+        !dir.path().join("store/abort").exists(),
+        "clean shutdown removes abort"
+    );
+}
+
+fn send_sigterm(pid: u32) {
+    let status = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
