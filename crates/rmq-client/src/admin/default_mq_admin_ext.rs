@@ -11,10 +11,18 @@ use rmq_common::message::message_decoder;
 use rmq_common::sys_flag::pull_sys_flag;
 use rmq_common::{mix_all, MessageExt, MessageQueue, TopicConfig};
 use rmq_remoting::protocol::body::consume_message_directly_result::ConsumeMessageDirectlyResult;
+use rmq_remoting::protocol::body::consume_stats::ConsumeStats;
+use rmq_remoting::protocol::body::consumer_connection::ConsumerConnection;
 use rmq_remoting::protocol::body::consumer_running_info::ConsumerRunningInfo;
+use rmq_remoting::protocol::body::group_list::GroupList;
+use rmq_remoting::protocol::body::producer_connection::ProducerConnection;
+use rmq_remoting::protocol::body::query_consume_time_span_body::{
+    QueryConsumeTimeSpanBody, QueueTimeSpan,
+};
 use rmq_remoting::protocol::body::reset_offset_body::ResetOffsetBody;
 use rmq_remoting::protocol::body::route::{ClusterInfo, KVTable, TopicList, TopicRouteData};
 use rmq_remoting::protocol::body::subscription_group_config::SubscriptionGroupConfig;
+use rmq_remoting::protocol::body::topic_stats_table::TopicStatsTable;
 use rmq_remoting::protocol::body::{decode, encode};
 use rmq_remoting::protocol::header::broker::*;
 use rmq_remoting::protocol::header::client::{
@@ -594,5 +602,152 @@ impl DefaultMQAdminExt {
                 .await?;
         }
         Ok(())
+    }
+
+    /// Returns the offsets of every queue of a topic on every broker (`examineTopicStats`).
+    pub async fn examine_topic_stats(&self, topic: &str) -> Result<TopicStatsTable, ClientError> {
+        let route = self.examine_topic_route_info(topic).await?;
+        let mut out = TopicStatsTable::default();
+        for bd in &route.broker_datas {
+            let Some(addr) = bd.select_broker_addr() else {
+                continue;
+            };
+            let h = GetTopicStatsInfoRequestHeader {
+                topic: topic.to_string(),
+            };
+            let req =
+                RemotingCommand::create_request_command(RequestCode::GET_TOPIC_STATS_INFO, &h);
+            let resp = self.broker_call(addr, req).await?;
+            let t: TopicStatsTable = decode(&resp.body)?;
+            out.offset_table.extend(t.offset_table);
+            out.topic_put_tps += t.topic_put_tps;
+        }
+        Ok(out)
+    }
+
+    /// Returns a group's progress on every queue, optionally of one topic
+    /// (`examineConsumeStats`).
+    pub async fn examine_consume_stats(
+        &self,
+        group: &str,
+        topic: Option<&str>,
+    ) -> Result<ConsumeStats, ClientError> {
+        let route = self
+            .examine_topic_route_info(&mix_all::get_retry_topic(group))
+            .await?;
+        let mut out = ConsumeStats::default();
+        for bd in &route.broker_datas {
+            let Some(addr) = bd.master_addr() else {
+                continue;
+            };
+            let h = GetConsumeStatsRequestHeader {
+                consumer_group: group.to_string(),
+                topic: topic.map(str::to_string),
+                topic_list: None,
+            };
+            let req = RemotingCommand::create_request_command(RequestCode::GET_CONSUME_STATS, &h);
+            let resp = self.broker_call(addr, req).await?;
+            let cs: ConsumeStats = decode(&resp.body)?;
+            out.offset_table.extend(cs.offset_table);
+            out.consume_tps += cs.consume_tps;
+        }
+        Ok(out)
+    }
+
+    /// Returns the clients of a consumer group (`examineConsumerConnectionInfo`); code 206
+    /// (CONSUMER_NOT_ONLINE) when none is connected.
+    pub async fn examine_consumer_connection_info(
+        &self,
+        group: &str,
+    ) -> Result<ConsumerConnection, ClientError> {
+        let addr = self.group_broker_addr(group).await?;
+        let h = GetConsumerConnectionListRequestHeader {
+            consumer_group: group.to_string(),
+        };
+        let req =
+            RemotingCommand::create_request_command(RequestCode::GET_CONSUMER_CONNECTION_LIST, &h);
+        let resp = self.broker_call(&addr, req).await?;
+        let cc: ConsumerConnection = decode(&resp.body)?;
+        if cc.connection_set.is_empty() {
+            return Err(ClientError::client(
+                206,
+                "Not found the consumer group connection",
+            ));
+        }
+        Ok(cc)
+    }
+
+    /// Returns the clients of a producer group that sent to `topic`
+    /// (`examineProducerConnectionInfo`).
+    pub async fn examine_producer_connection_info(
+        &self,
+        group: &str,
+        topic: &str,
+    ) -> Result<ProducerConnection, ClientError> {
+        let route = self.examine_topic_route_info(topic).await?;
+        let mut out = ProducerConnection::default();
+        for bd in &route.broker_datas {
+            let Some(addr) = bd.select_broker_addr() else {
+                continue;
+            };
+            let h = GetProducerConnectionListRequestHeader {
+                producer_group: group.to_string(),
+            };
+            let req = RemotingCommand::create_request_command(
+                RequestCode::GET_PRODUCER_CONNECTION_LIST,
+                &h,
+            );
+            let resp = self.broker_call(addr, req).await?;
+            let pc: ProducerConnection = decode(&resp.body)?;
+            out.connection_set.extend(pc.connection_set);
+        }
+        Ok(out)
+    }
+
+    /// Returns the groups consuming a topic (`queryTopicConsumeByWho`).
+    pub async fn query_topic_consume_by_who(&self, topic: &str) -> Result<GroupList, ClientError> {
+        let route = self.examine_topic_route_info(topic).await?;
+        let mut out = GroupList::default();
+        for bd in &route.broker_datas {
+            let Some(addr) = bd.select_broker_addr() else {
+                continue;
+            };
+            let h = QueryTopicConsumeByWhoRequestHeader {
+                topic: topic.to_string(),
+            };
+            let req = RemotingCommand::create_request_command(
+                RequestCode::QUERY_TOPIC_CONSUME_BY_WHO,
+                &h,
+            );
+            let resp = self.broker_call(addr, req).await?;
+            let gl: GroupList = decode(&resp.body)?;
+            out.group_list.extend(gl.group_list);
+        }
+        Ok(out)
+    }
+
+    /// Returns per-queue time spans of a group on a topic (`queryConsumeTimeSpan`).
+    pub async fn query_consume_time_span(
+        &self,
+        topic: &str,
+        group: &str,
+    ) -> Result<Vec<QueueTimeSpan>, ClientError> {
+        let route = self.examine_topic_route_info(topic).await?;
+        let mut out = Vec::new();
+        for bd in &route.broker_datas {
+            let Some(addr) = bd.select_broker_addr() else {
+                continue;
+            };
+            let h = QueryConsumeTimeSpanRequestHeader {
+                topic: topic.to_string(),
+                group: group.to_string(),
+            };
+            let req =
+                RemotingCommand::create_request_command(RequestCode::QUERY_CONSUME_TIME_SPAN, &h);
+            let resp = self.broker_call(addr, req).await?;
+            let b: QueryConsumeTimeSpanBody = decode(&resp.body)?;
+            out.extend(b.consume_time_span_set);
+        }
+        Ok(out)
     }
 }

@@ -53,6 +53,8 @@ pub(crate) struct QueueState {
     pub(crate) consume_offset: AtomicI64,
     /// Bumped by every seek; older cached messages are discarded.
     pub(crate) generation: AtomicU64,
+    /// Wakes the pull task out of a held pull when a seek happens.
+    pub(crate) seek_notify: tokio::sync::Notify,
     pub(crate) cancel: CancellationToken,
 }
 
@@ -65,6 +67,7 @@ impl QueueState {
             pull_offset: AtomicI64::new(-1),
             consume_offset: AtomicI64::new(-1),
             generation: AtomicU64::new(0),
+            seek_notify: tokio::sync::Notify::new(),
             cancel: CancellationToken::new(),
         }
     }
@@ -172,7 +175,49 @@ impl LitePullCore {
         }
         self.instance.send_heartbeat_to_all_broker_with_lock().await;
         self.instance.rebalance_immediately();
+        self.spawn_fetch_missing_routes();
         Ok(())
+    }
+
+    /// Topics such as `%RETRY%<group>` only get a route once the broker saw our heartbeat;
+    /// fetch them a few times soon after start instead of waiting for the 30 s refresh.
+    fn spawn_fetch_missing_routes(&self) {
+        let weak = self.self_ref.clone();
+        let tok = self.shutdown.clone();
+        tokio::spawn(async move {
+            for attempt in 1..=10u64 {
+                tokio::select! {
+                    _ = tok.cancelled() => return,
+                    _ = tokio::time::sleep(Duration::from_millis(300 * attempt)) => {}
+                }
+                let Some(me) = weak.upgrade() else { return };
+                let topics: Vec<String> = me
+                    .rebalance
+                    .subscription_inner
+                    .lock()
+                    .keys()
+                    .cloned()
+                    .collect();
+                let missing: Vec<String> = topics
+                    .into_iter()
+                    .filter(|t| me.is_subscribe_topic_need_update(t))
+                    .collect();
+                if missing.is_empty() {
+                    return;
+                }
+                let mut found = false;
+                for t in missing {
+                    found |= me
+                        .instance
+                        .update_topic_route_info_from_name_server(&t)
+                        .await
+                        .is_ok();
+                }
+                if found {
+                    me.instance.rebalance_immediately();
+                }
+            }
+        });
     }
 
     pub(crate) async fn shutdown(&self) {
@@ -334,6 +379,7 @@ impl LitePullCore {
             let r = tokio::select! {
                 _ = st.cancel.cancelled() => return,
                 _ = self.shutdown.cancelled() => return,
+                _ = st.seek_notify.notified() => continue,
                 r = self.pull_api.pull_kernel_impl(args) => r,
             };
             let r = match r {
@@ -523,6 +569,7 @@ impl LitePullCore {
         st.generation.fetch_add(1, Ordering::AcqRel);
         st.pq.clear();
         st.seek_offset.store(offset, Ordering::Release);
+        st.seek_notify.notify_one();
         Ok(())
     }
 

@@ -209,7 +209,49 @@ impl PushConsumerCore {
             });
         }
         self.instance.rebalance_immediately();
+        self.spawn_fetch_missing_routes();
         Ok(())
+    }
+
+    /// Topics such as `%RETRY%<group>` only get a route once the broker saw our heartbeat;
+    /// fetch them a few times soon after start instead of waiting for the 30 s refresh.
+    fn spawn_fetch_missing_routes(&self) {
+        let weak = self.self_ref.clone();
+        let tok = self.shutdown.clone();
+        tokio::spawn(async move {
+            for attempt in 1..=10u64 {
+                tokio::select! {
+                    _ = tok.cancelled() => return,
+                    _ = tokio::time::sleep(Duration::from_millis(300 * attempt)) => {}
+                }
+                let Some(me) = weak.upgrade() else { return };
+                let topics: Vec<String> = me
+                    .rebalance
+                    .subscription_inner
+                    .lock()
+                    .keys()
+                    .cloned()
+                    .collect();
+                let missing: Vec<String> = topics
+                    .into_iter()
+                    .filter(|t| me.is_subscribe_topic_need_update(t))
+                    .collect();
+                if missing.is_empty() {
+                    return;
+                }
+                let mut found = false;
+                for t in missing {
+                    found |= me
+                        .instance
+                        .update_topic_route_info_from_name_server(&t)
+                        .await
+                        .is_ok();
+                }
+                if found {
+                    me.instance.rebalance_immediately();
+                }
+            }
+        });
     }
 
     pub(crate) async fn shutdown(self: &Arc<Self>) {

@@ -522,7 +522,9 @@ impl MQClientInstance {
                     .send_heartbeat(&addr, &hb, self.api_timeout_millis())
                     .await
                 {
-                    Ok(_) => {}
+                    Ok(_) => {
+                        tracing::debug!(broker = %name, addr = %addr, client_id = %self.client_id, "send heart beat to broker")
+                    }
                     Err(e) => {
                         tracing::warn!(broker = %name, addr = %addr, error = %e, "send heart beat to broker exception")
                     }

@@ -98,6 +98,11 @@ enum Cmd {
         #[arg(long)]
         ready_file: Option<String>,
     },
+    /// Waits until every name server routes TBW102 to a broker.
+    WaitBroker {
+        #[command(flatten)]
+        c: Common,
+    },
     /// Sends N messages and writes what was sent (for a Java consumer to check).
     XlangProduce {
         #[command(flatten)]
@@ -155,6 +160,7 @@ async fn main() {
             "soak",
             scenarios::soak(&c, duration_s, rate, drain_timeout_s, ready_file).await,
         ),
+        Cmd::WaitBroker { c } => ("wait-broker", scenarios::wait_broker(&c).await),
         Cmd::XlangProduce { c, count, out } => {
             ("xlang-produce", xlang::produce(&c, count, &out).await)
         }

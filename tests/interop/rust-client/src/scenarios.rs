@@ -787,7 +787,8 @@ pub async fn admin_api(c: &Common) -> Result<()> {
         qn == 8 * ci.broker_addr_table.len() as i32,
         "route has {qn} write queues"
     );
-    let p = producer(&c.namesrv, &format!("rust_admin_p_{}", unique())).await?;
+    let pgroup = format!("rust_admin_p_{}", unique());
+    let p = producer(&c.namesrv, &pgroup).await?;
     let mut sent = Vec::new();
     for i in 0..20 {
         sent.push(p.send(make_message(&topic, "admin", i)).await?);
@@ -875,6 +876,62 @@ pub async fn admin_api(c: &Common) -> Result<()> {
     ensure!(
         direct.consume_result.map(|r| r.as_str()) == Some("CR_SUCCESS"),
         "consumeMessageDirectly: {direct:?}"
+    );
+    let ts = admin.examine_topic_stats(&topic).await?;
+    let total: i64 = ts
+        .offset_table
+        .values()
+        .map(|o| o.max_offset - o.min_offset)
+        .sum();
+    ensure!(total == 20, "topic stats count {total} messages, want 20");
+    let cc = admin.examine_consumer_connection_info(&group).await?;
+    ensure!(
+        cc.connection_set.iter().any(|c| c.client_id == client_id),
+        "consumer connection lacks {client_id}"
+    );
+    println!(
+        "topicStats: {} queues, 20 messages; consumerConnection: {} client(s), language {:?}",
+        ts.offset_table.len(),
+        cc.connection_set.len(),
+        cc.connection_set
+            .iter()
+            .map(|c| c.language.clone())
+            .collect::<Vec<_>>()
+    );
+    // Brokers learn about a producer from its heartbeats (every 30 s, the first 1 s after start).
+    let end = Instant::now() + Duration::from_secs(10);
+    let pc = loop {
+        match admin
+            .examine_producer_connection_info(&pgroup, &topic)
+            .await
+        {
+            Ok(pc) if !pc.connection_set.is_empty() => break pc,
+            r if Instant::now() > end => bail!("producer connection: {:?}", r.err()),
+            _ => tokio::time::sleep(Duration::from_millis(300)).await,
+        }
+    };
+    let who = admin.query_topic_consume_by_who(&topic).await?;
+    ensure!(
+        who.group_list.contains(&group),
+        "queryTopicConsumeByWho lacks {group}: {:?}",
+        who.group_list
+    );
+    let end = Instant::now() + Duration::from_secs(20);
+    let diff = loop {
+        let cs = admin.examine_consume_stats(&group, Some(&topic)).await?;
+        let d = cs.compute_total_diff();
+        if (d == 0 && !cs.offset_table.is_empty()) || Instant::now() > end {
+            break d;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    ensure!(
+        diff == 0,
+        "consume stats diff {diff} after consuming everything"
+    );
+    println!(
+        "producerConnection: {} client(s); consumeByWho has the group; consumeStats diff 0",
+        pc.connection_set.len()
     );
     for bd in &route.broker_datas {
         if let Some(addr) = bd.master_addr() {
@@ -1011,5 +1068,25 @@ pub async fn soak(
     c2.shutdown().await;
     p.shutdown().await;
     admin.shutdown().await;
+    Ok(())
+}
+
+pub async fn wait_broker(c: &Common) -> Result<()> {
+    let end = Instant::now() + Duration::from_secs(c.timeout_s);
+    for ns in c.namesrv.split(';').filter(|s| !s.trim().is_empty()) {
+        let a = admin(ns).await?;
+        loop {
+            match a
+                .examine_topic_route_info(rmq_common::mix_all::AUTO_CREATE_TOPIC_KEY_TOPIC)
+                .await
+            {
+                Ok(r) if !r.broker_datas.is_empty() => break,
+                _ if Instant::now() > end => bail!("name server {ns} routes no broker"),
+                _ => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        }
+        a.shutdown().await;
+        println!("name server {ns} routes TBW102");
+    }
     Ok(())
 }
