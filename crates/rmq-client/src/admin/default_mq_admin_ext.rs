@@ -139,7 +139,10 @@ impl DefaultMQAdminExt {
     ) -> Result<Vec<String>, ClientError> {
         let ci = self.examine_broker_cluster_info().await?;
         let names = ci.cluster_addr_table.get(cluster).ok_or_else(|| {
-            ClientError::client(-1, format!("Make sure the specified clusterName exists or the name server connected to is correct."))
+            ClientError::client(
+                -1,
+                "Make sure the specified clusterName exists or the name server connected to is correct.",
+            )
         })?;
         Ok(names
             .iter()
@@ -415,10 +418,7 @@ impl DefaultMQAdminExt {
         let mut msgs = self.query(topic, uniq_key, 32, 0, i64::MAX, true).await?;
         msgs.sort_by_key(|m| m.store_timestamp);
         msgs.into_iter().next().ok_or_else(|| {
-            ClientError::client(
-                208,
-                format!("query message by key finished, but no message."),
-            )
+            ClientError::client(208, "query message by key finished, but no message.")
         })
     }
 

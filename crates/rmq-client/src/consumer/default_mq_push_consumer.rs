@@ -104,7 +104,7 @@ impl PushConsumerConfig {
     /// Checks the ranges Java checks at start (`checkConfig`): `<field> Out of range [a, b]`.
     pub fn check_config(&self) -> Result<(), ClientError> {
         let err = |m: String| ClientError::client(-1, mix_all::suggest_todo(&m));
-        topic_validator::validate_group(&self.consumer_group).map_err(|e| err(e))?;
+        topic_validator::validate_group(&self.consumer_group).map_err(&err)?;
         if self.consumer_group == mix_all::DEFAULT_CONSUMER_GROUP {
             return Err(err(format!(
                 "consumerGroup can not equal {}, please specify another one.",

@@ -71,9 +71,11 @@ pub struct Delivery {
 }
 
 /// Deliveries by seq, plus errors found while checking.
+type Deliveries = HashMap<String, Vec<Delivery>>;
+
 #[derive(Default, Clone)]
 pub struct ReceiveLog {
-    inner: Arc<Mutex<(HashMap<String, Vec<Delivery>>, Vec<String>)>>,
+    inner: Arc<Mutex<(Deliveries, Vec<String>)>>,
 }
 
 impl ReceiveLog {

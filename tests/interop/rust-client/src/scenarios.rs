@@ -441,7 +441,8 @@ pub async fn orderly(c: &Common, orders: usize, steps: usize) -> Result<()> {
     create_topic(&admin, &topic, 8).await?;
     let group = format!("rust_orderly_{}", unique());
     // (consumer, order, step, queue)
-    let seen: Arc<Mutex<Vec<(usize, usize, usize, i32)>>> = Arc::default();
+    type Seen = Vec<(usize, usize, usize, i32)>;
+    let seen: Arc<Mutex<Seen>> = Arc::default();
     let mut consumers = Vec::new();
     for idx in 0..2 {
         let cons = DefaultMQPushConsumer::builder(&group)
