@@ -7,6 +7,7 @@
 # SCENARIOs (default: all, in this order):
 #   admin send-modes tag-filter lite-pull orderly retry-dlq delay broadcast
 #   xlang-rust-to-java xlang-java-to-rust broker-restart namesrv-restart
+#   transaction (default only with SERVERS=java: rmq's broker has no transactions yet)
 #
 # Environment:
 #   SERVERS          java (default): Java NameServer + broker 5.3.3 from tests/interop/java5;
@@ -27,9 +28,14 @@ JAVA=${JAVA:-java}
 export MAVEN_OPTS=${MAVEN_OPTS:--Xmx512m}
 
 ALL=(admin send-modes tag-filter lite-pull orderly retry-dlq delay broadcast
-  xlang-rust-to-java xlang-java-to-rust broker-restart namesrv-restart)
+  xlang-rust-to-java xlang-java-to-rust transaction broker-restart namesrv-restart)
 STEPS=("$@")
-[ ${#STEPS[@]} -eq 0 ] && STEPS=("${ALL[@]}")
+if [ ${#STEPS[@]} -eq 0 ]; then
+  for s in "${ALL[@]}"; do
+    [ "$s" = transaction ] && [ "$SERVERS" != java ] && continue
+    STEPS+=("$s")
+  done
+fi
 for s in "${STEPS[@]}"; do
   case " ${ALL[*]} " in *" $s "*) ;; *) echo "unknown scenario '$s' (${ALL[*]})" >&2; exit 2 ;; esac
 done
@@ -175,7 +181,8 @@ start_broker() {
   if [ "$SERVERS" = java ]; then
     start_proc broker "$log" "$JAVA" -Xms128m -Xmx512m -XX:MaxDirectMemorySize=256m "${JAVA_COMMON[@]}" \
       -Duser.home="$home" -cp "$CP5" rmq.interop.JavaBroker --namesrv "$NS" --port "$BR_PORT" \
-      --broker-name "$BROKER_NAME" --cluster "$CLUSTER" --store "$TMP/broker-store"
+      --broker-name "$BROKER_NAME" --cluster "$CLUSTER" --store "$TMP/broker-store" \
+      transactionCheckInterval=2000 transactionTimeOut=2000
     wait_line "$log" JAVA_BROKER_READY "$(proc_pid broker)" broker 120
   else
     {
@@ -284,6 +291,7 @@ for s in "${STEPS[@]}"; do
     retry-dlq) run retry-dlq "${S[@]}" retry-dlq -n "$NS" ;;
     delay) run delay "${S[@]}" delay -n "$NS" ;;
     broadcast) run broadcast "${S[@]}" broadcast -n "$NS" ;;
+    transaction) run transaction "${S[@]}" transaction -n "$NS" --timeout-s 90 ;;
     xlang-rust-to-java) run xlang-rust-to-java xlang_r2j ;;
     xlang-java-to-rust) run xlang-java-to-rust xlang_j2r ;;
     broker-restart) run broker-restart soak_with broker ;;

@@ -71,6 +71,12 @@ enum Cmd {
         #[command(flatten)]
         c: Common,
     },
+    /// Transactional producer: COMMIT delivers, ROLLBACK never, UNKNOW is resolved by the
+    /// broker's check.
+    Transaction {
+        #[command(flatten)]
+        c: Common,
+    },
     /// Two BROADCASTING consumers both receive everything.
     Broadcast {
         #[command(flatten)]
@@ -148,6 +154,7 @@ async fn main() {
             scenarios::retry_dlq(&c, max_reconsume_times).await,
         ),
         Cmd::Delay { c } => ("delay", scenarios::delay(&c).await),
+        Cmd::Transaction { c } => ("transaction", scenarios::transaction(&c).await),
         Cmd::Broadcast { c } => ("broadcast", scenarios::broadcast(&c).await),
         Cmd::Admin { c } => ("admin", scenarios::admin_api(&c).await),
         Cmd::Soak {

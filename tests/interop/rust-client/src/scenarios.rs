@@ -1091,3 +1091,101 @@ pub async fn wait_broker(c: &Common) -> Result<()> {
     }
     Ok(())
 }
+
+struct TxListener {
+    checks: AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl rmq_client::TransactionListener for TxListener {
+    async fn execute_local_transaction(
+        &self,
+        msg: &rmq_client::Message,
+        _arg: Option<&(dyn std::any::Any + Send + Sync)>,
+    ) -> rmq_client::LocalTransactionState {
+        match msg.property("tx") {
+            Some("commit") => rmq_client::LocalTransactionState::CommitMessage,
+            Some("rollback") => rmq_client::LocalTransactionState::RollbackMessage,
+            _ => rmq_client::LocalTransactionState::Unknow,
+        }
+    }
+
+    async fn check_local_transaction(&self, msg: &MessageExt) -> rmq_client::LocalTransactionState {
+        self.checks.fetch_add(1, Ordering::Relaxed);
+        if msg.property("tx") == Some("unknown") {
+            rmq_client::LocalTransactionState::CommitMessage
+        } else {
+            rmq_client::LocalTransactionState::RollbackMessage
+        }
+    }
+}
+
+pub async fn transaction(c: &Common) -> Result<()> {
+    let topic = topic_of(c, "RustTx");
+    let admin = admin(&c.namesrv).await?;
+    create_topic(&admin, &topic, 4).await?;
+    let log = ReceiveLog::default();
+    let group = format!("rust_tx_c_{}", unique());
+    let cons = recording_consumer(
+        &c.namesrv,
+        &group,
+        &topic,
+        "*",
+        0,
+        &log,
+        MessageModel::Clustering,
+    )
+    .await?;
+    let listener = Arc::new(TxListener {
+        checks: AtomicUsize::new(0),
+    });
+    let p = rmq_client::TransactionMQProducer::new(
+        DefaultMQProducer::builder(format!("rust_tx_p_{}", unique())).namesrv_addr(&c.namesrv),
+        listener.clone(),
+    );
+    p.start().await?;
+    let mut states = BTreeMap::new();
+    for (i, kind) in ["commit", "rollback", "unknown"]
+        .iter()
+        .cycle()
+        .take(15)
+        .enumerate()
+    {
+        let mut m = make_message(&topic, kind, i);
+        let _ = m.put_user_property("tx", kind);
+        let r = p.send_message_in_transaction(m, None).await?;
+        *states
+            .entry(r.local_transaction_state.as_str())
+            .or_insert(0) += 1;
+    }
+    println!("half messages sent, local states {states:?}");
+    let ok = log
+        .wait_for(Duration::from_secs(c.timeout_s), |l| {
+            by_mode(l).get("commit") == Some(&5) && by_mode(l).get("unknown") == Some(&5)
+        })
+        .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let modes = by_mode(&log);
+    println!(
+        "delivered {modes:?}; broker checks answered: {}",
+        listener.checks.load(Ordering::Relaxed)
+    );
+    ensure!(
+        log.errors().is_empty(),
+        "content errors: {:?}",
+        log.errors()
+    );
+    ensure!(ok, "committed or checked messages missing: {modes:?}");
+    ensure!(
+        !modes.contains_key("rollback"),
+        "a rolled back message was delivered"
+    );
+    ensure!(
+        listener.checks.load(Ordering::Relaxed) >= 5,
+        "the broker did not check the UNKNOW ones"
+    );
+    cons.shutdown().await;
+    p.shutdown().await;
+    admin.shutdown().await;
+    Ok(())
+}
