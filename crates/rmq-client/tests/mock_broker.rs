@@ -13,7 +13,8 @@ use rmq_remoting::netty::processor::RequestDispatcher;
 use rmq_remoting::protocol::body::encode;
 use rmq_remoting::protocol::body::route::{BrokerData, QueueData, TopicRouteData};
 use rmq_remoting::protocol::header::broker::{
-    SendMessageRequestHeaderV2, SendMessageResponseHeader,
+    QueryConsumerOffsetRequestHeader, QueryConsumerOffsetResponseHeader,
+    SendMessageRequestHeaderV2, SendMessageResponseHeader, UpdateConsumerOffsetRequestHeader,
 };
 use rmq_remoting::protocol::header::namesrv::GetRouteInfoRequestHeader;
 use rmq_remoting::{
@@ -26,6 +27,7 @@ use std::sync::Arc;
 struct MockBroker {
     code: ResponseCode,
     requests: Mutex<Vec<RemotingCommand>>,
+    offsets: Mutex<std::collections::HashMap<(String, String, i32), i64>>,
 }
 
 #[async_trait]
@@ -36,6 +38,28 @@ impl RequestProcessor for MockBroker {
         request: RemotingCommand,
     ) -> Result<Option<RemotingCommand>, RemotingError> {
         let code = request.request_code();
+        if code == RequestCode::UPDATE_CONSUMER_OFFSET {
+            let h: UpdateConsumerOffsetRequestHeader = request.decode_header()?;
+            self.offsets
+                .lock()
+                .insert((h.consumer_group, h.topic, h.queue_id), h.commit_offset);
+            return Ok(Some(RemotingCommand::success()));
+        }
+        if code == RequestCode::QUERY_CONSUMER_OFFSET {
+            let h: QueryConsumerOffsetRequestHeader = request.decode_header()?;
+            let o = self
+                .offsets
+                .lock()
+                .get(&(h.consumer_group, h.topic, h.queue_id))
+                .copied();
+            return Ok(Some(match o {
+                Some(offset) => RemotingCommand::response_with_header(
+                    ResponseCode::SUCCESS,
+                    &QueryConsumerOffsetResponseHeader { offset },
+                ),
+                None => RemotingCommand::error(ResponseCode::QUERY_NOT_FOUND, "Not found"),
+            }));
+        }
         if code != RequestCode::SEND_MESSAGE_V2 && code != RequestCode::SEND_BATCH_MESSAGE {
             return Ok(Some(RemotingCommand::success()));
         }
@@ -117,6 +141,7 @@ async fn cluster(topic: &str, codes: &[ResponseCode]) -> Cluster {
         let b = Arc::new(MockBroker {
             code: *code,
             requests: Mutex::new(Vec::new()),
+            offsets: Mutex::new(std::collections::HashMap::new()),
         });
         let h = serve(b.clone()).await;
         let name = format!("broker-{i}");
@@ -298,4 +323,60 @@ async fn validation_and_no_route() {
     );
     p.shutdown().await;
     big.shutdown().await;
+}
+
+#[tokio::test]
+async fn remote_offset_store_reads_and_persists_on_the_broker() {
+    use rmq_client::consumer::store::{OffsetStore, ReadOffsetType, RemoteBrokerOffsetStore};
+    use rmq_client::{ClientConfig, MQClientInstance, MessageQueue};
+    use std::collections::HashSet;
+    let c = cluster("T", &[ResponseCode::SUCCESS]).await;
+    let cfg = ClientConfig {
+        namesrv_addr: Some(c.namesrv.local_addr().to_string()),
+        instance_name: "offset_store_test".into(),
+        ..Default::default()
+    };
+    let inst = MQClientInstance::get_or_create(&cfg);
+    inst.update_topic_route_info_from_name_server("T")
+        .await
+        .unwrap();
+    let store = OffsetStore::Remote(RemoteBrokerOffsetStore::new(inst.clone(), "g"));
+    let q0 = MessageQueue::new("T", "broker-0", 0);
+    let q1 = MessageQueue::new("T", "broker-0", 1);
+    // Nothing on the broker: -1 (QUERY_NOT_FOUND), not an error.
+    assert_eq!(
+        store.read_offset(&q0, ReadOffsetType::ReadFromStore).await,
+        -1
+    );
+    store.update_offset(&q0, 42, false);
+    store.update_offset(&q0, 40, true);
+    store.update_offset(&q1, 7, false);
+    store.persist_all(&HashSet::from([q0.clone()])).await;
+    // Oneway: wait until the broker has it.
+    for _ in 0..100 {
+        if !c.brokers[0].1.offsets.lock().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(
+        c.brokers[0]
+            .1
+            .offsets
+            .lock()
+            .get(&("g".to_string(), "T".to_string(), 0)),
+        Some(&42)
+    );
+    // q1 was not in the set: forgotten locally, never sent.
+    assert_eq!(
+        store.read_offset(&q1, ReadOffsetType::ReadFromMemory).await,
+        -1
+    );
+    store.remove_offset(&q0);
+    assert_eq!(
+        store
+            .read_offset(&q0, ReadOffsetType::MemoryFirstThenStore)
+            .await,
+        42
+    );
 }
