@@ -233,13 +233,9 @@ pub(crate) async fn consume_message_directly(
     let MessageListener::Orderly(listener) = &core.listener else {
         return result;
     };
+    let mq = MessageQueue::new(msg.topic(), broker_name.unwrap_or_default(), msg.queue_id);
     let mut msgs = vec![msg];
     core.reset_retry_and_namespace(&mut msgs);
-    let mq = MessageQueue::new(
-        msgs[0].topic(),
-        broker_name.unwrap_or_default(),
-        msgs[0].queue_id,
-    );
     let mut ctx = ConsumeOrderlyContext {
         message_queue: mq,
         auto_commit: true,
