@@ -1,0 +1,419 @@
+#!/usr/bin/env bash
+# Broker acceptance suite: the official Java clients (5.3.3, and 4.9.8 once) and Java's mqadmin
+# against rmq's mqbroker, with rmq NameServers.
+#
+#   bash tests/interop/broker.sh [STEP...]
+#
+# STEPs (default: all but bench, in this order):
+#   build        cargo build --release -p mqnamesrv -p mqbroker (skipped with RMQ_SKIP_CARGO=1),
+#                mvn compile of java5/ and java49/ (skipped with RMQ_SKIP_MVN=1)
+#   cluster      two rmq NameServers + one rmq broker registered with both, then:
+#                wait-broker on each NameServer, send-modes, tags, lite-pull, orderly, retry-dlq,
+#                delay, mqadmin, produce-consume with the 4.9.8 client, crash-restart (kill -9
+#                the broker mid-stream, restart it, nothing acknowledged lost, the group resumes
+#                from its committed offsets), two-namesrv (one NameServer stopped mid-run, the
+#                clients keep working, the broker stays registered with the other)
+#   bench        Java benchmark Producer-style load (1 KiB, 64 threads, sync) against the rmq
+#                broker and against a Java 5.3.3 broker: TPS, avg/max RT, broker RSS (report only)
+#
+# Environment:
+#   RMQ_BIN_DIR      where mqnamesrv and mqbroker live (default <repo>/target/release)
+#   SEND_COUNT       messages per send mode in send-modes (default 10000)
+#   CRASH_COUNT      messages in crash-restart (default 20000)
+#   BENCH_SECONDS    measured seconds per bench run (default 30)
+#   KEEP_TMP=1       keep the temp dir (logs, stores)
+#   JAVA             java binary (default: java on PATH)
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+RMQ_BIN_DIR=${RMQ_BIN_DIR:-$REPO/target/release}
+SEND_COUNT=${SEND_COUNT:-10000}
+CRASH_COUNT=${CRASH_COUNT:-20000}
+BENCH_SECONDS=${BENCH_SECONDS:-30}
+JAVA=${JAVA:-java}
+export MAVEN_OPTS=${MAVEN_OPTS:--Xmx512m}
+
+STEPS=("$@")
+[ ${#STEPS[@]} -eq 0 ] && STEPS=(build cluster)
+for s in "${STEPS[@]}"; do
+  case "$s" in build|cluster|bench) ;; *) echo "unknown step '$s' (build cluster bench)" >&2; exit 2 ;; esac
+done
+want() {
+  local s
+  for s in "${STEPS[@]}"; do [ "$s" = "$1" ] && return 0; done
+  return 1
+}
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/rmq-broker-interop.XXXXXX")
+mkdir -p "$TMP/jtmp" "$TMP/logs"
+RUN_START=$(date +%s)
+
+# ---------------------------------------------------------------- processes
+
+PIDS=()
+PNAMES=()
+PLOGS=()
+PHOMES=()
+DOWN=()   # names of processes stopped on purpose
+
+start_proc() { # name log home cmd...
+  local name=$1 log=$2 home=$3
+  shift 3
+  mkdir -p "$home"
+  "$@" >>"$log" 2>&1 &
+  PIDS+=($!)
+  PNAMES+=("$name")
+  PLOGS+=("$log")
+  PHOMES+=("$home")
+  echo "started $name (pid $!), log $log"
+}
+
+proc_pid() { # name -> pid of its latest start
+  local i pid=""
+  for i in "${!PNAMES[@]}"; do [ "${PNAMES[$i]}" = "$1" ] && pid=${PIDS[$i]}; done
+  [ -n "$pid" ] && echo "$pid"
+}
+
+alive() { kill -0 "$1" 2>/dev/null; }
+
+is_down() {
+  local d
+  for d in "${DOWN[@]:-}"; do [ "$d" = "$1" ] && return 0; done
+  return 1
+}
+
+stop_all() {
+  local i pid
+  for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && alive "$pid" && kill -TERM "$pid" 2>/dev/null; done
+  for _ in $(seq 1 50); do
+    local any=0
+    for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && alive "$pid" && any=1; done
+    [ $any -eq 0 ] && break
+    sleep 0.2
+  done
+  for i in "${!PIDS[@]}"; do
+    pid=${PIDS[$i]}
+    if alive "$pid"; then
+      echo "killing ${PNAMES[$i]} (pid $pid) with SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+  done
+}
+
+print_logs() {
+  local i f
+  for i in "${!PIDS[@]}"; do
+    echo "----- ${PNAMES[$i]} (pid ${PIDS[$i]}): last lines of ${PLOGS[$i]}"
+    tail -n 40 "${PLOGS[$i]}" 2>/dev/null || true
+    for f in "${PHOMES[$i]}"/logs/rocketmqlogs/{namesrv,broker}.log; do
+      [ -f "$f" ] && { echo "----- ERROR/WARN lines of $f"; grep -E ' (ERROR|WARN) ' "$f" | tail -n 30 || true; }
+    done
+  done
+}
+
+cleanup() {
+  local rc=$?
+  set +e
+  trap - EXIT INT TERM
+  [ $rc -ne 0 ] && { echo "===== broker suite FAILED (exit $rc)"; print_logs; }
+  stop_all
+  if [ "${KEEP_TMP:-0}" = "1" ]; then echo "temp dir kept: $TMP"; else rm -rf "$TMP"; fi
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+port_in_use() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+  if command -v ss >/dev/null 2>&1; then
+    [ -n "$(ss -Htan "( sport = :$1 )" 2>/dev/null)" ] && return 0
+  fi
+  return 1
+}
+
+# A random port P in [20000, 32000) with P-2..P+1 free (a broker uses P-2, P and P+1).
+pick_port() {
+  local p tries=0
+  while [ $tries -lt 200 ]; do
+    p=$((20000 + RANDOM % 12000))
+    tries=$((tries + 1))
+    if ! port_in_use $((p - 2)) && ! port_in_use $((p - 1)) && ! port_in_use "$p" && ! port_in_use $((p + 1)); then
+      echo "$p"
+      return 0
+    fi
+  done
+  fail "no free port found"
+}
+
+wait_line() { # log pattern pid name timeout_s
+  local log=$1 pattern=$2 pid=$3 name=$4 timeout=$5 start
+  start=$(date +%s)
+  until grep -q "$pattern" "$log" 2>/dev/null; do
+    alive "$pid" || fail "$name exited before printing '$pattern'"
+    [ $(($(date +%s) - start)) -ge "$timeout" ] && fail "$name did not print '$pattern' within ${timeout}s"
+    sleep 0.2
+  done
+}
+
+wait_port() { # port pid name timeout_s
+  local port=$1 pid=$2 name=$3 timeout=$4 start
+  start=$(date +%s)
+  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    alive "$pid" || fail "$name exited before listening on $port"
+    [ $(($(date +%s) - start)) -ge "$timeout" ] && fail "$name not listening on $port after ${timeout}s"
+    sleep 0.2
+  done
+}
+
+# ---------------------------------------------------------------- java
+
+CP5="$HERE/java5/target/classes:$HERE/java5/target/lib/*"
+CP49="$HERE/java49/target/classes:$HERE/java49/target/lib/*"
+JAVA_COMMON=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.io.tmpdir="$TMP/jtmp" -Dfile.encoding=UTF-8)
+BS=(rmq.interop.broker.BrokerScenarios)
+SC=(rmq.interop.Scenarios)
+
+java_tool() { # home classpath main args...
+  local home=$1 cp=$2
+  shift 2
+  mkdir -p "$home"
+  timeout --foreground -k 10 "${TOOL_TIMEOUT_S:-600}" \
+    "$JAVA" -Xms32m -Xmx512m "${JAVA_COMMON[@]}" -Duser.home="$home" -cp "$cp" "$@"
+}
+
+STEP_TIMES=()
+record() { STEP_TIMES+=("$(printf '%-28s %4ss  %s' "$1" "$2" "$3")"); }
+
+step() { # name cmd...
+  local name=$1 t0 rc
+  shift
+  echo
+  echo "=== $name"
+  t0=$(date +%s)
+  set +e
+  (set -e; "$@") 2>&1 | tee "$TMP/logs/$name.log"
+  rc=${PIPESTATUS[0]}
+  set -e
+  record "$name" $(($(date +%s) - t0)) "$([ "$rc" -eq 0 ] && echo ok || echo "FAILED ($rc)")"
+  [ "$rc" -ne 0 ] && fail "step $name failed (exit $rc)"
+  check_servers
+}
+
+check_servers() {
+  local i
+  for i in "${!PIDS[@]}"; do
+    is_down "${PNAMES[$i]}" && continue
+    [ "${PIDS[$i]}" = "$(proc_pid "${PNAMES[$i]}")" ] || continue
+    alive "${PIDS[$i]}" || fail "${PNAMES[$i]} (pid ${PIDS[$i]}) died unexpectedly"
+  done
+}
+
+# ---------------------------------------------------------------- servers
+
+start_namesrv() { # name -> sets <name>_ADDR
+  local name=$1 port home props
+  port=$(pick_port)
+  home="$TMP/home-$name"
+  props="$TMP/$name.properties"
+  mkdir -p "$home/namesrv"
+  printf 'listenPort=%s\nbindAddress=127.0.0.1\nkvConfigPath=%s\nscanNotActiveBrokerInterval=1000\n' \
+    "$port" "$home/namesrv/kvConfig.json" >"$props"
+  start_proc "$name" "$TMP/logs/$name.out" "$home" env HOME="$home" "$RMQ_BIN_DIR/mqnamesrv" -c "$props"
+  wait_port "$port" "$(proc_pid "$name")" "$name" 60
+  printf -v "${name}_ADDR" '%s' "127.0.0.1:$port"
+  echo "$name listening on 127.0.0.1:$port"
+}
+
+start_rmq_broker() { # name port namesrv-list [extra lines]
+  local name=$1 port=$2 ns=$3 extra=${4:-} home conf log
+  home="$TMP/home-$name"
+  conf="$TMP/$name.conf"
+  log="$TMP/logs/$name.out"
+  {
+    echo "brokerClusterName=DefaultCluster"
+    echo "brokerName=$name"
+    echo "brokerId=0"
+    echo "listenPort=$port"
+    echo "brokerIP1=127.0.0.1"
+    echo "brokerIP2=127.0.0.1"
+    echo "bindAddress=127.0.0.1"
+    echo "storePathRootDir=$TMP/store-$name"
+    echo "namesrvAddr=$ns"
+    echo "mappedFileSizeCommitLog=67108864"
+    echo "mappedFileSizeConsumeQueue=600000"
+    echo "flushDiskType=ASYNC_FLUSH"
+    [ -n "$extra" ] && printf '%s\n' "$extra"
+  } >"$conf"
+  local before=0
+  [ -f "$log" ] && before=$(grep -c 'boot success' "$log" || true)
+  start_proc "$name" "$log" "$home" env HOME="$home" "$RMQ_BIN_DIR/mqbroker" -c "$conf"
+  local pid start
+  pid=$(proc_pid "$name")
+  start=$(date +%s)
+  until [ "$(grep -c 'boot success' "$log" 2>/dev/null || true)" -gt "$before" ]; do
+    alive "$pid" || fail "$name exited before booting"
+    [ $(($(date +%s) - start)) -ge 60 ] && fail "$name did not boot within 60s"
+    sleep 0.2
+  done
+  echo "$name: $(grep 'boot success' "$log" | tail -n 1)"
+}
+
+kill9() { # name
+  local pid
+  pid=$(proc_pid "$1")
+  kill -KILL "$pid"
+  wait "$pid" 2>/dev/null || true
+  echo "$1 (pid $pid) killed with SIGKILL"
+}
+
+stop_proc() { # name
+  local pid
+  pid=$(proc_pid "$1")
+  DOWN+=("$1")
+  kill -TERM "$pid"
+  wait "$pid" 2>/dev/null || true
+  echo "$1 (pid $pid) stopped"
+}
+
+# ---------------------------------------------------------------- steps
+
+do_build() {
+  if [ "${RMQ_SKIP_CARGO:-0}" != "1" ]; then
+    (cd "$REPO" && cargo build --release -p mqnamesrv -p mqbroker)
+  fi
+  [ -x "$RMQ_BIN_DIR/mqbroker" ] || fail "mqbroker not found in $RMQ_BIN_DIR"
+  [ -x "$RMQ_BIN_DIR/mqnamesrv" ] || fail "mqnamesrv not found in $RMQ_BIN_DIR"
+  if [ "${RMQ_SKIP_MVN:-0}" != "1" ]; then
+    local proj
+    for proj in java5 java49; do
+      mvn -q -B -Dstyle.color=never -f "$HERE/$proj/pom.xml" compile >"$TMP/logs/mvn-$proj.out" 2>&1 ||
+        { sed 's/\x1b\[[0-9;]*m//g' "$TMP/logs/mvn-$proj.out" | tail -n 60; return 1; }
+    done
+  fi
+  echo "built: $RMQ_BIN_DIR/mqbroker, java5, java49"
+}
+
+do_crash_restart() { # runs in the main shell: it restarts the broker
+  local name=crash-restart t0 rc log="$TMP/logs/crash-restart.log" jpid
+  echo
+  echo "=== $name"
+  t0=$(date +%s)
+  java_tool "$TMP/home-crash" "$CP5" "${BS[@]}" crash-produce-consume -n "$NS_LIST" -t "BsCrash_$TAG" \
+    -g "bs_crash_cg_$TAG" -c "$CRASH_COUNT" --kill-after $((CRASH_COUNT * 2 / 5)) >"$log" 2>&1 &
+  jpid=$!
+  wait_line "$log" KILL-NOW "$jpid" crash-produce-consume 300
+  grep KILL-NOW "$log"
+  kill9 broker-a
+  start_rmq_broker broker-a "$BR_PORT" "$NS_LIST"
+  set +e
+  wait "$jpid"
+  rc=$?
+  set -e
+  cat "$log"
+  record "$name" $(($(date +%s) - t0)) "$([ "$rc" -eq 0 ] && echo ok || echo "FAILED ($rc)")"
+  [ "$rc" -eq 0 ] || fail "step $name failed (exit $rc)"
+  grep -q 'last shutdown.*normally=false' "$TMP/home-broker-a/logs/rocketmqlogs/broker.log" ||
+    fail "the restarted broker did not recover from an abnormal shutdown"
+}
+
+do_cluster() {
+  TAG=$RANDOM
+  start_namesrv ns1
+  start_namesrv ns2
+  NS_LIST="$ns1_ADDR;$ns2_ADDR"
+  BR_PORT=$(pick_port)
+  start_rmq_broker broker-a "$BR_PORT" "$NS_LIST"
+  BR_ADDR="127.0.0.1:$BR_PORT"
+  local H="$TMP/home-client"
+  step wait-broker-ns1 java_tool "$H" "$CP5" "${SC[@]}" wait-broker -n "$ns1_ADDR" --broker-name broker-a \
+    --cluster DefaultCluster --topic TBW102 --timeout-ms 60000
+  step wait-broker-ns2 java_tool "$H" "$CP5" "${SC[@]}" wait-broker -n "$ns2_ADDR" --broker-name broker-a \
+    --cluster DefaultCluster --topic TBW102 --timeout-ms 60000
+  step send-modes java_tool "$H" "$CP5" "${BS[@]}" send-modes -n "$NS_LIST" -t "BsSend_$TAG" -c "$SEND_COUNT"
+  step tags java_tool "$H" "$CP5" "${BS[@]}" tags -n "$NS_LIST" -t "BsTags_$TAG"
+  step lite-pull java_tool "$H" "$CP5" "${BS[@]}" lite-pull -n "$NS_LIST" -t "BsLite_$TAG"
+  step orderly java_tool "$H" "$CP5" "${BS[@]}" orderly -n "$NS_LIST" -t "BsOrder_$TAG"
+  step retry-dlq java_tool "$H" "$CP5" "${BS[@]}" retry-dlq -n "$NS_LIST" -t "BsRetry_$TAG"
+  step delay java_tool "$H" "$CP5" "${BS[@]}" delay -n "$NS_LIST" -t "BsDelay_$TAG" --level 2 --min-ms 5000
+  step mqadmin java_tool "$TMP/home-admin" "$CP5" "${BS[@]}" mqadmin -n "$ns1_ADDR" -t "BsAdmin_$TAG" \
+    --broker-addr "$BR_ADDR"
+  step produce-consume-4.9.8 java_tool "$TMP/home-client49" "$CP49" rmq.interop49.Scenarios49 produce-consume \
+    -n "$NS_LIST" -t "Bs49_$TAG" -c 1000
+  do_crash_restart
+  do_two_namesrv
+}
+
+do_two_namesrv() { # runs in the main shell: it stops ns1 when the scenario asks
+  local name=two-namesrv t0 rc log="$TMP/logs/two-namesrv.log" jpid
+  echo
+  echo "=== $name"
+  t0=$(date +%s)
+  java_tool "$TMP/home-client" "$CP5" "${BS[@]}" two-namesrv -n "$NS_LIST" -t "BsNs_$TAG" \
+    --stop-addr "$ns1_ADDR" --live-addr "$ns2_ADDR" --broker-name broker-a >"$log" 2>&1 &
+  jpid=$!
+  wait_line "$log" STOP-NS-NOW "$jpid" two-namesrv 120
+  stop_proc ns1
+  set +e
+  wait "$jpid"
+  rc=$?
+  set -e
+  cat "$log"
+  record "$name" $(($(date +%s) - t0)) "$([ "$rc" -eq 0 ] && echo ok || echo "FAILED ($rc)")"
+  [ "$rc" -eq 0 ] || fail "step $name failed (exit $rc)"
+}
+
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+hwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+do_bench() {
+  local t0 out
+  t0=$(date +%s)
+  echo
+  echo "=== bench"
+  start_namesrv nsbench
+  local p_rmq p_java
+  p_rmq=$(pick_port)
+  start_rmq_broker broker-bench "$p_rmq" "$nsbench_ADDR"
+  out="$TMP/logs/bench-rmq.out"
+  java_tool "$TMP/home-bench" "$CP5" "${BS[@]}" bench-producer -n "$nsbench_ADDR" -t BenchRmq -w 64 -s 1024 \
+    --seconds "$BENCH_SECONDS" --label rmq | tee "$out"
+  local pid
+  pid=$(proc_pid broker-bench)
+  echo "BENCH rmq broker RSS $(rss_kb "$pid") kB (peak $(hwm_kb "$pid") kB)" | tee -a "$out"
+  stop_proc broker-bench
+
+  start_namesrv nsjava
+  p_java=$(pick_port)
+  local home="$TMP/home-java-broker" log="$TMP/logs/java-broker.out"
+  start_proc java-broker "$log" "$home" \
+    "$JAVA" -Xms1g -Xmx1g -XX:MaxDirectMemorySize=1g -XX:+UseG1GC -Djava.io.tmpdir="$TMP/jtmp" -Duser.home="$home" \
+    -cp "$CP5" rmq.interop.JavaBroker --namesrv "$nsjava_ADDR" --port "$p_java" --broker-name java-bench \
+    --cluster DefaultCluster --store "$TMP/store-java-bench"
+  wait_line "$log" JAVA_BROKER_READY "$(proc_pid java-broker)" java-broker 120
+  out="$TMP/logs/bench-java.out"
+  java_tool "$TMP/home-bench" "$CP5" "${BS[@]}" bench-producer -n "$nsjava_ADDR" -t BenchJava -w 64 -s 1024 \
+    --seconds "$BENCH_SECONDS" --label java-5.3.3 | tee "$out"
+  pid=$(proc_pid java-broker)
+  echo "BENCH java broker RSS $(rss_kb "$pid") kB (peak $(hwm_kb "$pid") kB)" | tee -a "$out"
+  stop_proc java-broker
+  record bench $(($(date +%s) - t0)) ok
+}
+
+echo "rmq broker suite: steps=${STEPS[*]} tmp=$TMP"
+want build && step build do_build
+want cluster && do_cluster
+want bench && do_bench
+
+echo
+echo "=== summary ($(($(date +%s) - RUN_START))s total)"
+printf '%s\n' "${STEP_TIMES[@]}"
+grep -h '^BENCH' "$TMP"/logs/bench-*.out 2>/dev/null || true
+echo "broker suite PASSED"

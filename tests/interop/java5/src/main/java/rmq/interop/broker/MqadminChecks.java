@@ -1,0 +1,168 @@
+package rmq.interop.broker;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.SendResult;
+import org.apache.rocketmq.client.producer.SendStatus;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.tools.command.MQAdminStartup;
+import rmq.interop.common.Opts;
+
+/**
+ * mqadmin: runs Java's {@code mqadmin} (MQAdminStartup, in process, output captured) against
+ * the broker under test and checks each answer: clusterList, topicList, topicRoute,
+ * topicStatus, updateTopic, deleteTopic, consumerProgress, consumerConnection, queryMsgById,
+ * queryMsgByKey, brokerStatus, getBrokerConfig, updateSubGroup.
+ */
+final class MqadminChecks {
+    private static final int MESSAGES = 10;
+
+    private MqadminChecks() {
+    }
+
+    static int run(Opts o) throws Exception {
+        String ns = o.require("n");
+        String topic = o.require("t");
+        String brokerAddr = o.require("broker-addr");
+        String cluster = o.get("cluster", "DefaultCluster");
+        String run = Clients.run();
+        String key = "mqadmin-key-" + run;
+        String group = "bs_adm_cg_" + run;
+        List<String> failures = new ArrayList<>();
+
+        DefaultMQProducer p = Clients.producer(ns, "bs_adm_pg_" + run);
+        SendResult first = null;
+        try {
+            for (int i = 0; i < MESSAGES; i++) {
+                Message m = new Message(topic, "TagAdm", key, ("mqadmin " + i).getBytes(StandardCharsets.UTF_8));
+                m.putUserProperty(Clients.P_RUN, run);
+                SendResult r = p.send(m);
+                BrokerScenarios.check(r.getSendStatus() == SendStatus.SEND_OK, "send " + r);
+                if (first == null) {
+                    first = r;
+                }
+            }
+        } finally {
+            p.shutdown();
+        }
+        AtomicInteger consumed = new AtomicInteger();
+        DefaultMQPushConsumer c = Clients.pushConsumer(ns, group, "bs_adm_c_" + run);
+        c.subscribe(topic, "*");
+        c.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
+            for (MessageExt m : msgs) {
+                if (run.equals(m.getUserProperty(Clients.P_RUN))) {
+                    consumed.incrementAndGet();
+                }
+            }
+            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+        });
+        c.start();
+        try {
+            BrokerScenarios.check(Clients.waitFor(60000, () -> consumed.get() >= MESSAGES), "consumer got " + consumed);
+            // Let the client commit its offsets (every 5 s) before consumerProgress.
+            Thread.sleep(6000);
+            String newTopic = "BsAdmTopic_" + run;
+            String subGroup = "bs_adm_sg_" + run;
+
+            expect(failures, "clusterList", admin("clusterList", "-n", ns), cluster, brokerAddr, "#Cluster Name");
+            expect(failures, "topicList", admin("topicList", "-n", ns), topic);
+            expect(failures, "topicRoute", admin("topicRoute", "-n", ns, "-t", topic), "\"brokerDatas\"", "\"queueDatas\"",
+                brokerAddr);
+            expect(failures, "topicStatus", admin("topicStatus", "-n", ns, "-t", topic), "#Broker Name", "#Max Offset");
+            expect(failures, "updateTopic",
+                admin("updateTopic", "-n", ns, "-c", cluster, "-t", newTopic, "-r", "3", "-w", "3"),
+                "create topic to " + brokerAddr + " success.", "TopicConfig [topicName=" + newTopic
+                    + ", readQueueNums=3, writeQueueNums=3, perm=RW-");
+            expect(failures, "topicList after updateTopic", waitFor(() -> admin("topicList", "-n", ns), newTopic), newTopic);
+            expect(failures, "deleteTopic", admin("deleteTopic", "-n", ns, "-c", cluster, "-t", newTopic),
+                "delete topic [" + newTopic + "] from cluster [" + cluster + "] success.",
+                "delete topic [" + newTopic + "] from NameServer success.");
+            String progress = admin("consumerProgress", "-n", ns, "-g", group);
+            expect(failures, "consumerProgress", progress, "#Topic", "#Consumer Offset", topic, "Consume Diff Total: 0");
+            expect(failures, "consumerConnection", admin("consumerConnection", "-n", ns, "-g", group), "#ClientId",
+                "bs_adm_c_" + run, "ConsumeType: CONSUME_PASSIVELY", "MessageModel: CLUSTERING");
+            expect(failures, "queryMsgById (offset id)",
+                admin("queryMsgById", "-n", ns, "-t", topic, "-i", first.getOffsetMsgId()),
+                "OffsetID:", "Topic:", topic, key);
+            expect(failures, "queryMsgById (unique key)",
+                admin("queryMsgById", "-n", ns, "-t", topic, "-i", first.getMsgId()), "Topic:", topic, key);
+            String byKey = waitFor(() -> admin("queryMsgByKey", "-n", ns, "-t", topic, "-k", key), first.getMsgId());
+            expect(failures, "queryMsgByKey", byKey, "#Message ID", first.getMsgId());
+            expect(failures, "brokerStatus", admin("brokerStatus", "-n", ns, "-b", brokerAddr), "brokerVersionDesc",
+                "putTps", "msgPutTotalTodayNow");
+            expect(failures, "getBrokerConfig", admin("getBrokerConfig", "-n", ns, "-b", brokerAddr),
+                "============" + brokerAddr + "============", "brokerClusterName", "autoCreateTopicEnable");
+            expect(failures, "updateSubGroup", admin("updateSubGroup", "-n", ns, "-c", cluster, "-g", subGroup),
+                "create subscription group to " + brokerAddr + " success.",
+                "SubscriptionGroupConfig{groupName=" + subGroup + ", consumeEnable=true");
+        } finally {
+            c.shutdown();
+        }
+        if (!failures.isEmpty()) {
+            throw new Opts.CheckFailed(failures.size() + " mqadmin checks failed: " + failures);
+        }
+        System.out.println("[mqadmin] OK");
+        return 0;
+    }
+
+    private interface Command {
+        String run() throws Exception;
+    }
+
+    /** Re-runs a command until its output contains `want` (for eventually consistent views). */
+    private static String waitFor(Command cmd, String want) throws Exception {
+        String out = "";
+        for (int i = 0; i < 20; i++) {
+            out = cmd.run();
+            if (out.contains(want)) {
+                return out;
+            }
+            Thread.sleep(500);
+        }
+        return out;
+    }
+
+    private static void expect(List<String> failures, String what, String output, String... needles) {
+        List<String> missing = new ArrayList<>();
+        for (String n : needles) {
+            if (!output.contains(n)) {
+                missing.add(n);
+            }
+        }
+        boolean error = output.contains("Exception") || output.contains("command failed");
+        System.out.printf("---- mqadmin %s: %s%n%s%n", what, missing.isEmpty() && !error ? "OK" : "FAIL", output.trim());
+        if (!missing.isEmpty()) {
+            failures.add(what + " lacks " + missing);
+        } else if (error) {
+            failures.add(what + " printed an exception");
+        }
+    }
+
+    /** Runs mqadmin in this process and returns what it printed (stdout and stderr). */
+    static synchronized String admin(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        System.setOut(capture);
+        System.setErr(capture);
+        try {
+            MQAdminStartup.main(args);
+        } catch (Throwable t) {
+            t.printStackTrace(capture);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+}
