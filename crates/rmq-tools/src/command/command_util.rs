@@ -1,0 +1,122 @@
+//! `CommandUtil` (Java `tools/command/CommandUtil`): broker addresses of a cluster or of a
+//! broker name, as the subcommands that take `-c`/`-b` resolve them.
+
+use crate::admin_ext::MQAdminExt;
+use crate::error::ToolsError;
+use rmq_client::ClientError;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Java's error text for an unknown cluster.
+pub const ERROR_MESSAGE: &str =
+    "Make sure the specified clusterName exists or the name server connected to is correct.";
+
+/// Placeholder for a broker name without master (`NO_MASTER_PLACEHOLDER`).
+pub const NO_MASTER_PLACEHOLDER: &str = "NO_MASTER";
+
+/// The master addresses of `cluster` (`fetchMasterAddrByClusterName`); Java prints
+/// `[error] ...` and returns none for an unknown cluster, this returns the error.
+pub async fn fetch_master_addr_by_cluster_name(
+    admin: &MQAdminExt,
+    cluster: &str,
+) -> Result<BTreeSet<String>, ToolsError> {
+    let ci = admin.examine_broker_cluster_info().await?;
+    let names = ci
+        .cluster_addr_table
+        .get(cluster)
+        .ok_or_else(|| ClientError::client(-1, ERROR_MESSAGE))?;
+    Ok(names
+        .iter()
+        .filter_map(|n| ci.broker_addr_table.get(n))
+        .filter_map(|bd| bd.master_addr().map(str::to_string))
+        .collect())
+}
+
+/// Every broker address, masters and slaves, of `cluster`
+/// (`fetchMasterAndSlaveAddrByClusterName`).
+pub async fn fetch_master_and_slave_addr_by_cluster_name(
+    admin: &MQAdminExt,
+    cluster: &str,
+) -> Result<BTreeSet<String>, ToolsError> {
+    let ci = admin.examine_broker_cluster_info().await?;
+    let names = ci
+        .cluster_addr_table
+        .get(cluster)
+        .ok_or_else(|| ClientError::client(-1, ERROR_MESSAGE))?;
+    Ok(names
+        .iter()
+        .filter_map(|n| ci.broker_addr_table.get(n))
+        .flat_map(|bd| bd.broker_addrs.values().cloned())
+        .collect())
+}
+
+/// Masters of `cluster` with their slaves (`fetchMasterAndSlaveDistinguish`); a broker name
+/// without master is listed under [`NO_MASTER_PLACEHOLDER`].
+pub async fn fetch_master_and_slave_distinguish(
+    admin: &MQAdminExt,
+    cluster: &str,
+) -> Result<BTreeMap<String, Vec<String>>, ToolsError> {
+    let ci = admin.examine_broker_cluster_info().await?;
+    let names = ci
+        .cluster_addr_table
+        .get(cluster)
+        .ok_or_else(|| ClientError::client(-1, ERROR_MESSAGE))?;
+    let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for name in names {
+        let Some(bd) = ci.broker_addr_table.get(name) else {
+            continue;
+        };
+        let master = bd
+            .master_addr()
+            .map_or_else(|| NO_MASTER_PLACEHOLDER.to_string(), str::to_string);
+        let entry = map.entry(master).or_default();
+        for (id, addr) in &bd.broker_addrs {
+            if *id != rmq_common::mix_all::MASTER_ID {
+                entry.push(addr.clone());
+            }
+        }
+    }
+    Ok(map)
+}
+
+/// The broker names of `cluster` (`fetchBrokerNameByClusterName`).
+pub async fn fetch_broker_name_by_cluster_name(
+    admin: &MQAdminExt,
+    cluster: &str,
+) -> Result<BTreeSet<String>, ToolsError> {
+    let ci = admin.examine_broker_cluster_info().await?;
+    match ci.cluster_addr_table.get(cluster) {
+        Some(names) if !names.is_empty() => Ok(names.clone()),
+        _ => Err(ClientError::client(-1, ERROR_MESSAGE).into()),
+    }
+}
+
+/// The broker name serving `addr` (`fetchBrokerNameByAddr`).
+pub async fn fetch_broker_name_by_addr(
+    admin: &MQAdminExt,
+    addr: &str,
+) -> Result<String, ToolsError> {
+    let ci = admin.examine_broker_cluster_info().await?;
+    ci.broker_addr_table
+        .iter()
+        .find(|(_, bd)| bd.broker_addrs.values().any(|a| a == addr))
+        .map(|(name, _)| name.clone())
+        .ok_or_else(|| ClientError::client(-1, ERROR_MESSAGE).into())
+}
+
+/// The master address of a broker name (`fetchMasterAddrByBrokerName`).
+pub async fn fetch_master_addr_by_broker_name(
+    admin: &MQAdminExt,
+    broker_name: &str,
+) -> Result<String, ToolsError> {
+    let ci = admin.examine_broker_cluster_info().await?;
+    ci.broker_addr_table
+        .get(broker_name)
+        .and_then(|bd| bd.master_addr().map(str::to_string))
+        .ok_or_else(|| {
+            ClientError::client(
+                -1,
+                format!("No broker address for broker name {broker_name}."),
+            )
+            .into()
+        })
+}

@@ -1,0 +1,139 @@
+//! `consumerConnection` (Java `ConsumerConnectionSubCommand`): a consumer group's clients,
+//! subscriptions and consume settings.
+
+use crate::cli::{CliOption, Options};
+use crate::command::{CommandContext, SubCommand};
+use crate::error::ToolsError;
+use crate::printf::jstr;
+use rmq_common::mq_version::get_version_desc;
+use rmq_remoting::protocol::body::consumer_connection::ConsumerConnection;
+
+/// `consumerConnection`.
+pub struct ConsumerConnectionSubCommand;
+
+/// Renders the connections, subscriptions and settings as Java prints them.
+pub fn format_consumer_connection(cc: &ConsumerConnection) -> String {
+    let mut s = format!(
+        "{:<36} {:<22} {:<10} {}\n",
+        "#ClientId", "#ClientAddr", "#Language", "#Version"
+    );
+    for conn in &cc.connection_set {
+        s.push_str(&format!(
+            "{:<36} {:<22} {:<10} {}\n",
+            conn.client_id,
+            conn.client_addr,
+            conn.language,
+            get_version_desc(conn.version)
+        ));
+    }
+    s.push_str("\nBelow is subscription:\n");
+    s.push_str(&format!("{:<20} {}\n", "#Topic", "#SubExpression"));
+    for sd in cc.subscription_table.values() {
+        s.push_str(&format!("{:<20} {}\n", sd.topic, sd.sub_string));
+    }
+    s.push('\n');
+    s.push_str(&format!(
+        "ConsumeType: {}\n",
+        jstr(cc.consume_type.map(|t| t.as_str()))
+    ));
+    s.push_str(&format!(
+        "MessageModel: {}\n",
+        jstr(cc.message_model.map(|t| t.as_str()))
+    ));
+    s.push_str(&format!(
+        "ConsumeFromWhere: {}\n",
+        jstr(cc.consume_from_where.map(|t| t.as_str()))
+    ));
+    s
+}
+
+#[async_trait::async_trait(?Send)]
+impl SubCommand for ConsumerConnectionSubCommand {
+    fn command_name(&self) -> &'static str {
+        "consumerConnection"
+    }
+
+    fn command_desc(&self) -> &'static str {
+        "Query consumer's socket connection, client version and subscription."
+    }
+
+    fn class_name(&self) -> &'static str {
+        "ConsumerConnectionSubCommand"
+    }
+
+    fn build_command_line_options(&self, options: &mut Options) {
+        options.add_option(
+            CliOption::new("g", "consumerGroup", true, "consumer group name").required(true),
+        );
+        options.add_option(CliOption::new("b", "brokerAddr", true, "broker address"));
+    }
+
+    async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {
+        let group = ctx.required("g").to_string();
+        let broker = ctx.optional("b").map(str::to_string);
+        let admin = ctx.start_admin().await?;
+        let result = async {
+            let cc = match broker {
+                Some(addr) => {
+                    admin
+                        .examine_consumer_connection_info_in_broker(&group, &addr)
+                        .await?
+                }
+                None => admin.examine_consumer_connection_info(&group).await?,
+            };
+            ctx.out
+                .write_all(format_consumer_connection(&cc).as_bytes())?;
+            Ok(())
+        }
+        .await;
+        admin.shutdown().await;
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rmq_remoting::protocol::body::connection::Connection;
+    use rmq_remoting::protocol::body::heartbeat::{
+        ConsumeFromWhere, ConsumeType, MessageModel, SubscriptionData,
+    };
+
+    #[test]
+    fn layout_matches_java() {
+        let mut cc = ConsumerConnection {
+            connection_set: Default::default(),
+            subscription_table: Default::default(),
+            consume_type: Some(ConsumeType::ConsumePassively),
+            message_model: Some(MessageModel::Clustering),
+            consume_from_where: Some(ConsumeFromWhere::ConsumeFromFirstOffset),
+        };
+        cc.connection_set.insert(Connection {
+            client_id: "127.0.0.1@1234#5678".into(),
+            client_addr: "127.0.0.1:50000".into(),
+            language: "JAVA".into(),
+            version: 479,
+        });
+        cc.subscription_table.insert(
+            "TopicTest".into(),
+            SubscriptionData {
+                topic: "TopicTest".into(),
+                sub_string: "*".into(),
+                ..Default::default()
+            },
+        );
+        let expected = concat!(
+            "#ClientId                            #ClientAddr            #Language  #Version\n",
+            "127.0.0.1@1234#5678                  127.0.0.1:50000        JAVA       V5_3_3\n",
+            "\n",
+            "Below is subscription:\n",
+            "#Topic               #SubExpression\n",
+            "TopicTest            *\n",
+            "\n",
+            "ConsumeType: CONSUME_PASSIVELY\n",
+            "MessageModel: CLUSTERING\n",
+            "ConsumeFromWhere: CONSUME_FROM_FIRST_OFFSET\n",
+        );
+        assert_eq!(format_consumer_connection(&cc), expected);
+    }
+}

@@ -1,0 +1,129 @@
+//! The mqadmin subcommands (Java `tools/command`), one file per Java `SubCommand` class in the
+//! same package layout, and the [`SubCommand`] contract they share.
+
+pub mod broker;
+pub mod cluster;
+pub mod command_util;
+pub mod connection;
+pub mod consumer;
+pub mod message;
+pub mod mq_admin_startup;
+pub mod namesrv;
+pub mod offset;
+pub mod stats;
+pub mod topic;
+
+use crate::admin_ext::MQAdminExt;
+use crate::cli::{render_help, CommandLine, Options};
+use crate::error::ToolsError;
+use std::io::Write;
+
+/// One mqadmin subcommand (Java `SubCommand`).
+#[async_trait::async_trait(?Send)]
+pub trait SubCommand: Send + Sync {
+    /// The name users type (`commandName`).
+    fn command_name(&self) -> &'static str;
+
+    /// A second accepted name (`commandAlias`).
+    fn command_alias(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// The one-line description `mqadmin` lists (`commandDesc`).
+    fn command_desc(&self) -> &'static str;
+
+    /// The Java class name, used in failure messages (`<Class> command failed`).
+    fn class_name(&self) -> &'static str;
+
+    /// Adds the command's options to the common `-h`/`-n` ones (`buildCommandlineOptions`).
+    fn build_command_line_options(&self, options: &mut Options);
+
+    /// Runs the command, writing its output to `ctx.out` (`execute`).
+    async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError>;
+}
+
+/// What a running subcommand sees: its parsed line, its options and where to print.
+pub struct CommandContext<'a> {
+    /// The parsed arguments.
+    pub command_line: &'a CommandLine,
+    /// The options the line was parsed against (for `printCommandLineHelp`).
+    pub options: &'a Options,
+    /// Standard output.
+    pub out: &'a mut dyn Write,
+    /// `mqadmin <command>`, the program name in usage texts.
+    pub app: String,
+}
+
+impl CommandContext<'_> {
+    /// The name server list: `-n`, else `NAMESRV_ADDR` (Java: the `rocketmq.namesrv.addr`
+    /// property set from `-n`, else the environment).
+    pub fn namesrv_addr(&self) -> Option<String> {
+        self.command_line
+            .get_trimmed("n")
+            .map(str::to_string)
+            .filter(|s| !s.is_empty())
+            .or_else(rmq_common::mix_all::namesrv_addr_from_env)
+    }
+
+    /// Starts an admin client on [`Self::namesrv_addr`].
+    pub async fn start_admin(&self) -> Result<MQAdminExt, ToolsError> {
+        let addr = self.namesrv_addr().ok_or(ToolsError::NoNameServer)?;
+        MQAdminExt::start(&addr).await
+    }
+
+    /// Prints the command's usage (`ServerUtil.printCommandLineHelp`).
+    pub fn print_help(&mut self) -> Result<(), ToolsError> {
+        let help = render_help(&self.app, self.options);
+        self.out.write_all(help.as_bytes())?;
+        Ok(())
+    }
+
+    /// Returns the trimmed value of a required option; the parser guarantees presence, an
+    /// absent one reads as empty.
+    pub fn required(&self, name: &str) -> &str {
+        self.command_line.get_trimmed(name).unwrap_or_default()
+    }
+
+    /// Returns the trimmed value of an optional option.
+    pub fn optional(&self, name: &str) -> Option<&str> {
+        self.command_line.get_trimmed(name)
+    }
+}
+
+/// Every implemented subcommand, in the order `MQAdminStartup#initCommand` registers them.
+pub fn sub_commands() -> Vec<Box<dyn SubCommand>> {
+    vec![
+        Box::new(topic::update_topic_sub_command::UpdateTopicSubCommand),
+        Box::new(topic::delete_topic_sub_command::DeleteTopicSubCommand),
+        Box::new(consumer::update_sub_group_sub_command::UpdateSubGroupSubCommand),
+        Box::new(consumer::delete_subscription_group_command::DeleteSubscriptionGroupCommand),
+        Box::new(broker::update_broker_config_sub_command::UpdateBrokerConfigSubCommand),
+        Box::new(topic::update_topic_perm_sub_command::UpdateTopicPermSubCommand),
+        Box::new(topic::topic_route_sub_command::TopicRouteSubCommand),
+        Box::new(topic::topic_status_sub_command::TopicStatusSubCommand),
+        Box::new(topic::topic_cluster_sub_command::TopicClusterSubCommand),
+        Box::new(broker::broker_status_sub_command::BrokerStatusSubCommand),
+        Box::new(message::query_msg_by_id_sub_command::QueryMsgByIdSubCommand),
+        Box::new(message::query_msg_by_key_sub_command::QueryMsgByKeySubCommand),
+        Box::new(message::query_msg_by_unique_key_sub_command::QueryMsgByUniqueKeySubCommand),
+        Box::new(message::query_msg_by_offset_sub_command::QueryMsgByOffsetSubCommand),
+        Box::new(message::print_message_sub_command::PrintMessageSubCommand),
+        Box::new(connection::producer_connection_sub_command::ProducerConnectionSubCommand),
+        Box::new(connection::consumer_connection_sub_command::ConsumerConnectionSubCommand),
+        Box::new(consumer::consumer_progress_sub_command::ConsumerProgressSubCommand),
+        Box::new(cluster::cluster_list_sub_command::ClusterListSubCommand),
+        Box::new(topic::topic_list_sub_command::TopicListSubCommand),
+        Box::new(namesrv::update_kv_config_command::UpdateKvConfigCommand),
+        Box::new(namesrv::delete_kv_config_command::DeleteKvConfigCommand),
+        Box::new(namesrv::wipe_write_perm_sub_command::WipeWritePermSubCommand),
+        Box::new(namesrv::add_write_perm_sub_command::AddWritePermSubCommand),
+        Box::new(offset::reset_offset_by_time_command::ResetOffsetByTimeCommand),
+        Box::new(stats::stats_all_sub_command::StatsAllSubCommand),
+        Box::new(cluster::cluster_send_msg_rt_command::CLusterSendMsgRTCommand),
+        Box::new(namesrv::get_namesrv_config_command::GetNamesrvConfigCommand),
+        Box::new(namesrv::update_namesrv_config_command::UpdateNamesrvConfigCommand),
+        Box::new(broker::get_broker_config_command::GetBrokerConfigCommand),
+        Box::new(message::send_message_command::SendMessageCommand),
+        Box::new(message::consume_message_command::ConsumeMessageCommand),
+    ]
+}

@@ -1,0 +1,55 @@
+//! `addWritePerm` (Java `AddWritePermSubCommand`): asks every name server to add the write permission of a
+//! broker's topics; prints the topic count per name server.
+
+use crate::cli::{CliOption, Options};
+use crate::command::{CommandContext, SubCommand};
+use crate::error::ToolsError;
+
+/// `addWritePerm`.
+pub struct AddWritePermSubCommand;
+
+#[async_trait::async_trait(?Send)]
+impl SubCommand for AddWritePermSubCommand {
+    fn command_name(&self) -> &'static str {
+        "addWritePerm"
+    }
+
+    fn command_desc(&self) -> &'static str {
+        "Add write perm of broker in all name server you defined in the -n param."
+    }
+
+    fn class_name(&self) -> &'static str {
+        "AddWritePermSubCommand"
+    }
+
+    fn build_command_line_options(&self, options: &mut Options) {
+        options.add_option(CliOption::new("b", "brokerName", true, "broker name").required(true));
+    }
+
+    async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {
+        let broker_name = ctx.required("b").to_string();
+        let admin = ctx.start_admin().await?;
+        let result = async {
+            let mut failure = None;
+            for namesrv in admin.name_server_address_list() {
+                match admin.add_write_perm_of_broker(&namesrv, &broker_name).await {
+                    Ok(count) => writeln!(
+                        ctx.out,
+                        "add write perm of broker[{broker_name}] in name server[{namesrv}] OK, {count}"
+                    )?,
+                    Err(e) => {
+                        writeln!(
+                            ctx.out,
+                            "add write perm of broker[{broker_name}] in name server[{namesrv}] Failed"
+                        )?;
+                        failure = Some(e);
+                    }
+                }
+            }
+            failure.map_or(Ok(()), Err)
+        }
+        .await;
+        admin.shutdown().await;
+        result
+    }
+}

@@ -1,0 +1,43 @@
+//! `getNamesrvConfig` (Java `GetNamesrvConfigCommand`): the configuration of each name server.
+
+use super::server_list;
+use crate::cli::Options;
+use crate::command::{CommandContext, SubCommand};
+use crate::error::ToolsError;
+
+/// `getNamesrvConfig`.
+pub struct GetNamesrvConfigCommand;
+
+#[async_trait::async_trait(?Send)]
+impl SubCommand for GetNamesrvConfigCommand {
+    fn command_name(&self) -> &'static str {
+        "getNamesrvConfig"
+    }
+
+    fn command_desc(&self) -> &'static str {
+        "Get configs of name server."
+    }
+
+    fn class_name(&self) -> &'static str {
+        "GetNamesrvConfigCommand"
+    }
+
+    fn build_command_line_options(&self, _options: &mut Options) {}
+
+    async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {
+        let servers = server_list(ctx.command_line.get_option_value("n"));
+        let admin = ctx.start_admin().await?;
+        let result = async {
+            for (addr, config) in admin.get_name_server_config(servers.as_deref()).await? {
+                writeln!(ctx.out, "============{addr}============")?;
+                for (k, v) in config {
+                    writeln!(ctx.out, "{k:<50}=  {v}")?;
+                }
+            }
+            Ok(())
+        }
+        .await;
+        admin.shutdown().await;
+        result
+    }
+}

@@ -1,0 +1,53 @@
+//! `updateNamesrvConfig` (Java `UpdateNamesrvConfigCommand`): sets one config key on each
+//! name server.
+
+use super::{java_list_to_string, server_list};
+use crate::cli::{CliOption, Options};
+use crate::command::{CommandContext, SubCommand};
+use crate::error::ToolsError;
+
+/// `updateNamesrvConfig`.
+pub struct UpdateNamesrvConfigCommand;
+
+#[async_trait::async_trait(?Send)]
+impl SubCommand for UpdateNamesrvConfigCommand {
+    fn command_name(&self) -> &'static str {
+        "updateNamesrvConfig"
+    }
+
+    fn command_desc(&self) -> &'static str {
+        "Update configs of name server."
+    }
+
+    fn class_name(&self) -> &'static str {
+        "UpdateNamesrvConfigCommand"
+    }
+
+    fn build_command_line_options(&self, options: &mut Options) {
+        options.add_option(CliOption::new("k", "key", true, "config key").required(true));
+        options.add_option(CliOption::new("v", "value", true, "config value").required(true));
+    }
+
+    async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {
+        let key = ctx.required("k").to_string();
+        let value = ctx.required("v").to_string();
+        let servers = server_list(ctx.command_line.get_option_value("n"));
+        let admin = ctx.start_admin().await?;
+        let result = async {
+            admin
+                .update_name_server_config(&[(key.clone(), value.clone())], servers.as_deref())
+                .await?;
+            writeln!(
+                ctx.out,
+                "update name server config success!{}\n{key} : {value}",
+                servers
+                    .as_deref()
+                    .map_or(String::new(), java_list_to_string)
+            )?;
+            Ok(())
+        }
+        .await;
+        admin.shutdown().await;
+        result
+    }
+}

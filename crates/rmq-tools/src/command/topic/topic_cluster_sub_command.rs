@@ -1,0 +1,41 @@
+//! `topicClusterList` (Java `TopicClusterSubCommand`): the clusters a topic lives in.
+
+use crate::cli::{CliOption, Options};
+use crate::command::{CommandContext, SubCommand};
+use crate::error::ToolsError;
+
+/// `topicClusterList`.
+pub struct TopicClusterSubCommand;
+
+#[async_trait::async_trait(?Send)]
+impl SubCommand for TopicClusterSubCommand {
+    fn command_name(&self) -> &'static str {
+        "topicClusterList"
+    }
+
+    fn command_desc(&self) -> &'static str {
+        "Get cluster info for topic."
+    }
+
+    fn class_name(&self) -> &'static str {
+        "TopicClusterSubCommand"
+    }
+
+    fn build_command_line_options(&self, options: &mut Options) {
+        options.add_option(CliOption::new("t", "topic", true, "topic name").required(true));
+    }
+
+    async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {
+        let topic = ctx.required("t").to_string();
+        let admin = ctx.start_admin().await?;
+        let result = async {
+            for cluster in admin.get_topic_cluster_list(&topic).await? {
+                writeln!(ctx.out, "{cluster}")?;
+            }
+            Ok(())
+        }
+        .await;
+        admin.shutdown().await;
+        result
+    }
+}
