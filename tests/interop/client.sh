@@ -230,6 +230,22 @@ run() { # name cmd...  (records the result, output in logs/<name>.log)
   fi
 }
 
+run_here() { # name fn args...  (like run, but in this shell: the function starts processes)
+  local name=$1 t0 rc=0
+  shift
+  echo
+  echo "=== $name"
+  t0=$(date +%s)
+  "$@" >"$TMP/logs/$name.log" 2>"$TMP/logs/$name.err" || rc=$?
+  cat "$TMP/logs/$name.log"
+  RESULTS+=("$(printf '%-22s %4ss  %s' "$name" "$(($(date +%s) - t0))" "$([ "$rc" -eq 0 ] && echo PASS || echo "FAIL ($rc)")")")
+  if [ "$rc" -ne 0 ]; then
+    echo "--- stderr of $name (last 30 lines)"
+    tail -n 30 "$TMP/logs/$name.err"
+    fail "scenario $name failed"
+  fi
+}
+
 java_client() { # home args...
   local home=$1
   shift
@@ -294,8 +310,8 @@ for s in "${STEPS[@]}"; do
     transaction) run transaction "${S[@]}" transaction -n "$NS" --timeout-s 90 ;;
     xlang-rust-to-java) run xlang-rust-to-java xlang_r2j ;;
     xlang-java-to-rust) run xlang-java-to-rust xlang_j2r ;;
-    broker-restart) run broker-restart soak_with broker ;;
-    namesrv-restart) run namesrv-restart soak_with namesrv ;;
+    broker-restart) run_here broker-restart soak_with broker ;;
+    namesrv-restart) run_here namesrv-restart soak_with namesrv ;;
   esac
 done
 
