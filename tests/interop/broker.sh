@@ -370,8 +370,11 @@ do_two_namesrv() { # runs in the main shell: it stops ns1 when the scenario asks
   [ "$rc" -eq 0 ] || fail "step $name failed (exit $rc)"
 }
 
-rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
-hwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+# "RSS <kB> kB (anon <kB>, file <kB>, peak <kB>)": mapped store files count as file RSS.
+rss_line() {
+  awk '/^VmRSS/ {r=$2} /^RssAnon/ {a=$2} /^RssFile/ {f=$2} /^VmHWM/ {h=$2}
+       END {printf "RSS %s kB (anon %s kB, file %s kB, peak %s kB)", r, a, f, h}' "/proc/$1/status" 2>/dev/null
+}
 
 do_bench() {
   local t0 out
@@ -382,12 +385,14 @@ do_bench() {
   local p_rmq p_java
   p_rmq=$(pick_port)
   start_rmq_broker broker-bench "$p_rmq" "$nsbench_ADDR"
+  java_tool "$TMP/home-bench" "$CP5" "${SC[@]}" wait-broker -n "$nsbench_ADDR" --broker-name broker-bench \
+    --cluster DefaultCluster --topic TBW102 --timeout-ms 60000
   out="$TMP/logs/bench-rmq.out"
   java_tool "$TMP/home-bench" "$CP5" "${BS[@]}" bench-producer -n "$nsbench_ADDR" -t BenchRmq -w 64 -s 1024 \
     --seconds "$BENCH_SECONDS" --label rmq | tee "$out"
   local pid
   pid=$(proc_pid broker-bench)
-  echo "BENCH rmq broker RSS $(rss_kb "$pid") kB (peak $(hwm_kb "$pid") kB)" | tee -a "$out"
+  echo "BENCH rmq broker $(rss_line "$pid")" | tee -a "$out"
   stop_proc broker-bench
 
   start_namesrv nsjava
@@ -398,11 +403,13 @@ do_bench() {
     -cp "$CP5" rmq.interop.JavaBroker --namesrv "$nsjava_ADDR" --port "$p_java" --broker-name java-bench \
     --cluster DefaultCluster --store "$TMP/store-java-bench"
   wait_line "$log" JAVA_BROKER_READY "$(proc_pid java-broker)" java-broker 120
+  java_tool "$TMP/home-bench" "$CP5" "${SC[@]}" wait-broker -n "$nsjava_ADDR" --broker-name java-bench \
+    --cluster DefaultCluster --topic TBW102 --timeout-ms 60000
   out="$TMP/logs/bench-java.out"
   java_tool "$TMP/home-bench" "$CP5" "${BS[@]}" bench-producer -n "$nsjava_ADDR" -t BenchJava -w 64 -s 1024 \
     --seconds "$BENCH_SECONDS" --label java-5.3.3 | tee "$out"
   pid=$(proc_pid java-broker)
-  echo "BENCH java broker RSS $(rss_kb "$pid") kB (peak $(hwm_kb "$pid") kB)" | tee -a "$out"
+  echo "BENCH java broker $(rss_line "$pid")" | tee -a "$out"
   stop_proc java-broker
   record bench $(($(date +%s) - t0)) ok
 }
@@ -415,5 +422,5 @@ want bench && do_bench
 echo
 echo "=== summary ($(($(date +%s) - RUN_START))s total)"
 printf '%s\n' "${STEP_TIMES[@]}"
-grep -h '^BENCH' "$TMP"/logs/bench-*.out 2>/dev/null || true
+grep -h '^BENCH' "$TMP"/logs/bench-rmq.out "$TMP"/logs/bench-java.out 2>/dev/null || true
 echo "broker suite PASSED"
