@@ -16,6 +16,7 @@
 #   SCENARIOS_BIN    a prebuilt rmq-client-scenarios (default: cargo build it)
 #   SEND_COUNT       messages per send mode (default 10000)
 #   KEEP_TMP=1       keep the temp dir (logs, stores)
+#   KEEP_GOING=1     run every scenario even after a failure (exit 1 at the end)
 #   JAVA             java binary (default: java on PATH)
 set -euo pipefail
 
@@ -46,6 +47,7 @@ mkdir -p "$TMP/logs" "$TMP/jtmp"
 RUN_START=$(date +%s)
 PIDS=() PNAMES=() PLOGS=()
 RESULTS=()
+FAILED=0
 
 alive() { kill -0 "$1" 2>/dev/null; }
 
@@ -226,7 +228,8 @@ run() { # name cmd...  (records the result, output in logs/<name>.log)
   if [ "$rc" -ne 0 ]; then
     echo "--- stderr of $name (last 30 lines)"
     tail -n 30 "$TMP/logs/$name.err"
-    fail "scenario $name failed"
+    FAILED=$((FAILED + 1))
+    [ "${KEEP_GOING:-0}" = "1" ] || fail "scenario $name failed"
   fi
 }
 
@@ -242,7 +245,8 @@ run_here() { # name fn args...  (like run, but in this shell: the function start
   if [ "$rc" -ne 0 ]; then
     echo "--- stderr of $name (last 30 lines)"
     tail -n 30 "$TMP/logs/$name.err"
-    fail "scenario $name failed"
+    FAILED=$((FAILED + 1))
+    [ "${KEEP_GOING:-0}" = "1" ] || fail "scenario $name failed"
   fi
 }
 
@@ -318,4 +322,5 @@ done
 echo
 echo "=== summary (SERVERS=$SERVERS, $(($(date +%s) - RUN_START))s total)"
 printf '%s\n' "${RESULTS[@]}"
+[ "$FAILED" -eq 0 ] || fail "$FAILED scenario(s) failed"
 echo "client suite PASSED"

@@ -794,15 +794,30 @@ pub async fn admin_api(c: &Common) -> Result<()> {
     for i in 0..20 {
         sent.push(p.send(make_message(&topic, "admin", i)).await?);
     }
-    let mut total = 0;
-    for bd in &route.broker_datas {
-        for q in 0..8 {
-            total += admin
-                .max_offset(&MessageQueue::new(&topic, &bd.broker_name, q))
-                .await?;
+    // The consume queues are built asynchronously (ReputMessageService): wait a little.
+    let end = Instant::now() + Duration::from_secs(10);
+    let (total, per_queue) = loop {
+        let mut per_queue = Vec::new();
+        for bd in &route.broker_datas {
+            for q in 0..8 {
+                let mq = MessageQueue::new(&topic, &bd.broker_name, q);
+                per_queue.push(admin.max_offset(&mq).await?);
+            }
         }
-    }
-    ensure!(total == 20, "max offsets sum to {total}, want 20");
+        let total: i64 = per_queue.iter().sum();
+        if total >= 20 || Instant::now() > end {
+            break (total, per_queue);
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let sent_per_queue: BTreeMap<i32, usize> = sent.iter().fold(BTreeMap::new(), |mut m, r| {
+        *m.entry(r.message_queue.queue_id).or_default() += 1;
+        m
+    });
+    ensure!(
+        total == 20,
+        "max offsets {per_queue:?} sum to {total}, want 20 (sent per queue {sent_per_queue:?})"
+    );
     let r = &sent[3];
     let by_id = admin.view_message(&r.offset_msg_id).await?;
     ensure!(
