@@ -69,6 +69,8 @@ async fn send_then_pull_with_tags_and_auto_created_topic() {
     );
     assert_eq!(msgs[0].property("p"), Some("值"));
     assert_eq!(msgs[0].property("CLUSTER"), Some("DefaultCluster"));
+    assert_eq!(msgs[0].property("MSG_REGION"), Some("DefaultRegion"));
+    assert_eq!(msgs[0].property("TRACE_ON"), Some("true"));
     assert_eq!(msgs[0].store_host.to_string(), broker.broker_addr());
 
     let (code, _, _) = pull(&c, &addr, "g1", "T1", 0, 4).await;
@@ -616,6 +618,13 @@ async fn admin_codes_limits_and_unknown_code() {
     assert_eq!(r.code, ResponseCode::NO_PERMISSION.0);
     let r = send(&c, &addr, "bad topic!", 0, &[], b"x").await;
     assert_eq!(r.code, ResponseCode::INVALID_PARAMETER.0);
+    // 5.x timer messages are refused as a Java broker with timerWheelEnable=false does.
+    let r = send(&c, &addr, "AdminT", 0, &[("TIMER_DELAY_MS", "3000")], b"x").await;
+    assert_eq!(r.code, ResponseCode::SYSTEM_ERROR.0);
+    assert_eq!(
+        r.remark.as_deref(),
+        Some("accurate timer message is not enabled, timerWheelEnable is false")
+    );
 
     // Unknown codes and garbage headers never panic.
     let r = c
@@ -839,4 +848,98 @@ async fn registers_with_every_name_server_and_unregisters() {
     for n in ns {
         n.shutdown().await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn send_queue_wait_over_limit_is_system_busy() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut configs = test_configs(dir.path(), None);
+    // Every request has waited longer than -1 ms: Java's fast failure answers SYSTEM_BUSY.
+    configs.broker_config.wait_time_mills_in_send_queue = -1;
+    let broker = rmq_broker::BrokerController::start(configs).await.unwrap();
+    let addr = broker.local_addr().to_string();
+    let r = send(&client(), &addr, "Busy", 0, &[], b"x").await;
+    assert_eq!(r.code, ResponseCode::SYSTEM_BUSY.0);
+    assert!(
+        r.remark.as_deref().unwrap_or_default().starts_with(
+            "[TIMEOUT_CLEAN_QUEUE]broker busy, start flow control for a while, period in queue:"
+        ),
+        "{:?}",
+        r.remark
+    );
+    broker.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn random_requests_never_break_the_broker() {
+    use rand::{Rng, SeedableRng};
+    let dir = tempfile::tempdir().unwrap();
+    let broker = start_broker(dir.path()).await;
+    let addr = broker.local_addr().to_string();
+    let c = client();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let keys = [
+        "topic",
+        "queueId",
+        "consumerGroup",
+        "group",
+        "offset",
+        "queueOffset",
+        "maxMsgNums",
+        "sysFlag",
+        "a",
+        "b",
+        "c",
+        "d",
+        "e",
+        "f",
+        "g",
+        "h",
+        "i",
+        "m",
+        "commitOffset",
+        "timestamp",
+        "key",
+        "maxNum",
+        "clientID",
+        "delayLevel",
+        "subscription",
+        "expressionType",
+        "msgId",
+        "srcGroup",
+        "destGroup",
+    ];
+    let values = [
+        "",
+        "-1",
+        "0",
+        "1",
+        "99999999999",
+        "x",
+        "%RETRY%g",
+        "T",
+        "true",
+        "SQL92",
+        "a b",
+        "\u{1}",
+    ];
+    let codes: Vec<i32> = (10..=46)
+        .chain([103, 104, 200, 201, 310, 320, 361, 9999])
+        .collect();
+    for _ in 0..400 {
+        let code = codes[rng.random_range(0..codes.len())];
+        let mut r = RemotingCommand::new_request(RequestCode(code));
+        for _ in 0..rng.random_range(0..8) {
+            let k = keys[rng.random_range(0..keys.len())];
+            let v = values[rng.random_range(0..values.len())];
+            r.add_ext_field(k, v);
+        }
+        let len = rng.random_range(0..64);
+        r.body = Bytes::from((0..len).map(|_| rng.random::<u8>()).collect::<Vec<u8>>());
+        let resp = c.invoke(&addr, r, 5000).await;
+        assert!(resp.is_ok(), "code {code}: {resp:?}");
+    }
+    // Still serving normally.
+    send_ok(&c, &addr, "StillAlive", 0, &[], b"ok").await;
+    broker.shutdown().await;
 }

@@ -82,6 +82,14 @@ impl SendMessageProcessor {
         r
     }
 
+    /// Java's `buildMsgContext` stores the broker's region and trace switch in every sent
+    /// message's properties.
+    fn add_region_and_trace(&self, props: &mut std::collections::HashMap<String, String>) {
+        let bc = self.controller.broker_config().read();
+        props.insert(PROPERTY_MSG_REGION.to_string(), bc.region_id.clone());
+        props.insert(PROPERTY_TRACE_SWITCH.to_string(), bc.trace_on.to_string());
+    }
+
     /// Returns Java's response for a request that failed a check.
     fn fail(
         &self,
@@ -248,6 +256,7 @@ impl SendMessageProcessor {
         let response_queue_id = queue_id;
         let mut topic = header.topic.clone();
         let mut props = string_to_message_properties(header.properties.as_deref().unwrap_or(""));
+        self.add_region_and_trace(&mut props);
         props.remove(PROPERTY_POP_CK);
         let reconsume_times = header.reconsume_times.unwrap_or(0);
         // Java `handleRetryAndDLQ`.
@@ -326,6 +335,13 @@ impl SendMessageProcessor {
             );
         }
         let uniq_key = props.get(PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX).cloned();
+        if hook_utils::is_timer_message(sys_flag, &topic, &props) {
+            return self.fail(
+                response,
+                ResponseCode::SYSTEM_ERROR,
+                "accurate timer message is not enabled, timerWheelEnable is false".into(),
+            );
+        }
         let max_level = c.schedule_message_service().max_delay_level();
         hook_utils::handle_schedule_message(
             sys_flag,
@@ -410,6 +426,7 @@ impl SendMessageProcessor {
             sys_flag |= message_sys_flag::MULTI_TAGS_FLAG;
         }
         let mut props = string_to_message_properties(header.properties.as_deref().unwrap_or(""));
+        self.add_region_and_trace(&mut props);
         props.insert(
             PROPERTY_CLUSTER.to_string(),
             c.broker_config().read().broker_cluster_name.clone(),

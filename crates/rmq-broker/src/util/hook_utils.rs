@@ -5,6 +5,7 @@
 use rmq_common::message::message_const::{
     PROPERTY_DELAY_TIME_LEVEL, PROPERTY_REAL_QUEUE_ID, PROPERTY_REAL_TOPIC,
     PROPERTY_TIMER_DELAY_MS, PROPERTY_TIMER_DELAY_SEC, PROPERTY_TIMER_DELIVER_MS,
+    PROPERTY_TIMER_OUT_MS,
 };
 use rmq_common::mix_all;
 use rmq_common::sys_flag::message_sys_flag;
@@ -16,6 +17,31 @@ pub fn delay_time_level(props: &HashMap<String, String>) -> i32 {
         .get(PROPERTY_DELAY_TIME_LEVEL)
         .and_then(|v| v.parse().ok())
         .unwrap_or(0)
+}
+
+/// Returns true for a 5.x timer message (`TIMER_DELIVER_MS`, `TIMER_DELAY_MS` or
+/// `TIMER_DELAY_SEC` without a delay level; Java `HookUtils.checkIfTimerMessage`). rmq has no
+/// timer wheel, so the send path answers these as Java does with `timerWheelEnable=false`.
+pub fn is_timer_message(sys_flag: i32, topic: &str, props: &HashMap<String, String>) -> bool {
+    let tran_type = message_sys_flag::get_transaction_value(sys_flag);
+    if tran_type != message_sys_flag::TRANSACTION_NOT_TYPE
+        && tran_type != message_sys_flag::TRANSACTION_COMMIT_TYPE
+    {
+        return false;
+    }
+    if delay_time_level(props) > 0
+        || topic == mix_all::TIMER_TOPIC
+        || props.contains_key(PROPERTY_TIMER_OUT_MS)
+    {
+        return false;
+    }
+    [
+        PROPERTY_TIMER_DELIVER_MS,
+        PROPERTY_TIMER_DELAY_MS,
+        PROPERTY_TIMER_DELAY_SEC,
+    ]
+    .iter()
+    .any(|k| props.contains_key(*k))
 }
 
 /// Parks a delayed NOT/COMMIT message in the schedule topic (Java `handleScheduleMessage` +
@@ -60,6 +86,16 @@ pub fn handle_schedule_message(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timer_messages() {
+        let timer = HashMap::from([("TIMER_DELAY_MS".to_string(), "3000".to_string())]);
+        assert!(is_timer_message(0, "T", &timer));
+        let mut with_level = timer.clone();
+        with_level.insert("DELAY".into(), "2".into());
+        assert!(!is_timer_message(0, "T", &with_level));
+        assert!(!is_timer_message(0, "T", &HashMap::new()));
+    }
 
     #[test]
     fn parks_delayed_messages() {

@@ -223,10 +223,8 @@ impl AdminBrokerProcessor {
             .topic_config_manager()
             .select_topic_config(&header.topic)
         {
-            Some(tc) => {
-                let body = serde_json::json!({ "topicConfig": &*tc });
-                Ok(RemotingCommand::success().with_body(encode(&body)))
-            }
+            // Java `TopicConfigAndQueueMapping`: the TopicConfig fields plus a null mapping.
+            Some(tc) => Ok(RemotingCommand::success().with_body(encode(&*tc))),
             None => Ok(RemotingCommand::error(
                 ResponseCode::TOPIC_NOT_EXIST,
                 format!("No topic in this broker. topic: {}", header.topic),
