@@ -72,7 +72,6 @@ pub struct BrokerController {
     broker_addr: OnceLock<String>,
     store_host: OnceLock<SocketAddr>,
     listen_port: OnceLock<i32>,
-    register_lock: tokio::sync::Mutex<()>,
     register_rx: parking_lot::Mutex<Option<mpsc::UnboundedReceiver<IncrementRegistration>>>,
     shutdown: CancellationToken,
     boot_timestamp: i64,
@@ -315,7 +314,6 @@ impl BrokerController {
             broker_addr: OnceLock::new(),
             store_host: OnceLock::new(),
             listen_port: OnceLock::new(),
-            register_lock: tokio::sync::Mutex::new(()),
             register_rx: parking_lot::Mutex::new(Some(register_rx)),
             shutdown: CancellationToken::new(),
             boot_timestamp: rmq_common::util_all::current_millis(),
@@ -413,6 +411,7 @@ impl BrokerController {
         // registerBrokerAll every registerNameServerPeriod (clamped to 10..60 s), first after 10 s.
         {
             let c = self.clone();
+            let tracker = tasks.clone();
             tasks.spawn(async move {
                 let mut interval = tokio::time::interval_at(
                     tokio::time::Instant::now() + Duration::from_millis(10_000),
@@ -424,13 +423,17 @@ impl BrokerController {
                         _ = c.shutdown.cancelled() => break,
                     }
                     let force = c.broker_config.read().force_register;
-                    c.register_broker_all(true, false, force).await;
+                    // Detached: a name server that does not answer must not hold back the
+                    // next period (each name server is also served by its own task).
+                    let c2 = c.clone();
+                    tracker.spawn(async move { c2.register_broker_all(true, false, force).await });
                 }
             });
         }
         // Incremental registration after topic changes.
         if let Some(mut rx) = self.register_rx.lock().take() {
             let c = self.clone();
+            let tracker = tasks.clone();
             tasks.spawn(async move {
                 loop {
                     let first = tokio::select! {
@@ -444,7 +447,10 @@ impl BrokerController {
                         topics.push(more.topic_config);
                         version = more.data_version;
                     }
-                    c.register_increment_broker_data(topics, version).await;
+                    let c2 = c.clone();
+                    tracker.spawn(async move {
+                        c2.register_increment_broker_data(topics, version).await
+                    });
                 }
             });
         }
@@ -570,7 +576,6 @@ impl BrokerController {
         if self.shutdown.is_cancelled() {
             return;
         }
-        let _guard = self.register_lock.lock().await;
         let (who, timeout, compressed) = {
             let bc = self.broker_config.read();
             (

@@ -750,6 +750,20 @@ async fn restart_keeps_topics_offsets_and_delay_progress() {
     broker.shutdown().await;
 }
 
+async fn routes(namesrv: &str, topic: &str) -> bool {
+    let req = RemotingCommand::create_request_command(
+        RequestCode::GET_ROUTEINFO_BY_TOPIC,
+        &rmq_remoting::protocol::header::namesrv::GetRouteInfoRequestHeader {
+            topic: topic.into(),
+            accept_standard_json_only: None,
+        },
+    );
+    client()
+        .invoke(namesrv, req, 3000)
+        .await
+        .is_ok_and(|r| r.code == 0)
+}
+
 async fn cluster_info(addr: &str) -> Option<ClusterInfo> {
     let c = client();
     let r = c
@@ -787,56 +801,55 @@ async fn registers_with_every_name_server_and_unregisters() {
                 .unwrap(),
         );
     }
-    // A dead third address must not stop the others.
+    // A dead address (connection refused) and a frozen one (accepts, never answers) must not
+    // hold back the others.
     let dead = "127.0.0.1:1";
-    let list = format!("{};{};{dead}", ns[0].connect_addr(), ns[1].connect_addr());
+    let frozen = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let frozen_addr = frozen.local_addr().unwrap().to_string();
+    let held = tokio::spawn(async move {
+        let mut conns = Vec::new();
+        while let Ok((c, _)) = frozen.accept().await {
+            conns.push(c);
+        }
+    });
+    let list = format!(
+        "{};{};{dead};{frozen_addr}",
+        ns[0].connect_addr(),
+        ns[1].connect_addr()
+    );
     let dir = tempfile::tempdir().unwrap();
+    let mut configs = test_configs(dir.path(), Some(list));
+    configs.broker_config.register_broker_timeout_mills = 4000;
     let started = Instant::now();
-    let broker = rmq_broker::BrokerController::start(test_configs(dir.path(), Some(list)))
-        .await
-        .unwrap();
+    let broker = rmq_broker::BrokerController::start(configs).await.unwrap();
     assert!(started.elapsed() < Duration::from_secs(10));
     for n in &ns {
         let ci = cluster_info(&n.connect_addr()).await.unwrap();
         let bd = &ci.broker_addr_table["broker-a"];
         assert_eq!(bd.master_addr(), Some(broker.broker_addr().as_str()));
     }
-    // A topic change is registered at once.
+    // A topic change is registered at once with the live name servers, although the frozen
+    // one holds its registration for registerBrokerTimeoutMills.
     let c = client();
-    send_ok(
-        &c,
-        &broker.local_addr().to_string(),
-        "NewRouted",
-        -1,
-        &[],
-        b"x",
-    )
-    .await;
-    for n in &ns {
-        let addr = n.connect_addr();
-        let routed = wait_for(Duration::from_secs(5), || {
-            let addr = addr.clone();
-            async move {
-                let r = client()
-                    .invoke(
-                        &addr,
-                        RemotingCommand::create_request_command(
-                            RequestCode::GET_ROUTEINFO_BY_TOPIC,
-                            &rmq_remoting::protocol::header::namesrv::GetRouteInfoRequestHeader {
-                                topic: "NewRouted".into(),
-                                accept_standard_json_only: None,
-                            },
-                        ),
-                        3000,
-                    )
-                    .await
-                    .ok()?;
-                (r.code == 0).then_some(())
-            }
-        })
-        .await;
-        assert!(routed.is_some(), "topic registered with {addr}");
+    // Two changes in a row: the second must not wait for the first one's frozen call.
+    for topic in ["NewRouted", "NewRouted2"] {
+        let changed_at = Instant::now();
+        send_ok(&c, &broker.local_addr().to_string(), topic, -1, &[], b"x").await;
+        for n in &ns {
+            let addr = n.connect_addr();
+            let routed = wait_for(Duration::from_secs(5), || {
+                let addr = addr.clone();
+                async move { routes(&addr, topic).await.then_some(()) }
+            })
+            .await;
+            assert!(routed.is_some(), "{topic} registered with {addr}");
+        }
+        assert!(
+            changed_at.elapsed() < Duration::from_secs(3),
+            "{topic} held back by the frozen name server"
+        );
     }
+    held.abort();
     broker.shutdown().await;
     for n in &ns {
         let ci = cluster_info(&n.connect_addr()).await.unwrap();

@@ -2,6 +2,7 @@
 //! REGISTER_BROKER to every name server in parallel, each with its own timeout, and
 //! UNREGISTER_BROKER at shutdown.
 
+use dashmap::DashMap;
 use futures::future::join_all;
 use rmq_common::util_all::crc32;
 use rmq_remoting::protocol::body::register_broker_body::{
@@ -12,6 +13,7 @@ use rmq_remoting::protocol::header::namesrv::{
     RegisterBrokerRequestHeader, RegisterBrokerResponseHeader, UnRegisterBrokerRequestHeader,
 };
 use rmq_remoting::{RemotingClient, RemotingCommand, RemotingError, RequestCode, ResponseCode};
+use std::sync::Arc;
 
 /// What a name server answered to REGISTER_BROKER (Java `RegisterBrokerResult`).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -38,12 +40,18 @@ pub struct BrokerRegistration {
 #[derive(Clone)]
 pub struct BrokerOuterAPI {
     client: RemotingClient,
+    /// One lock per name server: its registrations are sent in order, independently of the
+    /// other name servers.
+    namesrv_locks: Arc<DashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl BrokerOuterAPI {
     /// Wraps a remoting client used only for name servers.
     pub fn new(client: RemotingClient) -> Self {
-        BrokerOuterAPI { client }
+        BrokerOuterAPI {
+            client,
+            namesrv_locks: Arc::new(DashMap::new()),
+        }
     }
 
     /// Replaces the name server list (`updateNameServerAddressList`).
@@ -94,12 +102,20 @@ impl BrokerOuterAPI {
             body_crc32: Some(crc32(&body)),
         };
         let body = bytes::Bytes::from(body);
+        // Each name server gets its own task: a dead or frozen one only delays its own result.
         let calls = addrs.into_iter().map(|addr| {
             let mut request =
                 RemotingCommand::create_request_command(RequestCode::REGISTER_BROKER, &header);
             request.body = body.clone();
-            async move {
-                match self.register_broker(&addr, request, oneway, timeout_millis).await {
+            let this = self.clone();
+            let lock = self
+                .namesrv_locks
+                .entry(addr.clone())
+                .or_default()
+                .clone();
+            tokio::spawn(async move {
+                let _in_order = lock.lock().await;
+                match this.register_broker(&addr, request, oneway, timeout_millis).await {
                     Ok(r) => {
                         tracing::info!(target_host = %addr, "Registering current broker to name server completed");
                         r
@@ -109,9 +125,13 @@ impl BrokerOuterAPI {
                         None
                     }
                 }
-            }
+            })
         });
-        join_all(calls).await.into_iter().flatten().collect()
+        join_all(calls)
+            .await
+            .into_iter()
+            .filter_map(|r| r.ok().flatten())
+            .collect()
     }
 
     async fn register_broker(
