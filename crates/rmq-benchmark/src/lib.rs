@@ -1,0 +1,121 @@
+//! rmq-benchmark: RocketMQ's load generators (Java `example/benchmark`), with Java's flags
+//! and report lines, on rmq-client:
+//!
+//! | binary | Java class | module |
+//! |---|---|---|
+//! | `benchmark-producer` | `Producer` | [`producer`] |
+//! | `benchmark-consumer` | `Consumer` | [`consumer`] |
+//! | `benchmark-batchproducer` | `BatchProducer` | [`batch_producer`] |
+//! | `benchmark-tproducer` | `TransactionProducer` | [`transaction_producer`] |
+//!
+//! Each samples its counters every second, keeps the last ten samples, and every `-ri` ms
+//! (10000) prints Java's line for that window, followed by ` | RT p50/p99/p999(ms): ...`
+//! from an HDR histogram of the same period. On SIGINT/SIGTERM (or when `-q` messages are
+//! sent) it prints Java's `[Complete]` line and a `[Summary]` line over the whole run.
+
+pub mod batch_producer;
+pub mod consumer;
+pub mod latency;
+pub mod producer;
+pub mod snapshot_window;
+pub mod transaction_producer;
+
+use rmq_tools::cli::server_util::{build_command_line_options, parse_cmd_line, ParseOutcome};
+use rmq_tools::cli::{CommandLine, Options};
+
+/// Parses a tool's command line as `ServerUtil.parseCmdLine` does; `Err(code)` means the
+/// process should exit with it (help or usage already printed).
+pub fn parse_command_line(
+    app: &str,
+    args: &[String],
+    add_options: fn(&mut Options),
+) -> Result<CommandLine, i32> {
+    let mut options = Options::new();
+    build_command_line_options(&mut options);
+    add_options(&mut options);
+    match parse_cmd_line(app, args, &options) {
+        ParseOutcome::Run(cl) => Ok(cl),
+        ParseOutcome::Help(help) => {
+            print!("{help}");
+            Err(0)
+        }
+        ParseOutcome::Error { message, help } => {
+            eprintln!("{message}");
+            print!("{help}");
+            Err(1)
+        }
+    }
+}
+
+/// A random alphanumeric body of `size` bytes (`RandomStringUtils.randomAlphanumeric`).
+pub fn random_body(size: usize) -> bytes::Bytes {
+    use rand::distr::{Alphanumeric, SampleString};
+    bytes::Bytes::from(Alphanumeric.sample_string(&mut rand::rng(), size))
+}
+
+/// Resolves when the process gets SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Prints a note on stderr for a Java option rmq does not implement (ACL, trace, ...).
+pub fn warn_unsupported(what: &str) {
+    eprintln!("rmq benchmark: {what} is not supported by rmq-client and is ignored");
+}
+
+/// Java's `Boolean.parseBoolean` of an optional value.
+pub fn flag(cl: &CommandLine, name: &str) -> bool {
+    cl.get_option_value(name)
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+}
+
+/// Parses an optional number with a default; a bad value is reported with Java's
+/// `NumberFormatException` text and exits 1 through `Err`.
+pub fn number<T: std::str::FromStr>(cl: &CommandLine, name: &str, default: T) -> Result<T, i32> {
+    match cl.get_option_value(name) {
+        None => Ok(default),
+        Some(v) => v.trim().parse::<T>().map_err(|_| {
+            eprintln!("java.lang.NumberFormatException: For input string: \"{v}\"");
+            1
+        }),
+    }
+}
+
+/// Runs a tool's async main on a multi-thread runtime and returns its exit code.
+pub fn run_main<F>(fut: F) -> std::process::ExitCode
+where
+    F: std::future::Future<Output = i32>,
+{
+    let _log_guard = rmq_tools::logging::init_file_logging("rocketmq_client.log");
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            return std::process::ExitCode::from(1);
+        }
+    };
+    let code = runtime.block_on(fut);
+    runtime.shutdown_background();
+    std::process::ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
