@@ -956,3 +956,28 @@ async fn random_requests_never_break_the_broker() {
     send_ok(&c, &addr, "StillAlive", 0, &[], b"ok").await;
     broker.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sync_flush_sends_complete_concurrently() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut configs = test_configs(dir.path(), None);
+    configs.message_store_config.flush_disk_type = rmq_store::FlushDiskType::SyncFlush;
+    let broker = rmq_broker::BrokerController::start(configs).await.unwrap();
+    let addr = broker.local_addr().to_string();
+    let c = client();
+    send_ok(&c, &addr, "SyncT", 0, &[], b"first").await;
+    let mut sends = Vec::new();
+    for i in 0..64 {
+        let c = c.clone();
+        let addr = addr.clone();
+        sends.push(tokio::spawn(async move {
+            send(&c, &addr, "SyncT", i % 4, &[], format!("m{i}").as_bytes()).await
+        }));
+    }
+    for s in sends {
+        let r = s.await.unwrap();
+        assert_eq!(r.code, 0, "{:?}", r.remark);
+    }
+    wait_dispatched(&broker, "SyncT", 0, 17).await;
+    broker.shutdown().await;
+}

@@ -243,6 +243,7 @@ impl SendMessageProcessor {
         channel: &Channel,
         request: &RemotingCommand,
         header: SendMessageRequestHeader,
+        permit: tokio::sync::SemaphorePermit<'_>,
     ) -> RemotingCommand {
         let c = &self.controller;
         let (topic_config, mut response) = match self.pre_send(channel, &header) {
@@ -365,6 +366,9 @@ impl SendMessageProcessor {
             prepared_transaction_offset: 0,
         };
         let future = c.message_store().put_message(&msg);
+        // The slot covers checks and the append; the flush wait (SYNC_FLUSH) happens outside,
+        // as Java completes the put future on another executor.
+        drop(permit);
         let result = future.await;
         let wrote = self.handle_put_message_result(&result, &mut response);
         if wrote {
@@ -394,6 +398,7 @@ impl SendMessageProcessor {
         channel: &Channel,
         request: &RemotingCommand,
         header: SendMessageRequestHeader,
+        permit: tokio::sync::SemaphorePermit<'_>,
     ) -> RemotingCommand {
         let c = &self.controller;
         let (topic_config, mut response) = match self.pre_send(channel, &header) {
@@ -442,7 +447,9 @@ impl SendMessageProcessor {
             store_host: c.store_host(),
             reconsume_times: header.reconsume_times.unwrap_or(0),
         };
-        let result = c.message_store().put_messages(&batch).await;
+        let future = c.message_store().put_messages(&batch);
+        drop(permit);
+        let result = future.await;
         if self.handle_put_message_result(&result, &mut response) {
             let header = SendMessageResponseHeader {
                 msg_id: result
@@ -762,11 +769,11 @@ impl RequestProcessor for SendMessageProcessor {
             Err(busy) => return Ok(Some(busy)),
         };
         let response = if header.batch.unwrap_or(false) {
-            self.send_batch_message(channel, &request, header).await
+            self.send_batch_message(channel, &request, header, permit)
+                .await
         } else {
-            self.send_message(channel, &request, header).await
+            self.send_message(channel, &request, header, permit).await
         };
-        drop(permit);
         Ok(Some(response))
     }
 
