@@ -44,6 +44,32 @@ fn prints_config_items_from_file_and_command_line() {
 }
 
 #[test]
+fn namesrv_addr_env_is_honoured_and_dash_n_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mqbroker()
+        .arg("-p")
+        .env("ROCKETMQ_HOME", dir.path())
+        .env("NAMESRV_ADDR", "10.0.0.1:9876;10.0.0.2:9876")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l == "namesrvAddr=10.0.0.1:9876;10.0.0.2:9876"),
+        "{stdout}"
+    );
+    let out = mqbroker()
+        .args(["-p", "-n", "127.0.0.1:9877"])
+        .env("ROCKETMQ_HOME", dir.path())
+        .env("NAMESRV_ADDR", "10.0.0.1:9876")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.lines().any(|l| l == "namesrvAddr=127.0.0.1:9877"));
+}
+
+#[test]
 fn java_messages_and_exit_codes() {
     let out = mqbroker().args(["-n", "bad", "-p"]).output().unwrap();
     assert_eq!(out.status.code(), Some(253));
