@@ -8,6 +8,9 @@ mod common;
 use bytes::Bytes;
 use common::*;
 use rmq_common::MessageQueue;
+use rmq_remoting::protocol::body::heartbeat::{
+    ConsumeFromWhere, ConsumeType, ConsumerData, HeartbeatData, MessageModel, SubscriptionData,
+};
 use rmq_remoting::protocol::body::lock::{LockBatchRequestBody, LockBatchResponseBody};
 use rmq_remoting::protocol::body::register_broker_body::TopicConfigSerializeWrapper;
 use rmq_remoting::protocol::body::route::{ClusterInfo, KVTable};
@@ -979,5 +982,90 @@ async fn sync_flush_sends_complete_concurrently() {
         assert_eq!(r.code, 0, "{:?}", r.remark);
     }
     wait_dispatched(&broker, "SyncT", 0, 17).await;
+    broker.shutdown().await;
+}
+
+struct NotifyRecorder(tokio::sync::mpsc::UnboundedSender<String>);
+
+#[async_trait::async_trait]
+impl rmq_remoting::RequestProcessor for NotifyRecorder {
+    async fn process_request(
+        &self,
+        _channel: &rmq_remoting::Channel,
+        request: RemotingCommand,
+    ) -> Result<Option<RemotingCommand>, rmq_remoting::RemotingError> {
+        let h: rmq_remoting::protocol::header::client::NotifyConsumerIdsChangedRequestHeader =
+            request.decode_header()?;
+        let _ = self.0.send(h.consumer_group);
+        Ok(None)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn membership_change_notifies_the_group_and_closed_connections_leave() {
+    let dir = tempfile::tempdir().unwrap();
+    let broker = start_broker(dir.path()).await;
+    let addr = broker.local_addr().to_string();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut d = rmq_remoting::netty::processor::RequestDispatcher::new();
+    d.register_processor(
+        RequestCode::NOTIFY_CONSUMER_IDS_CHANGED,
+        std::sync::Arc::new(NotifyRecorder(tx)),
+    );
+    let first = rmq_remoting::RemotingClient::new(Default::default(), std::sync::Arc::new(d));
+    let second = client();
+    heartbeat(&first, &addr, "ng", "NT", "*").await;
+    // The first member is told when the second joins.
+    rx.recv().await.unwrap();
+    let mut hb = HeartbeatData::default();
+    hb.client_id = "127.0.0.1@second".into();
+    hb.consumer_data_set = vec![ConsumerData {
+        group_name: "ng".into(),
+        consume_type: ConsumeType::ConsumePassively,
+        message_model: MessageModel::Clustering,
+        consume_from_where: ConsumeFromWhere::ConsumeFromFirstOffset,
+        subscription_data_set: vec![SubscriptionData::build_tag("NT", "*")],
+        unit_mode: false,
+    }];
+    let mut r = RemotingCommand::new_request(RequestCode::HEART_BEAT);
+    r.body = Bytes::from(encode(&hb));
+    let resp = second.invoke(&addr, r, 3000).await.unwrap();
+    assert_eq!(resp.ext_field("IS_SUPPORT_HEART_BEAT_V2"), Some("true"));
+    assert_eq!(resp.ext_field("IS_SUB_CHANGE"), Some("true"));
+    let group = tokio::time::timeout(Duration::from_secs(5), rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(group, "ng");
+    let list = |c: rmq_remoting::RemotingClient| {
+        let addr = addr.clone();
+        async move {
+            let r = c
+                .invoke(
+                    &addr,
+                    RemotingCommand::create_request_command(
+                        RequestCode::GET_CONSUMER_LIST_BY_GROUP,
+                        &GetConsumerListByGroupRequestHeader {
+                            consumer_group: "ng".into(),
+                        },
+                    ),
+                    3000,
+                )
+                .await
+                .unwrap();
+            let body: rmq_remoting::protocol::body::heartbeat::GetConsumerListByGroupResponseBody =
+                decode(&r.body).unwrap();
+            body.consumer_id_list.len()
+        }
+    };
+    assert_eq!(list(first.clone()).await, 2);
+    // Closing the second connection removes it and notifies the first again.
+    second.shutdown().await;
+    let group = tokio::time::timeout(Duration::from_secs(5), rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(group, "ng");
+    assert_eq!(list(first.clone()).await, 1);
     broker.shutdown().await;
 }
