@@ -1017,16 +1017,18 @@ async fn membership_change_notifies_the_group_and_closed_connections_leave() {
     heartbeat(&first, &addr, "ng", "NT", "*").await;
     // The first member is told when the second joins.
     rx.recv().await.unwrap();
-    let mut hb = HeartbeatData::default();
-    hb.client_id = "127.0.0.1@second".into();
-    hb.consumer_data_set = vec![ConsumerData {
-        group_name: "ng".into(),
-        consume_type: ConsumeType::ConsumePassively,
-        message_model: MessageModel::Clustering,
-        consume_from_where: ConsumeFromWhere::ConsumeFromFirstOffset,
-        subscription_data_set: vec![SubscriptionData::build_tag("NT", "*")],
-        unit_mode: false,
-    }];
+    let hb = HeartbeatData {
+        client_id: "127.0.0.1@second".into(),
+        consumer_data_set: vec![ConsumerData {
+            group_name: "ng".into(),
+            consume_type: ConsumeType::ConsumePassively,
+            message_model: MessageModel::Clustering,
+            consume_from_where: ConsumeFromWhere::ConsumeFromFirstOffset,
+            subscription_data_set: vec![SubscriptionData::build_tag("NT", "*")],
+            unit_mode: false,
+        }],
+        ..Default::default()
+    };
     let mut r = RemotingCommand::new_request(RequestCode::HEART_BEAT);
     r.body = Bytes::from(encode(&hb));
     let resp = second.invoke(&addr, r, 3000).await.unwrap();
