@@ -5,7 +5,7 @@
 #   SERVERS=java|rmq  bash tests/interop/client.sh [SCENARIO...]
 #
 # SCENARIOs (default: all, in this order):
-#   admin send-modes tag-filter lite-pull orderly retry-dlq delay broadcast
+#   admin send-modes tag-filter sql-filter lite-pull orderly retry-dlq delay broadcast
 #   xlang-rust-to-java xlang-java-to-rust broker-restart namesrv-restart
 #   transaction (default only with SERVERS=java: rmq's broker has no transactions yet)
 #
@@ -28,7 +28,7 @@ SEND_COUNT=${SEND_COUNT:-10000}
 JAVA=${JAVA:-java}
 export MAVEN_OPTS=${MAVEN_OPTS:--Xmx512m}
 
-ALL=(admin send-modes tag-filter lite-pull orderly retry-dlq delay broadcast
+ALL=(admin send-modes tag-filter sql-filter lite-pull orderly retry-dlq delay broadcast
   xlang-rust-to-java xlang-java-to-rust transaction broker-restart namesrv-restart)
 STEPS=("$@")
 if [ ${#STEPS[@]} -eq 0 ]; then
@@ -184,7 +184,7 @@ start_broker() {
     start_proc broker "$log" "$JAVA" -Xms128m -Xmx512m -XX:MaxDirectMemorySize=256m "${JAVA_COMMON[@]}" \
       -Duser.home="$home" -cp "$CP5" rmq.interop.JavaBroker --namesrv "$NS" --port "$BR_PORT" \
       --broker-name "$BROKER_NAME" --cluster "$CLUSTER" --store "$TMP/broker-store" \
-      transactionCheckInterval=2000 transactionTimeOut=2000
+      transactionCheckInterval=2000 transactionTimeOut=2000 enablePropertyFilter=true
     wait_line "$log" JAVA_BROKER_READY "$(proc_pid broker)" broker 120
   else
     {
@@ -195,6 +195,7 @@ start_broker() {
       echo "listenPort=$BR_PORT"
       echo "brokerIP1=127.0.0.1"
       echo "autoCreateTopicEnable=true"
+      echo "enablePropertyFilter=true"
       echo "storePathRootDir=$TMP/broker-store"
       echo "storePathCommitLog=$TMP/broker-store/commitlog"
       echo "mappedFileSizeCommitLog=67108864"
@@ -306,6 +307,7 @@ for s in "${STEPS[@]}"; do
     admin) run admin "${S[@]}" admin -n "$NS" ;;
     send-modes) run send-modes "${S[@]}" send-modes -n "$NS" -c "$SEND_COUNT" ;;
     tag-filter) run tag-filter "${S[@]}" tag-filter -n "$NS" ;;
+    sql-filter) run sql-filter "${S[@]}" sql-filter -n "$NS" ;;
     lite-pull) run lite-pull "${S[@]}" lite-pull -n "$NS" ;;
     orderly) run orderly "${S[@]}" orderly -n "$NS" ;;
     retry-dlq) run retry-dlq "${S[@]}" retry-dlq -n "$NS" ;;

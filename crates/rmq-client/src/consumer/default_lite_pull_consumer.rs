@@ -211,8 +211,17 @@ impl DefaultLitePullConsumer {
 
     /// Subscribes to a topic with a tag expression; exclusive with [`assign`](Self::assign).
     pub fn subscribe(&self, topic: &str, sub_expression: &str) -> Result<(), ClientError> {
+        self.subscribe_with_selector(topic, &super::MessageSelector::by_tag(sub_expression))
+    }
+
+    /// Subscribes to a topic with a TAG or SQL92 selector.
+    pub fn subscribe_with_selector(
+        &self,
+        topic: &str,
+        selector: &super::MessageSelector,
+    ) -> Result<(), ClientError> {
         topic_validator::validate_topic(topic).map_err(|e| ClientError::client(-1, e))?;
-        let sd = SubscriptionData::build_tag(topic, sub_expression);
+        let sd = SubscriptionData::build(topic, selector.expression(), selector.expression_type());
         let mut g = self.inner.lock();
         if let Some(core) = g.core.clone() {
             drop(g);

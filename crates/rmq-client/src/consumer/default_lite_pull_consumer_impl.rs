@@ -229,7 +229,8 @@ impl LitePullCore {
             st.cancel.cancel();
             st.pq.set_dropped(true);
         }
-        self.persist_consumer_offset().await;
+        let mqs: HashSet<MessageQueue> = self.assigned.lock().keys().cloned().collect();
+        self.offset_store.persist_all_and_wait(&mqs).await;
         self.instance.unregister_consumer(self.group()).await;
     }
 

@@ -312,6 +312,23 @@ impl DefaultMQPushConsumer {
         Ok(())
     }
 
+    /// Subscribes to `topic` with a TAG or SQL92 selector (`subscribe(topic, MessageSelector)`).
+    pub fn subscribe_with_selector(
+        &self,
+        topic: &str,
+        selector: &super::MessageSelector,
+    ) -> Result<(), ClientError> {
+        topic_validator::validate_topic(topic).map_err(|e| ClientError::client(-1, e))?;
+        let sd = SubscriptionData::build(topic, selector.expression(), selector.expression_type());
+        let mut st = self.state.lock();
+        st.subscriptions.insert(topic.to_string(), sd.clone());
+        if let Some(core) = st.core.clone() {
+            drop(st);
+            core.add_subscription(sd);
+        }
+        Ok(())
+    }
+
     /// Removes a subscription.
     pub fn unsubscribe(&self, topic: &str) {
         let mut st = self.state.lock();

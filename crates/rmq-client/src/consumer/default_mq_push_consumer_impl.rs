@@ -266,7 +266,13 @@ impl PushConsumerCore {
         for (_, pq) in self.rebalance.process_queues() {
             let _ = tokio::time::timeout(Duration::from_secs(10), pq.consume_lock.lock()).await;
         }
-        self.persist_consumer_offset().await;
+        let mqs: HashSet<MessageQueue> = self
+            .rebalance
+            .process_queues()
+            .into_iter()
+            .map(|(mq, _)| mq)
+            .collect();
+        self.offset_store.persist_all_and_wait(&mqs).await;
         if self.is_orderly() && self.config.message_model == MessageModel::Clustering {
             self.rebalance.unlock_all(false).await;
         }

@@ -7,6 +7,7 @@ pub(crate) mod default_lite_pull_consumer_impl;
 pub mod default_mq_push_consumer;
 pub(crate) mod default_mq_push_consumer_impl;
 pub mod listener;
+pub mod message_selector;
 pub mod mq_consumer_inner;
 pub mod process_queue;
 pub mod pull_api_wrapper;
@@ -25,6 +26,7 @@ pub use listener::{
     ConsumeConcurrentlyContext, ConsumeConcurrentlyStatus, ConsumeOrderlyContext,
     ConsumeOrderlyStatus, MessageListener, MessageListenerConcurrently, MessageListenerOrderly,
 };
+pub use message_selector::MessageSelector;
 pub use pull_result::{PullResult, PullStatus};
 pub use rebalance::{
     AllocateMessageQueueAveragely, AllocateMessageQueueAveragelyByCircle,

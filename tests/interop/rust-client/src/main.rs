@@ -45,6 +45,12 @@ enum Cmd {
         #[command(flatten)]
         c: Common,
     },
+    /// `MessageSelector::by_sql` delivers only matching messages (broker needs
+    /// enablePropertyFilter=true).
+    SqlFilter {
+        #[command(flatten)]
+        c: Common,
+    },
     /// Lite pull consumer: assign, seek, commit, and the Stream API.
     LitePull {
         #[command(flatten)]
@@ -143,6 +149,7 @@ async fn main() {
     let (name, r) = match cli.cmd {
         Cmd::SendModes { c, count } => ("send-modes", scenarios::send_modes(&c, count).await),
         Cmd::TagFilter { c } => ("tag-filter", scenarios::tag_filter(&c).await),
+        Cmd::SqlFilter { c } => ("sql-filter", scenarios::sql_filter(&c).await),
         Cmd::LitePull { c } => ("lite-pull", scenarios::lite_pull(&c).await),
         Cmd::Orderly { c, orders, steps } => {
             ("orderly", scenarios::orderly(&c, orders, steps).await)

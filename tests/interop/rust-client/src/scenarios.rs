@@ -1204,3 +1204,52 @@ pub async fn transaction(c: &Common) -> Result<()> {
     admin.shutdown().await;
     Ok(())
 }
+
+pub async fn sql_filter(c: &Common) -> Result<()> {
+    let topic = topic_of(c, "RustSqlFilter");
+    let admin = admin(&c.namesrv).await?;
+    create_topic(&admin, &topic, 4).await?;
+    let group = format!("rust_sql_filter_{}", unique());
+    let got: Arc<Mutex<Vec<i64>>> = Arc::default();
+    let consumer = DefaultMQPushConsumer::builder(&group)
+        .namesrv_addr(&c.namesrv)
+        .consume_from_where(ConsumeFromWhere::ConsumeFromFirstOffset)
+        .build();
+    consumer.subscribe_with_selector(
+        &topic,
+        &rmq_client::consumer::MessageSelector::by_sql("a BETWEEN 10 AND 19 AND TAGS = 'TagA'"),
+    )?;
+    let g2 = got.clone();
+    consumer.register_message_listener_concurrently(
+        move |msgs: &[MessageExt], _: &mut ConsumeConcurrentlyContext| {
+            for m in msgs {
+                g2.lock()
+                    .push(m.property("a").and_then(|v| v.parse().ok()).unwrap_or(-1));
+            }
+            ConsumeConcurrentlyStatus::ConsumeSuccess
+        },
+    );
+    consumer.start().await?;
+    let p = producer(&c.namesrv, &format!("rust_sql_p_{}", unique())).await?;
+    for i in 0..40 {
+        let mut m = make_message(&topic, "sql", i);
+        let _ = m.put_user_property("a", &i.to_string());
+        p.send(m).await?;
+    }
+    // a in 10..=19 and an even i (TagA): 10, 12, 14, 16, 18.
+    let want: Vec<i64> = vec![10, 12, 14, 16, 18];
+    let end = Instant::now() + Duration::from_secs(c.timeout_s);
+    while got.lock().len() < want.len() && Instant::now() < end {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let mut got = got.lock().clone();
+    got.sort_unstable();
+    got.dedup();
+    println!("sent a = 0..39 (TagA for even a); SQL92 `a BETWEEN 10 AND 19 AND TAGS = 'TagA'` delivered {got:?}");
+    ensure!(got == want, "SQL92 filter delivered {got:?}, want {want:?}");
+    consumer.shutdown().await;
+    p.shutdown().await;
+    admin.shutdown().await;
+    Ok(())
+}

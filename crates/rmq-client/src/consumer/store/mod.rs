@@ -60,10 +60,18 @@ impl OffsetStore {
         }
     }
 
-    /// Persists the offsets of `mqs` (`persistAll`).
+    /// Persists the offsets of `mqs` (`persistAll`); broker writes are oneway.
     pub async fn persist_all(&self, mqs: &HashSet<MessageQueue>) {
         match self {
             OffsetStore::Remote(s) => s.persist_all(mqs).await,
+            OffsetStore::Local(s) => s.persist_all(mqs).await,
+        }
+    }
+
+    /// Persists the offsets of `mqs`, waiting for the broker's answers (shutdown).
+    pub async fn persist_all_and_wait(&self, mqs: &HashSet<MessageQueue>) {
+        match self {
+            OffsetStore::Remote(s) => s.persist_all_with(mqs, false).await,
             OffsetStore::Local(s) => s.persist_all(mqs).await,
         }
     }

@@ -94,9 +94,15 @@ impl RemoteBrokerOffsetStore {
             .await
     }
 
-    /// Writes the offsets of `mqs` to their brokers and forgets queues no longer owned
-    /// (`persistAll`).
+    /// Writes the offsets of `mqs` to their brokers (oneway) and forgets queues no longer
+    /// owned (`persistAll`).
     pub async fn persist_all(&self, mqs: &HashSet<MessageQueue>) {
+        self.persist_all_with(mqs, true).await
+    }
+
+    /// Like [`persist_all`](Self::persist_all); `oneway` false waits for each broker's
+    /// answer, as a shutdown must before it closes the connections.
+    pub async fn persist_all_with(&self, mqs: &HashSet<MessageQueue>, oneway: bool) {
         if mqs.is_empty() {
             return;
         }
@@ -110,7 +116,7 @@ impl RemoteBrokerOffsetStore {
         for (mq, offset) in snapshot {
             if mqs.contains(&mq) {
                 if let Err(e) = self
-                    .update_consume_offset_to_broker(&mq, offset, true)
+                    .update_consume_offset_to_broker(&mq, offset, oneway)
                     .await
                 {
                     tracing::error!(mq = %mq, error = %e, "updateConsumeOffsetToBroker exception");
