@@ -155,6 +155,7 @@ impl BrokerController {
             netty_server_config,
             netty_client_config,
             message_store_config,
+            ..
         } = configs;
         let controller = tokio::task::spawn_blocking(move || {
             Self::initialize(
