@@ -1,0 +1,6 @@
+#!/bin/sh
+# Starts the producer benchmark in the background, as Java's benchmark/producer.sh does (options:
+# sh benchmark/runclass.sh org.apache.rocketmq.example.benchmark.Producer -h). Stop it with: sh benchmark/shutdown.sh producer
+# Works from any directory; the name server is -n, else NAMESRV_ADDR, else localhost:9876.
+
+sh "$(cd "$(dirname "$0")" && pwd)/runclass.sh" org.apache.rocketmq.example.benchmark.Producer "$@" &
