@@ -16,6 +16,7 @@ use crate::client::default_consumer_ids_change_listener::DefaultConsumerIdsChang
 use crate::client::producer_manager::ProducerManager;
 use crate::client::rebalance::rebalance_lock_manager::RebalanceLockManager;
 use crate::config_manager::ConfigPersister;
+use crate::configuration::Configuration;
 use crate::longpolling::pull_request_hold_service::{
     NotifyMessageArrivingListener, PullRequestHoldService,
 };
@@ -54,6 +55,7 @@ pub(crate) struct IncrementRegistration {
 /// The broker's shared state; processors and services hold it in an `Arc`.
 pub struct BrokerController {
     broker_config: Arc<RwLock<BrokerConfig>>,
+    configuration: Configuration,
     message_store_config: MessageStoreConfig,
     netty_server_config: NettyServerConfig,
     netty_client_config: NettyClientConfig,
@@ -150,6 +152,7 @@ impl BrokerController {
     /// Opens the store, loads the config files, binds the listeners, starts every service and
     /// registers with the name servers.
     pub async fn start(configs: BrokerConfigs) -> Result<BrokerHandle, BrokerError> {
+        let fixed = configs.fixed_properties();
         let BrokerConfigs {
             broker_config,
             netty_server_config,
@@ -163,6 +166,7 @@ impl BrokerController {
                 message_store_config,
                 netty_server_config,
                 netty_client_config,
+                fixed,
             )
         })
         .await
@@ -228,10 +232,19 @@ impl BrokerController {
         message_store_config: MessageStoreConfig,
         netty_server_config: NettyServerConfig,
         netty_client_config: NettyClientConfig,
+        fixed: rmq_common::properties::Properties,
     ) -> Result<Self, BrokerError> {
         let root = message_store_config.store_path_root_dir.clone();
         let persister = ConfigPersister::start().map_err(|e| BrokerError::io(&root, e))?;
         let broker_config = Arc::new(RwLock::new(broker_config));
+        let config_path = broker_config
+            .read()
+            .broker_config_path
+            .clone()
+            .filter(|p| !p.is_empty())
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(crate::configuration::default_broker_config_path);
+        let configuration = Configuration::new(broker_config.clone(), fixed, config_path);
         let topic_config_manager = Arc::new(TopicConfigManager::new(
             broker_config.clone(),
             &root,
@@ -297,6 +310,7 @@ impl BrokerController {
         }));
         Ok(BrokerController {
             broker_config,
+            configuration,
             message_store_config,
             netty_server_config,
             netty_client_config,
@@ -658,6 +672,11 @@ impl BrokerController {
     /// Returns the shared broker config.
     pub fn broker_config(&self) -> &Arc<RwLock<BrokerConfig>> {
         &self.broker_config
+    }
+
+    /// Returns the view of all config objects (`GET/UPDATE_BROKER_CONFIG`).
+    pub fn configuration(&self) -> &Configuration {
+        &self.configuration
     }
 
     /// Returns the store config the broker started with.

@@ -124,6 +124,18 @@ impl BrokerConfigs {
         report
     }
 
+    /// Returns the properties of the config objects other than `BrokerConfig`, merged in
+    /// Java's registration order (netty server, netty client, store).
+    pub fn fixed_properties(&self) -> Properties {
+        let mut all = Properties::new();
+        all.extend(properties::object_to_properties(&self.netty_server_config));
+        all.extend(properties::object_to_properties(&self.netty_server_extra));
+        all.extend(properties::object_to_properties(&self.netty_client_config));
+        all.extend(properties::object_to_properties(&self.netty_client_extra));
+        all.extend(properties::object_to_properties(&self.message_store_config));
+        all
+    }
+
     /// Applies Java's post-parse rules: a master's id is 0, a slave's must be > 0, the HA port
     /// defaults to `listenPort + 1`, the name server list must parse. Returns Java's message
     /// and exit code on failure.

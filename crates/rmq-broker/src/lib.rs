@@ -12,6 +12,7 @@ pub mod broker_startup;
 pub mod broker_stats;
 pub mod client;
 pub mod config_manager;
+pub mod configuration;
 pub mod filter;
 pub mod longpolling;
 pub mod offset;

@@ -590,6 +590,13 @@ async fn admin_codes_limits_and_unknown_code() {
     let mut upd = RemotingCommand::new_request(RequestCode::UPDATE_BROKER_CONFIG);
     upd.body = Bytes::from_static(b"autoCreateTopicEnable=false\n");
     assert_eq!(c.invoke(&addr, upd, 3000).await.unwrap().code, 0);
+    // Java's Configuration#update rewrites brokerConfigPath with every key.
+    let written = std::fs::read_to_string(dir.path().join("broker.properties")).unwrap();
+    assert!(
+        written.contains("autoCreateTopicEnable=false\n"),
+        "{written}"
+    );
+    assert!(written.contains("flushDiskType=ASYNC_FLUSH\n"), "{written}");
     let r = send(&c, &addr, "AfterDisable", -1, &[], b"x").await;
     assert_eq!(r.code, ResponseCode::TOPIC_NOT_EXIST.0);
     let mut black = RemotingCommand::new_request(RequestCode::UPDATE_BROKER_CONFIG);

@@ -193,6 +193,12 @@ impl TopicConfigManager {
         self.table.read().data_version.clone()
     }
 
+    /// Advances the data version (Java `getDataVersion().nextVersion(stateMachineVersion)`
+    /// after a `brokerPermission` change), so the name servers take the next registration.
+    pub fn next_data_version(&self) {
+        self.table.write().data_version.next_version();
+    }
+
     /// Returns every topic config.
     pub fn topic_config_table(&self) -> HashMap<String, Arc<TopicConfig>> {
         self.table.read().topics.clone()

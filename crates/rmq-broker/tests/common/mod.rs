@@ -34,6 +34,8 @@ pub fn test_configs(store: &Path, namesrv: Option<String>) -> BrokerConfigs {
     c.broker_config.broker_ip2 = "127.0.0.1".into();
     c.broker_config.namesrv_addr = namesrv;
     c.broker_config.rocketmq_home = Some(store.display().to_string());
+    c.broker_config.broker_config_path =
+        Some(store.join("broker.properties").display().to_string());
     c.netty_server_config.listen_port = 0;
     c.netty_server_config.bind_address = "127.0.0.1".into();
     c.message_store_config.store_path_root_dir = store.display().to_string();

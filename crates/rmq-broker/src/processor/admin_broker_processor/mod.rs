@@ -267,22 +267,16 @@ impl AdminBrokerProcessor {
         Ok(RemotingCommand::success().with_body(encode(&table)))
     }
 
-    fn all_config_properties(&self) -> BTreeMap<String, String> {
-        use rmq_common::properties::object_to_properties;
-        let c = &self.controller;
-        let mut all = BTreeMap::new();
-        all.extend(object_to_properties(&*c.broker_config().read()));
-        all.extend(object_to_properties(c.netty_server_config()));
-        all.extend(object_to_properties(c.netty_client_config()));
-        all.extend(object_to_properties(c.message_store_config()));
-        all.insert("listenPort".into(), c.listen_port().to_string());
-        all
-    }
-
     fn get_broker_config(&self) -> RemotingCommand {
-        let content = rmq_common::properties::to_string(&self.all_config_properties());
-        let version =
-            rmq_common::fastjson::to_string(&self.controller.topic_config_manager().data_version());
+        let configuration = self.controller.configuration();
+        let mut all = configuration.all_configs();
+        // With `listenPort=0` show the port actually bound.
+        all.insert(
+            "listenPort".into(),
+            self.controller.listen_port().to_string(),
+        );
+        let content = rmq_common::properties::to_string(&all);
+        let version = configuration.data_version_json();
         RemotingCommand::response_with_header(
             ResponseCode::SUCCESS,
             &GetBrokerConfigResponseHeader { version },
@@ -314,12 +308,12 @@ impl AdminBrokerProcessor {
                 "Can not update config in black list.",
             );
         }
-        tracing::info!(?props, "updateBrokerConfig, new config");
-        {
-            let mut bc = c.broker_config().write();
-            rmq_common::properties::bind(&mut *bc, &props, &[]);
-        }
+        tracing::info!(?props, caller = %channel.remote_addr(), "updateBrokerConfig, new config");
+        let text = c.configuration().update(&props);
+        let c2 = c.clone();
+        let _ = tokio::task::spawn_blocking(move || c2.configuration().persist(&text)).await;
         if props.contains_key("brokerPermission") {
+            c.topic_config_manager().next_data_version();
             c.register_broker_all(false, false, true).await;
         }
         RemotingCommand::success()

@@ -1,0 +1,141 @@
+//! The broker's view of all its config objects (Java `org.apache.rocketmq.remoting.Configuration`
+//! as `BrokerController` builds it): `GET_BROKER_CONFIG` prints every key, sorted;
+//! `UPDATE_BROKER_CONFIG` binds the new values, bumps the data version and rewrites the config
+//! file (`brokerConfigPath`, i.e. the `-c` file, else `~/store/config/broker.properties`).
+//!
+//! `BrokerConfig` is live: an update changes the running broker. The other objects
+//! (`NettyServerConfig`, `NettyClientConfig`, `MessageStoreConfig`) are fixed once the broker
+//! runs in rmq, so an update of their keys is shown by `GET_BROKER_CONFIG` and persisted to the
+//! file, taking effect at the next start.
+
+use crate::broker_config::BrokerConfig;
+use parking_lot::{Mutex, RwLock};
+use rmq_common::properties::{self, Properties};
+use rmq_common::DataVersion;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Java `BrokerPathConfigHelper.brokerConfigPath`'s default: `~/store/config/broker.properties`.
+pub fn default_broker_config_path() -> PathBuf {
+    let home = std::env::var_os("HOME").unwrap_or_default();
+    Path::new(&home)
+        .join("store")
+        .join("config")
+        .join("broker.properties")
+}
+
+struct Inner {
+    /// Properties of the objects that are not live (netty, store), updated in place.
+    fixed: Properties,
+    data_version: DataVersion,
+}
+
+/// All config objects of a broker, printable and updatable as one properties set.
+pub struct Configuration {
+    broker_config: Arc<RwLock<BrokerConfig>>,
+    store_path: PathBuf,
+    inner: Mutex<Inner>,
+}
+
+impl Configuration {
+    /// Builds the view; `fixed` holds the properties of the non-live objects.
+    pub fn new(
+        broker_config: Arc<RwLock<BrokerConfig>>,
+        fixed: Properties,
+        store_path: PathBuf,
+    ) -> Self {
+        Configuration {
+            broker_config,
+            store_path,
+            inner: Mutex::new(Inner {
+                fixed,
+                data_version: DataVersion::new(),
+            }),
+        }
+    }
+
+    /// Returns the file `update` rewrites.
+    pub fn store_path(&self) -> &Path {
+        &self.store_path
+    }
+
+    /// Returns every key and value (Java `getAllConfigs` after a reload from the objects).
+    pub fn all_configs(&self) -> Properties {
+        let mut all = self.inner.lock().fixed.clone();
+        all.extend(properties::object_to_properties(
+            &*self.broker_config.read(),
+        ));
+        all
+    }
+
+    /// Returns Java's `getAllConfigsFormatString`: `key=value` lines, sorted.
+    pub fn all_configs_format_string(&self) -> String {
+        properties::to_string(&self.all_configs())
+    }
+
+    /// Returns the data version as JSON (`getDataVersionJson`).
+    pub fn data_version_json(&self) -> String {
+        rmq_common::fastjson::to_string(&self.inner.lock().data_version)
+    }
+
+    /// Applies `props` (Java `update`: only keys that exist are taken, each object binds the
+    /// keys it knows) and returns the text to persist with [`Configuration::persist`].
+    pub fn update(&self, props: &Properties) -> String {
+        let mut inner = self.inner.lock();
+        for (k, v) in props {
+            if let Some(slot) = inner.fixed.get_mut(k) {
+                if slot != v {
+                    tracing::info!("Replace, key: {}, value: {} -> {}", k, slot, v);
+                }
+                slot.clone_from(v);
+            }
+        }
+        properties::bind(&mut *self.broker_config.write(), props, &[]);
+        inner.data_version.next_version();
+        let mut all = inner.fixed.clone();
+        drop(inner);
+        all.extend(properties::object_to_properties(
+            &*self.broker_config.read(),
+        ));
+        properties::to_string(&all)
+    }
+
+    /// Writes `text` to the config file, keeping the previous one as `.bak` (Java `persist`,
+    /// `MixAll.string2File`); blocking.
+    pub fn persist(&self, text: &str) {
+        if let Err(e) = rmq_store::config_manager::persist_atomically(&self.store_path, text) {
+            tracing::error!("persist string2File error, {e}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn update_binds_live_keys_keeps_fixed_ones_and_persists() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("broker.conf");
+        std::fs::write(&path, "brokerName=old\n").unwrap();
+        let bc = Arc::new(RwLock::new(BrokerConfig::default()));
+        let fixed = properties::parse("listenPort=10911\nflushDiskType=ASYNC_FLUSH\n");
+        let c = Configuration::new(bc.clone(), fixed, path.clone());
+        let v0 = c.data_version_json();
+        let text = c.update(&properties::parse(
+            "autoCreateTopicEnable=false\nflushDiskType=SYNC_FLUSH\nnoSuchKey=1\n",
+        ));
+        assert!(!bc.read().auto_create_topic_enable);
+        assert_ne!(c.data_version_json(), v0);
+        let all = c.all_configs();
+        assert_eq!(all["flushDiskType"], "SYNC_FLUSH");
+        assert_eq!(all["autoCreateTopicEnable"], "false");
+        assert!(!all.contains_key("noSuchKey"));
+        c.persist(&text);
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert!(written.contains("autoCreateTopicEnable=false\n"));
+        assert!(written.contains("flushDiskType=SYNC_FLUSH\n"));
+        let bak = std::fs::read_to_string(dir.path().join("broker.conf.bak")).unwrap();
+        assert_eq!(bak, "brokerName=old\n");
+    }
+}
