@@ -512,8 +512,14 @@ impl BrokerController {
         // Delay levels.
         self.schedule_message_service
             .start(tasks, self.shutdown.clone());
-        // BrokerStats#record once a day is folded into the counters; sampling for TPS is
-        // done by the store.
+        // BrokerStats#record at every local midnight; TPS sampling is done by the store.
+        self.spawn_periodic(
+            tasks,
+            "brokerStatsRecord",
+            crate::broker_stats::millis_to_next_morning(),
+            24 * 3600 * 1000,
+            |c| c.broker_stats.record(),
+        );
     }
 
     fn spawn_periodic<F>(

@@ -336,11 +336,23 @@ impl AdminBrokerProcessor {
             mq_version::get_version_desc(mq_version::CURRENT_VERSION).into(),
         );
         put("brokerVersion", mq_version::CURRENT_VERSION.to_string());
-        put("msgPutTotalYesterdayMorning", "0".into());
-        put("msgPutTotalTodayMorning", "0".into());
+        put(
+            "msgPutTotalYesterdayMorning",
+            stats.msg_put_total_yesterday_morning().to_string(),
+        );
+        put(
+            "msgPutTotalTodayMorning",
+            stats.msg_put_total_today_morning().to_string(),
+        );
         put("msgPutTotalTodayNow", put_now);
-        put("msgGetTotalYesterdayMorning", "0".into());
-        put("msgGetTotalTodayMorning", "0".into());
+        put(
+            "msgGetTotalYesterdayMorning",
+            stats.msg_get_total_yesterday_morning().to_string(),
+        );
+        put(
+            "msgGetTotalTodayMorning",
+            stats.msg_get_total_today_morning().to_string(),
+        );
         put("msgGetTotalTodayNow", get_now);
         put(
             "dispatchBehindBytes",
