@@ -550,12 +550,30 @@ impl BrokerController {
         });
     }
 
-    /// Registers every topic with every name server (Java `registerBrokerAll`). Without
-    /// `force_register` Java first asks QUERY_DATA_VERSION; rmq always registers.
-    pub async fn register_broker_all(&self, check_order_config: bool, oneway: bool, _force: bool) {
+    /// Registers every topic with every name server (Java `registerBrokerAll`). Unless
+    /// `force` (or `enableSplitRegistration`), the name servers are first asked with
+    /// QUERY_DATA_VERSION and the registration is skipped when none of them is behind.
+    pub async fn register_broker_all(&self, check_order_config: bool, oneway: bool, force: bool) {
         let mut wrapper = self
             .topic_config_manager
             .build_topic_config_serialize_wrapper();
+        let (split, who, timeout) = {
+            let bc = self.broker_config.read();
+            (
+                bc.enable_split_registration,
+                self.registration(&bc),
+                bc.register_broker_timeout_mills.max(1) as u64,
+            )
+        };
+        if !split
+            && !force
+            && !self
+                .broker_outer_api
+                .need_register(&who, &wrapper.data_version, timeout)
+                .await
+        {
+            return;
+        }
         let broker_perm = self.broker_config.read().broker_permission;
         if !perm_name::is_writeable(broker_perm) || !perm_name::is_readable(broker_perm) {
             for tc in wrapper.topic_config_table.values_mut() {

@@ -5,12 +5,14 @@
 use dashmap::DashMap;
 use futures::future::join_all;
 use rmq_common::util_all::crc32;
+use rmq_common::DataVersion;
 use rmq_remoting::protocol::body::register_broker_body::{
     RegisterBrokerBody, TopicConfigSerializeWrapper,
 };
 use rmq_remoting::protocol::body::route::KVTable;
 use rmq_remoting::protocol::header::namesrv::{
-    RegisterBrokerRequestHeader, RegisterBrokerResponseHeader, UnRegisterBrokerRequestHeader,
+    QueryDataVersionRequestHeader, QueryDataVersionResponseHeader, RegisterBrokerRequestHeader,
+    RegisterBrokerResponseHeader, UnRegisterBrokerRequestHeader,
 };
 use rmq_remoting::{RemotingClient, RemotingCommand, RemotingError, RequestCode, ResponseCode};
 use std::sync::Arc;
@@ -170,6 +172,61 @@ impl BrokerOuterAPI {
             master_addr: header.master_addr,
             kv_table,
         }))
+    }
+
+    /// Asks every name server, in parallel and each with its own timeout, whether it holds an
+    /// older data version than `data_version` (QUERY_DATA_VERSION); true when at least one
+    /// did, or failed to answer (Java `needRegister`).
+    pub async fn need_register(
+        &self,
+        who: &BrokerRegistration,
+        data_version: &DataVersion,
+        timeout_millis: u64,
+    ) -> bool {
+        let header = QueryDataVersionRequestHeader {
+            broker_name: who.broker_name.clone(),
+            broker_addr: who.broker_addr.clone(),
+            cluster_name: who.cluster_name.clone(),
+            broker_id: who.broker_id,
+        };
+        let body = bytes::Bytes::from(rmq_common::fastjson::to_string(data_version).into_bytes());
+        let calls = self.client.name_server_address_list().into_iter().map(|addr| {
+            let mut request =
+                RemotingCommand::create_request_command(RequestCode::QUERY_DATA_VERSION, &header);
+            request.body = body.clone();
+            async move {
+                let response = match self.client.invoke(&addr, request, timeout_millis).await {
+                    Ok(r) => r,
+                    Err(e) => {
+                        tracing::error!(namesrv_addr = %addr, error = %e, "Query data version from name server {addr} exception");
+                        return true;
+                    }
+                };
+                if response.code != ResponseCode::SUCCESS.0 {
+                    return false;
+                }
+                let mut changed = response
+                    .decode_header::<QueryDataVersionResponseHeader>()
+                    .map(|h| h.changed)
+                    .unwrap_or(true);
+                let namesrv_version = if response.body.is_empty() {
+                    None
+                } else {
+                    rmq_remoting::protocol::body::decode::<DataVersion>(&response.body).ok()
+                };
+                if let Some(v) = &namesrv_version {
+                    if v != data_version {
+                        changed = true;
+                    }
+                }
+                tracing::warn!(
+                    "Query data version from name server {} OK, changed {}, broker {:?}, name server {:?}",
+                    addr, changed, data_version, namesrv_version
+                );
+                changed
+            }
+        });
+        join_all(calls).await.into_iter().any(|changed| changed)
     }
 
     /// Unregisters from every name server, in parallel (Java `unregisterBrokerAll`).
