@@ -1,9 +1,21 @@
 //! `Broker2Client`: requests the broker sends to clients on their own connections (Java
 //! `broker/client/net/Broker2Client`): NOTIFY_CONSUMER_IDS_CHANGED, CHECK_TRANSACTION_STATE
-//! (both oneway) and synchronous calls relayed for admin tools.
+//! (both oneway), RESET_CONSUMER_CLIENT_OFFSET and synchronous calls relayed for admin tools.
 
+use crate::broker_controller::BrokerController;
+use crate::client::client_channel_info::ClientChannelInfo;
+use bytes::Bytes;
+use rmq_common::{mq_version, MessageQueue};
+use rmq_remoting::protocol::body::encode;
+use rmq_remoting::protocol::body::reset_offset_body::ResetOffsetBody;
+use rmq_remoting::protocol::body::reset_offset_body_for_c::{
+    MessageQueueForC, ResetOffsetBodyForC,
+};
+use rmq_remoting::protocol::header::broker::ResetOffsetRequestHeader;
 use rmq_remoting::protocol::header::client::NotifyConsumerIdsChangedRequestHeader;
-use rmq_remoting::{Channel, RemotingCommand, RemotingError, RequestCode};
+use rmq_remoting::{Channel, RemotingCommand, RemotingError, RequestCode, ResponseCode};
+use rmq_store::{BoundaryType, MessageStore};
+use std::collections::HashMap;
 use std::time::Duration;
 
 /// Timeout of calls relayed to a client (Java `callClient`: 10 s).
@@ -35,4 +47,121 @@ pub async fn invoke_oneway(
     request: RemotingCommand,
 ) -> Result<(), RemotingError> {
     channel.invoke_oneway(request).await
+}
+
+/// Computes new offsets of `group` on `topic` (by `timestamp`, -1 = the end; an offset only
+/// moves back unless `is_force`) and tells every online consumer of the group with
+/// RESET_CONSUMER_CLIENT_OFFSET, oneway (Java `Broker2Client#resetOffset`, used when
+/// `useServerSideResetOffset` is off). `is_c` selects the C++ body.
+pub async fn reset_offset(
+    controller: &BrokerController,
+    topic: &str,
+    group: &str,
+    timestamp: i64,
+    is_force: bool,
+    is_c: bool,
+) -> RemotingCommand {
+    let Some(topic_config) = controller.topic_config_manager().select_topic_config(topic) else {
+        tracing::error!(
+            "[reset-offset] reset offset failed, no topic in this broker. topic={topic}"
+        );
+        return RemotingCommand::error(
+            ResponseCode::TOPIC_NOT_EXIST,
+            format!("[reset-offset] reset offset failed, no topic in this broker. topic={topic}"),
+        );
+    };
+    let broker_name = controller.broker_config().read().broker_name.clone();
+    let store = controller.message_store();
+    let mut offset_table = HashMap::new();
+    for i in 0..topic_config.write_queue_nums {
+        let consumer_offset = controller
+            .consumer_offset_manager()
+            .query_offset(group, topic, i);
+        if consumer_offset == -1 {
+            return RemotingCommand::error(
+                ResponseCode::SYSTEM_ERROR,
+                format!("THe consumer group <{group}> not exist"),
+            );
+        }
+        let mut ts_offset = if timestamp == -1 {
+            store.get_max_offset_in_queue(topic, i)
+        } else {
+            store.get_offset_in_queue_by_time(topic, i, timestamp, BoundaryType::Lower)
+        };
+        if ts_offset < 0 {
+            tracing::warn!(
+                "reset offset is invalid. topic={topic}, queueId={i}, timeStampOffset={ts_offset}"
+            );
+            ts_offset = 0;
+        }
+        let offset = if is_force || ts_offset < consumer_offset {
+            ts_offset
+        } else {
+            consumer_offset
+        };
+        offset_table.insert(MessageQueue::new(topic, broker_name.clone(), i), offset);
+    }
+    let header = ResetOffsetRequestHeader {
+        group: group.to_string(),
+        topic: topic.to_string(),
+        queue_id: Some(-1),
+        offset: None,
+        timestamp,
+        is_force: false,
+    };
+    let mut request =
+        RemotingCommand::create_request_command(RequestCode::RESET_CONSUMER_CLIENT_OFFSET, &header);
+    request.body = if is_c {
+        let mut list: Vec<MessageQueueForC> = offset_table
+            .iter()
+            .map(|(mq, offset)| MessageQueueForC {
+                broker_name: mq.broker_name.clone(),
+                offset: *offset,
+                queue_id: mq.queue_id,
+                topic: mq.topic.clone(),
+            })
+            .collect();
+        list.sort_by_key(|q| q.queue_id);
+        Bytes::from(encode(&ResetOffsetBodyForC { offset_table: list }))
+    } else {
+        Bytes::from(encode(&ResetOffsetBody {
+            offset_table: offset_table.clone(),
+        }))
+    };
+    let channels: Vec<ClientChannelInfo> = controller
+        .consumer_manager()
+        .get_consumer_group_info(group)
+        .map(|g| g.channel_info_table.into_values().collect())
+        .unwrap_or_default();
+    if channels.is_empty() {
+        let info = format!(
+            "Consumer not online, so can not reset offset, Group: {group} Topic: {topic} Timestamp: {timestamp}"
+        );
+        tracing::error!("{info}");
+        return RemotingCommand::error(ResponseCode::CONSUMER_NOT_ONLINE, info);
+    }
+    let min_version = mq_version::version_ordinal("V3_0_7_SNAPSHOT").unwrap_or(0);
+    for info in channels {
+        if info.version < min_version {
+            let desc = mq_version::get_version_desc(info.version);
+            tracing::warn!(
+                "[reset-offset] the client does not support this feature. channel={}, version={desc}",
+                info.channel.remote_addr()
+            );
+            return RemotingCommand::error(
+                ResponseCode::SYSTEM_ERROR,
+                format!("the client does not support this feature. version={desc}"),
+            );
+        }
+        match invoke_oneway(&info.channel, request.clone()).await {
+            Ok(()) => tracing::info!(
+                "[reset-offset] reset offset success. topic={topic}, group={group}, clientId={}",
+                info.client_id
+            ),
+            Err(e) => tracing::error!(
+                "[reset-offset] reset offset exception. topic={topic}, group={group} ,error={e}"
+            ),
+        }
+    }
+    RemotingCommand::success().with_body(encode(&ResetOffsetBody { offset_table }))
 }

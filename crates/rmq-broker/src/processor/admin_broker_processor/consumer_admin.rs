@@ -153,7 +153,29 @@ impl AdminBrokerProcessor {
                 let body = self.controller.schedule_message_service().encode(false);
                 RemotingCommand::success().with_body(body.into_bytes())
             }
-            RequestCode::INVOKE_BROKER_TO_RESET_OFFSET => self.reset_offset(channel, request)?,
+            RequestCode::INVOKE_BROKER_TO_RESET_OFFSET => {
+                let server_side = self
+                    .controller
+                    .broker_config()
+                    .read()
+                    .use_server_side_reset_offset;
+                if server_side {
+                    self.reset_offset(channel, request)?
+                } else {
+                    let h: ResetOffsetRequestHeader = request.decode_header()?;
+                    tracing::info!(caller = %channel.remote_addr(), topic = %h.topic, group = %h.group, timestamp = h.timestamp, is_force = h.is_force, "[reset-offset] reset offset started");
+                    let is_c = request.language == rmq_remoting::LanguageCode::CPP;
+                    broker2client::reset_offset(
+                        &self.controller,
+                        &h.topic,
+                        &h.group,
+                        h.timestamp,
+                        h.is_force,
+                        is_c,
+                    )
+                    .await
+                }
+            }
             RequestCode::QUERY_TOPIC_CONSUME_BY_WHO => {
                 let h: QueryTopicConsumeByWhoRequestHeader = request.decode_header()?;
                 let mut groups: BTreeSet<String> = self

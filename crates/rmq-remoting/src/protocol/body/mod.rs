@@ -24,6 +24,7 @@ pub mod query_consume_time_span_body;
 pub mod query_correction_offset_body;
 pub mod register_broker_body;
 pub mod reset_offset_body;
+pub mod reset_offset_body_for_c;
 pub mod route;
 pub mod subscription_group_config;
 pub mod subscription_group_list;
