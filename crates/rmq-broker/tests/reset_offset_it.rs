@@ -2,7 +2,8 @@
 //! INVOKE_BROKER_TO_RESET_OFFSET both ways: server side (5.x default; the next pull answers
 //! PULL_OFFSET_MOVED with the new offset) and, with `useServerSideResetOffset=false`, through
 //! the consumers (RESET_CONSUMER_CLIENT_OFFSET to each online member, Java
-//! `Broker2Client#resetOffset`).
+//! `Broker2Client#resetOffset`); INVOKE_BROKER_TO_GET_CONSUMER_STATUS gathering the members'
+//! offsets.
 
 mod common;
 
@@ -12,11 +13,13 @@ use rmq_broker::BrokerController;
 use rmq_common::MessageQueue;
 use rmq_remoting::netty::processor::RequestDispatcher;
 use rmq_remoting::protocol::body::decode;
+use rmq_remoting::protocol::body::get_consumer_status_body::GetConsumerStatusBody;
 use rmq_remoting::protocol::body::reset_offset_body::ResetOffsetBody;
 use rmq_remoting::protocol::header::broker::{
     CreateTopicRequestHeader, PullMessageResponseHeader, ResetOffsetRequestHeader,
     UpdateConsumerOffsetRequestHeader,
 };
+use rmq_remoting::protocol::header::client::GetConsumerStatusRequestHeader;
 use rmq_remoting::{
     Channel, RemotingClient, RemotingCommand, RemotingError, RequestCode, RequestProcessor,
     ResponseCode,
@@ -194,5 +197,62 @@ async fn client_side_reset_tells_every_online_consumer() {
     let told: ResetOffsetBody = decode(&told).unwrap();
     assert_eq!(told, answered);
     // The committed offset is left to the consumer.
+    broker.shutdown().await;
+}
+
+/// Answers GET_CONSUMER_STATUS_FROM_CLIENT with a fixed table.
+struct StatusAnswerer;
+
+#[async_trait::async_trait]
+impl RequestProcessor for StatusAnswerer {
+    async fn process_request(
+        &self,
+        _channel: &Channel,
+        _request: RemotingCommand,
+    ) -> Result<Option<RemotingCommand>, RemotingError> {
+        let body = GetConsumerStatusBody {
+            message_queue_table: [(MessageQueue::new("CsT", "broker-a", 0), 7)].into(),
+            consumer_table: Default::default(),
+        };
+        Ok(Some(
+            RemotingCommand::success().with_body(rmq_remoting::protocol::body::encode(&body)),
+        ))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn consumer_status_is_gathered_from_the_members() {
+    let dir = tempfile::tempdir().unwrap();
+    let broker = start_broker(dir.path()).await;
+    let addr = broker.local_addr().to_string();
+    let c = client();
+    let ask = || {
+        RemotingCommand::create_request_command(
+            RequestCode::INVOKE_BROKER_TO_GET_CONSUMER_STATUS,
+            &GetConsumerStatusRequestHeader {
+                topic: "CsT".into(),
+                group: "csg".into(),
+                client_addr: None,
+            },
+        )
+    };
+    let r = c.invoke(&addr, ask(), 3000).await.unwrap();
+    assert_eq!(r.code, ResponseCode::SYSTEM_ERROR.0);
+    assert_eq!(
+        r.remark.as_deref(),
+        Some("No Any Consumer online in the consumer group: [csg]")
+    );
+    let mut d = RequestDispatcher::new();
+    d.register_processor(
+        RequestCode::GET_CONSUMER_STATUS_FROM_CLIENT,
+        Arc::new(StatusAnswerer),
+    );
+    let member = RemotingClient::new(Default::default(), Arc::new(d));
+    heartbeat(&member, &addr, "csg", "CsT", "*").await;
+    let r = c.invoke(&addr, ask(), 10_000).await.unwrap();
+    assert_eq!(r.code, 0, "{:?}", r.remark);
+    let body: GetConsumerStatusBody = decode(&r.body).unwrap();
+    let table = &body.consumer_table["127.0.0.1@csg"];
+    assert_eq!(table.0[&MessageQueue::new("CsT", "broker-a", 0)], 7);
     broker.shutdown().await;
 }

@@ -1,18 +1,24 @@
 //! `Broker2Client`: requests the broker sends to clients on their own connections (Java
 //! `broker/client/net/Broker2Client`): NOTIFY_CONSUMER_IDS_CHANGED, CHECK_TRANSACTION_STATE
-//! (both oneway), RESET_CONSUMER_CLIENT_OFFSET and synchronous calls relayed for admin tools.
+//! (both oneway), RESET_CONSUMER_CLIENT_OFFSET, GET_CONSUMER_STATUS_FROM_CLIENT and
+//! synchronous calls relayed for admin tools.
 
 use crate::broker_controller::BrokerController;
 use crate::client::client_channel_info::ClientChannelInfo;
 use bytes::Bytes;
 use rmq_common::{mq_version, MessageQueue};
-use rmq_remoting::protocol::body::encode;
+use rmq_remoting::protocol::body::get_consumer_status_body::{
+    GetConsumerStatusBody, QueueOffsetTable,
+};
 use rmq_remoting::protocol::body::reset_offset_body::ResetOffsetBody;
 use rmq_remoting::protocol::body::reset_offset_body_for_c::{
     MessageQueueForC, ResetOffsetBodyForC,
 };
+use rmq_remoting::protocol::body::{decode, encode};
 use rmq_remoting::protocol::header::broker::ResetOffsetRequestHeader;
-use rmq_remoting::protocol::header::client::NotifyConsumerIdsChangedRequestHeader;
+use rmq_remoting::protocol::header::client::{
+    GetConsumerStatusRequestHeader, NotifyConsumerIdsChangedRequestHeader,
+};
 use rmq_remoting::{Channel, RemotingCommand, RemotingError, RequestCode, ResponseCode};
 use rmq_store::{BoundaryType, MessageStore};
 use std::collections::HashMap;
@@ -164,4 +170,89 @@ pub async fn reset_offset(
         }
     }
     RemotingCommand::success().with_body(encode(&ResetOffsetBody { offset_table }))
+}
+
+/// Asks the consumers of `group` (or only `origin_client_id`) for their consume offsets with
+/// GET_CONSUMER_STATUS_FROM_CLIENT, 5 s each, and returns every answer keyed by client id
+/// (Java `Broker2Client#getConsumeStatus`).
+pub async fn get_consume_status(
+    controller: &BrokerController,
+    topic: &str,
+    group: &str,
+    origin_client_id: Option<&str>,
+) -> RemotingCommand {
+    let header = GetConsumerStatusRequestHeader {
+        topic: topic.to_string(),
+        group: group.to_string(),
+        client_addr: None,
+    };
+    let request = RemotingCommand::create_request_command(
+        RequestCode::GET_CONSUMER_STATUS_FROM_CLIENT,
+        &header,
+    );
+    let channels: Vec<ClientChannelInfo> = controller
+        .consumer_manager()
+        .get_consumer_group_info(group)
+        .map(|g| g.channel_info_table.into_values().collect())
+        .unwrap_or_default();
+    if channels.is_empty() {
+        return RemotingCommand::error(
+            ResponseCode::SYSTEM_ERROR,
+            format!("No Any Consumer online in the consumer group: [{group}]"),
+        );
+    }
+    let origin = origin_client_id.filter(|c| !c.trim().is_empty());
+    let min_version = mq_version::version_ordinal("V3_0_7_SNAPSHOT").unwrap_or(0);
+    let mut consumer_table = HashMap::new();
+    for info in channels {
+        if info.version < min_version {
+            let desc = mq_version::get_version_desc(info.version);
+            tracing::warn!(
+                "[get-consumer-status] the client does not support this feature. channel={}, version={desc}",
+                info.channel.remote_addr()
+            );
+            return RemotingCommand::error(
+                ResponseCode::SYSTEM_ERROR,
+                format!("the client does not support this feature. version={desc}"),
+            );
+        }
+        if origin.is_some_and(|o| o != info.client_id) {
+            continue;
+        }
+        match info
+            .channel
+            .invoke(request.clone(), Duration::from_secs(5))
+            .await
+        {
+            Ok(r) if r.code == ResponseCode::SUCCESS.0 && !r.body.is_empty() => {
+                match decode::<GetConsumerStatusBody>(&r.body) {
+                    Ok(body) => {
+                        consumer_table.insert(
+                            info.client_id.clone(),
+                            QueueOffsetTable(body.message_queue_table),
+                        );
+                        tracing::info!(
+                            "[get-consumer-status] get consumer status success. topic={topic}, group={group}, channelRemoteAddr={}",
+                            info.client_id
+                        );
+                    }
+                    Err(e) => tracing::error!(
+                        "[get-consumer-status] get consumer status exception. topic={topic}, group={group}, error={e}"
+                    ),
+                }
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(
+                "[get-consumer-status] get consumer status exception. topic={topic}, group={group}, error={e}"
+            ),
+        }
+        if origin.is_some() {
+            break;
+        }
+    }
+    let body = GetConsumerStatusBody {
+        message_queue_table: HashMap::new(),
+        consumer_table,
+    };
+    RemotingCommand::success().with_body(encode(&body))
 }

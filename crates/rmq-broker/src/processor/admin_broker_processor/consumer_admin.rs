@@ -35,6 +35,7 @@ use rmq_remoting::protocol::header::broker::{
 };
 use rmq_remoting::protocol::header::client::{
     ConsumeMessageDirectlyResultRequestHeader, GetConsumerRunningInfoRequestHeader,
+    GetConsumerStatusRequestHeader,
 };
 use rmq_remoting::{Channel, RemotingCommand, RemotingError, RequestCode, ResponseCode};
 use rmq_store::{BoundaryType, BrokerRole, MessageStore};
@@ -152,6 +153,22 @@ impl AdminBrokerProcessor {
             RequestCode::GET_ALL_DELAY_OFFSET => {
                 let body = self.controller.schedule_message_service().encode(false);
                 RemotingCommand::success().with_body(body.into_bytes())
+            }
+            RequestCode::INVOKE_BROKER_TO_GET_CONSUMER_STATUS => {
+                let h: GetConsumerStatusRequestHeader = request.decode_header()?;
+                tracing::info!(
+                    "[get-consumer-status] get consumer status by {}. topic={}, group={}",
+                    channel.remote_addr(),
+                    h.topic,
+                    h.group
+                );
+                broker2client::get_consume_status(
+                    &self.controller,
+                    &h.topic,
+                    &h.group,
+                    h.client_addr.as_deref(),
+                )
+                .await
             }
             RequestCode::INVOKE_BROKER_TO_RESET_OFFSET => {
                 let server_side = self

@@ -14,6 +14,7 @@ pub mod consume_stats_list;
 pub mod consumer_connection;
 pub mod consumer_running_info;
 pub mod create_topic_list_request_body;
+pub mod get_consumer_status_body;
 pub mod group_list;
 pub mod heartbeat;
 pub mod lock;
