@@ -20,10 +20,10 @@ esac
 
 home_physical=$(cd "$ROCKETMQ_HOME" 2>/dev/null && pwd -P)
 
-# pids_of NAME: processes running executable NAME (Linux truncates names to 15 chars)
-# that belong to this installation.
+# pids_of NAME: live (not zombie) processes running executable NAME (Linux truncates
+# names to 15 chars) that belong to this installation.
 pids_of() {
-  for p in $(ps -e -o pid= -o comm= | awk -v n="$1" '{ c = $2; sub(".*/", "", c) } c == n || c == substr(n, 1, 15) { print $1 }'); do
+  for p in $(ps -e -o pid= -o stat= -o comm= | awk -v n="$1" '$2 !~ /^Z/ { c = $3; sub(".*/", "", c) } $2 !~ /^Z/ && (c == n || c == substr(n, 1, 15)) { print $1 }'); do
     if [ -n "$BENCHMARK_SHUTDOWN_ALL" ]; then
       echo "$p"
       continue

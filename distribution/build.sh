@@ -14,7 +14,9 @@
 #   LICENSE NOTICE README.md
 #
 # Environment: CARGO_TARGET_DIR (default <repo>/target), CARGO (default cargo),
-# RMQ_SKIP_BUILD=1 packs the binaries already built, RMQ_STRIP=0 keeps debug info.
+# RMQ_SKIP_BUILD=1 packs the binaries already built, RMQ_PROFILE (default release) picks
+# target/<profile>/, RMQ_DIST_OUT (default distribution/target) is where the tarball goes,
+# RMQ_STRIP=0 keeps debug info.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -28,16 +30,18 @@ VERSION=$(awk '/^\[workspace.package\]/ { p = 1; next } /^\[/ { p = 0 }
   p && $1 == "version" { gsub(/"/, "", $3); print $3; exit }' "$REPO/Cargo.toml")
 [ -n "$VERSION" ] || { echo "cannot read the version from $REPO/Cargo.toml" >&2; exit 1; }
 NAME=rmq-$VERSION
+PROFILE=${RMQ_PROFILE:-release}
 
 if [ "${RMQ_SKIP_BUILD:-0}" != 1 ]; then
   echo "building release binaries (cargo build --release) ..."
   (cd "$REPO" && "$CARGO" build --release -p mqnamesrv -p mqbroker -p mqadmin -p rmq-benchmark)
 fi
 for b in "${BINARIES[@]}"; do
-  [ -x "$TARGET_DIR/release/$b" ] || { echo "missing $TARGET_DIR/release/$b" >&2; exit 1; }
+  [ -x "$TARGET_DIR/$PROFILE/$b" ] || { echo "missing $TARGET_DIR/$PROFILE/$b" >&2; exit 1; }
 done
 
-OUT=$REPO/distribution/target
+OUT=${RMQ_DIST_OUT:-$REPO/distribution/target}
+mkdir -p "$OUT"
 STAGE=$OUT/$NAME
 rm -rf "$STAGE" "$OUT/$NAME-bin.tar.gz"
 mkdir -p "$STAGE/bin" "$STAGE/conf" "$STAGE/benchmark" "$STAGE/lib"
@@ -50,7 +54,7 @@ for s in producer.sh consumer.sh batchproducer.sh tproducer.sh shutdown.sh runcl
   install -m 0755 "$REPO/benchmark/$s" "$STAGE/benchmark/$s"
 done
 for b in "${BINARIES[@]}"; do
-  install -m 0755 "$TARGET_DIR/release/$b" "$STAGE/lib/$b"
+  install -m 0755 "$TARGET_DIR/$PROFILE/$b" "$STAGE/lib/$b"
   if [ "${RMQ_STRIP:-1}" = 1 ] && command -v strip > /dev/null; then
     strip --strip-debug "$STAGE/lib/$b" 2>/dev/null || strip "$STAGE/lib/$b" || true
   fi
