@@ -67,6 +67,13 @@ impl MQAdminExt {
         offset: i64,
         max_nums: i32,
     ) -> Result<PullResult, ToolsError> {
+        // Java checks these before sending (`DefaultMQPullConsumerImpl#pullSyncImpl`).
+        if offset < 0 {
+            return Err(ClientError::client(-1, "offset < 0").into());
+        }
+        if max_nums <= 0 {
+            return Err(ClientError::client(-1, "maxNums <= 0").into());
+        }
         let addr = self.instance().broker_addr_for_queue(mq).await?;
         let h = PullMessageRequestHeader {
             consumer_group: consumer_group.to_string(),

@@ -12,6 +12,7 @@
 use super::{sub_commands, CommandContext, SubCommand};
 use crate::cli::server_util::{build_command_line_options, parse_cmd_line, ParseOutcome};
 use crate::cli::{render_help, Options};
+use crate::error::ToolsError;
 use std::io::Write;
 
 /// Finds a command by name or alias, ignoring case (`findSubCommand`).
@@ -50,6 +51,8 @@ pub fn command_options(cmd: &dyn SubCommand) -> Options {
 pub async fn main0(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     match run(args, out, err).await {
         Ok(code) => code,
+        // The reader went away (`mqadmin ... | head`): stop quietly.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
             let _ = writeln!(err, "mqadmin: {e}");
             1
@@ -107,9 +110,13 @@ async fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> std::
         };
         cmd.execute(&mut ctx).await
     };
-    out.flush()?;
+    match out.flush() {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(0),
+        other => other?,
+    }
     match result {
         Ok(()) => Ok(0),
+        Err(ToolsError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
         Err(e) => {
             let cause = e.to_string().replace('\n', " ");
             writeln!(err, "{} command failed: {cause}", cmd.class_name())?;
