@@ -9,7 +9,7 @@
 #                mvn compile of java5/ and java49/ (skipped with RMQ_SKIP_MVN=1)
 #   cluster      two rmq NameServers + one rmq broker registered with both, then:
 #                wait-broker on each NameServer, send-modes, tags, lite-pull, orderly, retry-dlq,
-#                delay, mqadmin, produce-consume with the 4.9.8 client, crash-restart (kill -9
+#                delay, request-reply, mqadmin, produce-consume with the 4.9.8 client, crash-restart (kill -9
 #                the broker mid-stream, restart it, nothing acknowledged lost, the group resumes
 #                from its committed offsets), two-namesrv (one NameServer stopped mid-run, the
 #                clients keep working, the broker stays registered with the other)
@@ -343,6 +343,7 @@ do_cluster() {
   step orderly java_tool "$H" "$CP5" "${BS[@]}" orderly -n "$NS_LIST" -t "BsOrder_$TAG"
   step retry-dlq java_tool "$H" "$CP5" "${BS[@]}" retry-dlq -n "$NS_LIST" -t "BsRetry_$TAG"
   step delay java_tool "$H" "$CP5" "${BS[@]}" delay -n "$NS_LIST" -t "BsDelay_$TAG" --level 2 --min-ms 5000
+  step request-reply java_tool "$H" "$CP5" "${BS[@]}" request-reply -n "$NS_LIST" -t "BsReq_$TAG"
   step mqadmin java_tool "$TMP/home-admin" "$CP5" "${BS[@]}" mqadmin -n "$ns1_ADDR" -t "BsAdmin_$TAG" \
     --broker-addr "$BR_ADDR"
   step produce-consume-4.9.8 java_tool "$TMP/home-client49" "$CP49" rmq.interop49.Scenarios49 produce-consume \

@@ -28,6 +28,7 @@ use crate::processor::consumer_manage_processor::ConsumerManageProcessor;
 use crate::processor::end_transaction_processor::EndTransactionProcessor;
 use crate::processor::pull_message_processor::PullMessageProcessor;
 use crate::processor::query_message_processor::QueryMessageProcessor;
+use crate::processor::reply_message_processor::ReplyMessageProcessor;
 use crate::processor::send_message_processor::SendMessageProcessor;
 use crate::schedule::schedule_message_service::ScheduleMessageService;
 use crate::subscription::subscription_group_manager::SubscriptionGroupManager;
@@ -341,6 +342,7 @@ impl BrokerController {
         let mut main = RequestDispatcher::new();
         let mut fast = RequestDispatcher::new();
         let send = Arc::new(SendMessageProcessor::new(self.clone()));
+        let reply = Arc::new(ReplyMessageProcessor::new(self.clone(), send.clone()));
         let query = Arc::new(QueryMessageProcessor::new(self.clone()));
         let client = Arc::new(ClientManageProcessor::new(self.clone()));
         let consumer = Arc::new(ConsumerManageProcessor::new(self.clone()));
@@ -358,6 +360,8 @@ impl BrokerController {
             ] {
                 d.register_processor(code, send.clone());
             }
+            d.register_processor(RequestCode::SEND_REPLY_MESSAGE, reply.clone());
+            d.register_processor(RequestCode::SEND_REPLY_MESSAGE_V2, reply.clone());
             d.register_processor(RequestCode::QUERY_MESSAGE, query.clone());
             d.register_processor(RequestCode::VIEW_MESSAGE_BY_ID, query.clone());
             for code in [

@@ -6,4 +6,5 @@ pub mod consumer_manage_processor;
 pub mod end_transaction_processor;
 pub mod pull_message_processor;
 pub mod query_message_processor;
+pub mod reply_message_processor;
 pub mod send_message_processor;

@@ -214,7 +214,7 @@ impl SendMessageProcessor {
     }
 
     /// Java `preSend`: the response shell, the start-time gate and `msgCheck`.
-    fn pre_send(
+    pub(crate) fn pre_send(
         &self,
         channel: &Channel,
         header: &SendMessageRequestHeader,
@@ -697,11 +697,15 @@ impl SendMessageProcessor {
         }
     }
 
-    fn parse_request_header(
+    /// Decodes a V1 or V2 (short-keyed) send header as V1.
+    pub(crate) fn parse_request_header(
         request: &RemotingCommand,
     ) -> Result<SendMessageRequestHeader, RemotingError> {
         let code = request.request_code();
-        if code == RequestCode::SEND_MESSAGE_V2 || code == RequestCode::SEND_BATCH_MESSAGE {
+        if code == RequestCode::SEND_MESSAGE_V2
+            || code == RequestCode::SEND_BATCH_MESSAGE
+            || code == RequestCode::SEND_REPLY_MESSAGE_V2
+        {
             let v2: SendMessageRequestHeaderV2 = request.decode_header()?;
             Ok(v2.to_v1())
         } else {

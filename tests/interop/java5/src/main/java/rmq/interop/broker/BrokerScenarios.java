@@ -31,6 +31,7 @@ public final class BrokerScenarios {
         register("orderly", "orderly -n NS -t TOPIC [-c 2000] [--orders 20]", OrderlyRetryDelay::orderly);
         register("retry-dlq", "retry-dlq -n NS -t TOPIC", OrderlyRetryDelay::retryDlq);
         register("delay", "delay -n NS -t TOPIC [--level 2] [--min-ms 5000]", OrderlyRetryDelay::delay);
+        register("request-reply", "request-reply -n NS -t TOPIC [-c 20]", RequestReply::run);
         register("crash-produce-consume",
             "crash-produce-consume -n NS -t TOPIC -g GROUP [-c 20000] [--kill-after 8000] [--timeout-s 300]",
             CrashRestart::run);

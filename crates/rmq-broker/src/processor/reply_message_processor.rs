@@ -1,0 +1,220 @@
+//! `ReplyMessageProcessor`: SEND_REPLY_MESSAGE and SEND_REPLY_MESSAGE_V2, the answers of
+//! request-reply calls (Java `broker/processor/ReplyMessageProcessor`).
+//!
+//! The reply is checked as a send is, pushed at once to the requesting producer (found by the
+//! `REPLY_TO_CLIENT` property among the producer connections) with
+//! PUSH_REPLY_MESSAGE_TO_CLIENT, and, with `storeReplyMessageEnable`, also stored. The
+//! response tells whether the push worked.
+
+use crate::broker_controller::BrokerController;
+use crate::client::net::broker2client;
+use crate::processor::send_message_processor::SendMessageProcessor;
+use async_trait::async_trait;
+use bytes::Bytes;
+use rmq_common::message::message_const::{
+    PROPERTY_MESSAGE_REPLY_TO_CLIENT, PROPERTY_PUSH_REPLY_TIME,
+};
+use rmq_common::message::message_decoder::{
+    message_properties_to_string, string_to_message_properties,
+};
+use rmq_remoting::protocol::header::broker::{
+    ReplyMessageRequestHeader, SendMessageRequestHeader, SendMessageResponseHeader,
+};
+use rmq_remoting::{
+    Channel, RemotingCommand, RemotingError, RequestCode, RequestProcessor, ResponseCode,
+};
+use rmq_store::{MessageExtBrokerInner, MessageStore, PutMessageStatus};
+use std::sync::Arc;
+
+/// The reply processor; shares the send checks with a [`SendMessageProcessor`].
+pub struct ReplyMessageProcessor {
+    controller: Arc<BrokerController>,
+    send: Arc<SendMessageProcessor>,
+}
+
+/// Outcome of the push to the requester (Java `PushReplyResult`).
+struct PushReplyResult {
+    push_ok: bool,
+    remark: String,
+}
+
+impl ReplyMessageProcessor {
+    /// Builds the processor.
+    pub fn new(controller: Arc<BrokerController>, send: Arc<SendMessageProcessor>) -> Self {
+        ReplyMessageProcessor { controller, send }
+    }
+
+    async fn push_reply_message(
+        &self,
+        channel: &Channel,
+        header: &SendMessageRequestHeader,
+        body: Bytes,
+    ) -> PushReplyResult {
+        let c = &self.controller;
+        let born = channel.remote_addr();
+        let store = c.store_host();
+        let mut reply_header = ReplyMessageRequestHeader {
+            producer_group: header.producer_group.clone(),
+            topic: header.topic.clone(),
+            default_topic: header.default_topic.clone(),
+            default_topic_queue_nums: header.default_topic_queue_nums,
+            queue_id: header.queue_id,
+            sys_flag: header.sys_flag,
+            born_timestamp: header.born_timestamp,
+            flag: header.flag,
+            properties: header.properties.clone(),
+            reconsume_times: header.reconsume_times,
+            unit_mode: header.unit_mode,
+            born_host: format!("{}:{}", born.ip(), born.port()),
+            store_host: format!("{}:{}", store.ip(), store.port()),
+            store_timestamp: rmq_common::util_all::current_millis(),
+        };
+        let mut props = string_to_message_properties(header.properties.as_deref().unwrap_or(""));
+        let Some(sender_id) = props.get(PROPERTY_MESSAGE_REPLY_TO_CLIENT).cloned() else {
+            tracing::warn!("{PROPERTY_MESSAGE_REPLY_TO_CLIENT} is null, can not reply message");
+            return PushReplyResult {
+                push_ok: false,
+                remark: format!(
+                    "reply message properties[{PROPERTY_MESSAGE_REPLY_TO_CLIENT}] is null"
+                ),
+            };
+        };
+        let Some(target) = c.producer_manager().find_channel(&sender_id) else {
+            let remark = format!("push reply message fail, channel of <{sender_id}> not found.");
+            tracing::warn!("{remark}");
+            return PushReplyResult {
+                push_ok: false,
+                remark,
+            };
+        };
+        props.insert(
+            PROPERTY_PUSH_REPLY_TIME.to_string(),
+            rmq_common::util_all::current_millis().to_string(),
+        );
+        reply_header.properties = Some(message_properties_to_string(&props));
+        let mut request = RemotingCommand::create_request_command(
+            RequestCode::PUSH_REPLY_MESSAGE_TO_CLIENT,
+            &reply_header,
+        );
+        request.body = body;
+        let fail = PushReplyResult {
+            push_ok: false,
+            remark: format!("push reply message to {sender_id}fail."),
+        };
+        match broker2client::call_client(&target, request).await {
+            Ok(r) if r.code == ResponseCode::SUCCESS.0 => PushReplyResult {
+                push_ok: true,
+                remark: String::new(),
+            },
+            Ok(r) => {
+                tracing::warn!(
+                    "push reply message to <{sender_id}> return fail, response remark: {:?}",
+                    r.remark
+                );
+                fail
+            }
+            Err(e) => {
+                tracing::warn!("push reply message to <{sender_id}> fail. {e}");
+                fail
+            }
+        }
+    }
+
+    async fn process_reply_message_request(
+        &self,
+        channel: &Channel,
+        request: &RemotingCommand,
+        header: SendMessageRequestHeader,
+    ) -> RemotingCommand {
+        let c = &self.controller;
+        let (topic_config, mut response) = match self.send.pre_send(channel, &header) {
+            Ok(v) => v,
+            Err(r) => return *r,
+        };
+        let mut queue_id = header.queue_id;
+        if queue_id < 0 {
+            let n = topic_config.write_queue_nums.max(1);
+            queue_id = (rand::random::<u32>() % 99_999_999) as i32 % n;
+        }
+        let push = self
+            .push_reply_message(channel, &header, request.body.clone())
+            .await;
+        let mut response_header: Option<SendMessageResponseHeader> = None;
+        if push.push_ok {
+            response.code = ResponseCode::SUCCESS.0;
+            response.remark = None;
+            // "0" keeps clients from failing to decode the id.
+            response_header = Some(SendMessageResponseHeader {
+                msg_id: "0".into(),
+                queue_id,
+                queue_offset: 0,
+                transaction_id: None,
+                batch_uniq_id: None,
+                recall_handle: None,
+            });
+        } else {
+            response.code = ResponseCode::SYSTEM_ERROR.0;
+            response.remark = Some(push.remark);
+        }
+        if c.broker_config().read().store_reply_message_enable {
+            let msg = MessageExtBrokerInner {
+                topic: header.topic.clone(),
+                queue_id,
+                flag: header.flag,
+                body: request.body.clone(),
+                properties_string: header.properties.clone().unwrap_or_default(),
+                tags_code: 0,
+                sys_flag: header.sys_flag,
+                born_timestamp: header.born_timestamp,
+                born_host: channel.remote_addr(),
+                store_host: c.store_host(),
+                reconsume_times: header.reconsume_times.unwrap_or(0),
+                prepared_transaction_offset: 0,
+            };
+            let result = c.message_store().put_message(&msg).await;
+            let put_ok = matches!(
+                result.status,
+                PutMessageStatus::PutOk
+                    | PutMessageStatus::FlushDiskTimeout
+                    | PutMessageStatus::FlushSlaveTimeout
+                    | PutMessageStatus::SlaveNotAvailable
+            );
+            match (put_ok, result.append_result.as_ref()) {
+                (true, Some(a)) => {
+                    c.broker_stats().inc_put(a.msg_num as i64);
+                    response_header = Some(SendMessageResponseHeader {
+                        msg_id: a.msg_id(),
+                        queue_id,
+                        queue_offset: a.logics_offset,
+                        transaction_id: None,
+                        batch_uniq_id: None,
+                        recall_handle: None,
+                    });
+                }
+                _ => tracing::warn!(
+                    status = result.status.java_name(),
+                    "process reply message, store putMessage failed"
+                ),
+            }
+        }
+        if let Some(h) = response_header {
+            response.set_header(&h);
+        }
+        response
+    }
+}
+
+#[async_trait]
+impl RequestProcessor for ReplyMessageProcessor {
+    async fn process_request(
+        &self,
+        channel: &Channel,
+        request: RemotingCommand,
+    ) -> Result<Option<RemotingCommand>, RemotingError> {
+        let header = SendMessageProcessor::parse_request_header(&request)?;
+        let response = self
+            .process_reply_message_request(channel, &request, header)
+            .await;
+        Ok(Some(response))
+    }
+}
