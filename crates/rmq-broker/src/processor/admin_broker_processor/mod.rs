@@ -16,6 +16,9 @@ use rmq_remoting::protocol::body::create_topic_list_request_body::CreateTopicLis
 use rmq_remoting::protocol::body::lock::{
     LockBatchRequestBody, LockBatchResponseBody, UnlockBatchRequestBody,
 };
+use rmq_remoting::protocol::body::query_consume_queue_response_body::{
+    ConsumeQueueData as QueryConsumeQueueData, QueryConsumeQueueResponseBody,
+};
 use rmq_remoting::protocol::body::register_broker_body::TopicConfigSerializeWrapper;
 use rmq_remoting::protocol::body::route::{KVTable, TopicList};
 use rmq_remoting::protocol::body::topic_stats_table::{TopicOffset, TopicStatsTable};
@@ -25,7 +28,7 @@ use rmq_remoting::protocol::header::broker::{
     GetEarliestMsgStoretimeRequestHeader, GetEarliestMsgStoretimeResponseHeader,
     GetMaxOffsetRequestHeader, GetMaxOffsetResponseHeader, GetMinOffsetRequestHeader,
     GetMinOffsetResponseHeader, GetTopicConfigRequestHeader, GetTopicStatsInfoRequestHeader,
-    SearchOffsetRequestHeader, SearchOffsetResponseHeader,
+    QueryConsumeQueueRequestHeader, SearchOffsetRequestHeader, SearchOffsetResponseHeader,
 };
 use rmq_remoting::{
     Channel, RemotingCommand, RemotingError, RequestCode, RequestProcessor, ResponseCode,
@@ -265,6 +268,77 @@ impl AdminBrokerProcessor {
             );
         }
         Ok(RemotingCommand::success().with_body(encode(&table)))
+    }
+
+    /// QUERY_CONSUME_QUEUE (`mqadmin queryCq`): the units of one queue from `index`. rmq's
+    /// store has no consume-queue extension, so each unit is rebuilt from its message: offset,
+    /// size and tags code (the delivery time in `SCHEDULE_TOPIC_XXXX`).
+    fn query_consume_queue(
+        &self,
+        request: &RemotingCommand,
+    ) -> Result<RemotingCommand, RemotingError> {
+        let h: QueryConsumeQueueRequestHeader = request.decode_header()?;
+        let c = &self.controller;
+        let topic = h.topic.unwrap_or_default();
+        let queue_id = h.queue_id.unwrap_or(0);
+        let index = h.index.unwrap_or(0);
+        let count = i64::from(h.count.unwrap_or(0));
+        let store = c.message_store();
+        let max = store.get_max_offset_in_queue(&topic, queue_id);
+        let min = store.get_min_offset_in_queue(&topic, queue_id);
+        if max <= 0 {
+            return Ok(RemotingCommand::error(
+                ResponseCode::SYSTEM_ERROR,
+                format!("{queue_id}@{topic} is not exist!"),
+            ));
+        }
+        let mut body = QueryConsumeQueueResponseBody {
+            max_queue_index: max,
+            min_queue_index: min,
+            ..Default::default()
+        };
+        if let Some(group) = h.consumer_group {
+            match c.consumer_manager().find_subscription_data(&group, &topic) {
+                Some(sub) => {
+                    body.subscription_data = Some((*sub).clone());
+                    // Java prints the (absent for tag subscriptions) ConsumerFilterData.
+                    body.filter_data = Some("null".into());
+                }
+                None => body.filter_data = Some(format!("{group}@{topic} is not online!")),
+            }
+        }
+        if index < min || index >= max {
+            return Ok(RemotingCommand::success()
+                .with_remark(format!("Index {index} of {queue_id}@{topic} is not exist!")));
+        }
+        let mut units = Vec::new();
+        let end = max.min(index.saturating_add(count.max(0)));
+        for offset in index..end {
+            let pos = store.get_commit_log_offset_in_queue(&topic, queue_id, offset);
+            let Some(msg) = store.look_message_by_offset(pos) else {
+                break;
+            };
+            let mut tags_code = rmq_common::java_hash::tags_string_to_tags_code(msg.tags());
+            if topic == rmq_common::mix_all::RMQ_SYS_SCHEDULE_TOPIC {
+                let level = msg
+                    .property(rmq_common::message::message_const::PROPERTY_DELAY_TIME_LEVEL)
+                    .and_then(|l| l.parse::<i32>().ok())
+                    .unwrap_or(0);
+                let schedule = c.schedule_message_service();
+                let level = level.min(schedule.max_delay_level());
+                if let Some(delay) = schedule.delay_millis(level) {
+                    tags_code = msg.store_timestamp + delay;
+                }
+            }
+            units.push(QueryConsumeQueueData {
+                physic_offset: pos,
+                physic_size: msg.store_size,
+                tags_code,
+                ..Default::default()
+            });
+        }
+        body.queue_data = Some(units);
+        Ok(RemotingCommand::success().with_body(encode(&body)))
     }
 
     fn get_broker_config(&self) -> RemotingCommand {
@@ -552,6 +626,7 @@ impl RequestProcessor for AdminBrokerProcessor {
             RequestCode::CLEAN_EXPIRED_CONSUMEQUEUE => RemotingCommand::success(),
             RequestCode::DELETE_EXPIRED_COMMITLOG => RemotingCommand::success(),
             RequestCode::CLEAN_UNUSED_TOPIC => self.clean_unused_topic(),
+            RequestCode::QUERY_CONSUME_QUEUE => self.query_consume_queue(&request)?,
             _ => match self.process_consumer_admin(channel, &request).await? {
                 Some(r) => r,
                 None => unknown_code(&request),

@@ -21,6 +21,7 @@ pub mod lock;
 pub mod process_queue_info;
 pub mod producer_connection;
 pub mod producer_table_info;
+pub mod query_consume_queue_response_body;
 pub mod query_consume_time_span_body;
 pub mod query_correction_offset_body;
 pub mod register_broker_body;
