@@ -157,8 +157,14 @@ wait_line() { # log pattern pid name timeout_s
   local log=$1 pattern=$2 pid=$3 name=$4 timeout=$5 start
   start=$(date +%s)
   until grep -q "$pattern" "$log" 2>/dev/null; do
-    alive "$pid" || fail "$name exited before printing '$pattern'"
-    [ $(($(date +%s) - start)) -ge "$timeout" ] && fail "$name did not print '$pattern' within ${timeout}s"
+    if ! alive "$pid"; then
+      tail -n 30 "$log" 2>/dev/null
+      fail "$name exited before printing '$pattern'"
+    fi
+    if [ $(($(date +%s) - start)) -ge "$timeout" ]; then
+      tail -n 30 "$log" 2>/dev/null
+      fail "$name did not print '$pattern' within ${timeout}s"
+    fi
     sleep 0.2
   done
 }

@@ -31,6 +31,7 @@ use crate::processor::query_message_processor::QueryMessageProcessor;
 use crate::processor::reply_message_processor::ReplyMessageProcessor;
 use crate::processor::send_message_processor::SendMessageProcessor;
 use crate::schedule::schedule_message_service::ScheduleMessageService;
+use crate::stats::broker_stats_manager::BrokerStatsManager;
 use crate::subscription::subscription_group_manager::SubscriptionGroupManager;
 use crate::topic::topic_config_manager::TopicConfigManager;
 use parking_lot::RwLock;
@@ -71,6 +72,7 @@ pub struct BrokerController {
     schedule_message_service: Arc<ScheduleMessageService>,
     broker_outer_api: BrokerOuterAPI,
     broker_stats: BrokerStats,
+    broker_stats_manager: Arc<BrokerStatsManager>,
     persister: ConfigPersister,
     broker_addr: OnceLock<String>,
     store_host: OnceLock<SocketAddr>,
@@ -309,6 +311,9 @@ impl BrokerController {
                 data_version: dv,
             });
         }));
+        let broker_stats_manager = Arc::new(BrokerStatsManager::new(
+            &broker_config.read().broker_cluster_name,
+        ));
         Ok(BrokerController {
             broker_config,
             configuration,
@@ -325,7 +330,8 @@ impl BrokerController {
             pull_request_hold_service,
             schedule_message_service,
             broker_outer_api,
-            broker_stats: BrokerStats::default(),
+            broker_stats: BrokerStats::new(broker_stats_manager.clone()),
+            broker_stats_manager,
             persister,
             broker_addr: OnceLock::new(),
             store_host: OnceLock::new(),
@@ -516,6 +522,22 @@ impl BrokerController {
         // Delay levels.
         self.schedule_message_service
             .start(tasks, self.shutdown.clone());
+        // StatsItem sampling: every 10 s, 10 min and hour, from now.
+        for (name, period_ms) in [
+            ("statsSamplingInSeconds", 10_000u64),
+            ("statsSamplingInMinutes", 600_000),
+            ("statsSamplingInHour", 3_600_000),
+        ] {
+            self.spawn_periodic(tasks, name, 0, period_ms, move |c| {
+                let now = rmq_common::util_all::current_millis();
+                let m = &c.broker_stats_manager;
+                match period_ms {
+                    10_000 => m.sampling_in_seconds(now),
+                    600_000 => m.sampling_in_minutes(now),
+                    _ => m.sampling_in_hour(now),
+                }
+            });
+        }
         // BrokerStats#record at every local midnight; TPS sampling is done by the store.
         self.spawn_periodic(
             tasks,
@@ -773,6 +795,11 @@ impl BrokerController {
     }
 
     /// Returns the put/get counters.
+    pub fn broker_stats_manager(&self) -> &Arc<BrokerStatsManager> {
+        &self.broker_stats_manager
+    }
+
+    /// Returns the daily totals.
     pub fn broker_stats(&self) -> &BrokerStats {
         &self.broker_stats
     }

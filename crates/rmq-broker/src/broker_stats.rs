@@ -1,13 +1,15 @@
 //! `BrokerStats`: message totals for `GET_BROKER_RUNTIME_INFO` and `clusterList -m` (Java
-//! `broker/stats/BrokerStats`, `BrokerStatsManager` counters).
+//! `broker/stats/BrokerStats`): the [`BrokerStatsManager`] totals outside system topics, and
+//! their values at the last two midnights.
 
+use crate::stats::broker_stats_manager::BrokerStatsManager;
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 
 /// Put and get totals since the broker started, and their values at the last two midnights.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct BrokerStats {
-    msg_put_total: AtomicI64,
-    msg_get_total: AtomicI64,
+    manager: Arc<BrokerStatsManager>,
     msg_put_total_yesterday_morning: AtomicI64,
     msg_put_total_today_morning: AtomicI64,
     msg_get_total_yesterday_morning: AtomicI64,
@@ -15,14 +17,15 @@ pub struct BrokerStats {
 }
 
 impl BrokerStats {
-    /// Counts stored messages.
-    pub fn inc_put(&self, n: i64) {
-        self.msg_put_total.fetch_add(n, Ordering::Relaxed);
-    }
-
-    /// Counts messages handed to consumers.
-    pub fn inc_get(&self, n: i64) {
-        self.msg_get_total.fetch_add(n, Ordering::Relaxed);
+    /// Reads its totals from `manager`.
+    pub fn new(manager: Arc<BrokerStatsManager>) -> Self {
+        BrokerStats {
+            manager,
+            msg_put_total_yesterday_morning: AtomicI64::new(0),
+            msg_put_total_today_morning: AtomicI64::new(0),
+            msg_get_total_yesterday_morning: AtomicI64::new(0),
+            msg_get_total_today_morning: AtomicI64::new(0),
+        }
     }
 
     /// Shifts the morning snapshots (Java `BrokerStats#record`, run at every local midnight).
@@ -49,12 +52,12 @@ impl BrokerStats {
 
     /// Returns the stored message count (Java `getMsgPutTotalTodayNow`).
     pub fn msg_put_total_today_now(&self) -> i64 {
-        self.msg_put_total.load(Ordering::Relaxed)
+        self.manager.broker_put_nums_without_system_topic()
     }
 
     /// Returns the delivered message count (Java `getMsgGetTotalTodayNow`).
     pub fn msg_get_total_today_now(&self) -> i64 {
-        self.msg_get_total.load(Ordering::Relaxed)
+        self.manager.broker_get_nums_without_system_topic()
     }
 
     /// Returns the stored count at the last midnight.
@@ -98,11 +101,13 @@ mod tests {
 
     #[test]
     fn record_shifts_mornings() {
-        let s = BrokerStats::default();
-        s.inc_put(5);
-        s.inc_get(2);
+        let m = Arc::new(BrokerStatsManager::new("C"));
+        let s = BrokerStats::new(m.clone());
+        m.inc_broker_put_nums("T", 5);
+        m.inc_broker_get_nums("T", 2);
         s.record();
-        s.inc_put(3);
+        m.inc_broker_put_nums("T", 3);
+        m.inc_broker_put_nums("SCHEDULE_TOPIC_XXXX", 7);
         s.record();
         assert_eq!(s.msg_put_total_yesterday_morning(), 5);
         assert_eq!(s.msg_put_total_today_morning(), 8);

@@ -19,6 +19,7 @@ pub mod offset;
 pub mod out;
 pub mod processor;
 pub mod schedule;
+pub mod stats;
 pub mod subscription;
 pub mod topic;
 pub mod util;

@@ -382,7 +382,15 @@ impl PullMessageProcessor {
         };
         match code {
             ResponseCode::SUCCESS => {
-                c.broker_stats().inc_get(result.msg_count as i64);
+                let stats = c.broker_stats_manager();
+                let n = i64::from(result.msg_count);
+                stats.inc_group_get_nums(&header.consumer_group, &header.topic, n);
+                stats.inc_group_get_size(
+                    &header.consumer_group,
+                    &header.topic,
+                    i64::from(result.buffer_total_size),
+                );
+                stats.inc_broker_get_nums(&header.topic, n);
                 let mut body = BytesMut::with_capacity(result.buffer_total_size.max(0) as usize);
                 for b in &result.message_buffers {
                     body.extend_from_slice(b);

@@ -181,7 +181,10 @@ impl ReplyMessageProcessor {
             );
             match (put_ok, result.append_result.as_ref()) {
                 (true, Some(a)) => {
-                    c.broker_stats().inc_put(a.msg_num as i64);
+                    let stats = c.broker_stats_manager();
+                    stats.inc_topic_put_nums(&msg.topic, i64::from(a.msg_num), 1);
+                    stats.inc_topic_put_size(&msg.topic, i64::from(a.wrote_bytes));
+                    stats.inc_broker_put_nums(&msg.topic, i64::from(a.msg_num));
                     response_header = Some(SendMessageResponseHeader {
                         msg_id: a.msg_id(),
                         queue_id,

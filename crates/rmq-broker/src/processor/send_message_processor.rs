@@ -370,7 +370,7 @@ impl SendMessageProcessor {
         // as Java completes the put future on another executor.
         drop(permit);
         let result = future.await;
-        let wrote = self.handle_put_message_result(&result, &mut response);
+        let wrote = self.handle_put_message_result(&msg.topic, &result, &mut response);
         if wrote {
             let header = SendMessageResponseHeader {
                 msg_id: result
@@ -450,7 +450,7 @@ impl SendMessageProcessor {
         let future = c.message_store().put_messages(&batch);
         drop(permit);
         let result = future.await;
-        if self.handle_put_message_result(&result, &mut response) {
+        if self.handle_put_message_result(&batch.topic, &result, &mut response) {
             let header = SendMessageResponseHeader {
                 msg_id: result
                     .append_result
@@ -476,6 +476,7 @@ impl SendMessageProcessor {
     /// when the message is stored (and the response header must be filled).
     fn handle_put_message_result(
         &self,
+        topic: &str,
         result: &PutMessageResult,
         response: &mut RemotingCommand,
     ) -> bool {
@@ -527,12 +528,12 @@ impl SendMessageProcessor {
         response.code = code.0;
         response.remark = remark;
         if ok {
-            let n = result
-                .append_result
-                .as_ref()
-                .map(|a| a.msg_num as i64)
-                .unwrap_or(1);
-            self.controller.broker_stats().inc_put(n);
+            if let Some(a) = result.append_result.as_ref() {
+                let stats = self.controller.broker_stats_manager();
+                stats.inc_topic_put_nums(topic, i64::from(a.msg_num), 1);
+                stats.inc_topic_put_size(topic, i64::from(a.wrote_bytes));
+                stats.inc_broker_put_nums(topic, i64::from(a.msg_num));
+            }
         }
         ok && result.append_result.is_some()
     }
@@ -687,7 +688,17 @@ impl SendMessageProcessor {
                     "send msg to DLQ"
                 );
             }
-            c.broker_stats().inc_put(1);
+            let stats = c.broker_stats_manager();
+            if inner.topic == mix_all::RMQ_SYS_SCHEDULE_TOPIC {
+                let wrote = result.append_result.as_ref().map_or(0, |a| a.wrote_bytes);
+                stats.inc_topic_put_nums(&inner.topic, 1, 1);
+                stats.inc_topic_put_size(&inner.topic, i64::from(wrote));
+            }
+            let back_topic = msg_ext
+                .property(PROPERTY_RETRY_TOPIC)
+                .map(str::to_string)
+                .unwrap_or_else(|| msg_ext.topic().to_string());
+            stats.inc_send_back_nums(&header.group, &back_topic);
             Ok(RemotingCommand::success())
         } else {
             Ok(err(

@@ -103,6 +103,16 @@ impl AdminBrokerProcessor {
                         .consumer_offset_manager()
                         .remove_offset(&h.group_name);
                 }
+                if self
+                    .controller
+                    .broker_config()
+                    .read()
+                    .auto_delete_unused_stats
+                {
+                    self.controller
+                        .broker_stats_manager()
+                        .on_group_deleted(&h.group_name);
+                }
                 RemotingCommand::success()
             }
             RequestCode::GET_SUBSCRIPTIONGROUP_CONFIG => {

@@ -10,8 +10,10 @@
 mod consumer_admin;
 
 use crate::broker_controller::BrokerController;
+use crate::stats::stats_item::StatsSnapshot;
 use async_trait::async_trait;
 use rmq_common::{mq_version, topic_validator, TopicConfig, TopicFilterType};
+use rmq_remoting::protocol::body::broker_stats_data::{BrokerStatsData, BrokerStatsItem};
 use rmq_remoting::protocol::body::create_topic_list_request_body::CreateTopicListRequestBody;
 use rmq_remoting::protocol::body::lock::{
     LockBatchRequestBody, LockBatchResponseBody, UnlockBatchRequestBody,
@@ -29,6 +31,7 @@ use rmq_remoting::protocol::header::broker::{
     GetMaxOffsetRequestHeader, GetMaxOffsetResponseHeader, GetMinOffsetRequestHeader,
     GetMinOffsetResponseHeader, GetTopicConfigRequestHeader, GetTopicStatsInfoRequestHeader,
     QueryConsumeQueueRequestHeader, SearchOffsetRequestHeader, SearchOffsetResponseHeader,
+    ViewBrokerStatsDataRequestHeader,
 };
 use rmq_remoting::{
     Channel, RemotingCommand, RemotingError, RequestCode, RequestProcessor, ResponseCode,
@@ -341,6 +344,36 @@ impl AdminBrokerProcessor {
         Ok(RemotingCommand::success().with_body(encode(&body)))
     }
 
+    /// VIEW_BROKER_STATS_DATA (`mqadmin statsAll`): one counter over the last minute, hour
+    /// and day.
+    fn view_broker_stats_data(
+        &self,
+        request: &RemotingCommand,
+    ) -> Result<RemotingCommand, RemotingError> {
+        let h: ViewBrokerStatsDataRequestHeader = request.decode_header()?;
+        let Some(item) = self
+            .controller
+            .broker_stats_manager()
+            .get_stats_item(&h.stats_name, &h.stats_key)
+        else {
+            return Ok(RemotingCommand::error(
+                ResponseCode::SYSTEM_ERROR,
+                format!("The stats <{}> <{}> not exist", h.stats_name, h.stats_key),
+            ));
+        };
+        let to_item = |s: StatsSnapshot| BrokerStatsItem {
+            sum: s.sum,
+            tps: s.tps,
+            avgpt: s.avgpt,
+        };
+        let body = BrokerStatsData {
+            stats_minute: to_item(item.stats_data_in_minute()),
+            stats_hour: to_item(item.stats_data_in_hour()),
+            stats_day: to_item(item.stats_data_in_day()),
+        };
+        Ok(RemotingCommand::success().with_body(encode(&body)))
+    }
+
     fn get_broker_config(&self) -> RemotingCommand {
         let configuration = self.controller.configuration();
         let mut all = configuration.all_configs();
@@ -627,6 +660,7 @@ impl RequestProcessor for AdminBrokerProcessor {
             RequestCode::DELETE_EXPIRED_COMMITLOG => RemotingCommand::success(),
             RequestCode::CLEAN_UNUSED_TOPIC => self.clean_unused_topic(),
             RequestCode::QUERY_CONSUME_QUEUE => self.query_consume_queue(&request)?,
+            RequestCode::VIEW_BROKER_STATS_DATA => self.view_broker_stats_data(&request)?,
             _ => match self.process_consumer_admin(channel, &request).await? {
                 Some(r) => r,
                 None => unknown_code(&request),

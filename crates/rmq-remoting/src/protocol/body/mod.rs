@@ -7,6 +7,7 @@ use crate::error::RemotingError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+pub mod broker_stats_data;
 pub mod connection;
 pub mod consume_message_directly_result;
 pub mod consume_stats;
