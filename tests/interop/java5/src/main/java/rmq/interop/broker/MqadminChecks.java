@@ -21,7 +21,8 @@ import rmq.interop.common.Opts;
  * mqadmin: runs Java's {@code mqadmin} (MQAdminStartup, in process, output captured) against
  * the broker under test and checks each answer: clusterList, topicList, topicRoute,
  * topicStatus, updateTopic, deleteTopic, consumerProgress, consumerConnection, queryMsgById,
- * queryMsgByKey, brokerStatus, getBrokerConfig, updateSubGroup.
+ * queryMsgByKey, brokerStatus, getBrokerConfig, updateSubGroup; beyond the acceptance list:
+ * queryCq and statsAll (sampled every 10 s).
  */
 final class MqadminChecks {
     private static final int MESSAGES = 10;
@@ -68,8 +69,7 @@ final class MqadminChecks {
         c.start();
         try {
             BrokerScenarios.check(Clients.waitFor(60000, () -> consumed.get() >= MESSAGES), "consumer got " + consumed);
-            // Let the client commit its offsets (every 5 s) before consumerProgress.
-            Thread.sleep(6000);
+            // The client commits its offsets every 5 s, the first time 10 s after it started.
             String newTopic = "BsAdmTopic_" + run;
             String subGroup = "bs_adm_sg_" + run;
 
@@ -86,7 +86,8 @@ final class MqadminChecks {
             expect(failures, "deleteTopic", admin("deleteTopic", "-n", ns, "-c", cluster, "-t", newTopic),
                 "delete topic [" + newTopic + "] from cluster [" + cluster + "] success.",
                 "delete topic [" + newTopic + "] from NameServer success.");
-            String progress = admin("consumerProgress", "-n", ns, "-g", group);
+            String progress = waitFor(() -> admin("consumerProgress", "-n", ns, "-g", group),
+                "Consume Diff Total: 0", 40);
             expect(failures, "consumerProgress", progress, "#Topic", "#Consumer Offset", topic, "Consume Diff Total: 0");
             expect(failures, "consumerConnection", admin("consumerConnection", "-n", ns, "-g", group), "#ClientId",
                 "bs_adm_c_" + run, "ConsumeType: CONSUME_PASSIVELY", "MessageModel: CLUSTERING");
@@ -104,6 +105,10 @@ final class MqadminChecks {
             expect(failures, "updateSubGroup", admin("updateSubGroup", "-n", ns, "-c", cluster, "-g", subGroup),
                 "create subscription group to " + brokerAddr + " success.",
                 "SubscriptionGroupConfig{groupName=" + subGroup + ", consumeEnable=true");
+            expect(failures, "queryCq",
+                admin("queryCq", "-n", ns, "-t", topic, "-q", "0", "-i", "0", "-c", "2", "-b", brokerAddr, "-g", group),
+                "Subscription data:", "Queue data: ", "idx: 0", "physicOffset=");
+            expect(failures, "statsAll", statsAll(ns, topic, group), "OK");
         } finally {
             c.shutdown();
         }
@@ -114,14 +119,39 @@ final class MqadminChecks {
         return 0;
     }
 
+    /**
+     * statsAll: the row of (topic, group) shows the 10 messages in and out once the broker's
+     * 10-second sampling ran: {@code topic group accumulate inTPS outTPS in24h out24h}.
+     */
+    private static String statsAll(String ns, String topic, String group) throws Exception {
+        String out = "";
+        for (int i = 0; i < 30; i++) {
+            out = admin("statsAll", "-n", ns, "-t", topic);
+            for (String line : out.split("\n")) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length == 7 && f[0].equals(topic) && f[1].equals(group)
+                    && Long.parseLong(f[5]) >= MESSAGES && Long.parseLong(f[6]) >= MESSAGES) {
+                    return "OK " + line;
+                }
+            }
+            Thread.sleep(1000);
+        }
+        return out;
+    }
+
     private interface Command {
         String run() throws Exception;
     }
 
     /** Re-runs a command until its output contains `want` (for eventually consistent views). */
     private static String waitFor(Command cmd, String want) throws Exception {
+        return waitFor(cmd, want, 20);
+    }
+
+    /** As {@link #waitFor(Command, String)}, at most `tries` runs 500 ms apart. */
+    private static String waitFor(Command cmd, String want, int tries) throws Exception {
         String out = "";
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < tries; i++) {
             out = cmd.run();
             if (out.contains(want)) {
                 return out;
