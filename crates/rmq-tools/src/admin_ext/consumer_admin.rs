@@ -95,11 +95,13 @@ pub struct RollbackStats {
     pub rollback_offset: i64,
 }
 
-/// `"CODE:" + code + " DESC:" + message` as `messageTrackDetail` records errors.
+/// How `messageTrackDetail` records an error: `CODE:<code> DESC:<remark>` for a broker
+/// error, else `UtilAll.exceptionSimpleDesc` (the exception's `toString()`; Java then adds its
+/// first stack frame, which has no counterpart here).
 fn track_desc(e: &ToolsError) -> String {
     match e {
-        ToolsError::Client(ClientError::MQClientException { code, message }) => {
-            format!("CODE:{code} DESC:{message}")
+        ToolsError::Client(c @ ClientError::MQClientException { .. }) => {
+            format!("org.apache.rocketmq.client.exception.MQClientException: {c}")
         }
         ToolsError::Client(ClientError::MQBrokerException { code, remark, .. }) => {
             format!("CODE:{code} DESC:{remark}")

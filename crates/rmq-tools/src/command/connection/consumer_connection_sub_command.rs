@@ -5,6 +5,8 @@ use crate::cli::{CliOption, Options};
 use crate::command::{CommandContext, SubCommand};
 use crate::error::ToolsError;
 use crate::printf::jstr;
+use crate::to_string::{java_hash_order, DEFAULT_CAPACITY};
+use rmq_common::java_hash::string_hash_code;
 use rmq_common::mq_version::get_version_desc;
 use rmq_remoting::protocol::body::consumer_connection::ConsumerConnection;
 
@@ -28,7 +30,15 @@ pub fn format_consumer_connection(cc: &ConsumerConnection) -> String {
     }
     s.push_str("\nBelow is subscription:\n");
     s.push_str(&format!("{:<20} {}\n", "#Topic", "#SubExpression"));
-    for sd in cc.subscription_table.values() {
+    // Java iterates its ConcurrentHashMap (16 bins by default) in bin order.
+    let subscriptions = java_hash_order(
+        cc.subscription_table
+            .iter()
+            .map(|(topic, sd)| (string_hash_code(topic), sd))
+            .collect(),
+        DEFAULT_CAPACITY,
+    );
+    for sd in subscriptions {
         s.push_str(&format!("{:<20} {}\n", sd.topic, sd.sub_string));
     }
     s.push('\n');
@@ -98,6 +108,31 @@ mod tests {
     use rmq_remoting::protocol::body::heartbeat::{
         ConsumeFromWhere, ConsumeType, MessageModel, SubscriptionData,
     };
+
+    #[test]
+    fn subscriptions_in_java_hash_order() {
+        let mut cc = ConsumerConnection {
+            connection_set: Default::default(),
+            subscription_table: Default::default(),
+            consume_type: None,
+            message_model: None,
+            consume_from_where: None,
+        };
+        for t in ["%RETRY%ToolsCG", "ToolsTopic"] {
+            cc.subscription_table.insert(
+                t.into(),
+                SubscriptionData {
+                    topic: t.into(),
+                    sub_string: "*".into(),
+                    ..Default::default()
+                },
+            );
+        }
+        // As Java 5.3.3's mqadmin printed them.
+        assert!(format_consumer_connection(&cc).contains(
+            "#Topic               #SubExpression\nToolsTopic           *\n%RETRY%ToolsCG       *\n"
+        ));
+    }
 
     #[test]
     fn layout_matches_java() {
