@@ -40,7 +40,20 @@ final class CrashRestart {
 
         DefaultMQProducer p = Clients.producer(ns, "bs_cr_pg_" + run);
         p.setRetryTimesWhenSendFailed(0);
-        p.send(Clients.message(topic, run, -1, "Warmup"));
+        // Creates the topic; retried, as a busy shared machine can make one send fail
+        // (SYSTEM_BUSY after waitTimeMillsInSendQueue), and this producer does not retry.
+        for (int attempt = 0; ; attempt++) {
+            try {
+                p.send(Clients.message(topic, run, -1, "Warmup"));
+                break;
+            } catch (Exception e) {
+                if (attempt >= 20) {
+                    throw e;
+                }
+                System.out.println("warmup send attempt " + attempt + ": " + e);
+                Thread.sleep(500);
+            }
+        }
         DefaultMQPushConsumer c = consumer(ns, topic, group, "bs_cr_c1_" + run, run, received, duplicates);
         c.start();
         int failures = 0;
