@@ -1,6 +1,4 @@
-//! Broker calls of `DefaultMQAdminExtImpl`: `updateBrokerConfig` and `viewBrokerStatsData`,
-//! with the `BrokerStatsData` body (Java `remoting/protocol/body/BrokerStatsData`,
-//! `BrokerStatsItem`), decoded here since only the tools read it.
+//! Broker calls of `DefaultMQAdminExtImpl`: `updateBrokerConfig` and `viewBrokerStatsData`.
 
 use super::MQAdminExt;
 use crate::error::ToolsError;
@@ -8,31 +6,7 @@ use rmq_client::ClientError;
 use rmq_remoting::protocol::body::decode;
 use rmq_remoting::protocol::header::broker::ViewBrokerStatsDataRequestHeader;
 use rmq_remoting::{RemotingCommand, RequestCode, ResponseCode};
-use serde::Deserialize;
-
-/// A statistic over one period (Java `BrokerStatsItem`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct BrokerStatsItem {
-    /// Total in the period.
-    pub sum: i64,
-    /// Per second.
-    pub tps: f64,
-    /// Average per call.
-    pub avgpt: f64,
-}
-
-/// A broker statistic over the last minute, hour and day (Java `BrokerStatsData`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct BrokerStatsData {
-    /// The last minute.
-    pub stats_minute: BrokerStatsItem,
-    /// The last hour.
-    pub stats_hour: BrokerStatsItem,
-    /// The last day.
-    pub stats_day: BrokerStatsItem,
-}
+pub use rmq_remoting::protocol::body::broker_stats_data::{BrokerStatsData, BrokerStatsItem};
 
 /// Statistic names of `BrokerStatsManager` that mqadmin asks for (Java `common/stats/Stats`).
 pub mod stats {
