@@ -4,7 +4,7 @@
 # parts (times, rates, message ids, Java HashMap/Properties iteration order) are normalized.
 # The comparison driver is rmq.interop.tools.ToolsInterop (java5/); it keeps a Java producer
 # (group ToolsPG) and push consumer (ToolsCG) online so connection and progress commands
-# have something to show, and runs ~45 cases (see ToolsInterop#cases), clusterRT included.
+# have something to show, and runs ~50 cases (see ToolsInterop#cases), clusterRT included.
 #
 #   bash tests/interop/tools.sh                 # real Java namesrv + broker (default)
 #   SERVERS=rmq bash tests/interop/tools.sh     # rmq's mqnamesrv + mqbroker instead

@@ -3,10 +3,10 @@
 use super::MQAdminExt;
 use crate::error::ToolsError;
 use rmq_client::ClientError;
+pub use rmq_remoting::protocol::body::broker_stats_data::{BrokerStatsData, BrokerStatsItem};
 use rmq_remoting::protocol::body::decode;
 use rmq_remoting::protocol::header::broker::ViewBrokerStatsDataRequestHeader;
 use rmq_remoting::{RemotingCommand, RequestCode, ResponseCode};
-pub use rmq_remoting::protocol::body::broker_stats_data::{BrokerStatsData, BrokerStatsItem};
 
 /// Statistic names of `BrokerStatsManager` that mqadmin asks for (Java `common/stats/Stats`).
 pub mod stats {

@@ -13,10 +13,12 @@ use rmq_remoting::protocol::body::decode;
 use rmq_remoting::protocol::body::heartbeat::{ConsumeType, MessageModel};
 use rmq_remoting::protocol::body::producer_connection::ProducerConnection;
 use rmq_remoting::protocol::body::reset_offset_body::ResetOffsetBody;
+use rmq_remoting::protocol::body::subscription_group_config::SubscriptionGroupConfig;
 use rmq_remoting::protocol::header::broker::{
     GetConsumeStatsRequestHeader, GetConsumerConnectionListRequestHeader,
-    GetProducerConnectionListRequestHeader, ResetOffsetRequestHeader, SearchOffsetRequestHeader,
-    SearchOffsetResponseHeader, UpdateConsumerOffsetRequestHeader,
+    GetProducerConnectionListRequestHeader, GetSubscriptionGroupConfigRequestHeader,
+    ResetOffsetRequestHeader, SearchOffsetRequestHeader, SearchOffsetResponseHeader,
+    UpdateConsumerOffsetRequestHeader,
 };
 use rmq_remoting::{LanguageCode, RemotingCommand, RequestCode, ResponseCode};
 use std::collections::HashMap;
@@ -201,6 +203,29 @@ impl MQAdminExt {
             }
         }
         Ok(result)
+    }
+
+    /// GET_SUBSCRIPTIONGROUP_CONFIG on one broker (`examineSubscriptionGroupConfig`);
+    /// `None` when the broker has no such group (empty body).
+    pub async fn examine_subscription_group_config(
+        &self,
+        broker_addr: &str,
+        group: &str,
+    ) -> Result<Option<SubscriptionGroupConfig>, ToolsError> {
+        let h = GetSubscriptionGroupConfigRequestHeader {
+            group: group.to_string(),
+        };
+        let req =
+            RemotingCommand::create_request_command(RequestCode::GET_SUBSCRIPTIONGROUP_CONFIG, &h);
+        let resp = self
+            .instance()
+            .api()
+            .invoke_broker(broker_addr, req, self.timeout_millis())
+            .await?;
+        if resp.body.is_empty() || resp.body.as_ref() == b"null" {
+            return Ok(None);
+        }
+        Ok(Some(decode(&resp.body)?))
     }
 
     /// GET_CONSUMER_CONNECTION_LIST on one broker; an empty set fails with
@@ -452,7 +477,8 @@ impl MQAdminExt {
         Ok(rh.offset)
     }
 
-    async fn update_consumer_offset(
+    /// UPDATE_CONSUMER_OFFSET on one broker (`updateConsumeOffset`).
+    pub async fn update_consumer_offset(
         &self,
         broker_addr: &str,
         group: &str,

@@ -236,6 +236,10 @@ public final class ToolsInterop {
         c.add(new Case("brokerStatus", ToolsInterop::keys, "brokerStatus", "-n", ns, "-b", broker));
         c.add(new Case("updateSubGroup-b", ToolsInterop::exact, "updateSubGroup", "-n", ns, "-b", broker, "-g", "ToolsGroup", "-r", "3"));
         c.add(new Case("updateSubGroup-c", ToolsInterop::exact, "updateSubGroup", "-n", ns, "-c", cluster, "-g", "ToolsGroup2", "-o", "true"));
+        c.add(new Case("getConsumerConfig", ToolsInterop::exact, "getConsumerConfig", "-n", ns, "-g", "ToolsGroup"));
+        c.add(new Case("updateOrderConf-put", ToolsInterop::exact, "updateOrderConf", "-n", ns, "-t", "ToolsTopic2", "-m", "put", "-v", bname + ":4"));
+        c.add(new Case("updateOrderConf-get", ToolsInterop::exact, "updateOrderConf", "-n", ns, "-t", "ToolsTopic2", "-m", "get"));
+        c.add(new Case("updateOrderConf-delete", ToolsInterop::exact, "updateOrderConf", "-n", ns, "-t", "ToolsTopic2", "-m", "delete"));
         c.add(new Case("consumerConnection", ToolsInterop::exact, "consumerConnection", "-n", ns, "-g", "ToolsCG"));
         c.add(new Case("producerConnection", ToolsInterop::exact, "producerConnection", "-n", ns, "-g", "ToolsPG", "-t", "ToolsTopic"));
         c.add(new Case("consumerProgress-g", chain(mask(TIME.pattern(), "<TIME>"), mask("Consume TPS: .*", "Consume TPS: <TPS>")),
@@ -255,6 +259,9 @@ public final class ToolsInterop {
         c.add(new Case("consumeMessage-queue", ToolsInterop::sortProps, "consumeMessage", "-n", ns, "-t", "ToolsTopic", "-b", bname, "-i", v.get("queueId")));
         c.add(new Case("resetOffsetByTime", chain(mask("timestamp\\(long\\)\\[\\d+\\]", "timestamp(long)[<TS>]"), ToolsInterop::sortedLines),
             "resetOffsetByTime", "-n", ns, "-g", "ToolsCG", "-t", "ToolsTopic", "-s", "now"));
+        c.add(new Case("updateSubGroup-clone", ToolsInterop::exact, "updateSubGroup", "-n", ns, "-b", broker, "-g", "ToolsCloneGroup"));
+        c.add(new Case("cloneGroupOffset", ToolsInterop::exact, "cloneGroupOffset", "-n", ns, "-s", "ToolsCG", "-d", "ToolsCloneGroup", "-t", "ToolsTopic"));
+        c.add(new Case("skipAccumulatedMessage", ToolsInterop::sortedLines, "skipAccumulatedMessage", "-n", ns, "-g", "ToolsCG", "-t", "ToolsTopic"));
         c.add(new Case("getBrokerConfig", ToolsInterop::sortedLines, "getBrokerConfig", "-n", ns, "-b", broker));
         c.add(new Case("getBrokerConfig-c", ToolsInterop::sortedLines, "getBrokerConfig", "-n", ns, "-c", cluster));
         c.add(new Case("updateBrokerConfig", ToolsInterop::exact, "updateBrokerConfig", "-n", ns, "-b", broker, "-k", "maxMessageSize", "-v", "4194304"));
