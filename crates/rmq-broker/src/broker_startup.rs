@@ -19,56 +19,7 @@ pub struct BrokerConfigs {
     pub netty_server_config: NettyServerConfig,
     pub netty_client_config: NettyClientConfig,
     pub message_store_config: MessageStoreConfig,
-    /// Java `NettyServerConfig` keys rmq-remoting has no field for (accepted, no effect).
-    pub netty_server_extra: NettyServerExtraKeys,
-    /// Java `NettyClientConfig` keys rmq-remoting has no field for (accepted, no effect).
-    pub netty_client_extra: NettyClientExtraKeys,
 }
-
-/// Keys of Java 5.3.3 `NettyServerConfig` that `rmq_remoting::NettyServerConfig` does not
-/// model; kept so a Java `broker.conf` binds without warnings and `-p` prints them.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct NettyServerExtraKeys {
-    pub server_netty_worker_group_enable: bool,
-}
-
-impl Default for NettyServerExtraKeys {
-    fn default() -> Self {
-        NettyServerExtraKeys {
-            server_netty_worker_group_enable: true,
-        }
-    }
-}
-
-/// Keys of Java 5.3.3 `NettyClientConfig` that `rmq_remoting::NettyClientConfig` does not
-/// model (`useTLS` is bound to its `useTls` field by alias).
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct NettyClientExtraKeys {
-    pub scan_available_name_srv: bool,
-    pub socks_proxy_config: String,
-    pub disable_callback_executor: bool,
-    pub disable_netty_worker_group: bool,
-    pub max_reconnect_interval_time_seconds: i64,
-    pub enable_reconnect_for_go_away: bool,
-}
-
-impl Default for NettyClientExtraKeys {
-    fn default() -> Self {
-        NettyClientExtraKeys {
-            scan_available_name_srv: true,
-            socks_proxy_config: "{}".into(),
-            disable_callback_executor: false,
-            disable_netty_worker_group: false,
-            max_reconnect_interval_time_seconds: 60,
-            enable_reconnect_for_go_away: true,
-        }
-    }
-}
-
-/// Java's spelling of `NettyClientConfig#useTLS` (setter `setUseTLS`).
-const NETTY_CLIENT_ALIASES: &[(&str, &str)] = &[("useTLS", "useTls")];
 
 impl Default for BrokerConfigs {
     fn default() -> Self {
@@ -85,8 +36,6 @@ impl Default for BrokerConfigs {
             netty_server_config,
             netty_client_config: NettyClientConfig::default(),
             message_store_config,
-            netty_server_extra: NettyServerExtraKeys::default(),
-            netty_client_extra: NettyClientExtraKeys::default(),
         }
     }
 }
@@ -104,15 +53,13 @@ impl BrokerConfigs {
     pub fn apply_properties(&mut self, props: &Properties) -> ConfigReport {
         let r1 = properties::bind(&mut self.broker_config, props, &[]);
         let r2 = properties::bind(&mut self.netty_server_config, props, &[]);
-        let r3 = properties::bind(&mut self.netty_client_config, props, NETTY_CLIENT_ALIASES);
+        let r3 = properties::bind(&mut self.netty_client_config, props, &[]);
         let r4 = properties::bind(
             &mut self.message_store_config,
             props,
             rmq_store::config::MESSAGE_STORE_CONFIG_ALIASES,
         );
-        let r5 = properties::bind(&mut self.netty_server_extra, props, &[]);
-        let r6 = properties::bind(&mut self.netty_client_extra, props, &[]);
-        let reports = [r1, r2, r3, r4, r5, r6];
+        let reports = [r1, r2, r3, r4];
         let mut report = ConfigReport::default();
         for key in props.keys() {
             if reports.iter().all(|r| r.unknown_keys.contains(key)) {
@@ -129,9 +76,7 @@ impl BrokerConfigs {
     pub fn fixed_properties(&self) -> Properties {
         let mut all = Properties::new();
         all.extend(properties::object_to_properties(&self.netty_server_config));
-        all.extend(properties::object_to_properties(&self.netty_server_extra));
         all.extend(properties::object_to_properties(&self.netty_client_config));
-        all.extend(properties::object_to_properties(&self.netty_client_extra));
         all.extend(properties::object_to_properties(&self.message_store_config));
         all
     }
@@ -180,9 +125,7 @@ impl BrokerConfigs {
         out.extend(broker.into_iter().map(|(k, v)| format!("{k}={v}")));
         if !important_only {
             push_pairs(&mut out, &self.netty_server_config);
-            push_pairs(&mut out, &self.netty_server_extra);
             push_pairs(&mut out, &self.netty_client_config);
-            push_pairs(&mut out, &self.netty_client_extra);
             push_pairs(&mut out, &self.message_store_config);
         } else {
             // Java's @ImportantField keys of the other classes.
@@ -251,9 +194,7 @@ mod tests {
         let mut c = BrokerConfigs::default();
         let defaults: String = properties::object_to_ordered_pairs(&c.netty_server_config)
             .into_iter()
-            .chain(properties::object_to_ordered_pairs(&c.netty_server_extra))
             .chain(properties::object_to_ordered_pairs(&c.netty_client_config))
-            .chain(properties::object_to_ordered_pairs(&c.netty_client_extra))
             .map(|(k, v)| format!("{k}={v}\n"))
             .collect();
         let mut props = properties::parse(&defaults);
@@ -269,8 +210,8 @@ mod tests {
         ));
         assert_eq!(r, ConfigReport::default());
         assert!(c.netty_client_config.use_tls);
-        assert!(!c.netty_server_extra.server_netty_worker_group_enable);
-        assert!(!c.netty_client_extra.scan_available_name_srv);
+        assert!(!c.netty_server_config.server_netty_worker_group_enable);
+        assert!(!c.netty_client_config.scan_available_name_srv);
         let lines = c.print_lines(false);
         assert!(lines.contains(&"serverNettyWorkerGroupEnable=false".to_string()));
         assert!(lines.contains(&"socksProxyConfig={}".to_string()));

@@ -16,7 +16,8 @@ use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio_util::task::TaskTracker;
 
-/// Client settings with Java's key names and defaults (`NettyClientConfig`).
+/// Client settings with Java's key names and defaults (`NettyClientConfig`). Thread,
+/// buffer, proxy and reconnect settings are accepted for compatibility; tokio sizes its pools.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct NettyClientConfig {
@@ -32,7 +33,15 @@ pub struct NettyClientConfig {
     pub client_socket_rcv_buf_size: i32,
     pub client_pooled_byte_buf_allocator_enable: bool,
     pub client_close_socket_if_timeout: bool,
+    /// Java spells it `useTLS`.
+    #[serde(rename = "useTLS", alias = "useTls")]
     pub use_tls: bool,
+    pub scan_available_name_srv: bool,
+    pub socks_proxy_config: String,
+    pub disable_callback_executor: bool,
+    pub disable_netty_worker_group: bool,
+    pub max_reconnect_interval_time_seconds: i64,
+    pub enable_reconnect_for_go_away: bool,
 }
 
 impl Default for NettyClientConfig {
@@ -50,6 +59,12 @@ impl Default for NettyClientConfig {
             client_pooled_byte_buf_allocator_enable: false,
             client_close_socket_if_timeout: true,
             use_tls: false,
+            scan_available_name_srv: true,
+            socks_proxy_config: "{}".into(),
+            disable_callback_executor: false,
+            disable_netty_worker_group: false,
+            max_reconnect_interval_time_seconds: 60,
+            enable_reconnect_for_go_away: true,
         }
     }
 }
