@@ -71,7 +71,7 @@ pub trait MessageStore: Send + Sync {
     ) -> Option<GetMessageResult>;
     /// Returns the next queue offset to be written (0 for an unknown queue).
     fn get_max_offset_in_queue(&self, topic: &str, queue_id: i32) -> i64;
-    /// Returns the first valid queue offset (-1 for an unknown queue).
+    /// Returns the first valid queue offset (0 for an unknown queue, as Java creates it).
     fn get_min_offset_in_queue(&self, topic: &str, queue_id: i32) -> i64;
     /// Returns the CommitLog offset of a queue offset (0 when absent).
     fn get_commit_log_offset_in_queue(&self, topic: &str, queue_id: i32, queue_offset: i64) -> i64;
@@ -455,10 +455,11 @@ impl MessageStore for DefaultMessageStore {
     }
 
     fn get_min_offset_in_queue(&self, topic: &str, queue_id: i32) -> i64 {
+        // Java creates the queue on lookup, so a queue never written to reports 0.
         self.cq_store
             .find(topic, queue_id)
             .map(|q| q.min_offset_in_queue())
-            .unwrap_or(-1)
+            .unwrap_or(0)
     }
 
     fn get_commit_log_offset_in_queue(&self, topic: &str, queue_id: i32, queue_offset: i64) -> i64 {
