@@ -43,14 +43,19 @@ fn target_profile_dir() -> Result<(PathBuf, String)> {
         .and_then(|n| n.to_str())
         .context("bad profile dir")?
         .to_string();
-    let target = profile_dir.parent().context("profile dir has no parent")?.to_path_buf();
+    let target = profile_dir
+        .parent()
+        .context("profile dir has no parent")?
+        .to_path_buf();
     Ok((target, profile))
 }
 
 fn build(name: &str, target_dir: &Path, profile: &str) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
-    cmd.args(["build", "--quiet", "-p", name, "--bin", name]).arg("--target-dir").arg(target_dir);
+    cmd.args(["build", "--quiet", "-p", name, "--bin", name])
+        .arg("--target-dir")
+        .arg(target_dir);
     match profile {
         "debug" => {}
         "release" => {

@@ -24,7 +24,11 @@ pub struct BrokerSpec {
 impl BrokerSpec {
     /// A master named `name` in `DefaultCluster`.
     pub fn new(name: &str) -> Self {
-        BrokerSpec { broker_name: name.into(), cluster_name: "DefaultCluster".into(), props: Vec::new() }
+        BrokerSpec {
+            broker_name: name.into(),
+            cluster_name: "DefaultCluster".into(),
+            props: Vec::new(),
+        }
     }
 
     /// Adds a broker.conf line.
@@ -81,7 +85,10 @@ impl ClusterBuilder {
             brokers: Vec::new(),
             specs: self.brokers.clone(),
             namesrv_props: self.namesrv_props.clone(),
-            client: RemotingClient::new(NettyClientConfig::default(), Arc::new(RequestDispatcher::new())),
+            client: RemotingClient::new(
+                NettyClientConfig::default(),
+                Arc::new(RequestDispatcher::new()),
+            ),
         };
         for i in 0..self.namesrvs {
             cluster.start_namesrv(i, 0)?;
@@ -108,7 +115,11 @@ pub struct Cluster {
 impl Cluster {
     /// Returns a builder with one NameServer and no broker.
     pub fn builder() -> ClusterBuilder {
-        ClusterBuilder { namesrvs: 1, brokers: Vec::new(), namesrv_props: Vec::new() }
+        ClusterBuilder {
+            namesrvs: 1,
+            brokers: Vec::new(),
+            namesrv_props: Vec::new(),
+        }
     }
 
     /// Returns the NameServer addresses joined with `;`, as clients take them.
@@ -133,12 +144,16 @@ impl Cluster {
 
     /// Returns the store root of broker `i`.
     pub fn broker_store_dir(&self, i: usize) -> PathBuf {
-        self.dir.path().join(format!("store-{}", self.specs[i].broker_name))
+        self.dir
+            .path()
+            .join(format!("store-{}", self.specs[i].broker_name))
     }
 
     /// Returns the HOME directory given to broker `i`.
     pub fn broker_home(&self, i: usize) -> PathBuf {
-        self.dir.path().join(format!("home-{}", self.specs[i].broker_name))
+        self.dir
+            .path()
+            .join(format!("home-{}", self.specs[i].broker_name))
     }
 
     /// Returns the HOME directory given to NameServer `i`.
@@ -202,7 +217,11 @@ impl Cluster {
     /// Restarts NameServer `i` on its previous port.
     pub fn restart_namesrv(&mut self, i: usize) -> Result<()> {
         self.stop_namesrv(i);
-        let port: u16 = self.namesrv_addrs[i].rsplit(':').next().unwrap_or("0").parse()?;
+        let port: u16 = self.namesrv_addrs[i]
+            .rsplit(':')
+            .next()
+            .unwrap_or("0")
+            .parse()?;
         self.start_namesrv(i, port)
     }
 
@@ -212,14 +231,19 @@ impl Cluster {
         let spec = self.specs[i].clone();
         let home = self.broker_home(i);
         let store = self.broker_store_dir(i);
-        let port = self.broker_addr(i).and_then(|a| a.rsplit(':').next()?.parse::<u16>().ok());
+        let port = self
+            .broker_addr(i)
+            .and_then(|a| a.rsplit(':').next()?.parse::<u16>().ok());
         if let Some(slot) = self.brokers.get_mut(i) {
             if let Some((mut p, _)) = slot.take() {
                 p.kill();
             }
         }
         let port = port.unwrap_or(0);
-        let conf = self.dir.path().join(format!("broker-{}.conf", spec.broker_name));
+        let conf = self
+            .dir
+            .path()
+            .join(format!("broker-{}.conf", spec.broker_name));
         let mut text = format!(
             "brokerClusterName={}\nbrokerName={}\nbrokerId=0\nlistenPort={port}\nbrokerIP1=127.0.0.1\n\
              bindAddress=127.0.0.1\nstorePathRootDir={}\nnamesrvAddr={}\n\
@@ -254,7 +278,8 @@ impl Cluster {
             self.brokers.push(None);
         }
         self.brokers[i] = Some((p, addr.clone()));
-        self.wait_registered(&spec.broker_name, &addr, Duration::from_secs(30)).await
+        self.wait_registered(&spec.broker_name, &addr, Duration::from_secs(30))
+            .await
     }
 
     /// Kills broker `i` with SIGKILL.
@@ -267,7 +292,9 @@ impl Cluster {
     /// Stops broker `i` with SIGTERM; returns whether it exited cleanly in time.
     pub fn stop_broker(&mut self, i: usize) -> bool {
         match self.brokers.get_mut(i).and_then(Option::as_mut) {
-            Some((p, _)) => p.terminate(Duration::from_secs(30)).is_some_and(|s| s.success()),
+            Some((p, _)) => p
+                .terminate(Duration::from_secs(30))
+                .is_some_and(|s| s.success()),
             None => false,
         }
     }
@@ -282,7 +309,12 @@ impl Cluster {
         Ok(rmq_remoting::protocol::body::decode(&resp.body)?)
     }
 
-    async fn wait_registered(&self, broker_name: &str, addr: &str, timeout: Duration) -> Result<()> {
+    async fn wait_registered(
+        &self,
+        broker_name: &str,
+        addr: &str,
+        timeout: Duration,
+    ) -> Result<()> {
         let deadline = Instant::now() + timeout;
         for (i, ns) in self.namesrv_addrs.iter().enumerate() {
             if self.namesrvs.get(i).is_none_or(Option::is_none) {

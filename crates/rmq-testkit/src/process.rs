@@ -41,11 +41,20 @@ impl ServerProcess {
             .spawn()
             .with_context(|| format!("spawning {}", binary.display()))?;
         let (tx, rx) = mpsc::channel::<String>();
-        let mut log = std::fs::OpenOptions::new().create(true).append(true).open(&log_path)?;
+        let mut log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log_path)?;
         let _ = writeln!(log, "---- {} {:?}", binary.display(), args);
         for stream in [
-            child.stdout.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
-            child.stderr.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+            child
+                .stdout
+                .take()
+                .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+            child
+                .stderr
+                .take()
+                .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
         ]
         .into_iter()
         .flatten()
@@ -70,7 +79,10 @@ impl ServerProcess {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                bail!("{name} did not boot within {timeout:?}; log:\n{}", proc.log_tail());
+                bail!(
+                    "{name} did not boot within {timeout:?}; log:\n{}",
+                    proc.log_tail()
+                );
             }
             match rx.recv_timeout(left.min(Duration::from_millis(200))) {
                 Ok(line) if line.contains(boot_marker) => {
@@ -79,7 +91,10 @@ impl ServerProcess {
                 }
                 Ok(_) | Err(mpsc::RecvTimeoutError::Timeout) => {
                     if let Some(status) = proc.try_wait() {
-                        bail!("{name} exited with {status} before booting; log:\n{}", proc.log_tail());
+                        bail!(
+                            "{name} exited with {status} before booting; log:\n{}",
+                            proc.log_tail()
+                        );
                     }
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
@@ -103,7 +118,9 @@ impl ServerProcess {
     }
 
     fn try_wait(&mut self) -> Option<std::process::ExitStatus> {
-        self.child.as_mut().and_then(|c| c.try_wait().ok().flatten())
+        self.child
+            .as_mut()
+            .and_then(|c| c.try_wait().ok().flatten())
     }
 
     /// Returns the last lines of the process's output.
@@ -125,7 +142,9 @@ impl ServerProcess {
     /// exit status if it exited by itself.
     pub fn terminate(&mut self, timeout: Duration) -> Option<std::process::ExitStatus> {
         let mut c = self.child.take()?;
-        let _ = Command::new("kill").args(["-TERM", &c.id().to_string()]).status();
+        let _ = Command::new("kill")
+            .args(["-TERM", &c.id().to_string()])
+            .status();
         let deadline = Instant::now() + timeout;
         while Instant::now() < deadline {
             if let Ok(Some(status)) = c.try_wait() {
