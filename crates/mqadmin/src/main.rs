@@ -7,7 +7,8 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let _log_guard = rmq_tools::logging::init_file_logging("tools.log");
+    let _log_guard =
+        rmq_srvutil::logging::init("tools.log", rmq_srvutil::logging::Stderr::Nothing).ok();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

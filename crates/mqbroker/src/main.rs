@@ -2,9 +2,6 @@
 //! to every config object, starts the broker, prints Java's boot line and runs until
 //! SIGTERM/SIGINT (Java `broker/.../BrokerStartup.java`).
 
-mod logging;
-
-use anyhow::Context;
 use clap::Parser;
 use rmq_broker::{BrokerConfigs, BrokerController};
 use std::io::Write;
@@ -59,13 +56,14 @@ fn main() -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
-    let _log_guard = match logging::init() {
-        Ok(g) => g,
-        Err(e) => {
-            eprintln!("mqbroker: cannot set up logging: {e:#}");
-            return ExitCode::from(1);
-        }
-    };
+    let _log_guard =
+        match rmq_srvutil::logging::init("broker.log", rmq_srvutil::logging::Stderr::Errors) {
+            Ok(g) => g,
+            Err(e) => {
+                eprintln!("mqbroker: cannot set up logging: {e:#}");
+                return ExitCode::from(1);
+            }
+        };
     for w in &warnings {
         tracing::warn!("{w}");
     }
@@ -104,12 +102,7 @@ fn build_configs(args: &Args) -> Result<(BrokerConfigs, Vec<String>), Exit> {
     let mut configs = BrokerConfigs::default();
     let mut warnings = Vec::new();
     if let Some(file) = &args.config_file {
-        let raw = std::fs::read(file)
-            .with_context(|| format!("cannot read config file {}", file.display()))
-            .map_err(Exit::Error)?;
-        // Java reads properties files as ISO-8859-1.
-        let text: String = raw.iter().map(|b| *b as char).collect();
-        let props = rmq_common::properties::parse(&text);
+        let props = rmq_srvutil::read_properties_file(file).map_err(Exit::Error)?;
         let report = configs.apply_properties(&props);
         for key in report.unknown_keys {
             let w = format!("unknown config key {key} in {} (ignored)", file.display());
@@ -131,7 +124,7 @@ fn build_configs(args: &Args) -> Result<(BrokerConfigs, Vec<String>), Exit> {
         configs.broker_config.namesrv_addr = Some(addr.trim().to_string());
     }
     if configs.broker_config.rocketmq_home.is_none() {
-        configs.broker_config.rocketmq_home = derive_rocketmq_home();
+        configs.broker_config.rocketmq_home = rmq_srvutil::derive_rocketmq_home();
     }
     if configs.broker_config.rocketmq_home.is_none() {
         return Err(Exit::Message(
@@ -143,12 +136,6 @@ fn build_configs(args: &Args) -> Result<(BrokerConfigs, Vec<String>), Exit> {
         .finish()
         .map_err(|(msg, code)| Exit::Message(msg, code))?;
     Ok((configs, warnings))
-}
-
-/// ROCKETMQ_HOME when unset: the parent of the executable's directory.
-fn derive_rocketmq_home() -> Option<String> {
-    let exe = std::env::current_exe().ok()?;
-    Some(exe.parent()?.parent()?.to_string_lossy().into_owned())
 }
 
 async fn run(configs: BrokerConfigs) -> anyhow::Result<()> {
@@ -168,20 +155,9 @@ async fn run(configs: BrokerConfigs) -> anyhow::Result<()> {
     tracing::info!("{tip}");
     println!("{tip}");
     let _ = std::io::stdout().flush();
-    wait_for_shutdown_signal().await?;
+    rmq_srvutil::wait_for_shutdown_signal().await?;
     tracing::info!("Shutdown hook was invoked, 1");
     handle.shutdown().await;
     tracing::info!("Shutdown hook over");
-    Ok(())
-}
-
-async fn wait_for_shutdown_signal() -> anyhow::Result<()> {
-    use tokio::signal::unix::{signal, SignalKind};
-    let mut term = signal(SignalKind::terminate())?;
-    let mut int = signal(SignalKind::interrupt())?;
-    tokio::select! {
-        _ = term.recv() => tracing::info!("received SIGTERM"),
-        _ = int.recv() => tracing::info!("received SIGINT"),
-    }
     Ok(())
 }

@@ -1,7 +1,6 @@
 //! `mqnamesrv`: parses Java's NameServer command line, loads the config file, starts the
 //! NameServer and runs it until SIGTERM/SIGINT (Java `namesrv/.../NamesrvStartup.java`).
 
-mod logging;
 mod namesrv_startup;
 
 use clap::Parser;
@@ -50,13 +49,14 @@ fn main() -> ExitCode {
         println!("Please set the ROCKETMQ_HOME variable in your environment to match the location of the RocketMQ installation");
         return ExitCode::from(254);
     }
-    let _log_guard = match logging::init() {
-        Ok(g) => g,
-        Err(e) => {
-            eprintln!("mqnamesrv: cannot set up logging: {e:#}");
-            return ExitCode::from(1);
-        }
-    };
+    let _log_guard =
+        match rmq_srvutil::logging::init("namesrv.log", rmq_srvutil::logging::Stderr::Errors) {
+            Ok(g) => g,
+            Err(e) => {
+                eprintln!("mqnamesrv: cannot set up logging: {e:#}");
+                return ExitCode::from(1);
+            }
+        };
     startup.log_config();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -97,19 +97,8 @@ async fn run(startup: Startup) -> anyhow::Result<()> {
     println!("{tip}");
     let _ = std::io::stdout().flush();
 
-    wait_for_shutdown_signal().await?;
+    rmq_srvutil::wait_for_shutdown_signal().await?;
     tracing::info!("shutdown hook was invoked, 1 times.");
     handle.shutdown().await;
-    Ok(())
-}
-
-async fn wait_for_shutdown_signal() -> anyhow::Result<()> {
-    use tokio::signal::unix::{signal, SignalKind};
-    let mut term = signal(SignalKind::terminate())?;
-    let mut int = signal(SignalKind::interrupt())?;
-    tokio::select! {
-        _ = term.recv() => tracing::info!("received SIGTERM"),
-        _ = int.recv() => tracing::info!("received SIGINT"),
-    }
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! defaults, then the `-c` file bound to `NamesrvConfig`, `NettyServerConfig` and
 //! `NettyClientConfig` by key name.
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use rmq_common::properties::{self, Properties};
 use rmq_namesrv::NamesrvConfig;
 use rmq_remoting::{NettyClientConfig, NettyServerConfig};
@@ -37,10 +37,7 @@ pub fn load_config(config_file: Option<&Path>) -> anyhow::Result<Startup> {
         warnings: Vec::new(),
     };
     if let Some(file) = config_file {
-        let text = std::fs::read(file)
-            .with_context(|| format!("cannot read config file {}", file.display()))?;
-        // Java reads properties files as ISO-8859-1; UTF-8 files with ASCII keys read the same.
-        let props = properties::parse(&String::from_utf8_lossy(&text));
+        let props = rmq_srvutil::read_properties_file(file)?;
         let ns = properties::bind(&mut startup.namesrv_config, &props, &[]);
         let server = properties::bind(&mut startup.netty_server_config, &props, &[]);
         let client = properties::bind(&mut startup.netty_client_config, &props, &[]);
@@ -66,7 +63,8 @@ pub fn load_config(config_file: Option<&Path>) -> anyhow::Result<Startup> {
         println!("load config properties file OK, {}", file.display());
     }
     if startup.namesrv_config.rocketmq_home.is_empty() {
-        startup.namesrv_config.rocketmq_home = derive_rocketmq_home().unwrap_or_default();
+        startup.namesrv_config.rocketmq_home =
+            rmq_srvutil::derive_rocketmq_home().unwrap_or_default();
     }
     let port = startup.netty_server_config.listen_port;
     if !(0..=i32::from(u16::MAX)).contains(&port) {
@@ -78,15 +76,6 @@ pub fn load_config(config_file: Option<&Path>) -> anyhow::Result<Startup> {
         startup.warnings.push(w);
     }
     Ok(startup)
-}
-
-/// ROCKETMQ_HOME when the environment has none: the parent of the executable's directory
-/// (`<home>/lib/mqnamesrv` or `<home>/bin/mqnamesrv-bin` in a release,
-/// `<repo>/target/<profile>/mqnamesrv` in a build).
-fn derive_rocketmq_home() -> Option<String> {
-    let exe = std::env::current_exe().ok()?;
-    let home = exe.parent()?.parent()?;
-    Some(home.to_string_lossy().into_owned())
 }
 
 /// Prints every setting as `key=value` (`-p`; Java `MixAll.printObjectProperties`).

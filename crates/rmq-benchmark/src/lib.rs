@@ -104,7 +104,9 @@ pub fn run_main<F>(fut: F) -> std::process::ExitCode
 where
     F: std::future::Future<Output = i32>,
 {
-    let _log_guard = rmq_tools::logging::init_file_logging("rocketmq_client.log");
+    let _log_guard =
+        rmq_srvutil::logging::init("rocketmq_client.log", rmq_srvutil::logging::Stderr::Nothing)
+            .ok();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -12,7 +12,6 @@ pub mod admin_ext;
 pub mod cli;
 pub mod command;
 pub mod error;
-pub mod logging;
 pub mod printf;
 pub mod to_string;
 

@@ -1,6 +1,6 @@
-//! Logging of `mqbroker`, in place of Java's `rmq.broker.logback.xml`: events at `RUST_LOG`
-//! level (default info) go to `~/logs/rocketmqlogs/broker.log`, errors also to stderr, in
-//! logback's `yyyy-MM-dd HH:mm:ss,SSS LEVEL thread - message` layout.
+//! Log files in place of Java's `rmq.<module>.logback.xml`: events at `RUST_LOG` level
+//! (default info) go to `~/logs/rocketmqlogs/<file>` as logback's
+//! `yyyy-MM-dd HH:mm:ss,SSS LEVEL thread - message` lines (local time).
 
 use anyhow::Context;
 use std::fmt;
@@ -41,31 +41,43 @@ where
     }
 }
 
-/// Installs the subscriber; the guard flushes the file when dropped.
-pub fn init() -> anyhow::Result<WorkerGuard> {
+/// Where a process's errors go besides its log file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stderr {
+    /// Servers: ERROR events are also printed to stderr (nohup.out).
+    Errors,
+    /// Tools: nothing reaches the terminal, so their output stays what Java prints.
+    Nothing,
+}
+
+/// Installs the global subscriber writing to `~/logs/rocketmqlogs/<file_name>`. Keep the
+/// returned guard alive until exit: dropping it flushes the file.
+pub fn init(file_name: &str, stderr: Stderr) -> anyhow::Result<WorkerGuard> {
     let dir = rmq_common::mix_all::user_home()
         .join("logs")
         .join("rocketmqlogs");
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("cannot create log directory {}", dir.display()))?;
     let (writer, guard) =
-        tracing_appender::non_blocking(tracing_appender::rolling::never(&dir, "broker.log"));
+        tracing_appender::non_blocking(tracing_appender::rolling::never(&dir, file_name));
     let level = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let file_layer = tracing_subscriber::fmt::layer()
+        .with_writer(writer)
+        .with_ansi(false)
+        .event_format(LogbackLine)
+        .with_filter(level);
+    let stderr_level = match stderr {
+        Stderr::Errors => LevelFilter::ERROR,
+        Stderr::Nothing => LevelFilter::OFF,
+    };
+    let stderr_layer = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .event_format(LogbackLine)
+        .with_filter(stderr_level);
     tracing_subscriber::registry()
-        .with(
-            tracing_subscriber::fmt::layer()
-                .with_writer(writer)
-                .with_ansi(false)
-                .event_format(LogbackLine)
-                .with_filter(level),
-        )
-        .with(
-            tracing_subscriber::fmt::layer()
-                .with_writer(std::io::stderr)
-                .with_ansi(false)
-                .event_format(LogbackLine)
-                .with_filter(LevelFilter::ERROR),
-        )
+        .with(file_layer)
+        .with(stderr_layer)
         .try_init()
         .context("cannot install the log subscriber")?;
     Ok(guard)
