@@ -99,6 +99,54 @@ impl ClientConfig {
     }
 }
 
+/// Generates `pub fn $name(mut self, v: $t) -> Self` setting `self.$path`: the one-field
+/// setters of the client builders, carrying Java's field names in snake_case.
+macro_rules! setter {
+    ($(#[$m:meta])* $name:ident: $t:ty => $($path:ident).+) => {
+        $(#[$m])*
+        pub fn $name(mut self, v: $t) -> Self {
+            self.$($path).+ = v;
+            self
+        }
+    };
+}
+pub(crate) use setter;
+
+/// Generates the [`ClientConfig`] setters every client builder shares, for a builder with a
+/// `client_config: ClientConfig` field (Java: the setters `DefaultMQProducer`,
+/// `DefaultMQPushConsumer` and `DefaultLitePullConsumer` inherit from `ClientConfig`).
+macro_rules! client_config_setters {
+    () => {
+        /// Sets the name servers (`ns1:9876;ns2:9876`).
+        pub fn namesrv_addr(mut self, addr: impl Into<String>) -> Self {
+            self.client_config.namesrv_addr = Some(addr.into());
+            self
+        }
+
+        /// Sets the instance name (default `DEFAULT`, which becomes `<pid>#<nanos>`).
+        pub fn instance_name(mut self, name: impl Into<String>) -> Self {
+            self.client_config.instance_name = name.into();
+            self
+        }
+
+        /// Replaces every client setting.
+        pub fn client_config(mut self, config: $crate::client_config::ClientConfig) -> Self {
+            self.client_config = config;
+            self
+        }
+
+        $crate::client_config::setter!(/// Sets the control-call timeout (3000 ms).
+            mq_client_api_timeout: u64 => client_config.mq_client_api_timeout_millis);
+        $crate::client_config::setter!(/// Sets the route refresh period (30000 ms).
+            poll_name_server_interval: u64 => client_config.poll_name_server_interval_millis);
+        $crate::client_config::setter!(/// Sets the heartbeat period (30000 ms).
+            heartbeat_broker_interval: u64 => client_config.heartbeat_broker_interval_millis);
+        $crate::client_config::setter!(/// Sets the offset persist period (5000 ms).
+            persist_consumer_offset_interval: u64 => client_config.persist_consumer_offset_interval_millis);
+    };
+}
+pub(crate) use client_config_setters;
+
 #[cfg(test)]
 mod tests {
     use super::*;

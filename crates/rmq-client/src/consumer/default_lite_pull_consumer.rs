@@ -20,7 +20,7 @@
 
 use super::default_lite_pull_consumer_impl::LitePullCore;
 use super::rebalance::{AllocateMessageQueueAveragely, AllocateMessageQueueStrategy};
-use crate::client_config::ClientConfig;
+use crate::client_config::{client_config_setters, setter, ClientConfig};
 use crate::error::ClientError;
 use crate::service_state::ServiceState;
 use futures::Stream;
@@ -92,34 +92,8 @@ pub struct DefaultLitePullConsumerBuilder {
     client_config: ClientConfig,
 }
 
-macro_rules! setter {
-    ($(#[$m:meta])* $name:ident: $t:ty => $($path:ident).+) => {
-        $(#[$m])*
-        pub fn $name(mut self, v: $t) -> Self {
-            self.$($path).+ = v;
-            self
-        }
-    };
-}
-
 impl DefaultLitePullConsumerBuilder {
-    /// Sets the name servers.
-    pub fn namesrv_addr(mut self, addr: impl Into<String>) -> Self {
-        self.client_config.namesrv_addr = Some(addr.into());
-        self
-    }
-
-    /// Sets the instance name.
-    pub fn instance_name(mut self, name: impl Into<String>) -> Self {
-        self.client_config.instance_name = name.into();
-        self
-    }
-
-    /// Replaces every client setting.
-    pub fn client_config(mut self, config: ClientConfig) -> Self {
-        self.client_config = config;
-        self
-    }
+    client_config_setters!();
 
     /// Sets the allocation strategy (AVG).
     pub fn allocate_message_queue_strategy(

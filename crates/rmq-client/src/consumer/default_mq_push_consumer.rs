@@ -21,7 +21,7 @@
 use super::default_mq_push_consumer_impl::PushConsumerCore;
 use super::listener::{MessageListener, MessageListenerConcurrently, MessageListenerOrderly};
 use super::rebalance::{AllocateMessageQueueAveragely, AllocateMessageQueueStrategy};
-use crate::client_config::ClientConfig;
+use crate::client_config::{client_config_setters, setter, ClientConfig};
 use crate::error::ClientError;
 use crate::service_state::ServiceState;
 use parking_lot::Mutex;
@@ -163,34 +163,8 @@ pub struct DefaultMQPushConsumerBuilder {
     client_config: ClientConfig,
 }
 
-macro_rules! setter {
-    ($(#[$m:meta])* $name:ident: $t:ty => $($path:ident).+) => {
-        $(#[$m])*
-        pub fn $name(mut self, v: $t) -> Self {
-            self.$($path).+ = v;
-            self
-        }
-    };
-}
-
 impl DefaultMQPushConsumerBuilder {
-    /// Sets the name servers (`ns1:9876;ns2:9876`).
-    pub fn namesrv_addr(mut self, addr: impl Into<String>) -> Self {
-        self.client_config.namesrv_addr = Some(addr.into());
-        self
-    }
-
-    /// Sets the instance name (default `DEFAULT`, which becomes `<pid>#<nanos>`).
-    pub fn instance_name(mut self, name: impl Into<String>) -> Self {
-        self.client_config.instance_name = name.into();
-        self
-    }
-
-    /// Replaces every client setting.
-    pub fn client_config(mut self, config: ClientConfig) -> Self {
-        self.client_config = config;
-        self
-    }
+    client_config_setters!();
 
     /// Sets the allocation strategy (AVG).
     pub fn allocate_message_queue_strategy(
@@ -231,12 +205,6 @@ impl DefaultMQPushConsumerBuilder {
         consume_timeout: u64 => config.consume_timeout_minutes);
     setter!(/// Sends the subscription expression with each pull (false).
         post_subscription_when_pull: bool => config.post_subscription_when_pull);
-    setter!(/// Sets the route refresh period (30000 ms).
-        poll_name_server_interval: u64 => client_config.poll_name_server_interval_millis);
-    setter!(/// Sets the heartbeat period (30000 ms).
-        heartbeat_broker_interval: u64 => client_config.heartbeat_broker_interval_millis);
-    setter!(/// Sets the offset persist period (5000 ms).
-        persist_consumer_offset_interval: u64 => client_config.persist_consumer_offset_interval_millis);
 
     /// Builds the consumer (not started).
     pub fn build(self) -> DefaultMQPushConsumer {

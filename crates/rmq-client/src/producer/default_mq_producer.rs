@@ -19,7 +19,7 @@ use super::default_mq_producer_impl::{
 };
 use super::message_queue_selector::MessageQueueSelector;
 use super::send_result::SendResult;
-use crate::client_config::ClientConfig;
+use crate::client_config::{client_config_setters, setter, ClientConfig};
 use crate::error::ClientError;
 use crate::factory::MQClientInstance;
 use crate::service_state::ServiceState;
@@ -33,34 +33,8 @@ pub struct DefaultMQProducerBuilder {
     client_config: ClientConfig,
 }
 
-macro_rules! setter {
-    ($(#[$m:meta])* $name:ident: $t:ty => $($path:ident).+) => {
-        $(#[$m])*
-        pub fn $name(mut self, v: $t) -> Self {
-            self.$($path).+ = v;
-            self
-        }
-    };
-}
-
 impl DefaultMQProducerBuilder {
-    /// Sets the name servers (`ns1:9876;ns2:9876`).
-    pub fn namesrv_addr(mut self, addr: impl Into<String>) -> Self {
-        self.client_config.namesrv_addr = Some(addr.into());
-        self
-    }
-
-    /// Sets the instance name (default `DEFAULT`, which becomes `<pid>#<nanos>`).
-    pub fn instance_name(mut self, name: impl Into<String>) -> Self {
-        self.client_config.instance_name = name.into();
-        self
-    }
-
-    /// Replaces every client setting.
-    pub fn client_config(mut self, config: ClientConfig) -> Self {
-        self.client_config = config;
-        self
-    }
+    client_config_setters!();
 
     setter!(/// Sets the whole-send timeout (3000 ms).
         send_msg_timeout: u64 => config.send_msg_timeout_millis);
@@ -82,12 +56,6 @@ impl DefaultMQProducerBuilder {
         create_topic_key: String => config.create_topic_key);
     setter!(/// Turns latency fault tolerance on (false).
         send_latency_fault_enable: bool => config.send_latency_fault_enable);
-    setter!(/// Sets the control-call timeout (3000 ms).
-        mq_client_api_timeout: u64 => client_config.mq_client_api_timeout_millis);
-    setter!(/// Sets the route refresh period (30000 ms).
-        poll_name_server_interval: u64 => client_config.poll_name_server_interval_millis);
-    setter!(/// Sets the heartbeat period (30000 ms).
-        heartbeat_broker_interval: u64 => client_config.heartbeat_broker_interval_millis);
 
     /// Builds the producer (not started).
     pub fn build(self) -> DefaultMQProducer {
