@@ -19,6 +19,7 @@ use rmq_remoting::protocol::header::namesrv::GetRouteInfoRequestHeader;
 use rmq_remoting::protocol::header::CommandCustomHeader;
 use rmq_remoting::protocol::header::EmptyHeader;
 use rmq_remoting::{RemotingClient, RemotingCommand, RequestCode, ResponseCode};
+use serde::de::DeserializeOwned;
 use std::collections::BTreeSet;
 
 /// The RPC layer of a client instance.
@@ -39,8 +40,16 @@ pub(crate) fn expect_success(
     }
 }
 
-fn header<H: CommandCustomHeader>(resp: &RemotingCommand) -> Result<H, ClientError> {
-    Ok(resp.decode_header::<H>()?)
+/// Returns `resp` when it is SUCCESS, else an `MQClientException` with its code and remark.
+fn expect_success_as_client(resp: RemotingCommand) -> Result<RemotingCommand, ClientError> {
+    if resp.code == ResponseCode::SUCCESS.0 {
+        Ok(resp)
+    } else {
+        Err(ClientError::client(
+            resp.code,
+            resp.remark.unwrap_or_default(),
+        ))
+    }
 }
 
 impl MQClientAPIImpl {
@@ -75,14 +84,81 @@ impl MQClientAPIImpl {
             .remoting
             .invoke_namesrv(request, timeout_millis)
             .await?;
-        if resp.code == ResponseCode::SUCCESS.0 {
-            Ok(resp)
+        expect_success_as_client(resp)
+    }
+
+    /// Sends a request to one server and checks for SUCCESS; another code comes back as
+    /// `MQClientException` with the response's code and remark, as the Java calls that throw
+    /// `MQClientException` (name server admin calls, `viewBrokerStatsData`, ...) report it.
+    pub async fn invoke_with_client_exception(
+        &self,
+        addr: &str,
+        request: RemotingCommand,
+        timeout_millis: u64,
+    ) -> Result<RemotingCommand, ClientError> {
+        let resp = self.remoting.invoke(addr, request, timeout_millis).await?;
+        expect_success_as_client(resp)
+    }
+
+    /// Sends a request to a broker, checks for SUCCESS and decodes the JSON body.
+    pub async fn invoke_broker_body<T: DeserializeOwned>(
+        &self,
+        addr: &str,
+        request: RemotingCommand,
+        timeout_millis: u64,
+    ) -> Result<T, ClientError> {
+        let resp = self.invoke_broker(addr, request, timeout_millis).await?;
+        Ok(decode(&resp.body)?)
+    }
+
+    /// Sends a request to the name servers, checks for SUCCESS and decodes the JSON body.
+    pub async fn invoke_namesrv_body<T: DeserializeOwned>(
+        &self,
+        request: RemotingCommand,
+        timeout_millis: u64,
+    ) -> Result<T, ClientError> {
+        let resp = self.invoke_namesrv(request, timeout_millis).await?;
+        Ok(decode(&resp.body)?)
+    }
+
+    /// Sends a request oneway, or awaits the broker's answer and checks for SUCCESS.
+    async fn invoke_broker_maybe_oneway(
+        &self,
+        addr: &str,
+        request: RemotingCommand,
+        oneway: bool,
+        timeout_millis: u64,
+    ) -> Result<(), ClientError> {
+        if oneway {
+            self.remoting
+                .invoke_oneway(addr, request, timeout_millis)
+                .await?;
         } else {
-            Err(ClientError::client(
-                resp.code,
-                resp.remark.unwrap_or_default(),
-            ))
+            self.invoke_broker(addr, request, timeout_millis).await?;
         }
+        Ok(())
+    }
+
+    /// Sends a request about one queue (with its `bname`) to a broker, checks for SUCCESS and
+    /// decodes the response header (GET_MAX_OFFSET, GET_MIN_OFFSET, ...).
+    async fn invoke_queue_request<H, R>(
+        &self,
+        addr: &str,
+        code: RequestCode,
+        mq: &MessageQueue,
+        header: &H,
+        timeout_millis: u64,
+    ) -> Result<R, ClientError>
+    where
+        H: CommandCustomHeader,
+        R: CommandCustomHeader,
+    {
+        let req = with_bname(
+            RemotingCommand::create_request_command(code, header),
+            &mq.broker_name,
+        );
+        let resp = self.invoke_broker(addr, req, timeout_millis).await?;
+        header_of(&resp)
     }
 
     /// GET_ROUTEINFO_BY_TOPIC; `TOPIC_NOT_EXIST` comes back as `MQClientException` code 17
@@ -97,8 +173,7 @@ impl MQClientAPIImpl {
             ..Default::default()
         };
         let req = RemotingCommand::create_request_command(RequestCode::GET_ROUTEINFO_BY_TOPIC, &h);
-        let resp = self.invoke_namesrv(req, timeout_millis).await?;
-        Ok(decode(&resp.body)?)
+        self.invoke_namesrv_body(req, timeout_millis).await
     }
 
     /// GET_BROKER_CLUSTER_INFO.
@@ -107,8 +182,7 @@ impl MQClientAPIImpl {
         timeout_millis: u64,
     ) -> Result<ClusterInfo, ClientError> {
         let req = RemotingCommand::new_request(RequestCode::GET_BROKER_CLUSTER_INFO);
-        let resp = self.invoke_namesrv(req, timeout_millis).await?;
-        Ok(decode(&resp.body)?)
+        self.invoke_namesrv_body(req, timeout_millis).await
     }
 
     /// GET_ALL_TOPIC_LIST_FROM_NAMESERVER.
@@ -117,8 +191,7 @@ impl MQClientAPIImpl {
         timeout_millis: u64,
     ) -> Result<TopicList, ClientError> {
         let req = RemotingCommand::new_request(RequestCode::GET_ALL_TOPIC_LIST_FROM_NAMESERVER);
-        let resp = self.invoke_namesrv(req, timeout_millis).await?;
-        Ok(decode(&resp.body)?)
+        self.invoke_namesrv_body(req, timeout_millis).await
     }
 
     /// SEND_MESSAGE_V2 or SEND_BATCH_MESSAGE (`sendMessage`); `None` for oneway sends.
@@ -258,8 +331,8 @@ impl MQClientAPIImpl {
         };
         let req =
             RemotingCommand::create_request_command(RequestCode::GET_CONSUMER_LIST_BY_GROUP, &h);
-        let resp = self.invoke_broker(addr, req, timeout_millis).await?;
-        let body: GetConsumerListByGroupResponseBody = decode(&resp.body)?;
+        let body: GetConsumerListByGroupResponseBody =
+            self.invoke_broker_body(addr, req, timeout_millis).await?;
         Ok(body.consumer_id_list)
     }
 
@@ -287,14 +360,8 @@ impl MQClientAPIImpl {
     ) -> Result<(), ClientError> {
         let req =
             RemotingCommand::create_request_command(RequestCode::UPDATE_CONSUMER_OFFSET, &header);
-        if oneway {
-            self.remoting
-                .invoke_oneway(addr, req, timeout_millis)
-                .await?;
-        } else {
-            self.invoke_broker(addr, req, timeout_millis).await?;
-        }
-        Ok(())
+        self.invoke_broker_maybe_oneway(addr, req, oneway, timeout_millis)
+            .await
     }
 
     /// CONSUMER_SEND_MSG_BACK (`consumerSendMessageBack`).
@@ -332,8 +399,7 @@ impl MQClientAPIImpl {
         timeout_millis: u64,
     ) -> Result<BTreeSet<MessageQueue>, ClientError> {
         let req = RemotingCommand::new_request(RequestCode::LOCK_BATCH_MQ).with_body(encode(body));
-        let resp = self.invoke_broker(addr, req, timeout_millis).await?;
-        let r: LockBatchResponseBody = decode(&resp.body)?;
+        let r: LockBatchResponseBody = self.invoke_broker_body(addr, req, timeout_millis).await?;
         Ok(r.lock_ok_mq_set)
     }
 
@@ -347,14 +413,8 @@ impl MQClientAPIImpl {
     ) -> Result<(), ClientError> {
         let req =
             RemotingCommand::new_request(RequestCode::UNLOCK_BATCH_MQ).with_body(encode(body));
-        if oneway {
-            self.remoting
-                .invoke_oneway(addr, req, timeout_millis)
-                .await?;
-        } else {
-            self.invoke_broker(addr, req, timeout_millis).await?;
-        }
-        Ok(())
+        self.invoke_broker_maybe_oneway(addr, req, oneway, timeout_millis)
+            .await
     }
 
     /// GET_MAX_OFFSET.
@@ -369,12 +429,10 @@ impl MQClientAPIImpl {
             queue_id: mq.queue_id,
             ..Default::default()
         };
-        let req = with_bname(
-            RemotingCommand::create_request_command(RequestCode::GET_MAX_OFFSET, &h),
-            &mq.broker_name,
-        );
-        let resp = self.invoke_broker(addr, req, timeout_millis).await?;
-        Ok(header_of::<GetMaxOffsetResponseHeader>(&resp)?.offset)
+        let r: GetMaxOffsetResponseHeader = self
+            .invoke_queue_request(addr, RequestCode::GET_MAX_OFFSET, mq, &h, timeout_millis)
+            .await?;
+        Ok(r.offset)
     }
 
     /// GET_MIN_OFFSET.
@@ -388,12 +446,10 @@ impl MQClientAPIImpl {
             topic: mq.topic.clone(),
             queue_id: mq.queue_id,
         };
-        let req = with_bname(
-            RemotingCommand::create_request_command(RequestCode::GET_MIN_OFFSET, &h),
-            &mq.broker_name,
-        );
-        let resp = self.invoke_broker(addr, req, timeout_millis).await?;
-        Ok(header_of::<GetMinOffsetResponseHeader>(&resp)?.offset)
+        let r: GetMinOffsetResponseHeader = self
+            .invoke_queue_request(addr, RequestCode::GET_MIN_OFFSET, mq, &h, timeout_millis)
+            .await?;
+        Ok(r.offset)
     }
 
     /// SEARCH_OFFSET_BY_TIMESTAMP.
@@ -410,12 +466,16 @@ impl MQClientAPIImpl {
             timestamp,
             ..Default::default()
         };
-        let req = with_bname(
-            RemotingCommand::create_request_command(RequestCode::SEARCH_OFFSET_BY_TIMESTAMP, &h),
-            &mq.broker_name,
-        );
-        let resp = self.invoke_broker(addr, req, timeout_millis).await?;
-        Ok(header_of::<SearchOffsetResponseHeader>(&resp)?.offset)
+        let r: SearchOffsetResponseHeader = self
+            .invoke_queue_request(
+                addr,
+                RequestCode::SEARCH_OFFSET_BY_TIMESTAMP,
+                mq,
+                &h,
+                timeout_millis,
+            )
+            .await?;
+        Ok(r.offset)
     }
 
     /// GET_EARLIEST_MSG_STORETIME.
@@ -429,12 +489,16 @@ impl MQClientAPIImpl {
             topic: mq.topic.clone(),
             queue_id: mq.queue_id,
         };
-        let req = with_bname(
-            RemotingCommand::create_request_command(RequestCode::GET_EARLIEST_MSG_STORETIME, &h),
-            &mq.broker_name,
-        );
-        let resp = self.invoke_broker(addr, req, timeout_millis).await?;
-        Ok(header_of::<GetEarliestMsgStoretimeResponseHeader>(&resp)?.timestamp)
+        let r: GetEarliestMsgStoretimeResponseHeader = self
+            .invoke_queue_request(
+                addr,
+                RequestCode::GET_EARLIEST_MSG_STORETIME,
+                mq,
+                &h,
+                timeout_millis,
+            )
+            .await?;
+        Ok(r.timestamp)
     }
 
     /// VIEW_MESSAGE_BY_ID: the message stored at a commit log offset.
@@ -512,7 +576,7 @@ pub(crate) fn with_bname(mut req: RemotingCommand, broker_name: &str) -> Remotin
 }
 
 fn header_of<H: CommandCustomHeader>(resp: &RemotingCommand) -> Result<H, ClientError> {
-    header(resp)
+    Ok(resp.decode_header::<H>()?)
 }
 
 /// Maps a send response to a [`SendResult`] (`processSendResponse`).
