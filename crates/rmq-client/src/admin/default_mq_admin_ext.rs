@@ -7,6 +7,7 @@ use crate::client_config::ClientConfig;
 use crate::consumer::pull_result::PullResult;
 use crate::error::ClientError;
 use crate::factory::MQClientInstance;
+use crate::internal::mq_client_api_impl::with_bname;
 use rmq_common::message::message_decoder;
 use rmq_common::sys_flag::pull_sys_flag;
 use rmq_common::{mix_all, MessageExt, MessageQueue, TopicConfig};
@@ -31,7 +32,8 @@ use rmq_remoting::protocol::header::client::{
 use rmq_remoting::protocol::header::namesrv::{
     DeleteTopicFromNamesrvRequestHeader, GetKVConfigRequestHeader, PutKVConfigRequestHeader,
 };
-use rmq_remoting::{RemotingCommand, RequestCode};
+use rmq_remoting::{RemotingCommand, RequestCode, ResponseCode};
+use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -95,6 +97,17 @@ impl DefaultMQAdminExt {
         self.inst()?
             .api()
             .invoke_broker(addr, req, self.timeout_millis)
+            .await
+    }
+
+    async fn broker_body<T: DeserializeOwned>(
+        &self,
+        addr: &str,
+        req: RemotingCommand,
+    ) -> Result<T, ClientError> {
+        self.inst()?
+            .api()
+            .invoke_broker_body(addr, req, self.timeout_millis)
             .await
     }
 
@@ -169,6 +182,19 @@ impl DefaultMQAdminExt {
                     .join(","),
             )
         };
+        self.create_and_update_topic_config_with_attributes(addr, config, attrs)
+            .await
+    }
+
+    /// Creates or updates a topic on one broker, sending `attributes` as the request's
+    /// `attributes` text unchanged (`AttributeParser.parseToString` form: `+key=value` adds,
+    /// `-key` deletes).
+    pub async fn create_and_update_topic_config_with_attributes(
+        &self,
+        addr: &str,
+        config: &TopicConfig,
+        attributes: Option<String>,
+    ) -> Result<(), ClientError> {
         let h = CreateTopicRequestHeader {
             topic: config.topic_name.clone(),
             default_topic: mix_all::AUTO_CREATE_TOPIC_KEY_TOPIC.to_string(),
@@ -178,7 +204,7 @@ impl DefaultMQAdminExt {
             topic_filter_type: config.topic_filter_type.as_str().to_string(),
             topic_sys_flag: Some(config.topic_sys_flag),
             order: config.order,
-            attributes: attrs,
+            attributes,
             force: None,
         };
         let req = RemotingCommand::create_request_command(RequestCode::UPDATE_AND_CREATE_TOPIC, &h);
@@ -232,10 +258,29 @@ impl DefaultMQAdminExt {
 
     /// Deletes a topic's route on the name servers (`deleteTopicInNameServer`).
     pub async fn delete_topic_in_name_server(&self, topic: &str) -> Result<(), ClientError> {
+        self.delete_topic_in_name_servers(topic, None).await
+    }
+
+    /// Deletes a topic's route for the brokers of one cluster on every name server
+    /// (`deleteTopicInNameServer(addrs, clusterName, topic)`).
+    pub async fn delete_topic_in_name_server_of_cluster(
+        &self,
+        cluster: &str,
+        topic: &str,
+    ) -> Result<(), ClientError> {
+        self.delete_topic_in_name_servers(topic, Some(cluster))
+            .await
+    }
+
+    async fn delete_topic_in_name_servers(
+        &self,
+        topic: &str,
+        cluster: Option<&str>,
+    ) -> Result<(), ClientError> {
         let inst = self.inst()?;
         let h = DeleteTopicFromNamesrvRequestHeader {
             topic: topic.to_string(),
-            ..Default::default()
+            cluster_name: cluster.map(str::to_string),
         };
         for addr in inst.api().remoting().name_server_address_list() {
             let req =
@@ -308,6 +353,45 @@ impl DefaultMQAdminExt {
             .api()
             .search_offset(&addr, mq, timestamp, self.timeout_millis)
             .await
+    }
+
+    /// Returns the offset of the first message stored at or after `timestamp` in a queue of one
+    /// broker, with boundary `LOWER` (`searchOffset(brokerAddr, topic, queueId, timestamp,
+    /// timeoutMillis)`).
+    pub async fn search_offset_in_broker(
+        &self,
+        broker_addr: &str,
+        topic: &str,
+        queue_id: i32,
+        timestamp: i64,
+        timeout_millis: u64,
+    ) -> Result<i64, ClientError> {
+        let mq = MessageQueue::new(topic, "", queue_id);
+        self.inst()?
+            .api()
+            .search_offset_with_boundary(broker_addr, &mq, timestamp, Some("LOWER"), timeout_millis)
+            .await
+    }
+
+    /// Writes a consumer group's offset of a queue on one broker (`updateConsumeOffset`).
+    pub async fn update_consumer_offset(
+        &self,
+        broker_addr: &str,
+        group: &str,
+        mq: &MessageQueue,
+        offset: i64,
+    ) -> Result<(), ClientError> {
+        let h = UpdateConsumerOffsetRequestHeader {
+            consumer_group: group.to_string(),
+            topic: mq.topic.clone(),
+            queue_id: mq.queue_id,
+            commit_offset: offset,
+        };
+        let req = with_bname(
+            RemotingCommand::create_request_command(RequestCode::UPDATE_CONSUMER_OFFSET, &h),
+            &mq.broker_name,
+        );
+        self.broker_call(broker_addr, req).await.map(|_| ())
     }
 
     /// Returns the store time of a queue's first message (`earliestMsgStoreTime`).
@@ -415,11 +499,28 @@ impl DefaultMQAdminExt {
         topic: &str,
         uniq_key: &str,
     ) -> Result<MessageExt, ClientError> {
-        let mut msgs = self.query(topic, uniq_key, 32, 0, i64::MAX, true).await?;
-        msgs.sort_by_key(|m| m.store_timestamp);
+        let msgs = self
+            .query_message_by_uniq_key_list(topic, uniq_key, 32, 0, i64::MAX)
+            .await?;
         msgs.into_iter().next().ok_or_else(|| {
             ClientError::client(208, "query message by key finished, but no message.")
         })
+    }
+
+    /// Returns every message of `topic` whose unique key (`UNIQ_KEY`) is `key`, from every
+    /// broker routing the topic, sorted by store time (`queryMessageByUniqKey` returning the
+    /// whole `QueryResult`).
+    pub async fn query_message_by_uniq_key_list(
+        &self,
+        topic: &str,
+        key: &str,
+        max_num: i32,
+        begin: i64,
+        end: i64,
+    ) -> Result<Vec<MessageExt>, ClientError> {
+        let mut msgs = self.query(topic, key, max_num, begin, end, true).await?;
+        msgs.sort_by_key(|m| m.store_timestamp);
+        Ok(msgs)
     }
 
     /// Returns the message at a queue offset (`queryMsgByOffset`), pulled as `TOOLS_CONSUMER`.
@@ -481,8 +582,7 @@ impl DefaultMQAdminExt {
         };
         let req =
             RemotingCommand::create_request_command(RequestCode::GET_CONSUMER_RUNNING_INFO, &h);
-        let resp = self.broker_call(&addr, req).await?;
-        Ok(decode(&resp.body)?)
+        self.broker_body(&addr, req).await
     }
 
     /// Makes a consumer consume one message now (`consumeMessageDirectly`).
@@ -503,8 +603,7 @@ impl DefaultMQAdminExt {
         };
         let req =
             RemotingCommand::create_request_command(RequestCode::CONSUME_MESSAGE_DIRECTLY, &h);
-        let resp = self.broker_call(&id.address.to_string(), req).await?;
-        Ok(decode(&resp.body)?)
+        self.broker_body(&id.address.to_string(), req).await
     }
 
     /// Moves a group's offsets of a topic to `timestamp` on every broker
@@ -612,17 +711,25 @@ impl DefaultMQAdminExt {
             let Some(addr) = bd.select_broker_addr() else {
                 continue;
             };
-            let h = GetTopicStatsInfoRequestHeader {
-                topic: topic.to_string(),
-            };
-            let req =
-                RemotingCommand::create_request_command(RequestCode::GET_TOPIC_STATS_INFO, &h);
-            let resp = self.broker_call(addr, req).await?;
-            let t: TopicStatsTable = decode(&resp.body)?;
+            let t = self.examine_topic_stats_in_broker(addr, topic).await?;
             out.offset_table.extend(t.offset_table);
             out.topic_put_tps += t.topic_put_tps;
         }
         Ok(out)
+    }
+
+    /// Returns the offsets of a topic's queues on one broker (GET_TOPIC_STATS_INFO,
+    /// `examineTopicStats(brokerAddr, topic)`).
+    pub async fn examine_topic_stats_in_broker(
+        &self,
+        broker_addr: &str,
+        topic: &str,
+    ) -> Result<TopicStatsTable, ClientError> {
+        let h = GetTopicStatsInfoRequestHeader {
+            topic: topic.to_string(),
+        };
+        let req = RemotingCommand::create_request_command(RequestCode::GET_TOPIC_STATS_INFO, &h);
+        self.broker_body(broker_addr, req).await
     }
 
     /// Returns a group's progress on every queue, optionally of one topic
@@ -640,18 +747,34 @@ impl DefaultMQAdminExt {
             let Some(addr) = bd.master_addr() else {
                 continue;
             };
-            let h = GetConsumeStatsRequestHeader {
-                consumer_group: group.to_string(),
-                topic: topic.map(str::to_string),
-                topic_list: None,
-            };
-            let req = RemotingCommand::create_request_command(RequestCode::GET_CONSUME_STATS, &h);
-            let resp = self.broker_call(addr, req).await?;
-            let cs: ConsumeStats = decode(&resp.body)?;
+            let cs = self
+                .examine_consume_stats_in_broker(addr, group, topic, self.timeout_millis)
+                .await?;
             out.offset_table.extend(cs.offset_table);
             out.consume_tps += cs.consume_tps;
         }
         Ok(out)
+    }
+
+    /// Returns a group's progress on the queues of one broker, optionally of one topic
+    /// (GET_CONSUME_STATS, `MQClientAPIImpl#getConsumeStats`).
+    pub async fn examine_consume_stats_in_broker(
+        &self,
+        broker_addr: &str,
+        group: &str,
+        topic: Option<&str>,
+        timeout_millis: u64,
+    ) -> Result<ConsumeStats, ClientError> {
+        let h = GetConsumeStatsRequestHeader {
+            consumer_group: group.to_string(),
+            topic: topic.map(str::to_string),
+            topic_list: None,
+        };
+        let req = RemotingCommand::create_request_command(RequestCode::GET_CONSUME_STATS, &h);
+        self.inst()?
+            .api()
+            .invoke_broker_body(broker_addr, req, timeout_millis)
+            .await
     }
 
     /// Returns the clients of a consumer group (`examineConsumerConnectionInfo`); code 206
@@ -661,16 +784,27 @@ impl DefaultMQAdminExt {
         group: &str,
     ) -> Result<ConsumerConnection, ClientError> {
         let addr = self.group_broker_addr(group).await?;
+        self.examine_consumer_connection_info_in_broker(group, &addr)
+            .await
+    }
+
+    /// Returns the clients of a consumer group connected to one broker
+    /// (`examineConsumerConnectionInfo(group, brokerAddr)`); code 206 (CONSUMER_NOT_ONLINE)
+    /// when none is connected.
+    pub async fn examine_consumer_connection_info_in_broker(
+        &self,
+        group: &str,
+        broker_addr: &str,
+    ) -> Result<ConsumerConnection, ClientError> {
         let h = GetConsumerConnectionListRequestHeader {
             consumer_group: group.to_string(),
         };
         let req =
             RemotingCommand::create_request_command(RequestCode::GET_CONSUMER_CONNECTION_LIST, &h);
-        let resp = self.broker_call(&addr, req).await?;
-        let cc: ConsumerConnection = decode(&resp.body)?;
+        let cc: ConsumerConnection = self.broker_body(broker_addr, req).await?;
         if cc.connection_set.is_empty() {
             return Err(ClientError::client(
-                206,
+                ResponseCode::CONSUMER_NOT_ONLINE.0,
                 "Not found the consumer group connection",
             ));
         }
@@ -690,18 +824,27 @@ impl DefaultMQAdminExt {
             let Some(addr) = bd.select_broker_addr() else {
                 continue;
             };
-            let h = GetProducerConnectionListRequestHeader {
-                producer_group: group.to_string(),
-            };
-            let req = RemotingCommand::create_request_command(
-                RequestCode::GET_PRODUCER_CONNECTION_LIST,
-                &h,
-            );
-            let resp = self.broker_call(addr, req).await?;
-            let pc: ProducerConnection = decode(&resp.body)?;
+            let pc = self
+                .examine_producer_connection_info_in_broker(group, addr)
+                .await?;
             out.connection_set.extend(pc.connection_set);
         }
         Ok(out)
+    }
+
+    /// Returns the clients of a producer group connected to one broker
+    /// (GET_PRODUCER_CONNECTION_LIST, `MQClientAPIImpl#getProducerConnectionList`).
+    pub async fn examine_producer_connection_info_in_broker(
+        &self,
+        group: &str,
+        broker_addr: &str,
+    ) -> Result<ProducerConnection, ClientError> {
+        let h = GetProducerConnectionListRequestHeader {
+            producer_group: group.to_string(),
+        };
+        let req =
+            RemotingCommand::create_request_command(RequestCode::GET_PRODUCER_CONNECTION_LIST, &h);
+        self.broker_body(broker_addr, req).await
     }
 
     /// Returns the groups consuming a topic (`queryTopicConsumeByWho`).
@@ -712,18 +855,27 @@ impl DefaultMQAdminExt {
             let Some(addr) = bd.select_broker_addr() else {
                 continue;
             };
-            let h = QueryTopicConsumeByWhoRequestHeader {
-                topic: topic.to_string(),
-            };
-            let req = RemotingCommand::create_request_command(
-                RequestCode::QUERY_TOPIC_CONSUME_BY_WHO,
-                &h,
-            );
-            let resp = self.broker_call(addr, req).await?;
-            let gl: GroupList = decode(&resp.body)?;
+            let gl = self
+                .query_topic_consume_by_who_in_broker(addr, topic)
+                .await?;
             out.group_list.extend(gl.group_list);
         }
         Ok(out)
+    }
+
+    /// Returns the groups consuming a topic, as one broker knows them
+    /// (QUERY_TOPIC_CONSUME_BY_WHO, `MQClientAPIImpl#queryTopicConsumeByWho`).
+    pub async fn query_topic_consume_by_who_in_broker(
+        &self,
+        broker_addr: &str,
+        topic: &str,
+    ) -> Result<GroupList, ClientError> {
+        let h = QueryTopicConsumeByWhoRequestHeader {
+            topic: topic.to_string(),
+        };
+        let req =
+            RemotingCommand::create_request_command(RequestCode::QUERY_TOPIC_CONSUME_BY_WHO, &h);
+        self.broker_body(broker_addr, req).await
     }
 
     /// Returns per-queue time spans of a group on a topic (`queryConsumeTimeSpan`).
@@ -744,8 +896,7 @@ impl DefaultMQAdminExt {
             };
             let req =
                 RemotingCommand::create_request_command(RequestCode::QUERY_CONSUME_TIME_SPAN, &h);
-            let resp = self.broker_call(addr, req).await?;
-            let b: QueryConsumeTimeSpanBody = decode(&resp.body)?;
+            let b: QueryConsumeTimeSpanBody = self.broker_body(addr, req).await?;
             out.extend(b.consume_time_span_set);
         }
         Ok(out)

@@ -460,11 +460,25 @@ impl MQClientAPIImpl {
         timestamp: i64,
         timeout_millis: u64,
     ) -> Result<i64, ClientError> {
+        self.search_offset_with_boundary(addr, mq, timestamp, None, timeout_millis)
+            .await
+    }
+
+    /// SEARCH_OFFSET_BY_TIMESTAMP with a `boundaryType` (`LOWER` or `UPPER`; the broker's
+    /// default when `None`).
+    pub async fn search_offset_with_boundary(
+        &self,
+        addr: &str,
+        mq: &MessageQueue,
+        timestamp: i64,
+        boundary_type: Option<&str>,
+        timeout_millis: u64,
+    ) -> Result<i64, ClientError> {
         let h = SearchOffsetRequestHeader {
             topic: mq.topic.clone(),
             queue_id: mq.queue_id,
             timestamp,
-            ..Default::default()
+            boundary_type: boundary_type.map(str::to_string),
         };
         let r: SearchOffsetResponseHeader = self
             .invoke_queue_request(

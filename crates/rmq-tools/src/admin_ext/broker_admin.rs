@@ -6,7 +6,7 @@ use rmq_client::ClientError;
 pub use rmq_remoting::protocol::body::broker_stats_data::{BrokerStatsData, BrokerStatsItem};
 use rmq_remoting::protocol::body::decode;
 use rmq_remoting::protocol::header::broker::ViewBrokerStatsDataRequestHeader;
-use rmq_remoting::{RemotingCommand, RequestCode, ResponseCode};
+use rmq_remoting::{RemotingCommand, RequestCode};
 
 /// Statistic names of `BrokerStatsManager` that mqadmin asks for (Java `common/stats/Stats`).
 pub mod stats {
@@ -64,10 +64,9 @@ impl MQAdminExt {
         let resp = self
             .instance()
             .api()
-            .remoting()
-            .invoke(broker_addr, req, self.timeout_millis())
+            .invoke_with_client_exception(broker_addr, req, self.timeout_millis())
             .await?;
-        if resp.code != ResponseCode::SUCCESS.0 || resp.body.is_empty() {
+        if resp.body.is_empty() {
             return Err(ClientError::client(resp.code, resp.remark.unwrap_or_default()).into());
         }
         Ok(decode(&resp.body)?)

@@ -1,7 +1,10 @@
-//! Consumer and producer calls of `DefaultMQAdminExtImpl`: `examineConsumeStats`,
-//! `examineConsumerConnectionInfo`, `examineProducerConnectionInfo`, `messageTrackDetail`,
-//! `consumed`, `resetOffsetByTimestamp` (broker-driven, with the CPP flavour),
-//! `resetOffsetByTimestampOld`, `resetOffsetByQueueId`, `searchOffset(brokerAddr, ...)`.
+//! Consumer and producer calls of `DefaultMQAdminExtImpl` with mqadmin's semantics:
+//! `examineConsumeStats`, `examineConsumerConnectionInfo`, `examineProducerConnectionInfo`,
+//! `messageTrackDetail`, `consumed`, `resetOffsetByTimestamp` (broker-driven, with the CPP
+//! flavour), `resetOffsetByTimestampOld`, `resetOffsetByQueueId`. The per-broker calls they
+//! use (`examine_consume_stats_in_broker`, `examine_consumer_connection_info_in_broker`,
+//! `update_consumer_offset`, `search_offset_in_broker`, ...) are rmq-client's
+//! [`rmq_client::DefaultMQAdminExt`] ones.
 
 use super::MQAdminExt;
 use crate::error::ToolsError;
@@ -15,10 +18,7 @@ use rmq_remoting::protocol::body::producer_connection::ProducerConnection;
 use rmq_remoting::protocol::body::reset_offset_body::ResetOffsetBody;
 use rmq_remoting::protocol::body::subscription_group_config::SubscriptionGroupConfig;
 use rmq_remoting::protocol::header::broker::{
-    GetConsumeStatsRequestHeader, GetConsumerConnectionListRequestHeader,
-    GetProducerConnectionListRequestHeader, GetSubscriptionGroupConfigRequestHeader,
-    ResetOffsetRequestHeader, SearchOffsetRequestHeader, SearchOffsetResponseHeader,
-    UpdateConsumerOffsetRequestHeader,
+    GetSubscriptionGroupConfigRequestHeader, ResetOffsetRequestHeader,
 };
 use rmq_remoting::{LanguageCode, RemotingCommand, RequestCode, ResponseCode};
 use std::collections::HashMap;
@@ -119,29 +119,14 @@ fn response_code(e: &ToolsError) -> Option<i32> {
     }
 }
 
-impl MQAdminExt {
-    /// GET_CONSUME_STATS on one broker (`MQClientAPIImpl#getConsumeStats`).
-    pub async fn examine_consume_stats_in_broker(
-        &self,
-        broker_addr: &str,
-        group: &str,
-        topic: Option<&str>,
-        timeout_millis: u64,
-    ) -> Result<ConsumeStats, ToolsError> {
-        let h = GetConsumeStatsRequestHeader {
-            consumer_group: group.to_string(),
-            topic: topic.map(str::to_string),
-            topic_list: None,
-        };
-        let req = RemotingCommand::create_request_command(RequestCode::GET_CONSUME_STATS, &h);
-        let resp = self
-            .instance()
-            .api()
-            .invoke_broker(broker_addr, req, timeout_millis)
-            .await?;
-        Ok(decode(&resp.body)?)
-    }
+/// The cluster whose route stands for `topic` when it is an LMQ or the timer topic (they
+/// have no route of their own) and a cluster is given.
+fn lmq_route_cluster<'a>(cluster_name: Option<&'a str>, topic: &str) -> Option<&'a str> {
+    cluster_name
+        .filter(|c| !c.is_empty() && (mix_all::is_lmq(topic) || topic == "rmq_sys_wheel_timer"))
+}
 
+impl MQAdminExt {
     /// Merges the group's consume statistics of every broker routing `%RETRY%<group>` (or the
     /// topic) (`examineConsumeStats(clusterName, group, topic)`). An empty result fails with
     /// `CONSUMER_NOT_ONLINE`, or `BROADCAST_CONSUMPTION` for a broadcasting group, as in Java.
@@ -156,10 +141,8 @@ impl MQAdminExt {
             route_topics.push(t.to_string());
             route_topics.push(format!("%RETRY%{group}_{t}"));
         }
-        if let (Some(t), Some(c)) = (topic, cluster_name) {
-            if (mix_all::is_lmq(t) || t == "rmq_sys_wheel_timer") && !c.is_empty() {
-                route_topics.push(c.to_string());
-            }
+        if let Some(c) = topic.and_then(|t| lmq_route_cluster(cluster_name, t)) {
+            route_topics.push(c.to_string());
         }
         let mut route = None;
         let mut last_err = None;
@@ -228,34 +211,6 @@ impl MQAdminExt {
         Ok(Some(decode(&resp.body)?))
     }
 
-    /// GET_CONSUMER_CONNECTION_LIST on one broker; an empty set fails with
-    /// `CONSUMER_NOT_ONLINE` (`examineConsumerConnectionInfo(group, brokerAddr)`).
-    pub async fn examine_consumer_connection_info_in_broker(
-        &self,
-        group: &str,
-        broker_addr: &str,
-    ) -> Result<ConsumerConnection, ToolsError> {
-        let h = GetConsumerConnectionListRequestHeader {
-            consumer_group: group.to_string(),
-        };
-        let req =
-            RemotingCommand::create_request_command(RequestCode::GET_CONSUMER_CONNECTION_LIST, &h);
-        let resp = self
-            .instance()
-            .api()
-            .invoke_broker(broker_addr, req, self.timeout_millis())
-            .await?;
-        let cc: ConsumerConnection = decode(&resp.body)?;
-        if cc.connection_set.is_empty() {
-            return Err(ClientError::client(
-                ResponseCode::CONSUMER_NOT_ONLINE.0,
-                "Not found the consumer group connection",
-            )
-            .into());
-        }
-        Ok(cc)
-    }
-
     /// The group's connections, asked of a broker routing `%RETRY%<group>`
     /// (`examineConsumerConnectionInfo(group)`).
     pub async fn examine_consumer_connection_info(
@@ -267,10 +222,9 @@ impl MQAdminExt {
             .await?;
         let addr = pick_broker_addr(&route.broker_datas);
         match addr {
-            Some(addr) => {
-                self.examine_consumer_connection_info_in_broker(group, &addr)
-                    .await
-            }
+            Some(addr) => Ok(self
+                .examine_consumer_connection_info_in_broker(group, &addr)
+                .await?),
             None => Err(ClientError::client(
                 ResponseCode::CONSUMER_NOT_ONLINE.0,
                 "Not found the consumer group connection",
@@ -289,19 +243,9 @@ impl MQAdminExt {
         let route = self.examine_topic_route_info(topic).await?;
         let mut result = ProducerConnection::default();
         if let Some(addr) = pick_broker_addr(&route.broker_datas) {
-            let h = GetProducerConnectionListRequestHeader {
-                producer_group: group.to_string(),
-            };
-            let req = RemotingCommand::create_request_command(
-                RequestCode::GET_PRODUCER_CONNECTION_LIST,
-                &h,
-            );
-            let resp = self
-                .instance()
-                .api()
-                .invoke_broker(&addr, req, self.timeout_millis())
+            result = self
+                .examine_producer_connection_info_in_broker(group, &addr)
                 .await?;
-            result = decode(&resp.body)?;
         }
         if result.connection_set.is_empty() {
             return Err(ClientError::client(-1, "Not found the producer group connection").into());
@@ -407,15 +351,8 @@ impl MQAdminExt {
         is_force: bool,
         is_c: bool,
     ) -> Result<HashMap<MessageQueue, i64>, ToolsError> {
-        let route_topic = match cluster_name {
-            Some(c)
-                if !c.is_empty() && (mix_all::is_lmq(topic) || topic == "rmq_sys_wheel_timer") =>
-            {
-                c.to_string()
-            }
-            _ => topic.to_string(),
-        };
-        let route = self.examine_topic_route_info(&route_topic).await?;
+        let route_topic = lmq_route_cluster(cluster_name, topic).unwrap_or(topic);
+        let route = self.examine_topic_route_info(route_topic).await?;
         let mut all = HashMap::new();
         for bd in &route.broker_datas {
             let Some(addr) = bd.select_broker_addr() else {
@@ -439,68 +376,15 @@ impl MQAdminExt {
             let resp = self
                 .instance()
                 .api()
-                .remoting()
-                .invoke(addr, req, self.timeout_millis())
+                .invoke_with_client_exception(addr, req, self.timeout_millis())
                 .await?;
-            if resp.code != ResponseCode::SUCCESS.0 || resp.body.is_empty() {
+            if resp.body.is_empty() {
                 return Err(ClientError::client(resp.code, resp.remark.unwrap_or_default()).into());
             }
             let body: ResetOffsetBody = decode(&resp.body)?;
             all.extend(body.offset_table);
         }
         Ok(all)
-    }
-
-    /// SEARCH_OFFSET_BY_TIMESTAMP on one broker (`searchOffset(brokerAddr, topic, queueId, ts)`).
-    pub async fn search_offset_in_broker(
-        &self,
-        broker_addr: &str,
-        topic: &str,
-        queue_id: i32,
-        timestamp: i64,
-        timeout_millis: u64,
-    ) -> Result<i64, ToolsError> {
-        let h = SearchOffsetRequestHeader {
-            topic: topic.to_string(),
-            queue_id,
-            timestamp,
-            boundary_type: Some("LOWER".to_string()),
-        };
-        let req =
-            RemotingCommand::create_request_command(RequestCode::SEARCH_OFFSET_BY_TIMESTAMP, &h);
-        let resp = self
-            .instance()
-            .api()
-            .invoke_broker(broker_addr, req, timeout_millis)
-            .await?;
-        let rh: SearchOffsetResponseHeader = resp.decode_header()?;
-        Ok(rh.offset)
-    }
-
-    /// UPDATE_CONSUMER_OFFSET on one broker (`updateConsumeOffset`).
-    pub async fn update_consumer_offset(
-        &self,
-        broker_addr: &str,
-        group: &str,
-        mq: &MessageQueue,
-        offset: i64,
-    ) -> Result<(), ToolsError> {
-        let h = UpdateConsumerOffsetRequestHeader {
-            consumer_group: group.to_string(),
-            topic: mq.topic.clone(),
-            queue_id: mq.queue_id,
-            commit_offset: offset,
-        };
-        let mut req =
-            RemotingCommand::create_request_command(RequestCode::UPDATE_CONSUMER_OFFSET, &h);
-        if !mq.broker_name.is_empty() {
-            req.add_ext_field("bname", mq.broker_name.clone());
-        }
-        self.instance()
-            .api()
-            .invoke_broker(broker_addr, req, self.timeout_millis())
-            .await?;
-        Ok(())
     }
 
     /// Writes one queue's offset and asks the broker to reset the clients' offset of it
@@ -548,15 +432,8 @@ impl MQAdminExt {
         timestamp: i64,
         force: bool,
     ) -> Result<Vec<RollbackStats>, ToolsError> {
-        let route_topic = match cluster_name {
-            Some(c)
-                if !c.is_empty() && (mix_all::is_lmq(topic) || topic == "rmq_sys_wheel_timer") =>
-            {
-                c.to_string()
-            }
-            _ => topic.to_string(),
-        };
-        let route = self.examine_topic_route_info(&route_topic).await?;
+        let route_topic = lmq_route_cluster(cluster_name, topic).unwrap_or(topic);
+        let route = self.examine_topic_route_info(route_topic).await?;
         let mut stats = Vec::new();
         for bd in &route.broker_datas {
             let Some(addr) = bd.select_broker_addr() else {

@@ -1,54 +1,15 @@
-//! Message lookups of `DefaultMQAdminExtImpl`/`MQAdminImpl`: by unique key with every match
-//! (`queryMessageByUniqKey` returning the whole `QueryResult`), and by an id that may be
-//! either an offset message id or a unique key (`queryMessage(clusterName, topic, msgId)`).
+//! Message lookup of `DefaultMQAdminExtImpl`/`MQAdminImpl` by an id that may be either an
+//! offset message id or a unique key (`queryMessage(clusterName, topic, msgId)`); the lookup
+//! by unique key with every match is rmq-client's
+//! [`rmq_client::DefaultMQAdminExt::query_message_by_uniq_key_list`].
 
 use super::MQAdminExt;
 use crate::error::ToolsError;
 use rmq_client::ClientError;
 use rmq_common::message::message_decoder;
 use rmq_common::MessageExt;
-use rmq_remoting::protocol::header::broker::QueryMessageRequestHeader;
 
 impl MQAdminExt {
-    /// Every message of `topic` whose unique key (`UNIQ_KEY`) is `key`, from every broker
-    /// routing the topic, sorted by store time (`queryMessageByUniqKey` + the tool's sort).
-    pub async fn query_message_by_uniq_key_list(
-        &self,
-        topic: &str,
-        key: &str,
-        max_num: i32,
-        begin: i64,
-        end: i64,
-    ) -> Result<Vec<MessageExt>, ToolsError> {
-        let route = self.examine_topic_route_info(topic).await?;
-        let mut out = Vec::new();
-        for bd in &route.broker_datas {
-            let Some(addr) = bd.select_broker_addr() else {
-                continue;
-            };
-            let h = QueryMessageRequestHeader {
-                topic: topic.to_string(),
-                key: key.to_string(),
-                max_num,
-                begin_timestamp: begin,
-                end_timestamp: end,
-            };
-            let msgs = self
-                .instance()
-                .api()
-                .query_message(addr, h, true, self.timeout_millis())
-                .await?;
-            for mut m in msgs {
-                if m.client_msg_id() == key {
-                    m.broker_name = bd.broker_name.clone();
-                    out.push(m);
-                }
-            }
-        }
-        out.sort_by_key(|m| m.store_timestamp);
-        Ok(out)
-    }
-
     /// The message with `msg_id`, an offset message id (store host + commit log offset) or a
     /// unique key (`queryMessage(clusterName, topic, msgId)`). Both are 32 hex characters
     /// for IPv4; Java tries the offset form first and falls back on failure. Here an id is

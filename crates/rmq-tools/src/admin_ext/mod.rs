@@ -1,16 +1,19 @@
 //! `MQAdminExt`: the admin client mqadmin's subcommands use (Java `tools/admin/MQAdminExt`,
 //! implemented by `DefaultMQAdminExtImpl`).
 //!
-//! It wraps rmq-client's [`DefaultMQAdminExt`] (reachable through `Deref`) and adds, in the
-//! files of this module, the `DefaultMQAdminExtImpl` calls mqadmin needs that the client does
-//! not offer, built on the client's public [`MQClientInstance`] and its RPC layer:
+//! It wraps rmq-client's [`DefaultMQAdminExt`] (reachable through `Deref`; the general admin
+//! calls, per-broker ones included, live there) and adds, in the files of this module, the
+//! `DefaultMQAdminExtImpl` calls mqadmin needs that the client does not offer or that mqadmin
+//! answers with other semantics (which broker is asked, which errors), built on the client's
+//! calls, its public [`MQClientInstance`] and its RPC layer:
 //!
-//! - `topic_admin`: topic statistics, topic clusters, consumer groups of a topic;
+//! - `topic_admin`: topic config with attribute modifications, order config, topic
+//!   statistics, topic clusters, consumer groups of a topic;
 //! - `consumer_admin`: consume statistics, consumer and producer connections, message
 //!   tracks, offset resets (new and old protocol);
 //! - `broker_admin`: broker config updates, broker statistics;
 //! - `namesrv_admin`: write permission, KV deletion, name server config;
-//! - `message_admin`: message lookups by unique key or either id form;
+//! - `message_admin`: message lookup by either id form;
 //! - `pull_admin`: the `DefaultMQPullConsumer` calls of `printMsg`, `consumeMessage` and
 //!   `queryMsgByOffset` (queues in Java's order, pulls with Java's client-side processing).
 

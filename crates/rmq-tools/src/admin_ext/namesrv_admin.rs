@@ -4,13 +4,12 @@
 use super::broker_admin::properties_to_string;
 use super::MQAdminExt;
 use crate::error::ToolsError;
-use rmq_client::ClientError;
 use rmq_remoting::protocol::header::namesrv::{
     AddWritePermOfBrokerRequestHeader, AddWritePermOfBrokerResponseHeader,
     DeleteKVConfigRequestHeader, WipeWritePermOfBrokerRequestHeader,
     WipeWritePermOfBrokerResponseHeader,
 };
-use rmq_remoting::{RemotingCommand, RequestCode, ResponseCode};
+use rmq_remoting::{RemotingCommand, RequestCode};
 
 impl MQAdminExt {
     async fn namesrv_invoke(
@@ -18,16 +17,11 @@ impl MQAdminExt {
         namesrv_addr: &str,
         req: RemotingCommand,
     ) -> Result<RemotingCommand, ToolsError> {
-        let resp = self
+        Ok(self
             .instance()
             .api()
-            .remoting()
-            .invoke(namesrv_addr, req, self.timeout_millis())
-            .await?;
-        if resp.code != ResponseCode::SUCCESS.0 {
-            return Err(ClientError::client(resp.code, resp.remark.unwrap_or_default()).into());
-        }
-        Ok(resp)
+            .invoke_with_client_exception(namesrv_addr, req, self.timeout_millis())
+            .await?)
     }
 
     /// WIPE_WRITE_PERM_OF_BROKER on one name server; returns how many topics lost write

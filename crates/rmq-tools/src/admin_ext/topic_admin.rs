@@ -1,18 +1,13 @@
-//! Topic calls of `DefaultMQAdminExtImpl`: `examineTopicStats`, `getTopicClusterList`,
-//! `queryTopicConsumeByWho`.
+//! Topic calls of `DefaultMQAdminExtImpl` with mqadmin's semantics: `createAndUpdateTopicConfig`
+//! with attribute modifications, `createOrUpdateOrderConf`, `examineTopicStats`,
+//! `getTopicClusterList`, `queryTopicConsumeByWho`; the per-broker calls are rmq-client's.
 
 use super::MQAdminExt;
 use crate::error::ToolsError;
 use rmq_client::ClientError;
-use rmq_common::{mix_all, TopicConfig};
-use rmq_remoting::protocol::body::decode;
+use rmq_common::TopicConfig;
 use rmq_remoting::protocol::body::group_list::GroupList;
 use rmq_remoting::protocol::body::topic_stats_table::TopicStatsTable;
-use rmq_remoting::protocol::header::broker::{
-    CreateTopicRequestHeader, GetTopicStatsInfoRequestHeader, QueryTopicConsumeByWhoRequestHeader,
-};
-use rmq_remoting::protocol::header::namesrv::DeleteTopicFromNamesrvRequestHeader;
-use rmq_remoting::{RemotingCommand, RequestCode};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The KV namespace of order topic configs (`NamesrvUtil.NAMESPACE_ORDER_TOPIC_CONFIG`).
@@ -42,45 +37,9 @@ impl MQAdminExt {
         broker_addr: &str,
         tc: &TopicConfig,
     ) -> Result<(), ToolsError> {
-        let h = CreateTopicRequestHeader {
-            topic: tc.topic_name.clone(),
-            default_topic: mix_all::AUTO_CREATE_TOPIC_KEY_TOPIC.to_string(),
-            read_queue_nums: tc.read_queue_nums,
-            write_queue_nums: tc.write_queue_nums,
-            perm: tc.perm,
-            topic_filter_type: tc.topic_filter_type.as_str().to_string(),
-            topic_sys_flag: Some(tc.topic_sys_flag),
-            order: tc.order,
-            attributes: Some(attributes_to_string(&tc.attributes)),
-            force: None,
-        };
-        let req = RemotingCommand::create_request_command(RequestCode::UPDATE_AND_CREATE_TOPIC, &h);
-        self.instance()
-            .api()
-            .invoke_broker(broker_addr, req, self.timeout_millis())
+        let attributes = Some(attributes_to_string(&tc.attributes));
+        self.create_and_update_topic_config_with_attributes(broker_addr, tc, attributes)
             .await?;
-        Ok(())
-    }
-
-    /// DELETE_TOPIC_IN_NAMESRV on every name server, for one cluster's brokers
-    /// (`deleteTopicInNameServer(addrs, clusterName, topic)`).
-    pub async fn delete_topic_in_name_server_of_cluster(
-        &self,
-        cluster: &str,
-        topic: &str,
-    ) -> Result<(), ToolsError> {
-        let h = DeleteTopicFromNamesrvRequestHeader {
-            topic: topic.to_string(),
-            cluster_name: Some(cluster.to_string()),
-        };
-        for addr in self.name_server_address_list() {
-            let req =
-                RemotingCommand::create_request_command(RequestCode::DELETE_TOPIC_IN_NAMESRV, &h);
-            self.instance()
-                .api()
-                .invoke_broker(&addr, req, self.timeout_millis())
-                .await?;
-        }
         Ok(())
     }
 
@@ -113,24 +72,6 @@ impl MQAdminExt {
         self.create_and_update_kv_config(NAMESPACE_ORDER_TOPIC_CONFIG, topic, &joined)
             .await?;
         Ok(())
-    }
-
-    /// GET_TOPIC_STATS_INFO on one broker (`examineTopicStats(brokerAddr, topic)`).
-    pub async fn examine_topic_stats_in_broker(
-        &self,
-        broker_addr: &str,
-        topic: &str,
-    ) -> Result<TopicStatsTable, ToolsError> {
-        let h = GetTopicStatsInfoRequestHeader {
-            topic: topic.to_string(),
-        };
-        let req = RemotingCommand::create_request_command(RequestCode::GET_TOPIC_STATS_INFO, &h);
-        let resp = self
-            .instance()
-            .api()
-            .invoke_broker(broker_addr, req, self.timeout_millis())
-            .await?;
-        Ok(decode(&resp.body)?)
     }
 
     /// Merges the topic statistics of every broker routing `topic` (`examineTopicStats`);
@@ -181,19 +122,10 @@ impl MQAdminExt {
         let route = self.examine_topic_route_info(topic).await?;
         for bd in &route.broker_datas {
             if let Some(addr) = bd.select_broker_addr() {
-                let h = QueryTopicConsumeByWhoRequestHeader {
-                    topic: topic.to_string(),
-                };
-                let req = RemotingCommand::create_request_command(
-                    RequestCode::QUERY_TOPIC_CONSUME_BY_WHO,
-                    &h,
-                );
-                let resp = self
-                    .instance()
-                    .api()
-                    .invoke_broker(addr, req, self.timeout_millis())
-                    .await?;
-                return Ok(Some(decode(&resp.body)?));
+                return Ok(Some(
+                    self.query_topic_consume_by_who_in_broker(addr, topic)
+                        .await?,
+                ));
             }
         }
         Ok(None)
