@@ -9,10 +9,7 @@ use super::process_queue::ProcessQueue;
 use super::pull_api_wrapper::{PullAPIWrapper, PullRequestArgs};
 use super::pull_result::PullStatus;
 use super::rebalance_impl::{compute_pull_from_where, PullRequest, RebalanceHooks, RebalanceImpl};
-use super::store::{
-    local_file_offset_store::local_offset_store_dir, LocalFileOffsetStore, OffsetStore,
-    ReadOffsetType, RemoteBrokerOffsetStore,
-};
+use super::store::{OffsetStore, ReadOffsetType};
 use crate::client_config::ClientConfig;
 use crate::error::ClientError;
 use crate::factory::MQClientInstance;
@@ -103,16 +100,7 @@ impl LitePullCore {
     pub(crate) fn new(config: LitePullConsumerConfig, client_config: &ClientConfig) -> Arc<Self> {
         let instance = MQClientInstance::get_or_create(client_config);
         let group = config.consumer_group.clone();
-        let offset_store = match config.message_model {
-            MessageModel::Broadcasting => OffsetStore::Local(LocalFileOffsetStore::new(
-                &local_offset_store_dir(),
-                instance.client_id(),
-                &group,
-            )),
-            MessageModel::Clustering => {
-                OffsetStore::Remote(RemoteBrokerOffsetStore::new(instance.clone(), &group))
-            }
-        };
+        let offset_store = OffsetStore::for_message_model(config.message_model, &instance, &group);
         let rebalance = RebalanceImpl::new(
             &group,
             config.message_model,
@@ -145,79 +133,15 @@ impl LitePullCore {
 
     pub(crate) async fn start(self: &Arc<Self>) -> Result<(), ClientError> {
         self.offset_store.load().await?;
-        let me: Arc<dyn MQConsumerInner> = self.clone();
-        if !self.instance.register_consumer(self.group(), me) {
-            return Err(ClientError::client(
-                -1,
-                mix_all::suggest_todo(&format!(
-                    "The consumer group[{}] has been created before, specify another name please.",
-                    self.group()
-                )),
-            ));
-        }
-        self.instance.start();
         self.next_auto_commit_deadline.store(
             rmq_common::util_all::current_millis() + self.config.auto_commit_interval_millis as i64,
             Ordering::Relaxed,
         );
-        let topics: Vec<String> = self
-            .rebalance
-            .subscription_inner
-            .lock()
-            .keys()
-            .cloned()
-            .collect();
-        for t in topics {
-            let _ = self
-                .instance
-                .update_topic_route_info_from_name_server(&t)
-                .await;
-        }
-        self.instance.send_heartbeat_to_all_broker_with_lock().await;
+        self.instance.start_consumer(self.clone()).await?;
         self.instance.rebalance_immediately();
-        self.spawn_fetch_missing_routes();
+        self.instance
+            .spawn_fetch_missing_routes(self.self_ref.clone(), self.shutdown.clone());
         Ok(())
-    }
-
-    /// Topics such as `%RETRY%<group>` only get a route once the broker saw our heartbeat;
-    /// fetch them a few times soon after start instead of waiting for the 30 s refresh.
-    fn spawn_fetch_missing_routes(&self) {
-        let weak = self.self_ref.clone();
-        let tok = self.shutdown.clone();
-        tokio::spawn(async move {
-            for attempt in 1..=10u64 {
-                tokio::select! {
-                    _ = tok.cancelled() => return,
-                    _ = tokio::time::sleep(Duration::from_millis(300 * attempt)) => {}
-                }
-                let Some(me) = weak.upgrade() else { return };
-                let topics: Vec<String> = me
-                    .rebalance
-                    .subscription_inner
-                    .lock()
-                    .keys()
-                    .cloned()
-                    .collect();
-                let missing: Vec<String> = topics
-                    .into_iter()
-                    .filter(|t| me.is_subscribe_topic_need_update(t))
-                    .collect();
-                if missing.is_empty() {
-                    return;
-                }
-                let mut found = false;
-                for t in missing {
-                    found |= me
-                        .instance
-                        .update_topic_route_info_from_name_server(&t)
-                        .await
-                        .is_ok();
-                }
-                if found {
-                    me.instance.rebalance_immediately();
-                }
-            }
-        });
     }
 
     pub(crate) async fn shutdown(&self) {
@@ -237,21 +161,7 @@ impl LitePullCore {
     /// Subscribes (subscribe mode).
     pub(crate) fn subscribe(&self, sd: SubscriptionData) -> Result<(), ClientError> {
         self.set_subscription_type(SubscriptionType::Subscribe)?;
-        let topic = sd.topic.clone();
-        self.rebalance
-            .subscription_inner
-            .lock()
-            .insert(topic.clone(), sd);
-        if let Some(me) = self.self_ref.upgrade() {
-            tokio::spawn(async move {
-                let _ = me
-                    .instance
-                    .update_topic_route_info_from_name_server(&topic)
-                    .await;
-                me.instance.send_heartbeat_to_all_broker_with_lock().await;
-                me.instance.rebalance_immediately();
-            });
-        }
+        self.rebalance.subscribe(sd);
         Ok(())
     }
 
@@ -653,12 +563,7 @@ impl MQConsumerInner for LitePullCore {
     }
 
     fn subscriptions(&self) -> Vec<SubscriptionData> {
-        self.rebalance
-            .subscription_inner
-            .lock()
-            .values()
-            .cloned()
-            .collect()
+        self.rebalance.subscriptions()
     }
 
     async fn do_rebalance(&self) {
@@ -675,21 +580,11 @@ impl MQConsumerInner for LitePullCore {
     }
 
     fn update_topic_subscribe_info(&self, topic: &str, info: &BTreeSet<MessageQueue>) {
-        if self.rebalance.subscription_inner.lock().contains_key(topic) {
-            self.rebalance
-                .topic_subscribe_info_table
-                .lock()
-                .insert(topic.to_string(), info.clone());
-        }
+        self.rebalance.update_topic_subscribe_info(topic, info);
     }
 
     fn is_subscribe_topic_need_update(&self, topic: &str) -> bool {
-        self.rebalance.subscription_inner.lock().contains_key(topic)
-            && !self
-                .rebalance
-                .topic_subscribe_info_table
-                .lock()
-                .contains_key(topic)
+        self.rebalance.is_subscribe_topic_need_update(topic)
     }
 
     fn consumer_running_info(&self) -> ConsumerRunningInfo {

@@ -269,15 +269,7 @@ impl DefaultMQPushConsumer {
 
     /// Subscribes to `topic` with a tag expression (`TagA || TagB`, or `*`).
     pub fn subscribe(&self, topic: &str, sub_expression: &str) -> Result<(), ClientError> {
-        topic_validator::validate_topic(topic).map_err(|e| ClientError::client(-1, e))?;
-        let sd = SubscriptionData::build_tag(topic, sub_expression);
-        let mut st = self.state.lock();
-        st.subscriptions.insert(topic.to_string(), sd.clone());
-        if let Some(core) = st.core.clone() {
-            drop(st);
-            core.add_subscription(sd);
-        }
-        Ok(())
+        self.subscribe_with_selector(topic, &super::MessageSelector::by_tag(sub_expression))
     }
 
     /// Subscribes to `topic` with a TAG or SQL92 selector (`subscribe(topic, MessageSelector)`).

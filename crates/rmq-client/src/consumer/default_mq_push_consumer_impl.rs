@@ -12,10 +12,7 @@ use super::process_queue::{ProcessQueue, REBALANCE_LOCK_INTERVAL_MILLIS};
 use super::pull_api_wrapper::{PullAPIWrapper, PullRequestArgs};
 use super::pull_result::PullStatus;
 use super::rebalance_impl::{compute_pull_from_where, PullRequest, RebalanceHooks, RebalanceImpl};
-use super::store::{
-    local_file_offset_store::local_offset_store_dir, LocalFileOffsetStore, OffsetStore,
-    ReadOffsetType, RemoteBrokerOffsetStore,
-};
+use super::store::{OffsetStore, ReadOffsetType};
 use crate::client_config::ClientConfig;
 use crate::error::ClientError;
 use crate::factory::MQClientInstance;
@@ -71,16 +68,7 @@ impl PushConsumerCore {
     ) -> Arc<Self> {
         let instance = MQClientInstance::get_or_create(client_config);
         let group = config.consumer_group.clone();
-        let offset_store = match config.message_model {
-            MessageModel::Broadcasting => OffsetStore::Local(LocalFileOffsetStore::new(
-                &local_offset_store_dir(),
-                instance.client_id(),
-                &group,
-            )),
-            MessageModel::Clustering => {
-                OffsetStore::Remote(RemoteBrokerOffsetStore::new(instance.clone(), &group))
-            }
-        };
+        let offset_store = OffsetStore::for_message_model(config.message_model, &instance, &group);
         let rebalance = RebalanceImpl::new(
             &group,
             config.message_model,
@@ -139,21 +127,7 @@ impl PushConsumerCore {
     }
 
     pub(crate) fn add_subscription(&self, sd: SubscriptionData) {
-        let topic = sd.topic.clone();
-        self.rebalance
-            .subscription_inner
-            .lock()
-            .insert(topic.clone(), sd);
-        if let Some(me) = self.self_ref.upgrade() {
-            tokio::spawn(async move {
-                let _ = me
-                    .instance
-                    .update_topic_route_info_from_name_server(&topic)
-                    .await;
-                me.instance.send_heartbeat_to_all_broker_with_lock().await;
-                me.instance.rebalance_immediately();
-            });
-        }
+        self.rebalance.subscribe(sd);
     }
 
     pub(crate) fn remove_subscription(&self, topic: &str) {
@@ -162,36 +136,7 @@ impl PushConsumerCore {
 
     pub(crate) async fn start(self: &Arc<Self>) -> Result<(), ClientError> {
         self.offset_store.load().await?;
-        let me: Arc<dyn MQConsumerInner> = self.clone();
-        if !self.instance.register_consumer(self.group(), me) {
-            return Err(ClientError::client(
-                -1,
-                mix_all::suggest_todo(&format!(
-                    "The consumer group[{}] has been created before, specify another name please.",
-                    self.group()
-                )),
-            ));
-        }
-        self.instance.start();
-        let topics: Vec<String> = self
-            .rebalance
-            .subscription_inner
-            .lock()
-            .keys()
-            .cloned()
-            .collect();
-        for t in topics {
-            if let Err(e) = self
-                .instance
-                .update_topic_route_info_from_name_server(&t)
-                .await
-            {
-                if !mix_all::is_retry_topic(&t) {
-                    tracing::warn!(topic = %t, error = %e, "update topic route at start failed");
-                }
-            }
-        }
-        self.instance.send_heartbeat_to_all_broker_with_lock().await;
+        self.instance.start_consumer(self.clone()).await?;
         if self.is_orderly() && self.config.message_model == MessageModel::Clustering {
             let weak = self.self_ref.clone();
             let tok = self.shutdown.clone();
@@ -209,49 +154,9 @@ impl PushConsumerCore {
             });
         }
         self.instance.rebalance_immediately();
-        self.spawn_fetch_missing_routes();
+        self.instance
+            .spawn_fetch_missing_routes(self.self_ref.clone(), self.shutdown.clone());
         Ok(())
-    }
-
-    /// Topics such as `%RETRY%<group>` only get a route once the broker saw our heartbeat;
-    /// fetch them a few times soon after start instead of waiting for the 30 s refresh.
-    fn spawn_fetch_missing_routes(&self) {
-        let weak = self.self_ref.clone();
-        let tok = self.shutdown.clone();
-        tokio::spawn(async move {
-            for attempt in 1..=10u64 {
-                tokio::select! {
-                    _ = tok.cancelled() => return,
-                    _ = tokio::time::sleep(Duration::from_millis(300 * attempt)) => {}
-                }
-                let Some(me) = weak.upgrade() else { return };
-                let topics: Vec<String> = me
-                    .rebalance
-                    .subscription_inner
-                    .lock()
-                    .keys()
-                    .cloned()
-                    .collect();
-                let missing: Vec<String> = topics
-                    .into_iter()
-                    .filter(|t| me.is_subscribe_topic_need_update(t))
-                    .collect();
-                if missing.is_empty() {
-                    return;
-                }
-                let mut found = false;
-                for t in missing {
-                    found |= me
-                        .instance
-                        .update_topic_route_info_from_name_server(&t)
-                        .await
-                        .is_ok();
-                }
-                if found {
-                    me.instance.rebalance_immediately();
-                }
-            }
-        });
     }
 
     pub(crate) async fn shutdown(self: &Arc<Self>) {
@@ -266,13 +171,9 @@ impl PushConsumerCore {
         for (_, pq) in self.rebalance.process_queues() {
             let _ = tokio::time::timeout(Duration::from_secs(10), pq.consume_lock.lock()).await;
         }
-        let mqs: HashSet<MessageQueue> = self
-            .rebalance
-            .process_queues()
-            .into_iter()
-            .map(|(mq, _)| mq)
-            .collect();
-        self.offset_store.persist_all_and_wait(&mqs).await;
+        self.offset_store
+            .persist_all_and_wait(&self.owned_queues())
+            .await;
         if self.is_orderly() && self.config.message_model == MessageModel::Clustering {
             self.rebalance.unlock_all(false).await;
         }
@@ -280,6 +181,15 @@ impl PushConsumerCore {
             pq.set_dropped(true);
         }
         self.instance.unregister_consumer(self.group()).await;
+    }
+
+    /// Returns the queues this consumer owns now.
+    fn owned_queues(&self) -> HashSet<MessageQueue> {
+        self.rebalance
+            .process_queues()
+            .into_iter()
+            .map(|(mq, _)| mq)
+            .collect()
     }
 
     fn spawn_pull_loop(self: &Arc<Self>, req: PullRequest) {
@@ -643,12 +553,7 @@ impl MQConsumerInner for PushConsumerCore {
     }
 
     fn subscriptions(&self) -> Vec<SubscriptionData> {
-        self.rebalance
-            .subscription_inner
-            .lock()
-            .values()
-            .cloned()
-            .collect()
+        self.rebalance.subscriptions()
     }
 
     async fn do_rebalance(&self) {
@@ -659,31 +564,15 @@ impl MQConsumerInner for PushConsumerCore {
     }
 
     async fn persist_consumer_offset(&self) {
-        let mqs: HashSet<MessageQueue> = self
-            .rebalance
-            .process_queues()
-            .into_iter()
-            .map(|(mq, _)| mq)
-            .collect();
-        self.offset_store.persist_all(&mqs).await;
+        self.offset_store.persist_all(&self.owned_queues()).await;
     }
 
     fn update_topic_subscribe_info(&self, topic: &str, info: &BTreeSet<MessageQueue>) {
-        if self.rebalance.subscription_inner.lock().contains_key(topic) {
-            self.rebalance
-                .topic_subscribe_info_table
-                .lock()
-                .insert(topic.to_string(), info.clone());
-        }
+        self.rebalance.update_topic_subscribe_info(topic, info);
     }
 
     fn is_subscribe_topic_need_update(&self, topic: &str) -> bool {
-        self.rebalance.subscription_inner.lock().contains_key(topic)
-            && !self
-                .rebalance
-                .topic_subscribe_info_table
-                .lock()
-                .contains_key(topic)
+        self.rebalance.is_subscribe_topic_need_update(topic)
     }
 
     fn consumer_running_info(&self) -> ConsumerRunningInfo {

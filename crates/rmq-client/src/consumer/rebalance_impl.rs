@@ -97,6 +97,47 @@ impl RebalanceImpl {
             .collect()
     }
 
+    /// Returns the subscribed topics, retry topic included.
+    pub fn subscribed_topics(&self) -> Vec<String> {
+        self.subscription_inner.lock().keys().cloned().collect()
+    }
+
+    /// Returns the subscriptions, retry topic included (`getSubscriptionInner`).
+    pub fn subscriptions(&self) -> Vec<SubscriptionData> {
+        self.subscription_inner.lock().values().cloned().collect()
+    }
+
+    /// Adds or replaces a subscription of a running consumer, then, in the background,
+    /// fetches the topic's route, sends a heartbeat and wakes the rebalance.
+    pub fn subscribe(&self, sd: SubscriptionData) {
+        let topic = sd.topic.clone();
+        self.subscription_inner.lock().insert(topic.clone(), sd);
+        let instance = self.instance.clone();
+        tokio::spawn(async move {
+            let _ = instance
+                .update_topic_route_info_from_name_server(&topic)
+                .await;
+            instance.send_heartbeat_to_all_broker_with_lock().await;
+            instance.rebalance_immediately();
+        });
+    }
+
+    /// Stores the readable queues of a subscribed topic (`updateTopicSubscribeInfo`).
+    pub fn update_topic_subscribe_info(&self, topic: &str, info: &BTreeSet<MessageQueue>) {
+        if self.subscription_inner.lock().contains_key(topic) {
+            self.topic_subscribe_info_table
+                .lock()
+                .insert(topic.to_string(), info.clone());
+        }
+    }
+
+    /// Returns true when a subscribed topic has no queue information yet
+    /// (`isSubscribeTopicNeedUpdate`).
+    pub fn is_subscribe_topic_need_update(&self, topic: &str) -> bool {
+        self.subscription_inner.lock().contains_key(topic)
+            && !self.topic_subscribe_info_table.lock().contains_key(topic)
+    }
+
     /// Removes a queue from the table, marking it dropped (`removeProcessQueue`).
     pub fn remove_process_queue(&self, mq: &MessageQueue) -> Option<Arc<ProcessQueue>> {
         let pq = self.process_queue_table.lock().remove(mq);
@@ -109,7 +150,7 @@ impl RebalanceImpl {
     /// Rebalances every subscribed topic (`doRebalance`); `is_order` locks new queues first.
     pub async fn do_rebalance(&self, hooks: &dyn RebalanceHooks, is_order: bool) {
         let _g = self.rebalance_lock.lock().await;
-        let topics: Vec<String> = self.subscription_inner.lock().keys().cloned().collect();
+        let topics = self.subscribed_topics();
         for topic in &topics {
             self.rebalance_by_topic(hooks, topic, is_order).await;
         }

@@ -181,6 +181,78 @@ impl MQClientInstance {
         true
     }
 
+    /// The start-up steps the push and lite pull consumers share
+    /// (`DefaultMQPushConsumerImpl#start`, `DefaultLitePullConsumerImpl#start`): registers the
+    /// group, failing with Java's text when it already runs in this instance, starts the
+    /// instance, fetches the routes of the subscribed topics
+    /// (`updateTopicSubscribeInfoWhenSubscriptionChanged`) and sends a heartbeat.
+    pub(crate) async fn start_consumer(
+        self: &Arc<Self>,
+        consumer: Arc<dyn MQConsumerInner>,
+    ) -> Result<(), ClientError> {
+        let group = consumer.group_name();
+        if !self.register_consumer(&group, consumer.clone()) {
+            return Err(ClientError::client(
+                -1,
+                mix_all::suggest_todo(&format!(
+                    "The consumer group[{group}] has been created before, specify another name please."
+                )),
+            ));
+        }
+        self.start();
+        for sd in consumer.subscriptions() {
+            let t = sd.topic;
+            if let Err(e) = self.update_topic_route_info_from_name_server(&t).await {
+                if !mix_all::is_retry_topic(&t) {
+                    tracing::warn!(topic = %t, error = %e, "update topic route at start failed");
+                }
+            }
+        }
+        self.send_heartbeat_to_all_broker_with_lock().await;
+        Ok(())
+    }
+
+    /// Topics such as `%RETRY%<group>` only get a route once the broker saw our heartbeat;
+    /// fetches the routes a just started consumer still lacks a few times soon after start,
+    /// instead of waiting for the 30 s refresh, and rebalances when one arrives.
+    pub(crate) fn spawn_fetch_missing_routes(
+        self: &Arc<Self>,
+        consumer: Weak<dyn MQConsumerInner>,
+        shutdown: CancellationToken,
+    ) {
+        let weak = Arc::downgrade(self);
+        tokio::spawn(async move {
+            for attempt in 1..=10u64 {
+                tokio::select! {
+                    _ = shutdown.cancelled() => return,
+                    _ = tokio::time::sleep(Duration::from_millis(300 * attempt)) => {}
+                }
+                let (Some(c), Some(inst)) = (consumer.upgrade(), weak.upgrade()) else {
+                    return;
+                };
+                let missing: Vec<String> = c
+                    .subscriptions()
+                    .into_iter()
+                    .map(|sd| sd.topic)
+                    .filter(|t| c.is_subscribe_topic_need_update(t))
+                    .collect();
+                if missing.is_empty() {
+                    return;
+                }
+                let mut found = false;
+                for t in missing {
+                    found |= inst
+                        .update_topic_route_info_from_name_server(&t)
+                        .await
+                        .is_ok();
+                }
+                if found {
+                    inst.rebalance_immediately();
+                }
+            }
+        });
+    }
+
     /// Counts an admin client using the instance.
     pub fn register_admin(&self) {
         *self.admin_count.lock() += 1;

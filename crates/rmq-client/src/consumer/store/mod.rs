@@ -8,8 +8,11 @@ pub use local_file_offset_store::LocalFileOffsetStore;
 pub use remote_broker_offset_store::RemoteBrokerOffsetStore;
 
 use crate::error::ClientError;
+use crate::factory::MQClientInstance;
 use rmq_common::MessageQueue;
+use rmq_remoting::protocol::body::heartbeat::MessageModel;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Where `read_offset` looks (`ReadOffsetType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +34,26 @@ pub enum OffsetStore {
 }
 
 impl OffsetStore {
+    /// Returns the store of a consumer group: on the broker for CLUSTERING, in the local
+    /// offset directory for BROADCASTING (as `DefaultMQPushConsumerImpl#start` and
+    /// `DefaultLitePullConsumerImpl#start` choose it).
+    pub fn for_message_model(
+        message_model: MessageModel,
+        instance: &Arc<MQClientInstance>,
+        group: &str,
+    ) -> Self {
+        match message_model {
+            MessageModel::Broadcasting => OffsetStore::Local(LocalFileOffsetStore::new(
+                &local_file_offset_store::local_offset_store_dir(),
+                instance.client_id(),
+                group,
+            )),
+            MessageModel::Clustering => {
+                OffsetStore::Remote(RemoteBrokerOffsetStore::new(instance.clone(), group))
+            }
+        }
+    }
+
     /// Loads persisted offsets (local store only).
     pub async fn load(&self) -> Result<(), ClientError> {
         match self {
