@@ -3,16 +3,14 @@
 //! point, send-back of failed messages, local retry after 5 s when sending back fails
 //! (Java `impl/consumer/ConsumeMessageConcurrentlyService`).
 
-use super::default_mq_push_consumer_impl::PushConsumerCore;
+use super::default_mq_push_consumer_impl::{run_directly, PushConsumerCore};
 use super::listener::{ConsumeConcurrentlyContext, ConsumeConcurrentlyStatus, MessageListener};
 use super::process_queue::ProcessQueue;
-use futures::FutureExt;
 use rmq_common::{MessageExt, MessageQueue};
 use rmq_remoting::protocol::body::consume_message_directly_result::{
     CMResult, ConsumeMessageDirectlyResult,
 };
 use rmq_remoting::protocol::body::heartbeat::MessageModel;
-use std::panic::AssertUnwindSafe;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
@@ -60,13 +58,13 @@ async fn consume_request(
         delay_level_when_next_consume: 0,
         ack_index: i32::MAX,
     };
-    let status = AssertUnwindSafe(listener.consume_message(&msgs, &mut ctx))
-        .catch_unwind()
-        .await
-        .unwrap_or_else(|_| {
-            tracing::warn!(group = core.group(), mq = %mq, "consumeMessage exception: the listener panicked");
-            ConsumeConcurrentlyStatus::ReconsumeLater
-        });
+    let status = core
+        .call_listener(
+            &mq,
+            listener.consume_message(&msgs, &mut ctx),
+            ConsumeConcurrentlyStatus::ReconsumeLater,
+        )
+        .await;
     drop(permit);
     if pq.is_dropped() {
         tracing::warn!(mq = %mq, "processQueue is dropped without process consume result");
@@ -148,26 +146,20 @@ pub(crate) async fn consume_message_directly(
     let MessageListener::Concurrently(listener) = &core.listener else {
         return result;
     };
-    let mq = MessageQueue::new(msg.topic(), broker_name.unwrap_or_default(), msg.queue_id);
-    let mut msgs = vec![msg];
-    core.reset_retry_and_namespace(&mut msgs);
+    let (mq, msgs) = core.direct_consume_input(msg, broker_name);
     let mut ctx = ConsumeConcurrentlyContext {
         message_queue: mq,
         delay_level_when_next_consume: 0,
         ack_index: i32::MAX,
     };
-    let begin = rmq_common::util_all::current_millis();
-    let r = AssertUnwindSafe(listener.consume_message(&msgs, &mut ctx))
-        .catch_unwind()
-        .await;
-    result.spent_time_mills = rmq_common::util_all::current_millis() - begin;
-    result.consume_result = Some(match r {
-        Ok(ConsumeConcurrentlyStatus::ConsumeSuccess) => CMResult::CrSuccess,
-        Ok(ConsumeConcurrentlyStatus::ReconsumeLater) => CMResult::CrLater,
-        Err(_) => {
-            result.remark = Some("the listener panicked".into());
-            CMResult::CrThrowException
-        }
-    });
+    run_directly(
+        &mut result,
+        listener.consume_message(&msgs, &mut ctx),
+        |status| match status {
+            ConsumeConcurrentlyStatus::ConsumeSuccess => CMResult::CrSuccess,
+            ConsumeConcurrentlyStatus::ReconsumeLater => CMResult::CrLater,
+        },
+    )
+    .await;
     result
 }

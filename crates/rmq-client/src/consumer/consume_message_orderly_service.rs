@@ -3,17 +3,15 @@
 //! past `maxReconsumeTimes` sends them to the DLQ (Java
 //! `impl/consumer/ConsumeMessageOrderlyService`).
 
-use super::default_mq_push_consumer_impl::PushConsumerCore;
+use super::default_mq_push_consumer_impl::{run_directly, PushConsumerCore};
 use super::listener::{ConsumeOrderlyContext, ConsumeOrderlyStatus, MessageListener};
 use super::process_queue::ProcessQueue;
-use futures::FutureExt;
 use rmq_common::message::message_const::*;
-use rmq_common::{mix_all, Message, MessageExt, MessageQueue};
+use rmq_common::{MessageExt, MessageQueue};
 use rmq_remoting::protocol::body::consume_message_directly_result::{
     CMResult, ConsumeMessageDirectlyResult,
 };
 use rmq_remoting::protocol::body::heartbeat::MessageModel;
-use std::panic::AssertUnwindSafe;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -87,13 +85,13 @@ async fn run(core: Arc<PushConsumerCore>, pq: Arc<ProcessQueue>, mq: MessageQueu
             auto_commit: true,
             suspend_current_queue_time_millis: -1,
         };
-        let status = AssertUnwindSafe(listener.consume_message(&msgs, &mut ctx))
-            .catch_unwind()
-            .await
-            .unwrap_or_else(|_| {
-                tracing::warn!(group = core.group(), mq = %mq, "consumeMessage exception: the listener panicked");
-                ConsumeOrderlyStatus::SuspendCurrentQueueAMoment
-            });
+        let status = core
+            .call_listener(
+                &mq,
+                listener.consume_message(&msgs, &mut ctx),
+                ConsumeOrderlyStatus::SuspendCurrentQueueAMoment,
+            )
+            .await;
         if pq.is_dropped() {
             tracing::warn!(mq = %mq, "the message queue not be able to consume, because it's dropped");
             break;
@@ -185,25 +183,7 @@ async fn check_reconsume_times(core: &PushConsumerCore, msgs: &mut [MessageExt])
 }
 
 async fn send_message_back(core: &PushConsumerCore, msg: &MessageExt) -> bool {
-    let mut new_msg = Message::new(
-        mix_all::get_retry_topic(core.group()),
-        msg.message.body.clone(),
-    );
-    new_msg.properties = msg.message.properties.clone();
-    new_msg.flag = msg.message.flag;
-    let origin = msg
-        .property(PROPERTY_ORIGIN_MESSAGE_ID)
-        .map(str::to_string)
-        .unwrap_or_else(|| msg.msg_id.clone());
-    new_msg.put_property(PROPERTY_ORIGIN_MESSAGE_ID, origin);
-    new_msg.put_property(PROPERTY_RETRY_TOPIC, msg.topic().to_string());
-    new_msg.put_property(PROPERTY_RECONSUME_TIME, msg.reconsume_times.to_string());
-    new_msg.put_property(
-        PROPERTY_MAX_RECONSUME_TIMES,
-        max_reconsume_times(core).to_string(),
-    );
-    new_msg.clear_property(PROPERTY_TRANSACTION_PREPARED);
-    new_msg.set_delay_time_level(3 + msg.reconsume_times);
+    let new_msg = core.build_retry_message(msg, msg.reconsume_times, max_reconsume_times(core));
     match core.instance.default_producer().await {
         Ok(p) => match p.send(new_msg).await {
             Ok(_) => true,
@@ -233,29 +213,23 @@ pub(crate) async fn consume_message_directly(
     let MessageListener::Orderly(listener) = &core.listener else {
         return result;
     };
-    let mq = MessageQueue::new(msg.topic(), broker_name.unwrap_or_default(), msg.queue_id);
-    let mut msgs = vec![msg];
-    core.reset_retry_and_namespace(&mut msgs);
+    let (mq, msgs) = core.direct_consume_input(msg, broker_name);
     let mut ctx = ConsumeOrderlyContext {
         message_queue: mq,
         auto_commit: true,
         suspend_current_queue_time_millis: -1,
     };
-    let begin = rmq_common::util_all::current_millis();
-    let r = AssertUnwindSafe(listener.consume_message(&msgs, &mut ctx))
-        .catch_unwind()
-        .await;
-    result.spent_time_mills = rmq_common::util_all::current_millis() - begin;
+    run_directly(
+        &mut result,
+        listener.consume_message(&msgs, &mut ctx),
+        |status| match status {
+            ConsumeOrderlyStatus::Success => CMResult::CrSuccess,
+            ConsumeOrderlyStatus::Commit => CMResult::CrCommit,
+            ConsumeOrderlyStatus::Rollback => CMResult::CrRollback,
+            ConsumeOrderlyStatus::SuspendCurrentQueueAMoment => CMResult::CrLater,
+        },
+    )
+    .await;
     result.auto_commit = ctx.auto_commit;
-    result.consume_result = Some(match r {
-        Ok(ConsumeOrderlyStatus::Success) => CMResult::CrSuccess,
-        Ok(ConsumeOrderlyStatus::Commit) => CMResult::CrCommit,
-        Ok(ConsumeOrderlyStatus::Rollback) => CMResult::CrRollback,
-        Ok(ConsumeOrderlyStatus::SuspendCurrentQueueAMoment) => CMResult::CrLater,
-        Err(_) => {
-            result.remark = Some("the listener panicked".into());
-            CMResult::CrThrowException
-        }
-    });
     result
 }

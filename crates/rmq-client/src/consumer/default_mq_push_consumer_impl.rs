@@ -17,16 +17,21 @@ use crate::client_config::ClientConfig;
 use crate::error::ClientError;
 use crate::factory::MQClientInstance;
 use async_trait::async_trait;
+use futures::FutureExt;
 use rmq_common::message::message_const::*;
 use rmq_common::sys_flag::pull_sys_flag;
 use rmq_common::{mix_all, Message, MessageExt, MessageQueue};
-use rmq_remoting::protocol::body::consume_message_directly_result::ConsumeMessageDirectlyResult;
+use rmq_remoting::protocol::body::consume_message_directly_result::{
+    CMResult, ConsumeMessageDirectlyResult,
+};
 use rmq_remoting::protocol::body::consumer_running_info::{self as cri, ConsumerRunningInfo};
 use rmq_remoting::protocol::body::heartbeat::{
     ConsumeFromWhere, ConsumeType, MessageModel, SubscriptionData,
 };
 use rmq_remoting::ResponseCode;
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -39,6 +44,26 @@ const PULL_TIME_DELAY_MILLIS_WHEN_SUSPEND: u64 = 1000;
 const PULL_TIME_DELAY_MILLIS_WHEN_FLOW_CONTROL: u64 = 50;
 /// Pause before a dropped queue with an illegal offset is removed.
 const OFFSET_ILLEGAL_DROP_DELAY_MILLIS: u64 = 10_000;
+
+/// Runs the listener call of a CONSUME_MESSAGE_DIRECTLY request and records in `result` the
+/// time it took and its outcome, mapped by `to_cm_result`, or CR_THROW_EXCEPTION when the
+/// listener panicked (`consumeMessageDirectly` of both consume services).
+pub(crate) async fn run_directly<S>(
+    result: &mut ConsumeMessageDirectlyResult,
+    call: impl Future<Output = S>,
+    to_cm_result: impl FnOnce(S) -> CMResult,
+) {
+    let begin = rmq_common::util_all::current_millis();
+    let r = AssertUnwindSafe(call).catch_unwind().await;
+    result.spent_time_mills = rmq_common::util_all::current_millis() - begin;
+    result.consume_result = Some(match r {
+        Ok(status) => to_cm_result(status),
+        Err(_) => {
+            result.remark = Some("the listener panicked".into());
+            CMResult::CrThrowException
+        }
+    });
+}
 
 /// A started push consumer.
 pub(crate) struct PushConsumerCore {
@@ -423,6 +448,22 @@ impl PushConsumerCore {
             .await;
         let Err(e) = first else { return Ok(()) };
         tracing::warn!(group = self.group(), msg_id = %msg.msg_id, error = %e, "sendMessageBack Exception");
+        let new_msg =
+            self.build_retry_message(msg, msg.reconsume_times + 1, self.max_reconsume_times());
+        let producer = inst.default_producer().await?;
+        producer.send(new_msg).await.map(|_| ())
+    }
+
+    /// Builds the copy of `msg` a client sends to `%RETRY%<group>` itself, delayed by
+    /// level `3 + reconsumeTimes`, with its origin id, real topic and the given reconsume
+    /// counts as properties (the fallback of `sendMessageBack` and the orderly service's
+    /// `sendMessageBack`).
+    pub(crate) fn build_retry_message(
+        &self,
+        msg: &MessageExt,
+        reconsume_time: i32,
+        max_reconsume_times: i32,
+    ) -> Message {
         let mut new_msg = Message::new(
             mix_all::get_retry_topic(self.group()),
             msg.message.body.clone(),
@@ -435,18 +476,41 @@ impl PushConsumerCore {
             .unwrap_or_else(|| msg.msg_id.clone());
         new_msg.put_property(PROPERTY_ORIGIN_MESSAGE_ID, origin);
         new_msg.put_property(PROPERTY_RETRY_TOPIC, msg.topic().to_string());
-        new_msg.put_property(
-            PROPERTY_RECONSUME_TIME,
-            (msg.reconsume_times + 1).to_string(),
-        );
+        new_msg.put_property(PROPERTY_RECONSUME_TIME, reconsume_time.to_string());
         new_msg.put_property(
             PROPERTY_MAX_RECONSUME_TIMES,
-            self.max_reconsume_times().to_string(),
+            max_reconsume_times.to_string(),
         );
         new_msg.clear_property(PROPERTY_TRANSACTION_PREPARED);
         new_msg.set_delay_time_level(3 + msg.reconsume_times);
-        let producer = inst.default_producer().await?;
-        producer.send(new_msg).await.map(|_| ())
+        new_msg
+    }
+
+    /// Awaits a listener call; a panic is logged as Java logs a listener exception and
+    /// counts as `on_panic`.
+    pub(crate) async fn call_listener<S>(
+        &self,
+        mq: &MessageQueue,
+        call: impl Future<Output = S>,
+        on_panic: S,
+    ) -> S {
+        AssertUnwindSafe(call).catch_unwind().await.unwrap_or_else(|_| {
+            tracing::warn!(group = self.group(), mq = %mq, "consumeMessage exception: the listener panicked");
+            on_panic
+        })
+    }
+
+    /// Returns the queue and messages a CONSUME_MESSAGE_DIRECTLY call hands to the listener:
+    /// the one message, back under its original topic (`consumeMessageDirectly`).
+    pub(crate) fn direct_consume_input(
+        &self,
+        msg: MessageExt,
+        broker_name: Option<String>,
+    ) -> (MessageQueue, Vec<MessageExt>) {
+        let mq = MessageQueue::new(msg.topic(), broker_name.unwrap_or_default(), msg.queue_id);
+        let mut msgs = vec![msg];
+        self.reset_retry_and_namespace(&mut msgs);
+        (mq, msgs)
     }
 
     /// Puts the retry topic's messages back under their original topic
