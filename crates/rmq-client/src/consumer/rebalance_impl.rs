@@ -285,13 +285,15 @@ impl RebalanceImpl {
         changed
     }
 
+    /// Returns the master address of a broker: queue locks live on masters.
+    fn master_addr(&self, broker_name: &str) -> Option<String> {
+        self.instance
+            .find_broker_address_in_subscribe(broker_name, mix_all::MASTER_ID, true)
+    }
+
     /// Locks one queue on its broker (`lock`); true if this client holds it now.
     pub async fn lock(&self, mq: &MessageQueue) -> bool {
-        let Some(addr) = self.instance.find_broker_address_in_subscribe(
-            &mq.broker_name,
-            mix_all::MASTER_ID,
-            true,
-        ) else {
+        let Some(addr) = self.master_addr(&mq.broker_name) else {
             return false;
         };
         let body = LockBatchRequestBody {
@@ -331,10 +333,7 @@ impl RebalanceImpl {
     /// Renews the locks of every owned queue (`lockAll`).
     pub async fn lock_all(&self) {
         for (broker, mqs) in self.owned_by_broker() {
-            let Some(addr) =
-                self.instance
-                    .find_broker_address_in_subscribe(&broker, mix_all::MASTER_ID, true)
-            else {
+            let Some(addr) = self.master_addr(&broker) else {
                 continue;
             };
             let body = LockBatchRequestBody {
@@ -379,11 +378,7 @@ impl RebalanceImpl {
 
     /// Unlocks one queue on its broker (`unlock`).
     pub async fn unlock(&self, mq: &MessageQueue, oneway: bool) {
-        let Some(addr) = self.instance.find_broker_address_in_subscribe(
-            &mq.broker_name,
-            mix_all::MASTER_ID,
-            true,
-        ) else {
+        let Some(addr) = self.master_addr(&mq.broker_name) else {
             return;
         };
         let body = UnlockBatchRequestBody {
@@ -405,10 +400,7 @@ impl RebalanceImpl {
     /// Unlocks every owned queue (`unlockAll`).
     pub async fn unlock_all(&self, oneway: bool) {
         for (broker, mqs) in self.owned_by_broker() {
-            let Some(addr) =
-                self.instance
-                    .find_broker_address_in_subscribe(&broker, mix_all::MASTER_ID, true)
-            else {
+            let Some(addr) = self.master_addr(&broker) else {
                 continue;
             };
             let body = UnlockBatchRequestBody {

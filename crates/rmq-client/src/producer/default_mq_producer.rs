@@ -122,6 +122,10 @@ impl DefaultMQProducer {
         self.inner.shutdown().await
     }
 
+    fn send_msg_timeout(&self) -> u64 {
+        self.inner.config.send_msg_timeout_millis
+    }
+
     fn sync_result(r: Result<Option<SendResult>, ClientError>) -> Result<SendResult, ClientError> {
         r?.ok_or_else(|| ClientError::client(-1, "no send result"))
     }
@@ -129,8 +133,7 @@ impl DefaultMQProducer {
     /// Sends and waits for the broker's answer, retrying on other brokers up to
     /// `retry_times_when_send_failed` times within `send_msg_timeout`.
     pub async fn send(&self, msg: Message) -> Result<SendResult, ClientError> {
-        self.send_with_timeout(msg, self.inner.config.send_msg_timeout_millis)
-            .await
+        self.send_with_timeout(msg, self.send_msg_timeout()).await
     }
 
     /// Like [`send`](Self::send) with another timeout.
@@ -139,10 +142,7 @@ impl DefaultMQProducer {
         msg: Message,
         timeout_millis: u64,
     ) -> Result<SendResult, ClientError> {
-        let out = OutMessage {
-            msg,
-            batch_ids: None,
-        };
+        let out = OutMessage::from(msg);
         Self::sync_result(
             self.inner
                 .send_default_impl(out, CommunicationMode::Sync, timeout_millis)
@@ -159,10 +159,7 @@ impl DefaultMQProducer {
         let inner = self.inner.clone();
         let timeout = inner.config.send_msg_timeout_millis;
         tokio::spawn(async move {
-            let out = OutMessage {
-                msg,
-                batch_ids: None,
-            };
+            let out = OutMessage::from(msg);
             let r = inner
                 .send_default_impl(out, CommunicationMode::Async, timeout)
                 .await;
@@ -173,16 +170,9 @@ impl DefaultMQProducer {
     /// Sends without waiting for an answer (`sendOneway`); errors are local ones only
     /// (validation, no route, connection).
     pub async fn send_oneway(&self, msg: Message) -> Result<(), ClientError> {
-        let out = OutMessage {
-            msg,
-            batch_ids: None,
-        };
+        let out = OutMessage::from(msg);
         self.inner
-            .send_default_impl(
-                out,
-                CommunicationMode::Oneway,
-                self.inner.config.send_msg_timeout_millis,
-            )
+            .send_default_impl(out, CommunicationMode::Oneway, self.send_msg_timeout())
             .await
             .map(|_| ())
     }
@@ -193,18 +183,10 @@ impl DefaultMQProducer {
         msg: Message,
         mq: &MessageQueue,
     ) -> Result<SendResult, ClientError> {
-        let out = OutMessage {
-            msg,
-            batch_ids: None,
-        };
+        let out = OutMessage::from(msg);
         Self::sync_result(
             self.inner
-                .send_to_queue(
-                    out,
-                    mq,
-                    CommunicationMode::Sync,
-                    self.inner.config.send_msg_timeout_millis,
-                )
+                .send_to_queue(out, mq, CommunicationMode::Sync, self.send_msg_timeout())
                 .await,
         )
     }
@@ -215,17 +197,9 @@ impl DefaultMQProducer {
         msg: Message,
         mq: &MessageQueue,
     ) -> Result<(), ClientError> {
-        let out = OutMessage {
-            msg,
-            batch_ids: None,
-        };
+        let out = OutMessage::from(msg);
         self.inner
-            .send_to_queue(
-                out,
-                mq,
-                CommunicationMode::Oneway,
-                self.inner.config.send_msg_timeout_millis,
-            )
+            .send_to_queue(out, mq, CommunicationMode::Oneway, self.send_msg_timeout())
             .await
             .map(|_| ())
     }
@@ -243,7 +217,7 @@ impl DefaultMQProducer {
                     msg,
                     |mqs, m| selector.select(mqs, m, arg),
                     CommunicationMode::Sync,
-                    self.inner.config.send_msg_timeout_millis,
+                    self.send_msg_timeout(),
                 )
                 .await,
         )
@@ -261,7 +235,7 @@ impl DefaultMQProducer {
                 msg,
                 |mqs, m| selector.select(mqs, m, arg),
                 CommunicationMode::Oneway,
-                self.inner.config.send_msg_timeout_millis,
+                self.send_msg_timeout(),
             )
             .await
             .map(|_| ())
@@ -274,11 +248,7 @@ impl DefaultMQProducer {
         let out = self.inner.batch(msgs)?;
         Self::sync_result(
             self.inner
-                .send_default_impl(
-                    out,
-                    CommunicationMode::Sync,
-                    self.inner.config.send_msg_timeout_millis,
-                )
+                .send_default_impl(out, CommunicationMode::Sync, self.send_msg_timeout())
                 .await,
         )
     }
@@ -292,12 +262,7 @@ impl DefaultMQProducer {
         let out = self.inner.batch(msgs)?;
         Self::sync_result(
             self.inner
-                .send_to_queue(
-                    out,
-                    mq,
-                    CommunicationMode::Sync,
-                    self.inner.config.send_msg_timeout_millis,
-                )
+                .send_to_queue(out, mq, CommunicationMode::Sync, self.send_msg_timeout())
                 .await,
         )
     }

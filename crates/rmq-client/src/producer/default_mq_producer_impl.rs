@@ -88,6 +88,16 @@ pub(crate) struct OutMessage {
     pub batch_ids: Option<Vec<String>>,
 }
 
+impl From<Message> for OutMessage {
+    /// A single message.
+    fn from(msg: Message) -> Self {
+        OutMessage {
+            msg,
+            batch_ids: None,
+        }
+    }
+}
+
 /// The producer's state and send logic.
 pub(crate) struct DefaultMQProducerImpl {
     pub(crate) config: ProducerConfig,
@@ -565,10 +575,7 @@ impl DefaultMQProducerImpl {
                 "sendSelectImpl call timeout".to_string(),
             ));
         }
-        let out = OutMessage {
-            msg,
-            batch_ids: None,
-        };
+        let out = OutMessage::from(msg);
         self.send_kernel_impl(&inst, &out, &mq, mode, timeout_millis - cost)
             .await
     }
