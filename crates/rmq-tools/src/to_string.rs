@@ -332,10 +332,29 @@ pub fn topic_route_data_to_pretty_json(route: &TopicRouteData) -> String {
     s
 }
 
+/// The route of `TopicTest` on one broker `broker-a` (`127.0.0.1:29911`, 8 queues, RW) the
+/// route tests print.
+#[cfg(test)]
+pub(crate) fn sample_route() -> TopicRouteData {
+    use rmq_remoting::protocol::body::route::{BrokerData, QueueData};
+    let mut bd = BrokerData::new("DefaultCluster", "broker-a");
+    bd.broker_addrs.insert(0, "127.0.0.1:29911".to_string());
+    TopicRouteData {
+        broker_datas: vec![bd],
+        queue_datas: vec![QueueData {
+            broker_name: "broker-a".to_string(),
+            read_queue_nums: 8,
+            write_queue_nums: 8,
+            perm: 6,
+            topic_sys_flag: 0,
+        }],
+        ..Default::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rmq_remoting::protocol::body::route::{BrokerData, QueueData};
 
     #[test]
     fn properties_follow_java_hash_map_order() {
@@ -383,19 +402,7 @@ mod tests {
 
     #[test]
     fn route_pretty_json_matches_fastjson() {
-        let mut bd = BrokerData::new("DefaultCluster", "broker-a");
-        bd.broker_addrs.insert(0, "127.0.0.1:29911".to_string());
-        let route = TopicRouteData {
-            broker_datas: vec![bd],
-            queue_datas: vec![QueueData {
-                broker_name: "broker-a".to_string(),
-                read_queue_nums: 8,
-                write_queue_nums: 8,
-                perm: 6,
-                topic_sys_flag: 0,
-            }],
-            ..Default::default()
-        };
+        let route = sample_route();
         let expected = "{\n\t\"brokerDatas\":[\n\t\t{\n\t\t\t\"brokerAddrs\":{0:\"127.0.0.1:29911\"\n\t\t\t},\n\t\t\t\"brokerName\":\"broker-a\",\n\t\t\t\"cluster\":\"DefaultCluster\",\n\t\t\t\"enableActingMaster\":false\n\t\t}\n\t],\n\t\"filterServerTable\":{},\n\t\"queueDatas\":[\n\t\t{\n\t\t\t\"brokerName\":\"broker-a\",\n\t\t\t\"perm\":6,\n\t\t\t\"readQueueNums\":8,\n\t\t\t\"topicSysFlag\":0,\n\t\t\t\"writeQueueNums\":8\n\t\t}\n\t]\n}";
         assert_eq!(topic_route_data_to_pretty_json(&route), expected);
     }

@@ -4,6 +4,7 @@
 use crate::admin_ext::MQAdminExt;
 use crate::error::ToolsError;
 use rmq_client::ClientError;
+use rmq_remoting::protocol::body::route::BrokerData;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Java's error text for an unknown cluster.
@@ -13,12 +14,9 @@ pub const ERROR_MESSAGE: &str =
 /// Placeholder for a broker name without master (`NO_MASTER_PLACEHOLDER`).
 pub const NO_MASTER_PLACEHOLDER: &str = "NO_MASTER";
 
-/// The master addresses of `cluster` (`fetchMasterAddrByClusterName`); Java prints
-/// `[error] ...` and returns none for an unknown cluster, this returns the error.
-pub async fn fetch_master_addr_by_cluster_name(
-    admin: &MQAdminExt,
-    cluster: &str,
-) -> Result<BTreeSet<String>, ToolsError> {
+/// The brokers of `cluster`, in broker name order; an unknown cluster fails with
+/// [`ERROR_MESSAGE`].
+async fn cluster_brokers(admin: &MQAdminExt, cluster: &str) -> Result<Vec<BrokerData>, ToolsError> {
     let ci = admin.examine_broker_cluster_info().await?;
     let names = ci
         .cluster_addr_table
@@ -27,7 +25,20 @@ pub async fn fetch_master_addr_by_cluster_name(
     Ok(names
         .iter()
         .filter_map(|n| ci.broker_addr_table.get(n))
-        .filter_map(|bd| bd.master_addr().map(str::to_string))
+        .cloned()
+        .collect())
+}
+
+/// The master addresses of `cluster` (`fetchMasterAddrByClusterName`); Java prints
+/// `[error] ...` and returns none for an unknown cluster, this returns the error.
+pub async fn fetch_master_addr_by_cluster_name(
+    admin: &MQAdminExt,
+    cluster: &str,
+) -> Result<BTreeSet<String>, ToolsError> {
+    Ok(admin
+        .fetch_master_addr_by_cluster_name(cluster)
+        .await?
+        .into_iter()
         .collect())
 }
 
@@ -37,15 +48,10 @@ pub async fn fetch_master_and_slave_addr_by_cluster_name(
     admin: &MQAdminExt,
     cluster: &str,
 ) -> Result<BTreeSet<String>, ToolsError> {
-    let ci = admin.examine_broker_cluster_info().await?;
-    let names = ci
-        .cluster_addr_table
-        .get(cluster)
-        .ok_or_else(|| ClientError::client(-1, ERROR_MESSAGE))?;
-    Ok(names
-        .iter()
-        .filter_map(|n| ci.broker_addr_table.get(n))
-        .flat_map(|bd| bd.broker_addrs.values().cloned())
+    Ok(cluster_brokers(admin, cluster)
+        .await?
+        .into_iter()
+        .flat_map(|bd| bd.broker_addrs.into_values())
         .collect())
 }
 
@@ -55,16 +61,8 @@ pub async fn fetch_master_and_slave_distinguish(
     admin: &MQAdminExt,
     cluster: &str,
 ) -> Result<BTreeMap<String, Vec<String>>, ToolsError> {
-    let ci = admin.examine_broker_cluster_info().await?;
-    let names = ci
-        .cluster_addr_table
-        .get(cluster)
-        .ok_or_else(|| ClientError::client(-1, ERROR_MESSAGE))?;
     let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for name in names {
-        let Some(bd) = ci.broker_addr_table.get(name) else {
-            continue;
-        };
+    for bd in cluster_brokers(admin, cluster).await? {
         let master = bd
             .master_addr()
             .map_or_else(|| NO_MASTER_PLACEHOLDER.to_string(), str::to_string);

@@ -4,10 +4,11 @@
 
 use crate::admin_ext::MQAdminExt;
 use crate::cli::{CliOption, Options};
-use crate::command::message::print_message_sub_command::{format_message_line, timestamp_format};
+use crate::command::message::print_message_sub_command::{
+    print_pull_result, queue_offset_range, timestamp_format,
+};
 use crate::command::{CommandContext, SubCommand};
 use crate::error::{parse_i32, parse_i64, ToolsError};
-use rmq_client::consumer::pull_result::PullStatus;
 use rmq_common::{mix_all, MessageQueue};
 use std::io::Write;
 
@@ -34,28 +35,8 @@ async fn pull_message_by_queue(
             }
         };
         offset = r.next_begin_offset;
-        match r.pull_status {
-            PullStatus::Found => {
-                writeln!(out, "Consume ok")?;
-                for m in &r.msg_found_list {
-                    out.write_all(format_message_line(m, "UTF-8", true).as_bytes())?;
-                }
-            }
-            PullStatus::NoMatchedMsg => {
-                writeln!(
-                    out,
-                    "{mq} no matched msg. status={}, offset={offset}",
-                    r.pull_status
-                )?;
-            }
-            PullStatus::NoNewMsg | PullStatus::OffsetIllegal => {
-                writeln!(
-                    out,
-                    "{mq} print msg finished. status={}, offset={offset}",
-                    r.pull_status
-                )?;
-                break;
-            }
+        if !print_pull_result(out, mq, &r, Some("Consume ok"), "UTF-8", true)? {
+            break;
         }
     }
     Ok(())
@@ -161,20 +142,15 @@ impl SubCommand for ConsumeMessageCommand {
                 return Ok(());
             }
         }
+        // Java treats a timestamp of 0 as not given.
+        let (begin, end) = ((begin > 0).then_some(begin), (end > 0).then_some(end));
         let admin = ctx.start_admin().await?;
         let result = async {
             match (broker, queue) {
                 (Some(b), Some(q)) => {
                     // executeByCondition
                     let mq = MessageQueue::new(topic.clone(), b, q);
-                    let mut min = admin.min_offset(&mq).await?;
-                    let mut max = admin.max_offset(&mq).await?;
-                    if begin > 0 {
-                        min = admin.search_offset(&mq, begin).await?;
-                    }
-                    if end > 0 {
-                        max = admin.search_offset(&mq, end).await?;
-                    }
+                    let (mut min, mut max) = queue_offset_range(&admin, &mq, begin, end).await?;
                     if offset > max {
                         writeln!(ctx.out, "{mq} no matched msg, offset={offset}")?;
                         return Ok(());
@@ -196,14 +172,7 @@ impl SubCommand for ConsumeMessageCommand {
                         if count_left == 0 {
                             return Ok(());
                         }
-                        let mut min = admin.min_offset(&mq).await?;
-                        let mut max = admin.max_offset(&mq).await?;
-                        if begin > 0 {
-                            min = admin.search_offset(&mq, begin).await?;
-                        }
-                        if end > 0 {
-                            max = admin.search_offset(&mq, end).await?;
-                        }
+                        let (min, mut max) = queue_offset_range(&admin, &mq, begin, end).await?;
                         if max - min > count_left {
                             writeln!(
                                 ctx.out,

@@ -7,7 +7,7 @@ use crate::command::message::query_msg_by_id_sub_command::decode_body;
 use crate::command::{CommandContext, SubCommand};
 use crate::error::{parse_bool, ToolsError};
 use crate::to_string::message_ext_to_string;
-use rmq_client::consumer::pull_result::PullStatus;
+use rmq_client::consumer::pull_result::{PullResult, PullStatus};
 use rmq_common::{mix_all, MessageExt, MessageQueue};
 use std::io::Write;
 
@@ -46,6 +46,65 @@ pub fn format_message_line(msg: &MessageExt, charset: &str, print_body: bool) ->
     )
 }
 
+/// Returns the offsets of `mq` to print: its min and max offsets, replaced by the offsets
+/// found for the `begin`/`end` timestamps when given (`printMsg`, `consumeMessage`).
+pub async fn queue_offset_range(
+    admin: &MQAdminExt,
+    mq: &MessageQueue,
+    begin: Option<i64>,
+    end: Option<i64>,
+) -> Result<(i64, i64), ToolsError> {
+    let mut min_offset = admin.min_offset(mq).await?;
+    let mut max_offset = admin.max_offset(mq).await?;
+    if let Some(ts) = begin {
+        min_offset = admin.search_offset(mq, ts).await?;
+    }
+    if let Some(ts) = end {
+        max_offset = admin.search_offset(mq, ts).await?;
+    }
+    Ok((min_offset, max_offset))
+}
+
+/// Prints the outcome of one pull of `mq`: `found_header` (if any) and the messages of a
+/// FOUND pull, or Java's status line; returns false once the queue has nothing more
+/// (`printMsg`, `consumeMessage`).
+pub fn print_pull_result(
+    out: &mut dyn Write,
+    mq: &MessageQueue,
+    r: &PullResult,
+    found_header: Option<&str>,
+    charset: &str,
+    print_body: bool,
+) -> Result<bool, ToolsError> {
+    let offset = r.next_begin_offset;
+    match r.pull_status {
+        PullStatus::Found => {
+            if let Some(header) = found_header {
+                writeln!(out, "{header}")?;
+            }
+            for m in &r.msg_found_list {
+                out.write_all(format_message_line(m, charset, print_body).as_bytes())?;
+            }
+        }
+        PullStatus::NoMatchedMsg => {
+            writeln!(
+                out,
+                "{mq} no matched msg. status={}, offset={offset}",
+                r.pull_status
+            )?;
+        }
+        PullStatus::NoNewMsg | PullStatus::OffsetIllegal => {
+            writeln!(
+                out,
+                "{mq} print msg finished. status={}, offset={offset}",
+                r.pull_status
+            )?;
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 /// Prints `[min, max)` of one queue, 32 at a time, as `printMsg` does.
 pub async fn print_queue(
     admin: &MQAdminExt,
@@ -75,27 +134,8 @@ pub async fn print_queue(
             }
         };
         offset = r.next_begin_offset;
-        match r.pull_status {
-            PullStatus::Found => {
-                for m in &r.msg_found_list {
-                    out.write_all(format_message_line(m, charset, print_body).as_bytes())?;
-                }
-            }
-            PullStatus::NoMatchedMsg => {
-                writeln!(
-                    out,
-                    "{mq} no matched msg. status={}, offset={offset}",
-                    r.pull_status
-                )?;
-            }
-            PullStatus::NoNewMsg | PullStatus::OffsetIllegal => {
-                writeln!(
-                    out,
-                    "{mq} print msg finished. status={}, offset={offset}",
-                    r.pull_status
-                )?;
-                break;
-            }
+        if !print_pull_result(out, mq, &r, None, charset, print_body)? {
+            break;
         }
     }
     Ok(())
@@ -173,14 +213,7 @@ impl SubCommand for PrintMessageSubCommand {
                 None => admin.fetch_subscribe_message_queues(&topic).await?,
             };
             for mq in queues {
-                let mut min_offset = admin.min_offset(&mq).await?;
-                let mut max_offset = admin.max_offset(&mq).await?;
-                if let Some(ts) = begin {
-                    min_offset = admin.search_offset(&mq, ts).await?;
-                }
-                if let Some(ts) = end {
-                    max_offset = admin.search_offset(&mq, ts).await?;
-                }
+                let (min_offset, max_offset) = queue_offset_range(&admin, &mq, begin, end).await?;
                 writeln!(
                     ctx.out,
                     "minOffset={min_offset}, maxOffset={max_offset}, {mq}"

@@ -2,6 +2,7 @@
 //! broker's topics; prints the topic count per name server.
 
 use crate::cli::{CliOption, Options};
+use crate::command::namesrv::execute_write_perm;
 use crate::command::{CommandContext, SubCommand};
 use crate::error::ToolsError;
 
@@ -27,29 +28,6 @@ impl SubCommand for WipeWritePermSubCommand {
     }
 
     async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {
-        let broker_name = ctx.required("b").to_string();
-        let admin = ctx.start_admin().await?;
-        let result = async {
-            let mut failure = None;
-            for namesrv in admin.name_server_address_list() {
-                match admin.wipe_write_perm_of_broker(&namesrv, &broker_name).await {
-                    Ok(count) => writeln!(
-                        ctx.out,
-                        "wipe write perm of broker[{broker_name}] in name server[{namesrv}] OK, {count}"
-                    )?,
-                    Err(e) => {
-                        writeln!(
-                            ctx.out,
-                            "wipe write perm of broker[{broker_name}] in name server[{namesrv}] Failed"
-                        )?;
-                        failure = Some(e);
-                    }
-                }
-            }
-            failure.map_or(Ok(()), Err)
-        }
-        .await;
-        admin.shutdown().await;
-        result
+        execute_write_perm(ctx, false).await
     }
 }

@@ -114,23 +114,10 @@ impl SubCommand for TopicRouteSubCommand {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rmq_remoting::protocol::body::route::{BrokerData, QueueData};
 
     #[test]
     fn list_format_matches_java() {
-        let mut bd = BrokerData::new("DefaultCluster", "broker-a");
-        bd.broker_addrs.insert(0, "127.0.0.1:29911".to_string());
-        let route = TopicRouteData {
-            broker_datas: vec![bd],
-            queue_datas: vec![QueueData {
-                broker_name: "broker-a".to_string(),
-                read_queue_nums: 8,
-                write_queue_nums: 8,
-                perm: 6,
-                topic_sys_flag: 0,
-            }],
-            ..Default::default()
-        };
+        let route = crate::to_string::sample_route();
         // Captured from Java 5.3.3 `mqadmin topicRoute -t TopicTest -l`.
         let expected = concat!(
             "#ClusterName                                  #BrokerName                      #BrokerAddrs                                       #ReadQueue #WriteQueue #Perm\n",
