@@ -6,8 +6,11 @@
 
 use crate::latency::LatencyRecorder;
 use crate::producer::format_summary;
-use crate::snapshot_window::{spawn_sampler, SnapshotWindow};
-use crate::{flag, number, parse_command_line, random_body, shutdown_signal, warn_unsupported};
+use crate::snapshot_window::start_reporting;
+use crate::{
+    add_options, compress_options, flag, number, parse_command_line, random_body, stop_on_signal,
+    warn_unsupported, COMMON_OPTIONS, COMPRESS_OPTIONS,
+};
 use rmq_client::{DefaultMQProducer, Message, SendStatus};
 use rmq_common::util_all::{current_millis, time_millis_to_human_string2};
 use rmq_tools::cli::{CliOption, Options};
@@ -60,44 +63,15 @@ pub fn build_command_line_options(options: &mut Options) {
         ("k", "keyEnable", "Message Key Enable, Default: false"),
         ("t", "topic", "Topic name, Default: BenchmarkTest"),
         ("l", "tagCount", "Tag count, Default: 0"),
-        (
-            "m",
-            "msgTraceEnable",
-            "Message Trace Enable, Default: false",
-        ),
-        ("a", "aclEnable", "Acl Enable, Default: false"),
         ("ak", "accessKey", "Acl Access Key, Default: rocketmq2"),
         ("sk", "secretKey", "Acl Secret Key, Default: 123456789"),
         ("p", "propertySize", "Property Size, Default: 0"),
         ("n", "namesrv", "name server, Default: 127.0.0.1:9876"),
-        (
-            "c",
-            "compressEnable",
-            "Enable compress msg over 4K, Default: false",
-        ),
-        (
-            "ct",
-            "compressType",
-            "Message compressed type, Default: ZLIB",
-        ),
-        (
-            "cl",
-            "compressLevel",
-            "Message compressed level, Default: 5",
-        ),
-        (
-            "ch",
-            "compressOverHowMuch",
-            "Compress message when body over how much(unit Byte), Default: 4096",
-        ),
-        (
-            "ri",
-            "reportInterval",
-            "The number of ms between reports, Default: 10000",
-        ),
     ] {
         options.add_option(CliOption::new(opt, long, true, desc));
     }
+    add_options(options, &COMPRESS_OPTIONS);
+    add_options(options, &COMMON_OPTIONS);
 }
 
 /// Java's periodic line for a window.
@@ -161,42 +135,27 @@ pub async fn run(args: Vec<String>) -> i32 {
     let body = random_body(message_size);
     let stats = Arc::new(StatsBenchmarkBatchProducer::default());
     let latency = Arc::new(LatencyRecorder::new());
-    let window = Arc::new(SnapshotWindow::new());
-    {
-        let stats = stats.clone();
-        spawn_sampler(window.clone(), move || stats.create_snapshot());
-    }
-    let report = {
-        let (stats, window, latency) = (stats.clone(), window.clone(), latency.clone());
-        let every = Duration::from_millis(report_interval);
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-            loop {
-                tick.tick().await;
-                if let Some((b, e)) = window.full_range() {
-                    let max = stats.send_message_max_rt.load(Ordering::Relaxed);
-                    println!(
-                        "{}{}",
-                        format_stats(&b, &e, max, current_millis()),
-                        latency.take_period().suffix("RT")
-                    );
-                }
-            }
-        })
+    let (window, report) = {
+        let (sampled, reported) = (stats.clone(), stats.clone());
+        start_reporting(
+            move || sampled.create_snapshot(),
+            report_interval,
+            latency.clone(),
+            "RT",
+            move |b, e| {
+                let max = reported.send_message_max_rt.load(Ordering::Relaxed);
+                format_stats(b, e, max, current_millis())
+            },
+        )
     };
     let mut builder = DefaultMQProducer::builder("benchmark_batch_producer")
         .instance_name(current_millis().to_string())
         .namesrv_addr(namesrv);
     if compress {
-        let level = match number(&cl, "cl", 5u32) {
+        let (compress_type, level, over) = match compress_options(&cl) {
             Ok(v) => v,
             Err(c) => return c,
         };
-        let over = match number(&cl, "ch", 4096usize) {
-            Ok(v) => v,
-            Err(c) => return c,
-        };
-        let compress_type = cl.get_trimmed("ct").unwrap_or("ZLIB").to_string();
         builder = builder
             .compress_level(level)
             .compress_msg_body_over_howmuch(over);
@@ -287,20 +246,15 @@ pub async fn run(args: Vec<String>) -> i32 {
                         continue;
                     }
                 }
-                let rt = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
-                latency.record(elapsed);
-                stats
-                    .send_message_success_time_total
-                    .fetch_add(rt, Ordering::Relaxed);
-                stats.send_message_max_rt.fetch_max(rt, Ordering::Relaxed);
+                latency.record_rt(
+                    elapsed,
+                    &stats.send_message_success_time_total,
+                    &stats.send_message_max_rt,
+                );
             }
         }));
     }
-    shutdown_signal().await;
-    stop.store(true, Ordering::Relaxed);
-    for t in tasks {
-        let _ = tokio::time::timeout(Duration::from_secs(5), t).await;
-    }
+    stop_on_signal(&stop, tasks).await;
     report.abort();
     let elapsed = started.elapsed();
     let ok = stats.send_message_success_count.load(Ordering::Relaxed);

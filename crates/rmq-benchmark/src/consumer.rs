@@ -8,8 +8,11 @@
 
 use crate::latency::LatencyRecorder;
 use crate::producer::format_summary;
-use crate::snapshot_window::{spawn_sampler, SnapshotWindow};
-use crate::{flag, number, parse_command_line, shutdown_signal, warn_unsupported};
+use crate::snapshot_window::start_reporting;
+use crate::{
+    add_options, flag, number, parse_command_line, shutdown_signal, warn_unsupported,
+    ACL_KEY_OPTIONS, COMMON_OPTIONS,
+};
 use rmq_client::consumer::listener::{ConsumeConcurrentlyContext, ConsumeConcurrentlyStatus};
 use rmq_client::{DefaultMQPushConsumer, MessageExt};
 use rmq_common::util_all::{current_millis, time_millis_to_human_string2};
@@ -17,7 +20,7 @@ use rmq_tools::cli::{CliOption, Options};
 use rmq_tools::printf::fixed;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// The counters of a run (Java `StatsBenchmarkConsumer`).
 #[derive(Default)]
@@ -75,22 +78,11 @@ pub fn build_command_line_options(options: &mut Options) {
             "filter expression content file path.ie: ./test/expr",
         ),
         ("r", "fail rate", "consumer fail rate, default 0"),
-        (
-            "m",
-            "msgTraceEnable",
-            "Message Trace Enable, Default: false",
-        ),
-        ("a", "aclEnable", "Acl Enable, Default: false"),
-        ("ak", "accessKey", "Acl access key, Default: 12345678"),
-        ("sk", "secretKey", "Acl secret key, Default: rocketmq2"),
-        (
-            "ri",
-            "reportInterval",
-            "The number of ms between reports, Default: 10000",
-        ),
     ] {
         options.add_option(CliOption::new(opt, long, true, desc));
     }
+    add_options(options, &ACL_KEY_OPTIONS);
+    add_options(options, &COMMON_OPTIONS);
 }
 
 /// Java's periodic line for a window.
@@ -160,26 +152,19 @@ pub async fn run(args: Vec<String>) -> i32 {
 
     let stats = Arc::new(StatsBenchmarkConsumer::default());
     let latency = Arc::new(LatencyRecorder::new());
-    let window = Arc::new(SnapshotWindow::new());
-    {
-        let stats = stats.clone();
-        spawn_sampler(window.clone(), move || stats.create_snapshot());
-    }
-    let report = {
-        let (stats, window, latency) = (stats.clone(), window.clone(), latency.clone());
-        let every = Duration::from_millis(report_interval);
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-            loop {
-                tick.tick().await;
-                if let Some((b, e)) = window.full_range() {
-                    let b2c = stats.born2consumer_max_rt.swap(0, Ordering::Relaxed);
-                    let s2c = stats.store2consumer_max_rt.swap(0, Ordering::Relaxed);
-                    let line = format_stats(&b, &e, b2c, s2c, current_millis());
-                    println!("{line}{}", latency.take_period().suffix("B2C"));
-                }
-            }
-        })
+    let (window, report) = {
+        let (sampled, reported) = (stats.clone(), stats.clone());
+        start_reporting(
+            move || sampled.create_snapshot(),
+            report_interval,
+            latency.clone(),
+            "B2C",
+            move |b, e| {
+                let b2c = reported.born2consumer_max_rt.swap(0, Ordering::Relaxed);
+                let s2c = reported.store2consumer_max_rt.swap(0, Ordering::Relaxed);
+                format_stats(b, e, b2c, s2c, current_millis())
+            },
+        )
     };
 
     let mut builder = DefaultMQPushConsumer::builder(group)

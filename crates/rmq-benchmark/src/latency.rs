@@ -3,6 +3,7 @@
 
 use hdrhistogram::Histogram;
 use parking_lot::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Highest latency tracked (one hour); longer ones are clamped.
@@ -84,6 +85,15 @@ impl LatencyRecorder {
         let mut g = self.inner.lock();
         let _ = g.0.record(micros);
         let _ = g.1.record(micros);
+    }
+
+    /// Records a send's latency here and in a tool's Java counters: adds its milliseconds to
+    /// `total_millis` and raises `max_millis` to them.
+    pub fn record_rt(&self, latency: Duration, total_millis: &AtomicU64, max_millis: &AtomicU64) {
+        self.record(latency);
+        let rt = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
+        total_millis.fetch_add(rt, Ordering::Relaxed);
+        max_millis.fetch_max(rt, Ordering::Relaxed);
     }
 
     /// Records a latency given in milliseconds (born/store to consume times).

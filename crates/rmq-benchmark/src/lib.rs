@@ -21,7 +21,80 @@ pub mod snapshot_window;
 pub mod transaction_producer;
 
 use rmq_tools::cli::server_util::{build_command_line_options, parse_cmd_line, ParseOutcome};
-use rmq_tools::cli::{CommandLine, Options};
+use rmq_tools::cli::{CliOption, CommandLine, Options};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+/// Options all four tools declare alike (`-m`, `-a`: accepted, not supported; `-ri`).
+pub const COMMON_OPTIONS: [(&str, &str, &str); 3] = [
+    (
+        "m",
+        "msgTraceEnable",
+        "Message Trace Enable, Default: false",
+    ),
+    ("a", "aclEnable", "Acl Enable, Default: false"),
+    (
+        "ri",
+        "reportInterval",
+        "The number of ms between reports, Default: 10000",
+    ),
+];
+
+/// The ACL key options as Producer, Consumer and TransactionProducer declare them
+/// (BatchProducer's texts differ).
+pub const ACL_KEY_OPTIONS: [(&str, &str, &str); 2] = [
+    ("ak", "accessKey", "Acl access key, Default: 12345678"),
+    ("sk", "secretKey", "Acl secret key, Default: rocketmq2"),
+];
+
+/// The compression options of Producer and BatchProducer.
+pub const COMPRESS_OPTIONS: [(&str, &str, &str); 4] = [
+    (
+        "c",
+        "compressEnable",
+        "Enable compress msg over 4K, Default: false",
+    ),
+    (
+        "ct",
+        "compressType",
+        "Message compressed type, Default: ZLIB",
+    ),
+    (
+        "cl",
+        "compressLevel",
+        "Message compressed level, Default: 5",
+    ),
+    (
+        "ch",
+        "compressOverHowMuch",
+        "Compress message when body over how much(unit Byte), Default: 4096",
+    ),
+];
+
+/// Adds options that take an argument, given as `(opt, longOpt, description)`.
+pub fn add_options(options: &mut Options, specs: &[(&str, &str, &str)]) {
+    for (opt, long, desc) in specs {
+        options.add_option(CliOption::new(opt, long, true, desc));
+    }
+}
+
+/// Reads `-ct`, `-cl` (5) and `-ch` (4096) for a producer started with `-c true`: returns
+/// the compress type (`ZLIB`), level and threshold in bytes.
+pub fn compress_options(cl: &CommandLine) -> Result<(String, u32, usize), i32> {
+    let compress_type = cl.get_trimmed("ct").unwrap_or("ZLIB").to_string();
+    let level = number(cl, "cl", 5u32)?;
+    let over = number(cl, "ch", 4096usize)?;
+    Ok((compress_type, level, over))
+}
+
+/// Waits for SIGINT or SIGTERM, sets `stop`, and gives each task 5 s to finish.
+pub async fn stop_on_signal(stop: &AtomicBool, tasks: Vec<tokio::task::JoinHandle<()>>) {
+    shutdown_signal().await;
+    stop.store(true, Ordering::Relaxed);
+    for t in tasks {
+        let _ = tokio::time::timeout(Duration::from_secs(5), t).await;
+    }
+}
 
 /// Parses a tool's command line as `ServerUtil.parseCmdLine` does; `Err(code)` means the
 /// process should exit with it (help or usage already printed).

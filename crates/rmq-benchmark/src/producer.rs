@@ -6,8 +6,11 @@
 //! `[Complete] ...` plus a `[Summary] ...` line at the end.
 
 use crate::latency::LatencyRecorder;
-use crate::snapshot_window::{spawn_sampler, SnapshotWindow};
-use crate::{flag, number, parse_command_line, random_body, shutdown_signal, warn_unsupported};
+use crate::snapshot_window::start_reporting;
+use crate::{
+    add_options, compress_options, flag, number, parse_command_line, random_body, shutdown_signal,
+    warn_unsupported, ACL_KEY_OPTIONS, COMMON_OPTIONS, COMPRESS_OPTIONS,
+};
 use rmq_client::{ClientError, DefaultMQProducer, Message};
 use rmq_common::util_all::{current_millis, time_millis_to_human_string2};
 use rmq_tools::cli::{CliOption, Options};
@@ -54,16 +57,15 @@ impl StatsBenchmarkProducer {
     }
 
     fn update_success(&self, begin: Instant, latency: &LatencyRecorder) {
-        let elapsed = begin.elapsed();
-        latency.record(elapsed);
-        let rt = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
+        latency.record_rt(
+            begin.elapsed(),
+            &self.send_message_success_time_total,
+            &self.send_message_max_rt,
+        );
         self.send_request_success_count
             .fetch_add(1, Ordering::Relaxed);
         self.receive_response_success_count
             .fetch_add(1, Ordering::Relaxed);
-        self.send_message_success_time_total
-            .fetch_add(rt, Ordering::Relaxed);
-        self.send_message_max_rt.fetch_max(rt, Ordering::Relaxed);
     }
 }
 
@@ -76,14 +78,6 @@ pub fn build_command_line_options(options: &mut Options) {
         ("t", "topic", "Topic name, Default: BenchmarkTest"),
         ("l", "tagCount", "Tag count, Default: 0"),
         (
-            "m",
-            "msgTraceEnable",
-            "Message Trace Enable, Default: false",
-        ),
-        ("a", "aclEnable", "Acl Enable, Default: false"),
-        ("ak", "accessKey", "Acl access key, Default: 12345678"),
-        ("sk", "secretKey", "Acl secret key, Default: rocketmq2"),
-        (
             "q",
             "messageQuantity",
             "Send message quantity, Default: 0, running forever",
@@ -91,34 +85,12 @@ pub fn build_command_line_options(options: &mut Options) {
         ("d", "delayEnable", "Delay message Enable, Default: false"),
         ("e", "delayLevel", "Delay message level, Default: 1"),
         ("y", "asyncEnable", "Enable async produce, Default: false"),
-        (
-            "c",
-            "compressEnable",
-            "Enable compress msg over 4K, Default: false",
-        ),
-        (
-            "ct",
-            "compressType",
-            "Message compressed type, Default: ZLIB",
-        ),
-        (
-            "cl",
-            "compressLevel",
-            "Message compressed level, Default: 5",
-        ),
-        (
-            "ch",
-            "compressOverHowMuch",
-            "Compress message when body over how much(unit Byte), Default: 4096",
-        ),
-        (
-            "ri",
-            "reportInterval",
-            "The number of ms between reports, Default: 10000",
-        ),
     ] {
         options.add_option(CliOption::new(opt, long, true, desc));
     }
+    add_options(options, &ACL_KEY_OPTIONS);
+    add_options(options, &COMPRESS_OPTIONS);
+    add_options(options, &COMMON_OPTIONS);
 }
 
 /// Java's periodic or final line for a window (`doPrintStats`).
@@ -264,25 +236,18 @@ pub async fn run(args: Vec<String>) -> i32 {
     let body = random_body(cfg.message_size);
     let stats = Arc::new(StatsBenchmarkProducer::default());
     let latency = Arc::new(LatencyRecorder::new());
-    let window = Arc::new(SnapshotWindow::new());
-    {
-        let stats = stats.clone();
-        spawn_sampler(window.clone(), move || stats.create_snapshot());
-    }
-    let report = {
-        let (stats, window, latency) = (stats.clone(), window.clone(), latency.clone());
-        let every = Duration::from_millis(cfg.report_interval);
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-            loop {
-                tick.tick().await;
-                if let Some((b, e)) = window.full_range() {
-                    let max = stats.send_message_max_rt.load(Ordering::Relaxed);
-                    let line = format_stats(&b, &e, max, None, current_millis());
-                    println!("{line}{}", latency.take_period().suffix("RT"));
-                }
-            }
-        })
+    let (window, report) = {
+        let (sampled, reported) = (stats.clone(), stats.clone());
+        start_reporting(
+            move || sampled.create_snapshot(),
+            cfg.report_interval,
+            latency.clone(),
+            "RT",
+            move |b, e| {
+                let max = reported.send_message_max_rt.load(Ordering::Relaxed);
+                format_stats(b, e, max, None, current_millis())
+            },
+        )
     };
 
     let mut builder = DefaultMQProducer::builder("benchmark_producer")
@@ -291,12 +256,7 @@ pub async fn run(args: Vec<String>) -> i32 {
         builder = builder.namesrv_addr(ns);
     }
     if cfg.compress {
-        let compress_type = cl.get_trimmed("ct").unwrap_or("ZLIB").to_string();
-        let level = match number(&cl, "cl", 5u32) {
-            Ok(v) => v,
-            Err(code) => return code,
-        };
-        let over = match number(&cl, "ch", 4096usize) {
+        let (compress_type, level, over) = match compress_options(&cl) {
             Ok(v) => v,
             Err(code) => return code,
         };

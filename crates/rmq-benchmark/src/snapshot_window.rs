@@ -2,8 +2,12 @@
 //! counters every second and keeps the last ten; every report interval the tool compares the
 //! oldest and newest (`snapshotList` in `Producer`, `Consumer`, ...).
 
+use crate::latency::LatencyRecorder;
 use parking_lot::Mutex;
 use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::task::JoinHandle;
 
 /// Snapshots kept (Java: `if (snapshotList.size() > 10) removeFirst()`).
 pub const WINDOW: usize = 10;
@@ -70,6 +74,42 @@ where
             window.push(snapshot());
         }
     });
+}
+
+/// Starts a tool's sampling and periodic report: every second `snapshot()` goes into a new
+/// window; every `report_interval_millis` ms, once the window is full, the report task prints
+/// `line(oldest, newest)` followed by the period's latency percentiles labelled
+/// `latency_label` (` | RT p50/p99/p999(ms): ...`). Returns the window and the report task,
+/// which the tool aborts before its final lines.
+pub fn start_reporting<T, S, L>(
+    snapshot: S,
+    report_interval_millis: u64,
+    latency: Arc<LatencyRecorder>,
+    latency_label: &'static str,
+    line: L,
+) -> (Arc<SnapshotWindow<T>>, JoinHandle<()>)
+where
+    T: Clone + Send + 'static,
+    S: Fn() -> T + Send + 'static,
+    L: Fn(&T, &T) -> String + Send + 'static,
+{
+    let window = Arc::new(SnapshotWindow::new());
+    spawn_sampler(window.clone(), snapshot);
+    let report = {
+        let window = window.clone();
+        let every = Duration::from_millis(report_interval_millis);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+            loop {
+                tick.tick().await;
+                if let Some((b, e)) = window.full_range() {
+                    let line = line(&b, &e);
+                    println!("{line}{}", latency.take_period().suffix(latency_label));
+                }
+            }
+        })
+    };
+    (window, report)
 }
 
 #[cfg(test)]

@@ -7,8 +7,11 @@
 
 use crate::latency::LatencyRecorder;
 use crate::producer::format_summary;
-use crate::snapshot_window::{spawn_sampler, SnapshotWindow};
-use crate::{flag, number, parse_command_line, shutdown_signal, warn_unsupported};
+use crate::snapshot_window::start_reporting;
+use crate::{
+    add_options, flag, number, parse_command_line, stop_on_signal, warn_unsupported,
+    ACL_KEY_OPTIONS, COMMON_OPTIONS,
+};
 use rmq_client::{
     DefaultMQProducer, LocalTransactionState, Message, MessageExt, SendStatus, TransactionListener,
     TransactionMQProducer,
@@ -112,22 +115,11 @@ pub fn build_command_line_options(options: &mut Options) {
             "send interval",
             "sleep interval in millis between messages, Default: 0",
         ),
-        ("a", "aclEnable", "Acl Enable, Default: false"),
-        ("ak", "accessKey", "Acl access key, Default: 12345678"),
-        ("sk", "secretKey", "Acl secret key, Default: rocketmq2"),
-        (
-            "m",
-            "msgTraceEnable",
-            "Message Trace Enable, Default: false",
-        ),
-        (
-            "ri",
-            "reportInterval",
-            "The number of ms between reports, Default: 10000",
-        ),
     ] {
         options.add_option(CliOption::new(opt, long, true, desc));
     }
+    add_options(options, &ACL_KEY_OPTIONS);
+    add_options(options, &COMMON_OPTIONS);
 }
 
 /// Settings of a run (Java `TxSendConfig`).
@@ -311,28 +303,18 @@ pub async fn run(args: Vec<String>) -> i32 {
     }
     let stats = Arc::new(StatsBenchmarkTProducer::default());
     let latency = Arc::new(LatencyRecorder::new());
-    let window = Arc::new(SnapshotWindow::new());
-    {
-        let stats = stats.clone();
-        spawn_sampler(window.clone(), move || stats.create_snapshot());
-    }
-    let report = {
-        let (stats, window, latency) = (stats.clone(), window.clone(), latency.clone());
-        let every = Duration::from_millis(report_interval);
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-            loop {
-                tick.tick().await;
-                if let Some((b, e)) = window.full_range() {
-                    let max = stats.send_message_max_rt.swap(0, Ordering::Relaxed);
-                    println!(
-                        "{}{}",
-                        format_stats(&b, &e, max, current_millis()),
-                        latency.take_period().suffix("RT")
-                    );
-                }
-            }
-        })
+    let (_window, report) = {
+        let (sampled, reported) = (stats.clone(), stats.clone());
+        start_reporting(
+            move || sampled.create_snapshot(),
+            report_interval,
+            latency.clone(),
+            "RT",
+            move |b, e| {
+                let max = reported.send_message_max_rt.swap(0, Ordering::Relaxed);
+                format_stats(b, e, max, current_millis())
+            },
+        )
     };
     let mut builder = DefaultMQProducer::builder("benchmark_transaction_producer")
         .instance_name(current_millis().to_string())
@@ -372,13 +354,11 @@ pub async fn run(args: Vec<String>) -> i32 {
                     producer.send_message_in_transaction(msg, None).await,
                     Ok(r) if r.send_result.send_status == SendStatus::SendOk
                 );
-                let elapsed = begin.elapsed();
-                let rt = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
-                latency.record(elapsed);
-                stats
-                    .send_message_time_total
-                    .fetch_add(rt, Ordering::Relaxed);
-                stats.send_message_max_rt.fetch_max(rt, Ordering::Relaxed);
+                latency.record_rt(
+                    begin.elapsed(),
+                    &stats.send_message_time_total,
+                    &stats.send_message_max_rt,
+                );
                 if ok {
                     stats
                         .send_request_success_count
@@ -394,11 +374,7 @@ pub async fn run(args: Vec<String>) -> i32 {
             }
         }));
     }
-    shutdown_signal().await;
-    stop.store(true, Ordering::Relaxed);
-    for t in tasks {
-        let _ = tokio::time::timeout(Duration::from_secs(5), t).await;
-    }
+    stop_on_signal(&stop, tasks).await;
     report.abort();
     let ok = stats.send_request_success_count.load(Ordering::Relaxed);
     let failed = stats.send_request_failed_count.load(Ordering::Relaxed);
