@@ -111,6 +111,16 @@ impl DefaultMQAdminExt {
             .await
     }
 
+    /// Returns the read address (`selectBrokerAddr`) of every broker routing `topic`.
+    async fn route_broker_addrs(&self, topic: &str) -> Result<Vec<String>, ClientError> {
+        let route = self.examine_topic_route_info(topic).await?;
+        Ok(route
+            .broker_datas
+            .iter()
+            .filter_map(|bd| bd.select_broker_addr().map(str::to_string))
+            .collect())
+    }
+
     async fn namesrv_call(&self, req: RemotingCommand) -> Result<RemotingCommand, ClientError> {
         self.inst()?
             .api()
@@ -705,13 +715,9 @@ impl DefaultMQAdminExt {
 
     /// Returns the offsets of every queue of a topic on every broker (`examineTopicStats`).
     pub async fn examine_topic_stats(&self, topic: &str) -> Result<TopicStatsTable, ClientError> {
-        let route = self.examine_topic_route_info(topic).await?;
         let mut out = TopicStatsTable::default();
-        for bd in &route.broker_datas {
-            let Some(addr) = bd.select_broker_addr() else {
-                continue;
-            };
-            let t = self.examine_topic_stats_in_broker(addr, topic).await?;
+        for addr in self.route_broker_addrs(topic).await? {
+            let t = self.examine_topic_stats_in_broker(&addr, topic).await?;
             out.offset_table.extend(t.offset_table);
             out.topic_put_tps += t.topic_put_tps;
         }
@@ -818,14 +824,10 @@ impl DefaultMQAdminExt {
         group: &str,
         topic: &str,
     ) -> Result<ProducerConnection, ClientError> {
-        let route = self.examine_topic_route_info(topic).await?;
         let mut out = ProducerConnection::default();
-        for bd in &route.broker_datas {
-            let Some(addr) = bd.select_broker_addr() else {
-                continue;
-            };
+        for addr in self.route_broker_addrs(topic).await? {
             let pc = self
-                .examine_producer_connection_info_in_broker(group, addr)
+                .examine_producer_connection_info_in_broker(group, &addr)
                 .await?;
             out.connection_set.extend(pc.connection_set);
         }
@@ -849,14 +851,10 @@ impl DefaultMQAdminExt {
 
     /// Returns the groups consuming a topic (`queryTopicConsumeByWho`).
     pub async fn query_topic_consume_by_who(&self, topic: &str) -> Result<GroupList, ClientError> {
-        let route = self.examine_topic_route_info(topic).await?;
         let mut out = GroupList::default();
-        for bd in &route.broker_datas {
-            let Some(addr) = bd.select_broker_addr() else {
-                continue;
-            };
+        for addr in self.route_broker_addrs(topic).await? {
             let gl = self
-                .query_topic_consume_by_who_in_broker(addr, topic)
+                .query_topic_consume_by_who_in_broker(&addr, topic)
                 .await?;
             out.group_list.extend(gl.group_list);
         }
@@ -884,19 +882,15 @@ impl DefaultMQAdminExt {
         topic: &str,
         group: &str,
     ) -> Result<Vec<QueueTimeSpan>, ClientError> {
-        let route = self.examine_topic_route_info(topic).await?;
         let mut out = Vec::new();
-        for bd in &route.broker_datas {
-            let Some(addr) = bd.select_broker_addr() else {
-                continue;
-            };
+        for addr in self.route_broker_addrs(topic).await? {
             let h = QueryConsumeTimeSpanRequestHeader {
                 topic: topic.to_string(),
                 group: group.to_string(),
             };
             let req =
                 RemotingCommand::create_request_command(RequestCode::QUERY_CONSUME_TIME_SPAN, &h);
-            let b: QueryConsumeTimeSpanBody = self.broker_body(addr, req).await?;
+            let b: QueryConsumeTimeSpanBody = self.broker_body(&addr, req).await?;
             out.extend(b.consume_time_span_set);
         }
         Ok(out)

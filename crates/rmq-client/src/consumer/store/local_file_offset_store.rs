@@ -2,7 +2,7 @@
 //! `~/.rocketmq_offsets/<clientId>/<group>/offsets.json` plus `.bak`, in fastjson's
 //! `OffsetSerializeWrapper` form (Java `consumer/store/LocalFileOffsetStore`).
 
-use super::ReadOffsetType;
+use super::{read_offset_from_memory, ReadOffsetType};
 use crate::error::ClientError;
 use parking_lot::Mutex;
 use rmq_common::MessageQueue;
@@ -84,13 +84,8 @@ impl LocalFileOffsetStore {
 
     /// Returns a queue's offset, -1 when unknown (`readOffset`).
     pub async fn read_offset(&self, mq: &MessageQueue, kind: ReadOffsetType) -> i64 {
-        if kind != ReadOffsetType::ReadFromStore {
-            if let Some(o) = self.offset_table.lock().get(mq) {
-                return *o;
-            }
-            if kind == ReadOffsetType::ReadFromMemory {
-                return -1;
-            }
+        if let Some(o) = read_offset_from_memory(&self.offset_table, mq, kind) {
+            return o;
         }
         match self.read_local_offset().await {
             Ok(Some(w)) => match w.offset_table.get(mq) {

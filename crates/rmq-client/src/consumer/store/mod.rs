@@ -9,6 +9,7 @@ pub use remote_broker_offset_store::RemoteBrokerOffsetStore;
 
 use crate::error::ClientError;
 use crate::factory::MQClientInstance;
+use parking_lot::Mutex;
 use rmq_common::MessageQueue;
 use rmq_remoting::protocol::body::heartbeat::MessageModel;
 use std::collections::{HashMap, HashSet};
@@ -23,6 +24,23 @@ pub enum ReadOffsetType {
     ReadFromStore,
     /// Memory, then the store.
     MemoryFirstThenStore,
+}
+
+/// The in-memory part of `readOffset` both stores share: `Some` when `kind` lets memory
+/// answer (the cached offset, or -1 for `ReadFromMemory` without one), `None` when the store
+/// must be read.
+fn read_offset_from_memory(
+    table: &Mutex<HashMap<MessageQueue, i64>>,
+    mq: &MessageQueue,
+    kind: ReadOffsetType,
+) -> Option<i64> {
+    if kind == ReadOffsetType::ReadFromStore {
+        return None;
+    }
+    if let Some(o) = table.lock().get(mq) {
+        return Some(*o);
+    }
+    (kind == ReadOffsetType::ReadFromMemory).then_some(-1)
 }
 
 /// A consumer's offset store (`OffsetStore`).

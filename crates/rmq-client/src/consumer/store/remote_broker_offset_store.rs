@@ -1,7 +1,7 @@
 //! `RemoteBrokerOffsetStore`: CLUSTERING offsets, cached in memory and written to the
 //! broker (Java `consumer/store/RemoteBrokerOffsetStore`).
 
-use super::ReadOffsetType;
+use super::{read_offset_from_memory, ReadOffsetType};
 use crate::error::ClientError;
 use crate::factory::MQClientInstance;
 use parking_lot::Mutex;
@@ -52,13 +52,8 @@ impl RemoteBrokerOffsetStore {
 
     /// Returns a queue's offset (`readOffset`): -1 unknown, -2 when the broker failed.
     pub async fn read_offset(&self, mq: &MessageQueue, kind: ReadOffsetType) -> i64 {
-        if kind != ReadOffsetType::ReadFromStore {
-            if let Some(o) = self.offset_table.lock().get(mq) {
-                return *o;
-            }
-            if kind == ReadOffsetType::ReadFromMemory {
-                return -1;
-            }
+        if let Some(o) = read_offset_from_memory(&self.offset_table, mq, kind) {
+            return o;
         }
         match self.fetch_consume_offset_from_broker(mq).await {
             Ok(o) => {
