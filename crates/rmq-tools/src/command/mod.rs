@@ -71,6 +71,19 @@ impl CommandContext<'_> {
         MQAdminExt::start(&addr).await
     }
 
+    /// Starts an admin client on [`Self::namesrv_addr`], runs `f` with it and the command's
+    /// output, then shuts the client down whatever `f` returned (Java's `try { ... } finally
+    /// { defaultMQAdminExt.shutdown(); }`).
+    pub async fn with_admin<T>(
+        &mut self,
+        f: impl AsyncFnOnce(&MQAdminExt, &mut dyn Write) -> Result<T, ToolsError>,
+    ) -> Result<T, ToolsError> {
+        let admin = self.start_admin().await?;
+        let result = f(&admin, &mut *self.out).await;
+        admin.shutdown().await;
+        result
+    }
+
     /// Prints the command's usage (`ServerUtil.printCommandLineHelp`).
     pub fn print_help(&mut self) -> Result<(), ToolsError> {
         let help = render_help(&self.app, self.options);

@@ -49,27 +49,22 @@ impl SubCommand for BrokerStatusSubCommand {
     async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {
         let broker = ctx.optional("b").map(str::to_string);
         let cluster = ctx.optional("c").map(str::to_string);
-        let admin = ctx.start_admin().await?;
-        let result = async {
+        ctx.with_admin(async |admin, out| {
             if let Some(addr) = broker {
                 let table = admin.fetch_broker_runtime_stats(&addr).await?;
-                ctx.out
-                    .write_all(format_runtime_stats(&table, None).as_bytes())?;
+                out.write_all(format_runtime_stats(&table, None).as_bytes())?;
             } else if let Some(cluster) = cluster {
                 let addrs =
-                    command_util::fetch_master_and_slave_addr_by_cluster_name(&admin, &cluster)
+                    command_util::fetch_master_and_slave_addr_by_cluster_name(admin, &cluster)
                         .await?;
                 for addr in addrs {
                     let table = admin.fetch_broker_runtime_stats(&addr).await?;
-                    ctx.out
-                        .write_all(format_runtime_stats(&table, Some(&addr)).as_bytes())?;
+                    out.write_all(format_runtime_stats(&table, Some(&addr)).as_bytes())?;
                 }
             }
             Ok(())
-        }
-        .await;
-        admin.shutdown().await;
-        result
+        })
+        .await
     }
 }
 

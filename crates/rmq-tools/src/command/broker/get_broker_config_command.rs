@@ -66,30 +66,28 @@ impl SubCommand for GetBrokerConfigCommand {
         if broker.is_none() && cluster.is_none() {
             return Ok(());
         }
-        let admin = ctx.start_admin().await?;
-        let result = async {
+        ctx.with_admin(async |admin, out| {
             if let Some(addr) = broker {
                 get_and_print(
-                    &admin,
-                    ctx.out,
+                    admin,
+                    out,
                     &format!("============{addr}============\n"),
                     &addr,
                 )
                 .await?;
             } else if let Some(cluster) = cluster {
-                for (master, slaves) in fetch_master_and_slave_distinguish(&admin, &cluster).await?
-                {
+                for (master, slaves) in fetch_master_and_slave_distinguish(admin, &cluster).await? {
                     get_and_print(
-                        &admin,
-                        ctx.out,
+                        admin,
+                        out,
                         &format!("============Master: {master}============\n"),
                         &master,
                     )
                     .await?;
                     for slave in slaves {
                         get_and_print(
-                            &admin,
-                            ctx.out,
+                            admin,
+                            out,
                             &format!(
                                 "============My Master: {master}=====Slave: {slave}============\n"
                             ),
@@ -100,10 +98,8 @@ impl SubCommand for GetBrokerConfigCommand {
                 }
             }
             Ok(())
-        }
-        .await;
-        admin.shutdown().await;
-        result
+        })
+        .await
     }
 }
 

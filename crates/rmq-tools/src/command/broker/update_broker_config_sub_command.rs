@@ -48,38 +48,34 @@ impl SubCommand for UpdateBrokerConfigSubCommand {
     async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {
         let props = vec![(ctx.required("k").to_string(), ctx.required("v").to_string())];
         if let Some(addr) = ctx.optional("b").map(str::to_string) {
-            let admin = ctx.start_admin().await?;
-            let result = async {
-                admin.update_broker_config(&addr, &props).await?;
-                writeln!(ctx.out, "update broker config success, {addr}")?;
-                Ok(())
-            }
-            .await;
-            admin.shutdown().await;
-            return result;
+            return ctx
+                .with_admin(async |admin, out| {
+                    admin.update_broker_config(&addr, &props).await?;
+                    writeln!(out, "update broker config success, {addr}")?;
+                    Ok(())
+                })
+                .await;
         }
         if let Some(cluster) = ctx.optional("c").map(str::to_string) {
             let all = ctx.command_line.has_option("a");
-            let admin = ctx.start_admin().await?;
-            let result = async {
-                let addrs = if all {
-                    command_util::fetch_master_and_slave_addr_by_cluster_name(&admin, &cluster)
-                        .await?
-                } else {
-                    command_util::fetch_master_addr_by_cluster_name(&admin, &cluster).await?
-                };
-                let mut failure = None;
-                for addr in addrs {
-                    match admin.update_broker_config(&addr, &props).await {
-                        Ok(()) => writeln!(ctx.out, "update broker config success, {addr}")?,
-                        Err(e) => failure = Some(e),
+            return ctx
+                .with_admin(async |admin, out| {
+                    let addrs = if all {
+                        command_util::fetch_master_and_slave_addr_by_cluster_name(admin, &cluster)
+                            .await?
+                    } else {
+                        command_util::fetch_master_addr_by_cluster_name(admin, &cluster).await?
+                    };
+                    let mut failure = None;
+                    for addr in addrs {
+                        match admin.update_broker_config(&addr, &props).await {
+                            Ok(()) => writeln!(out, "update broker config success, {addr}")?,
+                            Err(e) => failure = Some(e),
+                        }
                     }
-                }
-                failure.map_or(Ok(()), Err)
-            }
-            .await;
-            admin.shutdown().await;
-            return result;
+                    failure.map_or(Ok(()), Err)
+                })
+                .await;
         }
         ctx.print_help()
     }

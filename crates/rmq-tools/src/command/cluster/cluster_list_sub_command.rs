@@ -259,8 +259,7 @@ impl SubCommand for ClusterListSubCommand {
         };
         let cluster = ctx.optional("c").unwrap_or_default().to_string();
         let more = ctx.command_line.has_option("m");
-        let admin = ctx.start_admin().await?;
-        let result = async {
+        ctx.with_admin(async |admin, out| {
             let mut first = true;
             loop {
                 if !first {
@@ -269,15 +268,13 @@ impl SubCommand for ClusterListSubCommand {
                     }
                 }
                 first = false;
-                print_once(&admin, ctx.out, &cluster, more).await?;
+                print_once(admin, out, &cluster, more).await?;
                 if interval_millis.is_none() {
                     return Ok(());
                 }
             }
-        }
-        .await;
-        admin.shutdown().await;
-        result
+        })
+        .await
     }
 }
 

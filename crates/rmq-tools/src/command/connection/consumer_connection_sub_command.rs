@@ -81,8 +81,7 @@ impl SubCommand for ConsumerConnectionSubCommand {
     async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {
         let group = ctx.required("g").to_string();
         let broker = ctx.optional("b").map(str::to_string);
-        let admin = ctx.start_admin().await?;
-        let result = async {
+        ctx.with_admin(async |admin, out| {
             let cc = match broker {
                 Some(addr) => {
                     admin
@@ -91,13 +90,10 @@ impl SubCommand for ConsumerConnectionSubCommand {
                 }
                 None => admin.examine_consumer_connection_info(&group).await?,
             };
-            ctx.out
-                .write_all(format_consumer_connection(&cc).as_bytes())?;
+            out.write_all(format_consumer_connection(&cc).as_bytes())?;
             Ok(())
-        }
-        .await;
-        admin.shutdown().await;
-        result
+        })
+        .await
     }
 }
 

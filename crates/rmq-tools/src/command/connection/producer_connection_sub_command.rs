@@ -49,18 +49,14 @@ impl SubCommand for ProducerConnectionSubCommand {
     async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {
         let group = ctx.required("g").to_string();
         let topic = ctx.required("t").to_string();
-        let admin = ctx.start_admin().await?;
-        let result = async {
+        ctx.with_admin(async |admin, out| {
             let pc = admin
                 .examine_producer_connection_info(&group, &topic)
                 .await?;
-            ctx.out
-                .write_all(format_producer_connection(&pc).as_bytes())?;
+            out.write_all(format_producer_connection(&pc).as_bytes())?;
             Ok(())
-        }
-        .await;
-        admin.shutdown().await;
-        result
+        })
+        .await
     }
 }
 

@@ -215,21 +215,19 @@ impl SubCommand for ConsumerProgressSubCommand {
         let cluster = ctx.optional("c").map(str::to_string);
         let group = ctx.optional("g").map(str::to_string);
         let topic = ctx.optional("t").map(str::to_string);
-        let admin = ctx.start_admin().await?;
-        let result = async {
+        ctx.with_admin(async |admin, out| {
             if let Some(group) = group {
                 let stats = admin
                     .examine_consume_stats(cluster.as_deref(), &group, topic.as_deref())
                     .await?;
                 let ips = if show_client_ip {
-                    Some(client_ip_by_queue(&admin, &group).await)
+                    Some(client_ip_by_queue(admin, &group).await)
                 } else {
                     None
                 };
-                ctx.out
-                    .write_all(format_group_progress(&stats, ips.as_ref()).as_bytes())?;
+                out.write_all(format_group_progress(&stats, ips.as_ref()).as_bytes())?;
             } else {
-                ctx.out.write_all(group_summary_header().as_bytes())?;
+                out.write_all(group_summary_header().as_bytes())?;
                 let topics = admin.fetch_all_topic_list().await?;
                 for t in java_set_order(topics.topic_list) {
                     if !t.starts_with(mix_all::RETRY_GROUP_TOPIC_PREFIX) {
@@ -238,15 +236,12 @@ impl SubCommand for ConsumerProgressSubCommand {
                     let g = parse_group(&t);
                     let stats = admin.examine_consume_stats(None, &g, None).await.ok();
                     let cc = admin.examine_consumer_connection_info(&g).await.ok();
-                    ctx.out
-                        .write_all(group_summary_row(&g, stats.as_ref(), cc.as_ref()).as_bytes())?;
+                    out.write_all(group_summary_row(&g, stats.as_ref(), cc.as_ref()).as_bytes())?;
                 }
             }
             Ok(())
-        }
-        .await;
-        admin.shutdown().await;
-        result
+        })
+        .await
     }
 }
 

@@ -47,43 +47,38 @@ impl SubCommand for DeleteSubscriptionGroupCommand {
         let group = ctx.required("g").to_string();
         let clean_offset = ctx.optional("r").is_some_and(parse_bool);
         if let Some(addr) = ctx.optional("b").map(str::to_string) {
-            let admin = ctx.start_admin().await?;
-            let result = async {
-                admin
-                    .delete_subscription_group(&addr, &group, clean_offset)
-                    .await?;
-                writeln!(
-                    ctx.out,
-                    "delete subscription group [{group}] from broker [{addr}] success."
-                )?;
-                Ok(())
-            }
-            .await;
-            admin.shutdown().await;
-            return result;
+            return ctx
+                .with_admin(async |admin, out| {
+                    admin
+                        .delete_subscription_group(&addr, &group, clean_offset)
+                        .await?;
+                    writeln!(
+                        out,
+                        "delete subscription group [{group}] from broker [{addr}] success."
+                    )?;
+                    Ok(())
+                })
+                .await;
         }
         if let Some(cluster) = ctx.optional("c").map(str::to_string) {
-            let admin = ctx.start_admin().await?;
-            let result = async {
-                for master in command_util::fetch_master_addr_by_cluster_name(&admin, &cluster).await? {
+            return ctx.with_admin(async |admin, out| {
+                for master in command_util::fetch_master_addr_by_cluster_name(admin, &cluster).await? {
                     admin.delete_subscription_group(&master, &group, clean_offset).await?;
                     writeln!(
-                        ctx.out,
+                        out,
                         "delete subscription group [{group}] from broker [{master}] in cluster [{cluster}] success."
                     )?;
                 }
                 // Java prints a failure here and goes on; the group itself is gone by now.
                 let mut sink = Vec::new();
                 for topic in [mix_all::get_retry_topic(&group), mix_all::get_dlq_topic(&group)] {
-                    if let Err(e) = delete_topic(&admin, &mut sink, &cluster, &topic).await {
+                    if let Err(e) = delete_topic(admin, &mut sink, &cluster, &topic).await {
                         tracing::warn!(topic = %topic, error = %e, "delete topic of subscription group failed");
                     }
                 }
                 Ok(())
-            }
+            })
             .await;
-            admin.shutdown().await;
-            return result;
         }
         ctx.print_help()
     }

@@ -85,8 +85,7 @@ impl SubCommand for GetConsumerConfigSubCommand {
 
     async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {
         let group = ctx.required("g").to_string();
-        let admin = ctx.start_admin().await?;
-        let result = async {
+        ctx.with_admin(async |admin, out| {
             let ci = admin.examine_broker_cluster_info().await?;
             for (broker_name, bd) in &ci.broker_addr_table {
                 let cluster = ci
@@ -101,15 +100,13 @@ impl SubCommand for GetConsumerConfigSubCommand {
                     continue;
                 };
                 write!(
-                    ctx.out,
+                    out,
                     "============================={cluster}:{broker_name}=============================\n{}",
                     format_config_fields(&config)
                 )?;
             }
             Ok(())
-        }
-        .await;
-        admin.shutdown().await;
-        result
+        })
+        .await
     }
 }

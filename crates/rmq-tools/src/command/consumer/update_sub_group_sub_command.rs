@@ -142,42 +142,38 @@ impl SubCommand for UpdateSubGroupSubCommand {
             c.attributes = parse_attributes(v)?;
         }
         if let Some(addr) = ctx.optional("b").map(str::to_string) {
-            let admin = ctx.start_admin().await?;
-            let result = async {
-                admin
-                    .create_and_update_subscription_group_config(&addr, &c)
-                    .await?;
-                writeln!(ctx.out, "create subscription group to {addr} success.")?;
-                write!(ctx.out, "{}", subscription_group_config_to_string(&c))?;
-                Ok(())
-            }
-            .await;
-            admin.shutdown().await;
-            return result;
+            return ctx
+                .with_admin(async |admin, out| {
+                    admin
+                        .create_and_update_subscription_group_config(&addr, &c)
+                        .await?;
+                    writeln!(out, "create subscription group to {addr} success.")?;
+                    write!(out, "{}", subscription_group_config_to_string(&c))?;
+                    Ok(())
+                })
+                .await;
         }
         if let Some(cluster) = ctx.optional("c").map(str::to_string) {
-            let admin = ctx.start_admin().await?;
-            let result = async {
-                let mut failure = None;
-                for addr in
-                    command_util::fetch_master_addr_by_cluster_name(&admin, &cluster).await?
-                {
-                    match admin
-                        .create_and_update_subscription_group_config(&addr, &c)
-                        .await
+            return ctx
+                .with_admin(async |admin, out| {
+                    let mut failure = None;
+                    for addr in
+                        command_util::fetch_master_addr_by_cluster_name(admin, &cluster).await?
                     {
-                        Ok(()) => {
-                            writeln!(ctx.out, "create subscription group to {addr} success.")?
+                        match admin
+                            .create_and_update_subscription_group_config(&addr, &c)
+                            .await
+                        {
+                            Ok(()) => {
+                                writeln!(out, "create subscription group to {addr} success.")?
+                            }
+                            Err(e) => failure = Some(ToolsError::from(e)),
                         }
-                        Err(e) => failure = Some(ToolsError::from(e)),
                     }
-                }
-                write!(ctx.out, "{}", subscription_group_config_to_string(&c))?;
-                failure.map_or(Ok(()), Err)
-            }
-            .await;
-            admin.shutdown().await;
-            return result;
+                    write!(out, "{}", subscription_group_config_to_string(&c))?;
+                    failure.map_or(Ok(()), Err)
+                })
+                .await;
         }
         ctx.print_help()
     }

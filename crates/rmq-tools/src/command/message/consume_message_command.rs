@@ -144,26 +144,22 @@ impl SubCommand for ConsumeMessageCommand {
         }
         // Java treats a timestamp of 0 as not given.
         let (begin, end) = ((begin > 0).then_some(begin), (end > 0).then_some(end));
-        let admin = ctx.start_admin().await?;
-        let result = async {
+        ctx.with_admin(async |admin, out| {
             match (broker, queue) {
                 (Some(b), Some(q)) => {
                     // executeByCondition
                     let mq = MessageQueue::new(topic.clone(), b, q);
-                    let (mut min, mut max) = queue_offset_range(&admin, &mq, begin, end).await?;
+                    let (mut min, mut max) = queue_offset_range(admin, &mq, begin, end).await?;
                     if offset > max {
-                        writeln!(ctx.out, "{mq} no matched msg, offset={offset}")?;
+                        writeln!(out, "{mq} no matched msg, offset={offset}")?;
                         return Ok(());
                     }
                     min = min.max(offset);
                     if max - min > message_count {
-                        writeln!(
-                            ctx.out,
-                            "The oldler {message_count} message will be provided"
-                        )?;
+                        writeln!(out, "The oldler {message_count} message will be provided")?;
                         max = min + message_count - 1;
                     }
-                    pull_message_by_queue(&admin, ctx.out, &group, &mq, min, max).await
+                    pull_message_by_queue(admin, out, &group, &mq, min, max).await
                 }
                 _ => {
                     // executeDefault
@@ -172,10 +168,10 @@ impl SubCommand for ConsumeMessageCommand {
                         if count_left == 0 {
                             return Ok(());
                         }
-                        let (min, mut max) = queue_offset_range(&admin, &mq, begin, end).await?;
+                        let (min, mut max) = queue_offset_range(admin, &mq, begin, end).await?;
                         if max - min > count_left {
                             writeln!(
-                                ctx.out,
+                                out,
                                 "The older {count_left} message of the {} queue will be provided",
                                 mq.queue_id
                             )?;
@@ -184,14 +180,12 @@ impl SubCommand for ConsumeMessageCommand {
                         } else {
                             count_left = count_left - (max - min) - 1;
                         }
-                        pull_message_by_queue(&admin, ctx.out, &group, &mq, min, max).await?;
+                        pull_message_by_queue(admin, out, &group, &mq, min, max).await?;
                     }
                     Ok(())
                 }
             }
-        }
-        .await;
-        admin.shutdown().await;
-        result
+        })
+        .await
     }
 }

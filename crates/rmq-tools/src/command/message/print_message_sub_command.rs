@@ -198,8 +198,7 @@ impl SubCommand for PrintMessageSubCommand {
         let print_body = ctx.optional("d").is_none_or(parse_bool);
         let begin = ctx.optional("b").map(timestamp_format).transpose()?;
         let end = ctx.optional("e").map(timestamp_format).transpose()?;
-        let admin = ctx.start_admin().await?;
-        let result = async {
+        ctx.with_admin(async |admin, out| {
             let queues = match &lmq_parent {
                 Some(parent) => admin
                     .fetch_subscribe_message_queues(parent)
@@ -213,14 +212,11 @@ impl SubCommand for PrintMessageSubCommand {
                 None => admin.fetch_subscribe_message_queues(&topic).await?,
             };
             for mq in queues {
-                let (min_offset, max_offset) = queue_offset_range(&admin, &mq, begin, end).await?;
-                writeln!(
-                    ctx.out,
-                    "minOffset={min_offset}, maxOffset={max_offset}, {mq}"
-                )?;
+                let (min_offset, max_offset) = queue_offset_range(admin, &mq, begin, end).await?;
+                writeln!(out, "minOffset={min_offset}, maxOffset={max_offset}, {mq}")?;
                 print_queue(
-                    &admin,
-                    ctx.out,
+                    admin,
+                    out,
                     &mq,
                     &sub_expression,
                     min_offset..max_offset,
@@ -228,13 +224,11 @@ impl SubCommand for PrintMessageSubCommand {
                     print_body,
                 )
                 .await?;
-                writeln!(ctx.out, "{}", "-".repeat(56))?;
+                writeln!(out, "{}", "-".repeat(56))?;
             }
             Ok(())
-        }
-        .await;
-        admin.shutdown().await;
-        result
+        })
+        .await
     }
 }
 

@@ -167,8 +167,7 @@ impl SubCommand for QueryMsgByIdSubCommand {
         let charset = ctx.optional("f").map(str::to_string);
         let unit = ctx.optional("u").map(str::to_string);
         let namesrv = ctx.namesrv_addr().ok_or(ToolsError::NoNameServer)?;
-        let admin = ctx.start_admin().await?;
-        let result = async {
+        ctx.with_admin(async |admin, out| {
             if let Some((group, client_id)) = group_client {
                 for id in &ids {
                     let r = async {
@@ -184,9 +183,9 @@ impl SubCommand for QueryMsgByIdSubCommand {
                             let r = admin
                                 .consume_message_directly(&group, &client_id, &topic, &offset_id)
                                 .await?;
-                            write!(ctx.out, "{}", crate::to_string::consume_message_directly_result_to_string(&r))?;
+                            write!(out, "{}", crate::to_string::consume_message_directly_result_to_string(&r))?;
                         } else {
-                            writeln!(ctx.out, "this {client_id} client is not push consumer ,not support direct push ")?;
+                            writeln!(out, "this {client_id} client is not push consumer ,not support direct push ")?;
                         }
                         Ok::<(), ToolsError>(())
                     }
@@ -209,14 +208,14 @@ impl SubCommand for QueryMsgByIdSubCommand {
                     for id in &ids {
                         match admin.query_message_by_any_id(&topic, id).await? {
                             Some(msg) => {
-                                write!(ctx.out, "prepare resend msg. originalMsgId={id}")?;
+                                write!(out, "prepare resend msg. originalMsgId={id}")?;
                                 let mut m = Message::new(msg.message.topic.clone(), msg.message.body.clone());
                                 m.properties = msg.message.properties.clone();
                                 m.flag = msg.message.flag;
                                 let r = producer.send(m).await?;
-                                write!(ctx.out, "{r}")?;
+                                write!(out, "{r}")?;
                             }
-                            None => write!(ctx.out, "no message. msgId={id}")?,
+                            None => write!(out, "no message. msgId={id}")?,
                         }
                     }
                     producer.shutdown().await;
@@ -225,17 +224,15 @@ impl SubCommand for QueryMsgByIdSubCommand {
                 for id in &ids {
                     match admin.query_message_by_any_id(&topic, id).await? {
                         Some(msg) => {
-                            print_msg(&admin, ctx.out, &msg, charset.as_deref()).await?;
+                            print_msg(admin, out, &msg, charset.as_deref()).await?;
                         }
-                        None => write!(ctx.out, "\nMessage not found!")?,
+                        None => write!(out, "\nMessage not found!")?,
                     }
                 }
             }
             Ok(())
-        }
-        .await;
-        admin.shutdown().await;
-        result
+        })
+        .await
     }
 }
 

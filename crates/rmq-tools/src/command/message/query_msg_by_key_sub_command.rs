@@ -76,17 +76,14 @@ impl SubCommand for QueryMsgByKeySubCommand {
             .transpose()?
             .unwrap_or(i64::MAX);
         let max_num = ctx.optional("m").map(parse_i32).transpose()?.unwrap_or(64);
-        let admin = ctx.start_admin().await?;
-        let result = async {
+        ctx.with_admin(async |admin, out| {
             let msgs = admin
                 .query_message(&topic, &key, max_num, begin, end)
                 .await?;
-            ctx.out.write_all(format_key_result(&msgs).as_bytes())?;
+            out.write_all(format_key_result(&msgs).as_bytes())?;
             Ok(())
-        }
-        .await;
-        admin.shutdown().await;
-        result
+        })
+        .await
     }
 }
 

@@ -46,20 +46,17 @@ impl SubCommand for QueryMsgByOffsetSubCommand {
         );
         let offset = parse_i64(ctx.required("o"))?;
         let charset = ctx.optional("f").map(str::to_string);
-        let admin = ctx.start_admin().await?;
-        let result = async {
+        ctx.with_admin(async |admin, out| {
             let r = admin
                 .pull(mix_all::TOOLS_CONSUMER_GROUP, &mq, "*", offset, 1)
                 .await?;
             if r.pull_status == PullStatus::Found {
                 if let Some(msg) = r.msg_found_list.first() {
-                    print_msg(&admin, ctx.out, msg, charset.as_deref()).await?;
+                    print_msg(admin, out, msg, charset.as_deref()).await?;
                 }
             }
             Ok(())
-        }
-        .await;
-        admin.shutdown().await;
-        result
+        })
+        .await
     }
 }

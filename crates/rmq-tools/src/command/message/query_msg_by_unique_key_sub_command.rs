@@ -62,12 +62,11 @@ impl SubCommand for QueryMsgByUniqueKeySubCommand {
             (Some(g), Some(d)) => Some((g.to_string(), d.to_string())),
             _ => None,
         };
-        let admin = ctx.start_admin().await?;
-        let result = async {
+        ctx.with_admin(async |admin, out| {
             if let Some((group, client_id)) = group_client {
                 let info = admin.get_consumer_running_info(&group, &client_id, false).await;
                 if info.is_err() {
-                    writeln!(ctx.out, "get consumer runtime info for {client_id} client failed ")?;
+                    writeln!(out, "get consumer runtime info for {client_id} client failed ")?;
                 }
                 let push = info.as_ref().is_ok_and(|i| {
                     i.properties.get("PROP_CONSUME_TYPE").map(String::as_str) == Some("CONSUME_PASSIVELY")
@@ -80,10 +79,10 @@ impl SubCommand for QueryMsgByUniqueKeySubCommand {
                     let r = admin
                         .consume_message_directly(&group, &client_id, &topic, &offset_id)
                         .await?;
-                    write!(ctx.out, "{}", crate::to_string::consume_message_directly_result_to_string(&r))?;
+                    write!(out, "{}", crate::to_string::consume_message_directly_result_to_string(&r))?;
                 } else {
                     writeln!(
-                        ctx.out,
+                        out,
                         "get consumer info failed or this {client_id} client is not push consumer, not support direct push "
                     )?;
                 }
@@ -100,23 +99,21 @@ impl SubCommand for QueryMsgByUniqueKeySubCommand {
                     msg.client_msg_id().to_string()
                 };
                 let path = create_body_file(msg, &name)?;
-                ctx.out
+                out
                     .write_all(format_message_detail(msg, false, &path, None).as_bytes())?;
                 match admin.message_track_detail(msg).await {
-                    Ok(tracks) if tracks.is_empty() => write!(ctx.out, "\n\nWARN: No Consumer")?,
+                    Ok(tracks) if tracks.is_empty() => write!(out, "\n\nWARN: No Consumer")?,
                     Ok(tracks) => {
-                        write!(ctx.out, "\n\n")?;
+                        write!(out, "\n\n")?;
                         for t in tracks {
-                            write!(ctx.out, "{t}")?;
+                            write!(out, "{t}")?;
                         }
                     }
                     Err(e) => tracing::warn!(error = %e, "messageTrackDetail failed"),
                 }
             }
             Ok(())
-        }
-        .await;
-        admin.shutdown().await;
-        result
+        })
+        .await
     }
 }

@@ -30,14 +30,11 @@ impl SubCommand for DeleteKvConfigCommand {
 
     async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {
         let (ns, key) = (ctx.required("s").to_string(), ctx.required("k").to_string());
-        let admin = ctx.start_admin().await?;
-        let result = async {
+        ctx.with_admin(async |admin, out| {
             admin.delete_kv_config(&ns, &key).await?;
-            writeln!(ctx.out, "delete kv config from namespace success.")?;
+            writeln!(out, "delete kv config from namespace success.")?;
             Ok(())
-        }
-        .await;
-        admin.shutdown().await;
-        result
+        })
+        .await
     }
 }

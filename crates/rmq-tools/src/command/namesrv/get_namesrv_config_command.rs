@@ -26,18 +26,15 @@ impl SubCommand for GetNamesrvConfigCommand {
 
     async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {
         let servers = server_list(ctx.command_line.get_option_value("n"));
-        let admin = ctx.start_admin().await?;
-        let result = async {
+        ctx.with_admin(async |admin, out| {
             for (addr, config) in admin.get_name_server_config(servers.as_deref()).await? {
-                writeln!(ctx.out, "============{addr}============")?;
+                writeln!(out, "============{addr}============")?;
                 for (k, v) in config {
-                    writeln!(ctx.out, "{k:<50}=  {v}")?;
+                    writeln!(out, "{k:<50}=  {v}")?;
                 }
             }
             Ok(())
-        }
-        .await;
-        admin.shutdown().await;
-        result
+        })
+        .await
     }
 }

@@ -20,8 +20,7 @@ pub(crate) async fn execute_write_perm(
 ) -> Result<(), ToolsError> {
     let verb = if add { "add" } else { "wipe" };
     let broker_name = ctx.required("b").to_string();
-    let admin = ctx.start_admin().await?;
-    let result = async {
+    ctx.with_admin(async |admin, out| {
         let mut failure = None;
         for namesrv in admin.name_server_address_list() {
             let changed = if add {
@@ -31,12 +30,12 @@ pub(crate) async fn execute_write_perm(
             };
             match changed {
                 Ok(count) => writeln!(
-                    ctx.out,
+                    out,
                     "{verb} write perm of broker[{broker_name}] in name server[{namesrv}] OK, {count}"
                 )?,
                 Err(e) => {
                     writeln!(
-                        ctx.out,
+                        out,
                         "{verb} write perm of broker[{broker_name}] in name server[{namesrv}] Failed"
                     )?;
                     failure = Some(e);
@@ -44,10 +43,8 @@ pub(crate) async fn execute_write_perm(
             }
         }
         failure.map_or(Ok(()), Err)
-    }
-    .await;
-    admin.shutdown().await;
-    result
+    })
+    .await
 }
 
 /// Splits the `-n` value into name servers (`servers.trim().split(";")`), `None` when empty.

@@ -35,14 +35,11 @@ impl SubCommand for UpdateKvConfigCommand {
             ctx.required("k").to_string(),
             ctx.required("v").to_string(),
         );
-        let admin = ctx.start_admin().await?;
-        let result = async {
+        ctx.with_admin(async |admin, out| {
             admin.create_and_update_kv_config(&ns, &key, &value).await?;
-            writeln!(ctx.out, "create or update kv config to namespace success.")?;
+            writeln!(out, "create or update kv config to namespace success.")?;
             Ok(())
-        }
-        .await;
-        admin.shutdown().await;
-        result
+        })
+        .await
     }
 }

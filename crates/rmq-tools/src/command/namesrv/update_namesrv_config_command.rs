@@ -32,22 +32,19 @@ impl SubCommand for UpdateNamesrvConfigCommand {
         let key = ctx.required("k").to_string();
         let value = ctx.required("v").to_string();
         let servers = server_list(ctx.command_line.get_option_value("n"));
-        let admin = ctx.start_admin().await?;
-        let result = async {
+        ctx.with_admin(async |admin, out| {
             admin
                 .update_name_server_config(&[(key.clone(), value.clone())], servers.as_deref())
                 .await?;
             writeln!(
-                ctx.out,
+                out,
                 "update name server config success!{}\n{key} : {value}",
                 servers
                     .as_deref()
                     .map_or(String::new(), java_list_to_string)
             )?;
             Ok(())
-        }
-        .await;
-        admin.shutdown().await;
-        result
+        })
+        .await
     }
 }

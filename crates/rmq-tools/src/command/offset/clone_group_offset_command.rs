@@ -42,8 +42,7 @@ impl SubCommand for CloneGroupOffsetCommand {
         let src = ctx.required("s").to_string();
         let dest = ctx.required("d").to_string();
         let topic = ctx.required("t").to_string();
-        let admin = ctx.start_admin().await?;
-        let result = async {
+        ctx.with_admin(async |admin, out| {
             let stats = admin.examine_consume_stats(None, &src, None).await?;
             if !stats.offset_table.is_empty() {
                 let route = admin.examine_topic_route_info(&topic).await?;
@@ -63,13 +62,11 @@ impl SubCommand for CloneGroupOffsetCommand {
                 }
             }
             write!(
-                ctx.out,
+                out,
                 "clone group offset success. srcGroup[{src}], destGroup=[{dest}], topic[{topic}]"
             )?;
             Ok(())
-        }
-        .await;
-        admin.shutdown().await;
-        result
+        })
+        .await
     }
 }

@@ -159,11 +159,10 @@ impl SubCommand for ResetOffsetByTimeCommand {
             .get_option_value("o")
             .map(parse_i64)
             .transpose()?;
-        let admin = ctx.start_admin().await?;
-        let result = async {
+        ctx.with_admin(async |admin, out| {
             if let (Some(addr), true) = (&broker_addr, queue_id >= 0) {
                 writeln!(
-                    ctx.out,
+                    out,
                     "start reset consumer offset by specified, group[{group}], topic[{topic}], queueId[{queue_id}], broker[{addr}], timestamp(string)[{ts_str}], timestamp(long)[{timestamp}]"
                 )?;
                 let reset_offset = match offset {
@@ -174,7 +173,7 @@ impl SubCommand for ResetOffsetByTimeCommand {
                             .await?
                     }
                 };
-                writeln!(ctx.out, "reset consumer offset to {reset_offset}")?;
+                writeln!(out, "reset consumer offset to {reset_offset}")?;
                 if reset_offset > 0 {
                     admin
                         .reset_offset_by_queue_id(addr, &group, &topic, queue_id, reset_offset)
@@ -187,7 +186,7 @@ impl SubCommand for ResetOffsetByTimeCommand {
                 .await
             {
                 Ok(table) => {
-                    ctx.out.write_all(
+                    out.write_all(
                         format_reset_result(&group, &topic, force, &ts_str, timestamp, &table).as_bytes(),
                     )?;
                     Ok(())
@@ -198,17 +197,15 @@ impl SubCommand for ResetOffsetByTimeCommand {
                     let stats = admin
                         .reset_offset_by_timestamp_old(cluster.as_deref(), &group, &topic, timestamp, force)
                         .await?;
-                    ctx.out.write_all(
+                    out.write_all(
                         format_rollback(&group, &topic, force, &ts_str, timestamp, &stats).as_bytes(),
                     )?;
                     Ok(())
                 }
                 Err(e) => Err(e),
             }
-        }
-        .await;
-        admin.shutdown().await;
-        result
+        })
+        .await
     }
 }
 

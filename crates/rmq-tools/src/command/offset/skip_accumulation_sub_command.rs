@@ -50,8 +50,7 @@ impl SubCommand for SkipAccumulationSubCommand {
         let topic = ctx.required("t").to_string();
         let cluster = ctx.optional("c").map(str::to_string);
         let force = ctx.optional("f").is_none_or(parse_bool);
-        let admin = ctx.start_admin().await?;
-        let result = async {
+        ctx.with_admin(async |admin, out| {
             match admin
                 .reset_offset_by_timestamp_in_cluster(
                     cluster.as_deref(),
@@ -65,7 +64,7 @@ impl SubCommand for SkipAccumulationSubCommand {
             {
                 Ok(table) => {
                     writeln!(
-                        ctx.out,
+                        out,
                         "{:<40}  {:<40}  {:<40}",
                         "#brokerName", "#queueId", "#offset"
                     )?;
@@ -73,7 +72,7 @@ impl SubCommand for SkipAccumulationSubCommand {
                     entries.sort();
                     for (mq, offset) in entries {
                         writeln!(
-                            ctx.out,
+                            out,
                             "{:<40}  {:<40}  {:<40}",
                             front_string_at_least(&mq.broker_name, 32),
                             mq.queue_id,
@@ -89,7 +88,7 @@ impl SubCommand for SkipAccumulationSubCommand {
                         .reset_offset_by_timestamp_old(None, &group, &topic, -1, force)
                         .await?;
                     writeln!(
-                        ctx.out,
+                        out,
                         "{:<20}  {:<20}  {:<20}  {:<20}  {:<20}  {:<20}",
                         "#brokerName",
                         "#queueId",
@@ -100,7 +99,7 @@ impl SubCommand for SkipAccumulationSubCommand {
                     )?;
                     for r in stats {
                         writeln!(
-                            ctx.out,
+                            out,
                             "{:<20}  {:<20}  {:<20}  {:<20}  {:<20}  {:<20}",
                             front_string_at_least(&r.broker_name, 32),
                             r.queue_id,
@@ -114,9 +113,7 @@ impl SubCommand for SkipAccumulationSubCommand {
                 }
                 Err(e) => Err(e),
             }
-        }
-        .await;
-        admin.shutdown().await;
-        result
+        })
+        .await
     }
 }

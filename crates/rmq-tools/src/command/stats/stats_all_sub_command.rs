@@ -168,10 +168,9 @@ impl SubCommand for StatsAllSubCommand {
             .get_option_value("t")
             .filter(|t| !t.is_empty())
             .map(str::to_string);
-        let admin = ctx.start_admin().await?;
-        let result = async {
+        ctx.with_admin(async |admin, out| {
             let topics = admin.fetch_all_topic_list().await?;
-            ctx.out.write_all(header().as_bytes())?;
+            out.write_all(header().as_bytes())?;
             for topic in java_set_order(topics.topic_list) {
                 if topic.starts_with(mix_all::RETRY_GROUP_TOPIC_PREFIX)
                     || topic.starts_with(mix_all::DLQ_GROUP_TOPIC_PREFIX)
@@ -181,15 +180,13 @@ impl SubCommand for StatsAllSubCommand {
                 if select.as_ref().is_some_and(|s| *s != topic) {
                     continue;
                 }
-                if let Err(e) = print_topic_detail(&admin, ctx.out, &topic, active_only).await {
+                if let Err(e) = print_topic_detail(admin, out, &topic, active_only).await {
                     tracing::debug!(topic = %topic, error = %e, "statsAll skipped a topic");
                 }
             }
             Ok(())
-        }
-        .await;
-        admin.shutdown().await;
-        result
+        })
+        .await
     }
 }
 

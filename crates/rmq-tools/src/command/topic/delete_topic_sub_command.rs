@@ -59,9 +59,7 @@ impl SubCommand for DeleteTopicSubCommand {
     async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {
         let topic = ctx.required("t").to_string();
         let cluster = ctx.required("c").to_string();
-        let admin = ctx.start_admin().await?;
-        let result = delete_topic(&admin, ctx.out, &cluster, &topic).await;
-        admin.shutdown().await;
-        result
+        ctx.with_admin(async |admin, out| delete_topic(admin, out, &cluster, &topic).await)
+            .await
     }
 }

@@ -27,15 +27,12 @@ impl SubCommand for TopicClusterSubCommand {
 
     async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {
         let topic = ctx.required("t").to_string();
-        let admin = ctx.start_admin().await?;
-        let result = async {
+        ctx.with_admin(async |admin, out| {
             for cluster in admin.get_topic_cluster_list(&topic).await? {
-                writeln!(ctx.out, "{cluster}")?;
+                writeln!(out, "{cluster}")?;
             }
             Ok(())
-        }
-        .await;
-        admin.shutdown().await;
-        result
+        })
+        .await
     }
 }

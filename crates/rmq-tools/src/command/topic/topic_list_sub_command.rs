@@ -60,12 +60,12 @@ impl SubCommand for TopicListSubCommand {
     }
 
     async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {
-        let admin = ctx.start_admin().await?;
-        let result = async {
-            if ctx.command_line.has_option("c") {
+        let with_cluster = ctx.command_line.has_option("c");
+        ctx.with_admin(async |admin, out| {
+            if with_cluster {
                 let ci = admin.examine_broker_cluster_info().await?;
                 writeln!(
-                    ctx.out,
+                    out,
                     "{:<20}  {:<48}  {:<48}",
                     "#Cluster Name", "#Topic", "#Consumer Group"
                 )?;
@@ -90,20 +90,18 @@ impl SubCommand for TopicListSubCommand {
                         groups.push(String::new());
                     }
                     for group in groups {
-                        writeln!(ctx.out, "{}", format_cluster_row(&cluster, &topic, &group))?;
+                        writeln!(out, "{}", format_cluster_row(&cluster, &topic, &group))?;
                     }
                 }
             } else {
                 let topics = admin.fetch_all_topic_list().await?;
                 for topic in java_set_order(topics.topic_list) {
-                    writeln!(ctx.out, "{topic}")?;
+                    writeln!(out, "{topic}")?;
                 }
             }
             Ok(())
-        }
-        .await;
-        admin.shutdown().await;
-        result
+        })
+        .await
     }
 }
 

@@ -95,19 +95,17 @@ impl SubCommand for TopicRouteSubCommand {
 
     async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {
         let topic = ctx.required("t").to_string();
-        let admin = ctx.start_admin().await?;
-        let result = async {
+        let as_list = ctx.command_line.has_option("l");
+        ctx.with_admin(async |admin, out| {
             let route = admin.examine_topic_route_info(&topic).await?;
-            if ctx.command_line.has_option("l") {
-                ctx.out.write_all(format_route_list(&route).as_bytes())?;
+            if as_list {
+                out.write_all(format_route_list(&route).as_bytes())?;
             } else {
-                writeln!(ctx.out, "{}", topic_route_data_to_pretty_json(&route))?;
+                writeln!(out, "{}", topic_route_data_to_pretty_json(&route))?;
             }
             Ok(())
-        }
-        .await;
-        admin.shutdown().await;
-        result
+        })
+        .await
     }
 }
 

@@ -69,8 +69,7 @@ impl SubCommand for TopicStatusSubCommand {
     async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {
         let topic = ctx.required("t").to_string();
         let cluster = ctx.optional("c").map(str::to_string);
-        let admin = ctx.start_admin().await?;
-        let result = async {
+        ctx.with_admin(async |admin, out| {
             let table = match cluster {
                 Some(cluster) => {
                     let route = admin.examine_topic_route_info(&cluster).await?;
@@ -85,12 +84,10 @@ impl SubCommand for TopicStatusSubCommand {
                 }
                 None => admin.examine_topic_stats(&topic).await?,
             };
-            ctx.out.write_all(format_topic_status(&table).as_bytes())?;
+            out.write_all(format_topic_status(&table).as_bytes())?;
             Ok(())
-        }
-        .await;
-        admin.shutdown().await;
-        result
+        })
+        .await
     }
 }
 

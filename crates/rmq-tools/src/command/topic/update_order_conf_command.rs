@@ -44,15 +44,14 @@ impl SubCommand for UpdateOrderConfCommand {
             return ctx.print_help();
         }
         let order_conf = ctx.optional("v").unwrap_or_default().to_string();
-        let admin = ctx.start_admin().await?;
-        let result = async {
+        ctx.with_admin(async |admin, out| {
             match method.as_str() {
                 "get" => {
                     let conf = admin
                         .get_kv_config(NAMESPACE_ORDER_TOPIC_CONFIG, &topic)
                         .await?;
                     write!(
-                        ctx.out,
+                        out,
                         "get orderConf success. topic=[{topic}], orderConf=[{conf}] "
                     )?;
                 }
@@ -66,7 +65,7 @@ impl SubCommand for UpdateOrderConfCommand {
                         .create_or_update_order_conf(&topic, &order_conf, true)
                         .await?;
                     write!(
-                        ctx.out,
+                        out,
                         "update orderConf success. topic=[{topic}], orderConf=[{order_conf}]"
                     )?;
                 }
@@ -74,13 +73,11 @@ impl SubCommand for UpdateOrderConfCommand {
                     admin
                         .delete_kv_config(NAMESPACE_ORDER_TOPIC_CONFIG, &topic)
                         .await?;
-                    write!(ctx.out, "delete orderConf success. topic=[{topic}]")?;
+                    write!(out, "delete orderConf success. topic=[{topic}]")?;
                 }
             }
             Ok(())
-        }
-        .await;
-        admin.shutdown().await;
-        result
+        })
+        .await
     }
 }

@@ -134,62 +134,59 @@ impl SubCommand for UpdateTopicSubCommand {
         tc.order = ctx.optional("o").is_some_and(parse_bool);
 
         if let Some(addr) = ctx.optional("b").map(str::to_string) {
-            let admin = ctx.start_admin().await?;
-            let result = async {
-                admin.update_topic_config(&addr, &tc).await?;
-                if tc.order {
-                    let broker_name =
-                        command_util::fetch_broker_name_by_addr(&admin, &addr).await?;
-                    let order_conf = format!("{broker_name}:{}", tc.write_queue_nums);
-                    admin
-                        .create_or_update_order_conf(&tc.topic_name, &order_conf, false)
-                        .await?;
-                    writeln!(
-                        ctx.out,
-                        "set broker orderConf. isOrder={}, orderConf=[{order_conf}]",
-                        tc.order
-                    )?;
-                }
-                writeln!(ctx.out, "create topic to {addr} success.")?;
-                writeln!(ctx.out, "{}", topic_config_to_string(&tc))?;
-                Ok(())
-            }
-            .await;
-            admin.shutdown().await;
-            return result;
+            return ctx
+                .with_admin(async |admin, out| {
+                    admin.update_topic_config(&addr, &tc).await?;
+                    if tc.order {
+                        let broker_name =
+                            command_util::fetch_broker_name_by_addr(admin, &addr).await?;
+                        let order_conf = format!("{broker_name}:{}", tc.write_queue_nums);
+                        admin
+                            .create_or_update_order_conf(&tc.topic_name, &order_conf, false)
+                            .await?;
+                        writeln!(
+                            out,
+                            "set broker orderConf. isOrder={}, orderConf=[{order_conf}]",
+                            tc.order
+                        )?;
+                    }
+                    writeln!(out, "create topic to {addr} success.")?;
+                    writeln!(out, "{}", topic_config_to_string(&tc))?;
+                    Ok(())
+                })
+                .await;
         }
         if let Some(cluster) = ctx.optional("c").map(str::to_string) {
-            let admin = ctx.start_admin().await?;
-            let result = async {
-                let masters =
-                    command_util::fetch_master_addr_by_cluster_name(&admin, &cluster).await?;
-                for addr in &masters {
-                    admin.update_topic_config(addr, &tc).await?;
-                    writeln!(ctx.out, "create topic to {addr} success.")?;
-                }
-                if tc.order {
-                    let names =
-                        command_util::fetch_broker_name_by_cluster_name(&admin, &cluster).await?;
-                    let order_conf = names
-                        .iter()
-                        .map(|n| format!("{n}:{}", tc.write_queue_nums))
-                        .collect::<Vec<_>>()
-                        .join(";");
-                    admin
-                        .create_or_update_order_conf(&tc.topic_name, &order_conf, true)
-                        .await?;
-                    writeln!(
-                        ctx.out,
-                        "set cluster orderConf. isOrder={}, orderConf=[{order_conf}]",
-                        tc.order
-                    )?;
-                }
-                writeln!(ctx.out, "{}", topic_config_to_string(&tc))?;
-                Ok(())
-            }
-            .await;
-            admin.shutdown().await;
-            return result;
+            return ctx
+                .with_admin(async |admin, out| {
+                    let masters =
+                        command_util::fetch_master_addr_by_cluster_name(admin, &cluster).await?;
+                    for addr in &masters {
+                        admin.update_topic_config(addr, &tc).await?;
+                        writeln!(out, "create topic to {addr} success.")?;
+                    }
+                    if tc.order {
+                        let names =
+                            command_util::fetch_broker_name_by_cluster_name(admin, &cluster)
+                                .await?;
+                        let order_conf = names
+                            .iter()
+                            .map(|n| format!("{n}:{}", tc.write_queue_nums))
+                            .collect::<Vec<_>>()
+                            .join(";");
+                        admin
+                            .create_or_update_order_conf(&tc.topic_name, &order_conf, true)
+                            .await?;
+                        writeln!(
+                            out,
+                            "set cluster orderConf. isOrder={}, orderConf=[{order_conf}]",
+                            tc.order
+                        )?;
+                    }
+                    writeln!(out, "{}", topic_config_to_string(&tc))?;
+                    Ok(())
+                })
+                .await;
         }
         ctx.print_help()
     }
