@@ -14,7 +14,7 @@ pub mod stats;
 pub mod topic;
 
 use crate::admin_ext::MQAdminExt;
-use crate::cli::{render_help, CommandLine, Options};
+use crate::cli::{render_help, CliOption, CommandLine, Options};
 use crate::error::ToolsError;
 use std::io::Write;
 
@@ -101,6 +101,17 @@ impl CommandContext<'_> {
     pub fn optional(&self, name: &str) -> Option<&str> {
         self.command_line.get_trimmed(name)
     }
+}
+
+/// The `-c` option of the commands whose topic may be an LMQ, worded as Java declares it in
+/// each of them.
+pub fn lmq_cluster_option() -> CliOption {
+    CliOption::new(
+        "c",
+        "cluster",
+        true,
+        "Cluster name or lmq parent topic, lmq is used to find the route.",
+    )
 }
 
 /// Every implemented subcommand, in the order `MQAdminStartup#initCommand` registers them.

@@ -5,7 +5,7 @@
 use crate::admin_ext::MQAdminExt;
 use crate::cli::{CliOption, Options};
 use crate::command::topic::topic_list_sub_command::java_set_order;
-use crate::command::{CommandContext, SubCommand};
+use crate::command::{lmq_cluster_option, CommandContext, SubCommand};
 use crate::error::ToolsError;
 use crate::printf::{fixed, front_string_at_least};
 use rmq_common::mq_version::get_version_desc;
@@ -199,12 +199,7 @@ impl SubCommand for ConsumerProgressSubCommand {
             true,
             "Show Client IP per Queue",
         ));
-        options.add_option(CliOption::new(
-            "c",
-            "cluster",
-            true,
-            "Cluster name or lmq parent topic, lmq is used to find the route.",
-        ));
+        options.add_option(lmq_cluster_option());
     }
 
     async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {

@@ -4,7 +4,7 @@
 
 use crate::admin_ext::MQAdminExt;
 use crate::cli::{CliOption, Options};
-use crate::command::{CommandContext, SubCommand};
+use crate::command::{lmq_cluster_option, CommandContext, SubCommand};
 use crate::error::{parse_bool, ToolsError};
 use crate::to_string::{java_map_to_string, socket_addr_addr, MESSAGE_PROPERTIES_CAPACITY};
 use rmq_client::{DefaultMQProducer, Message};
@@ -141,12 +141,7 @@ impl SubCommand for QueryMsgByIdSubCommand {
             true,
             "print message body by the specified format",
         ));
-        options.add_option(CliOption::new(
-            "c",
-            "cluster",
-            true,
-            "Cluster name or lmq parent topic, lmq is used to find the route.",
-        ));
+        options.add_option(lmq_cluster_option());
     }
 
     async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {

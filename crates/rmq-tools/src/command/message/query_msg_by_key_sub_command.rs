@@ -2,7 +2,7 @@
 //! messages with a key.
 
 use crate::cli::{CliOption, Options};
-use crate::command::{CommandContext, SubCommand};
+use crate::command::{lmq_cluster_option, CommandContext, SubCommand};
 use crate::error::{parse_i32, parse_i64, ToolsError};
 use rmq_common::MessageExt;
 
@@ -58,12 +58,7 @@ impl SubCommand for QueryMsgByKeySubCommand {
             true,
             "The maximum number of messages returned by the query, default:64",
         ));
-        options.add_option(CliOption::new(
-            "c",
-            "cluster",
-            true,
-            "Cluster name or lmq parent topic, lmq is used to find the route.",
-        ));
+        options.add_option(lmq_cluster_option());
     }
 
     async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {

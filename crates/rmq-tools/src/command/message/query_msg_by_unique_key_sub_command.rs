@@ -5,7 +5,7 @@ use crate::cli::{CliOption, Options};
 use crate::command::message::query_msg_by_id_sub_command::{
     create_body_file, format_message_detail,
 };
-use crate::command::{CommandContext, SubCommand};
+use crate::command::{lmq_cluster_option, CommandContext, SubCommand};
 use crate::error::ToolsError;
 
 /// `queryMsgByUniqueKey`.
@@ -46,12 +46,7 @@ impl SubCommand for QueryMsgByUniqueKeySubCommand {
             false,
             "Print all message, the limit is 32",
         ));
-        options.add_option(CliOption::new(
-            "c",
-            "cluster",
-            true,
-            "Cluster name or lmq parent topic, lmq is used to find the route.",
-        ));
+        options.add_option(lmq_cluster_option());
     }
 
     async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {

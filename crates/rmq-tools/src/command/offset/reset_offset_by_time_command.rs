@@ -5,7 +5,7 @@
 use crate::admin_ext::consumer_admin::RollbackStats;
 use crate::cli::{CliOption, Options};
 use crate::command::message::print_message_sub_command::timestamp_format;
-use crate::command::{CommandContext, SubCommand};
+use crate::command::{lmq_cluster_option, CommandContext, SubCommand};
 use crate::error::{parse_bool, parse_i32, parse_i64, ToolsError};
 use crate::printf::front_string_at_least;
 use rmq_client::ClientError;
@@ -129,12 +129,7 @@ impl SubCommand for ResetOffsetByTimeCommand {
             true,
             "Expect queue offset, not support old version broker",
         ));
-        options.add_option(CliOption::new(
-            "c",
-            "cluster",
-            true,
-            "Cluster name or lmq parent topic, lmq is used to find the route.",
-        ));
+        options.add_option(lmq_cluster_option());
     }
 
     async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {

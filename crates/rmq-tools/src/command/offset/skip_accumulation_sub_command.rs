@@ -3,7 +3,7 @@
 //! writing the offsets when the group is offline.
 
 use crate::cli::{CliOption, Options};
-use crate::command::{CommandContext, SubCommand};
+use crate::command::{lmq_cluster_option, CommandContext, SubCommand};
 use crate::error::{parse_bool, ToolsError};
 use crate::printf::front_string_at_least;
 use rmq_client::ClientError;
@@ -37,12 +37,7 @@ impl SubCommand for SkipAccumulationSubCommand {
             true,
             "set the force rollback by timestamp switch[true|false]",
         ));
-        options.add_option(CliOption::new(
-            "c",
-            "cluster",
-            true,
-            "Cluster name or lmq parent topic, lmq is used to find the route.",
-        ));
+        options.add_option(lmq_cluster_option());
     }
 
     async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {
