@@ -17,6 +17,7 @@ use crate::client::producer_manager::ProducerManager;
 use crate::client::rebalance::rebalance_lock_manager::RebalanceLockManager;
 use crate::config_manager::ConfigPersister;
 use crate::configuration::Configuration;
+use crate::filter::consumer_filter_manager::ConsumerFilterManager;
 use crate::longpolling::pull_request_hold_service::{
     NotifyMessageArrivingListener, PullRequestHoldService,
 };
@@ -66,6 +67,7 @@ pub struct BrokerController {
     subscription_group_manager: SubscriptionGroupManager,
     consumer_offset_manager: ConsumerOffsetManager,
     consumer_manager: Arc<ConsumerManager>,
+    consumer_filter_manager: Arc<ConsumerFilterManager>,
     producer_manager: Arc<ProducerManager>,
     rebalance_lock_manager: RebalanceLockManager,
     pull_request_hold_service: Arc<PullRequestHoldService>,
@@ -143,6 +145,7 @@ impl BrokerHandle {
             c2.schedule_message_service.persist();
             c2.topic_config_manager.persist();
             c2.subscription_group_manager.persist();
+            c2.consumer_filter_manager.persist();
             c2.persister.shutdown();
             c2.message_store.shutdown();
         })
@@ -265,9 +268,15 @@ impl BrokerController {
             )
         };
         let consumer_offset_manager = ConsumerOffsetManager::new(&root, step, persister.clone());
+        let consumer_filter_manager = Arc::new(ConsumerFilterManager::new(
+            broker_config.clone(),
+            &root,
+            persister.clone(),
+        ));
         let mut ok = topic_config_manager.load();
         ok &= consumer_offset_manager.load();
         ok &= subscription_group_manager.load();
+        ok &= consumer_filter_manager.load();
         if !ok {
             return Err(BrokerError::InvalidConfig(
                 "load broker config files failed".into(),
@@ -287,7 +296,10 @@ impl BrokerController {
         }
         message_store.start()?;
         let consumer_manager = Arc::new(ConsumerManager::new(
-            Arc::new(DefaultConsumerIdsChangeListener::new(broker_config.clone())),
+            Arc::new(DefaultConsumerIdsChangeListener::new(
+                broker_config.clone(),
+                consumer_filter_manager.clone(),
+            )),
             channel_expired,
         ));
         let pull_request_hold_service =
@@ -325,6 +337,7 @@ impl BrokerController {
             subscription_group_manager,
             consumer_offset_manager,
             consumer_manager,
+            consumer_filter_manager,
             producer_manager: Arc::new(ProducerManager::new()),
             rebalance_lock_manager: RebalanceLockManager::default(),
             pull_request_hold_service,
@@ -424,6 +437,10 @@ impl BrokerController {
                 c.consumer_offset_manager.persist();
             },
         );
+        // ConsumerFilterManager#persist every 10 s, first after 10 s.
+        self.spawn_periodic(tasks, "persistConsumerFilter", 10_000, 10_000, |c| {
+            c.consumer_filter_manager.persist();
+        });
         // ClientHousekeepingService#scanExceptionChannel every 10 s.
         let housekeeping = ClientHousekeepingService::new(
             self.consumer_manager.clone(),
@@ -767,6 +784,11 @@ impl BrokerController {
     /// Returns the consumer manager.
     pub fn consumer_manager(&self) -> &ConsumerManager {
         &self.consumer_manager
+    }
+
+    /// Returns the compiled SQL92 filters of the consumer groups.
+    pub fn consumer_filter_manager(&self) -> &Arc<ConsumerFilterManager> {
+        &self.consumer_filter_manager
     }
 
     /// Returns the producer manager.

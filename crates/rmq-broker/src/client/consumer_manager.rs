@@ -13,10 +13,18 @@ use rmq_remoting::Channel;
 use std::collections::HashSet;
 use std::sync::Arc;
 
-/// Told when a group's members change (Java `ConsumerIdsChangeListener`, CHANGE event).
+/// Told when a group's members change (Java `ConsumerIdsChangeListener`, CHANGE event), and
+/// when a group registers its subscriptions or its last member leaves (REGISTER, UNREGISTER).
 pub trait ConsumerIdsChangeListener: Send + Sync {
     /// `channels` are the group's remaining members.
     fn consumer_ids_changed(&self, group: &str, channels: Vec<Channel>);
+
+    /// A member registered these subscriptions (Java REGISTER, after every
+    /// `registerConsumer` with subscriptions).
+    fn consumer_registered(&self, _group: &str, _sub_list: &[SubscriptionData]) {}
+
+    /// The group's last member left and the group was removed (Java UNREGISTER).
+    fn consumer_unregistered(&self, _group: &str) {}
 }
 
 /// The consumer group table.
@@ -142,6 +150,9 @@ impl ConsumerManager {
         if changed && notify_consumer_ids_changed_enable && !broadcast {
             self.listener.consumer_ids_changed(group, channels);
         }
+        if let Some(subs) = sub_list {
+            self.listener.consumer_registered(group, subs);
+        }
         changed
     }
 
@@ -176,6 +187,7 @@ impl ConsumerManager {
                     group,
                     "unregister consumer ok, no any connection, and remove consumer group"
                 );
+                self.listener.consumer_unregistered(group);
                 self.clear_topic_group_table(&removed);
             }
         }
@@ -213,6 +225,7 @@ impl ConsumerManager {
             if empty {
                 if let Some((_, removed)) = self.consumer_table.remove(&group) {
                     tracing::info!(group = %group, "unregister consumer ok, no any connection, and remove consumer group");
+                    self.listener.consumer_unregistered(&group);
                     self.clear_topic_group_table(&removed);
                 }
             }

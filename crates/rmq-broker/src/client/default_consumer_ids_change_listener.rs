@@ -1,23 +1,33 @@
 //! `DefaultConsumerIdsChangeListener`: tells every member of a consumer group that the
 //! membership changed, so they rebalance at once (Java
-//! `broker/client/DefaultConsumerIdsChangeListener`, real-time mode).
+//! `broker/client/DefaultConsumerIdsChangeListener`, real-time mode), and keeps the
+//! [`ConsumerFilterManager`] in step with the groups' subscriptions (REGISTER, UNREGISTER).
 
 use super::consumer_manager::ConsumerIdsChangeListener;
 use super::net::broker2client;
 use crate::broker_config::BrokerConfig;
+use crate::filter::consumer_filter_manager::ConsumerFilterManager;
 use parking_lot::RwLock;
+use rmq_remoting::protocol::body::heartbeat::SubscriptionData;
 use rmq_remoting::Channel;
 use std::sync::Arc;
 
 /// Sends NOTIFY_CONSUMER_IDS_CHANGED to a group's members on change.
 pub struct DefaultConsumerIdsChangeListener {
     broker_config: Arc<RwLock<BrokerConfig>>,
+    consumer_filter_manager: Arc<ConsumerFilterManager>,
 }
 
 impl DefaultConsumerIdsChangeListener {
     /// Builds the listener; `notifyConsumerIdsChangedEnable` is read on each change.
-    pub fn new(broker_config: Arc<RwLock<BrokerConfig>>) -> Self {
-        DefaultConsumerIdsChangeListener { broker_config }
+    pub fn new(
+        broker_config: Arc<RwLock<BrokerConfig>>,
+        consumer_filter_manager: Arc<ConsumerFilterManager>,
+    ) -> Self {
+        DefaultConsumerIdsChangeListener {
+            broker_config,
+            consumer_filter_manager,
+        }
     }
 }
 
@@ -35,5 +45,13 @@ impl ConsumerIdsChangeListener for DefaultConsumerIdsChangeListener {
                 broker2client::notify_consumer_ids_changed(&ch, &group).await;
             }
         });
+    }
+
+    fn consumer_registered(&self, group: &str, sub_list: &[SubscriptionData]) {
+        self.consumer_filter_manager.register_group(group, sub_list);
+    }
+
+    fn consumer_unregistered(&self, group: &str) {
+        self.consumer_filter_manager.unregister(group);
     }
 }

@@ -4,17 +4,18 @@
 //!
 //! Parked requests are keyed `topic@queueId`. The store's dispatcher calls
 //! [`NotifyMessageArrivingListener::arriving`] after every ConsumeQueue append; a request
-//! whose offset is now below the queue's max offset and whose tag filter matches is handed to
-//! the wake-up channel, where the broker re-runs the pull without suspension and answers on the
-//! parked connection. Every 5 s (`shortPollingTimeMills` without long polling) all keys are
-//! re-checked, which also answers requests whose hold time is over.
+//! whose offset is now below the queue's max offset and whose filter matches the new message
+//! (its tag code, and for SQL92 its properties) is handed to the wake-up channel, where the
+//! broker re-runs the pull without suspension and answers on the parked connection. Every 5 s
+//! (`shortPollingTimeMills` without long polling) all keys are re-checked without a message,
+//! which wakes every request behind the queue's end and those whose hold time is over.
 
-use crate::filter::expression_message_filter::ExpressionMessageFilter;
+use crate::filter::BrokerMessageFilter;
 use dashmap::DashMap;
 use parking_lot::Mutex;
 use rmq_common::util_all::current_millis;
 use rmq_remoting::{Channel, RemotingCommand};
-use rmq_store::{DefaultMessageStore, MessageArrivingListener, MessageFilter, MessageStore};
+use rmq_store::{DefaultMessageStore, MessageArrivingListener, MessageStore};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -29,7 +30,7 @@ pub struct PullRequest {
     pub timeout_millis: i64,
     pub suspend_timestamp: i64,
     pub pull_from_this_offset: i64,
-    pub message_filter: ExpressionMessageFilter,
+    pub message_filter: Arc<dyn BrokerMessageFilter>,
 }
 
 /// The parked pulls.
@@ -89,18 +90,20 @@ impl PullRequestHoldService {
                 continue;
             };
             let max = self.store.get_max_offset_in_queue(topic, queue_id);
-            self.notify_message_arriving(topic, queue_id, max, None);
+            self.notify_message_arriving(topic, queue_id, max, None, None);
         }
     }
 
     /// Wakes the requests of a queue that a message at `max_offset` satisfies, and those whose
-    /// hold time ended (Java `notifyMessageArriving`).
+    /// hold time ended (Java `notifyMessageArriving`). `properties` is the arrived message's
+    /// properties string, which SQL92 filters evaluate; without it only the tag code counts.
     pub fn notify_message_arriving(
         &self,
         topic: &str,
         queue_id: i32,
         max_offset: i64,
         tags_code: Option<i64>,
+        properties: Option<&str>,
     ) {
         if self.parked.load(Ordering::Relaxed) == 0 {
             return;
@@ -120,15 +123,13 @@ impl PullRequestHoldService {
             if newest_offset <= request.pull_from_this_offset {
                 newest_offset = self.store.get_max_offset_in_queue(topic, queue_id);
             }
-            let wake = if newest_offset > request.pull_from_this_offset
+            // Java: matched by the ConsumeQueue unit, then (with properties) by the message.
+            let matched = newest_offset > request.pull_from_this_offset
                 && request
                     .message_filter
                     .is_matched_by_consume_queue(tags_code)
-            {
-                true
-            } else {
-                now >= request.suspend_timestamp + request.timeout_millis
-            };
+                && properties.is_none_or(|p| request.message_filter.is_matched_by_properties(p));
+            let wake = matched || now >= request.suspend_timestamp + request.timeout_millis;
             if wake || !request.channel.is_active() {
                 self.parked.fetch_sub(1, Ordering::Relaxed);
                 if request.channel.is_active() {
@@ -179,9 +180,14 @@ impl MessageArrivingListener for NotifyMessageArrivingListener {
         logic_offset: i64,
         tags_code: i64,
         _store_timestamp: i64,
-        _properties: &str,
+        properties: &str,
     ) {
-        self.hold
-            .notify_message_arriving(topic, queue_id, logic_offset, Some(tags_code));
+        self.hold.notify_message_arriving(
+            topic,
+            queue_id,
+            logic_offset,
+            Some(tags_code),
+            Some(properties),
+        );
     }
 }

@@ -2,7 +2,8 @@
 //! `broker/processor/ClientManageProcessor`).
 //!
 //! A heartbeat registers its producer groups and consumer groups (creating the group's
-//! subscription config and `%RETRY%<group>` topic); the answer carries
+//! subscription config and `%RETRY%<group>` topic; the consumer manager hands SQL92
+//! subscriptions on to the `ConsumerFilterManager`, which compiles them); the answer carries
 //! `IS_SUPPORT_HEART_BEAT_V2=true` and `IS_SUB_CHANGE`, which is `true` for v1 heartbeats and,
 //! for v2 (non-zero fingerprint), whether a group's fingerprint changed.
 
@@ -153,6 +154,9 @@ impl ClientManageProcessor {
         Ok(RemotingCommand::success())
     }
 
+    /// Java `checkClientConfig`: TAG subscriptions pass; other types need
+    /// `enablePropertyFilter` and an expression that compiles, else SUBSCRIPTION_PARSE_FAILED
+    /// with the compiler's message (Java's `MQFilterException#getMessage`).
     fn check_client_config(
         &self,
         request: &RemotingCommand,
@@ -162,17 +166,40 @@ impl ClientManageProcessor {
         } else {
             Some(rmq_remoting::protocol::body::decode(&request.body)?)
         };
-        if let Some(sd) = body.and_then(|b| b.subscription_data) {
-            if sd.expression_type.is_empty() || sd.expression_type == EXPRESSION_TYPE_TAG {
-                return Ok(RemotingCommand::success());
-            }
-            // SQL92 needs enablePropertyFilter and an expression engine, which rmq lacks.
+        let Some(body) = body else {
+            return Ok(RemotingCommand::success());
+        };
+        let Some(sd) = &body.subscription_data else {
+            return Ok(RemotingCommand::success());
+        };
+        if sd.expression_type.is_empty() || sd.expression_type == EXPRESSION_TYPE_TAG {
+            return Ok(RemotingCommand::success());
+        }
+        if !self
+            .controller
+            .broker_config()
+            .read()
+            .enable_property_filter
+        {
             return Ok(RemotingCommand::error(
                 ResponseCode::SYSTEM_ERROR,
                 format!(
                     "The broker does not support consumer to filter message by {}",
                     sd.expression_type
                 ),
+            ));
+        }
+        if let Err(e) = rmq_filter::compile(&sd.expression_type, &sd.sub_string) {
+            tracing::warn!(
+                client_id = %body.client_id,
+                group = %body.group,
+                sub = %sd.sub_string,
+                error = %e,
+                "Client filter message, but failed to compile expression!"
+            );
+            return Ok(RemotingCommand::error(
+                ResponseCode::SUBSCRIPTION_PARSE_FAILED,
+                e.to_string(),
             ));
         }
         Ok(RemotingCommand::success())

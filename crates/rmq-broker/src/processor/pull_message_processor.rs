@@ -2,7 +2,11 @@
 //! `broker/processor/PullMessageProcessor`, `DefaultPullMessageResultHandler`).
 //!
 //! Checks (broker and topic readable, group exists and may consume, queue id, subscription from
-//! the heartbeat or the request), reads from the store with the tag filter, maps the store's
+//! the heartbeat or the request, and for SQL92 the group's compiled filter: `FILTER_DATA_NOT_EXIST`
+//! without one, `FILTER_DATA_NOT_LATEST` when older than the request's `subVersion`,
+//! `SUBSCRIPTION_PARSE_FAILED` when the request's own expression does not compile), reads from
+//! the store with the subscription's filter (tag codes, or the SQL92 expression evaluated on each
+//! record's properties), maps the store's
 //! status to the response code (FOUND → SUCCESS, no new message → PULL_NOT_FOUND, filtered or
 //! removed → PULL_RETRY_IMMEDIATELY, offset out of range → PULL_OFFSET_MOVED), commits the
 //! consumer's offset when asked, and parks PULL_NOT_FOUND requests with the SUSPEND flag in the
@@ -10,7 +14,11 @@
 //! SUCCESS response is the found CommitLog records concatenated.
 
 use crate::broker_controller::BrokerController;
+use crate::filter::consumer_filter_data::ConsumerFilterData;
+use crate::filter::consumer_filter_manager::ConsumerFilterManager;
+use crate::filter::expression_for_retry_message_filter::ExpressionForRetryMessageFilter;
 use crate::filter::expression_message_filter::ExpressionMessageFilter;
+use crate::filter::BrokerMessageFilter;
 use crate::longpolling::pull_request_hold_service::PullRequest;
 use async_trait::async_trait;
 use bytes::BytesMut;
@@ -170,15 +178,45 @@ impl PullMessageProcessor {
                 info,
             )));
         }
+        let mut consumer_filter_data: Option<Arc<ConsumerFilterData>> = None;
         let subscription_data: Arc<SubscriptionData> = if pull_sys_flag::has_subscription_flag(
             header.sys_flag,
         ) {
             let expr_type = header.expression_type.as_deref().unwrap_or("TAG");
-            Arc::new(SubscriptionData::build(
+            let sub_string = header.subscription.as_deref().unwrap_or("");
+            let sd = SubscriptionData::build(
                 &header.topic,
-                header.subscription.as_deref().unwrap_or("*"),
+                if sub_string.is_empty() {
+                    "*"
+                } else {
+                    sub_string
+                },
                 expr_type,
-            ))
+            );
+            if !sd.is_tag_type() {
+                // Java FilterAPI.build refuses an empty expression; ConsumerFilterManager.build
+                // returns null for one that does not compile (Java then only asserts).
+                consumer_filter_data = (!sub_string.is_empty())
+                    .then(|| {
+                        ConsumerFilterManager::build(
+                            &header.topic,
+                            &header.consumer_group,
+                            sub_string,
+                            &sd.expression_type,
+                            header.sub_version,
+                        )
+                    })
+                    .flatten()
+                    .map(Arc::new);
+                if consumer_filter_data.is_none() {
+                    tracing::warn!(subscription = sub_string, group = %header.consumer_group, "Parse the consumer's subscription failed");
+                    return Ok(Some(RemotingCommand::error(
+                        ResponseCode::SUBSCRIPTION_PARSE_FAILED,
+                        "parse the consumer's subscription failed",
+                    )));
+                }
+            }
+            Arc::new(sd)
         } else {
             let Some(group_info) = c
                 .consumer_manager()
@@ -229,6 +267,31 @@ impl PullMessageProcessor {
                     "the consumer's subscription not latest",
                 )));
             }
+            if !sd.is_tag_type() {
+                let Some(data) = c
+                    .consumer_filter_manager()
+                    .get(&header.topic, &header.consumer_group)
+                else {
+                    return Ok(Some(RemotingCommand::error(
+                        ResponseCode::FILTER_DATA_NOT_EXIST,
+                        "The broker's consumer filter data is not exist!Your expression may be wrong!",
+                    )));
+                };
+                if data.client_version < header.sub_version {
+                    tracing::warn!(
+                        group = %header.consumer_group,
+                        topic = %header.topic,
+                        server_version = data.client_version,
+                        client_version = header.sub_version,
+                        "The broker's consumer filter data is not latest"
+                    );
+                    return Ok(Some(RemotingCommand::error(
+                        ResponseCode::FILTER_DATA_NOT_LATEST,
+                        "the consumer's consumer filter data not latest",
+                    )));
+                }
+                consumer_filter_data = Some(data);
+            }
             sd
         };
         if !subscription_data.is_tag_type() && !enable_property_filter {
@@ -240,7 +303,17 @@ impl PullMessageProcessor {
                 ),
             )));
         }
-        let filter = ExpressionMessageFilter::new(Some(subscription_data));
+        let expression_filter =
+            ExpressionMessageFilter::new(Some(subscription_data), consumer_filter_data);
+        let filter: Arc<dyn BrokerMessageFilter> = if c.broker_config().read().filter_support_retry
+        {
+            Arc::new(ExpressionForRetryMessageFilter::new(
+                expression_filter,
+                c.consumer_filter_manager().clone(),
+            ))
+        } else {
+            Arc::new(expression_filter)
+        };
 
         let store = c.message_store();
         let reset = c.consumer_offset_manager().query_then_erase_reset_offset(
@@ -269,7 +342,7 @@ impl PullMessageProcessor {
                 header.queue_offset,
                 header.max_msg_nums,
                 i32::MAX,
-                Some(&filter),
+                Some(filter.as_message_filter()),
             ) {
                 Some(r) => r,
                 None => {
@@ -303,7 +376,7 @@ impl PullMessageProcessor {
         sgc: &rmq_remoting::protocol::body::subscription_group_config::SubscriptionGroupConfig,
         topic_sys_flag: i32,
         broker_allow_suspend: bool,
-        filter: ExpressionMessageFilter,
+        filter: Arc<dyn BrokerMessageFilter>,
     ) -> Option<RemotingCommand> {
         let c = &self.controller;
         let code = match result.status {

@@ -464,6 +464,52 @@ pub fn decode(buf: &[u8], opts: DecodeOptions) -> Result<(MessageExt, usize), Me
     Ok((msg, store_size as usize))
 }
 
+/// Returns the properties string of the record at the start of `buf` without decoding the
+/// rest (Java `MessageDecoder.decodeProperties`); invalid UTF-8 is replaced, as Java's decoder
+/// does. Parse it with [`string_to_message_properties`] or [`property_from_string`].
+pub fn decode_properties_string(
+    buf: &[u8],
+) -> Result<std::borrow::Cow<'_, str>, MessageDecodeError> {
+    let mut r = Reader { buf, pos: 0 };
+    let _store_size = r.i32()?;
+    let v2 = match r.i32()? {
+        MESSAGE_MAGIC_CODE => false,
+        MESSAGE_MAGIC_CODE_V2 => true,
+        other => return Err(MessageDecodeError::IllegalMagic(other)),
+    };
+    // BODYCRC, QUEUEID, FLAG, QUEUEOFFSET, PHYSICALOFFSET.
+    r.bytes(SYSFLAG_POSITION - 8)?;
+    let sys_flag = r.i32()?;
+    let born_host = if sys_flag & message_sys_flag::BORNHOST_V6_FLAG != 0 {
+        20
+    } else {
+        8
+    };
+    let store_host = if sys_flag & message_sys_flag::STOREHOSTADDRESS_V6_FLAG != 0 {
+        20
+    } else {
+        8
+    };
+    // BORNTIMESTAMP, BORNHOST, STORETIMESTAMP, STOREHOST, RECONSUMETIMES, PREPARED OFFSET.
+    r.bytes(8 + born_host + 8 + store_host + 4 + 8)?;
+    let body_len = r.i32()?;
+    if body_len < 0 {
+        return Err(MessageDecodeError::IllegalLength(body_len));
+    }
+    r.bytes(body_len as usize)?;
+    let topic_len = if v2 {
+        r.i16()? as u16 as usize
+    } else {
+        r.u8()? as usize
+    };
+    r.bytes(topic_len)?;
+    let props_len = r.i16()?;
+    if props_len < 0 {
+        return Err(MessageDecodeError::IllegalLength(i32::from(props_len)));
+    }
+    Ok(String::from_utf8_lossy(r.bytes(props_len as usize)?))
+}
+
 /// Decodes every record in `buf` (a pull or query response body), in order.
 pub fn decodes(buf: &[u8], opts: DecodeOptions) -> Result<Vec<MessageExt>, MessageDecodeError> {
     let mut out = Vec::new();
@@ -620,6 +666,23 @@ mod tests {
                     i32::from_be_bytes([enc[4], enc[5], enc[6], enc[7]]),
                     MESSAGE_MAGIC_CODE_V2
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn properties_string_of_records() {
+        for (topic, v6) in [
+            ("TopicTest", false),
+            (&"T".repeat(200)[..], false),
+            ("t6", true),
+        ] {
+            let msg = sample(topic, v6);
+            let enc = encode_message_ext(&msg);
+            let props = decode_properties_string(&enc).unwrap();
+            assert_eq!(string_to_message_properties(&props), msg.message.properties);
+            for cut in [0, 7, 30, enc.len() - 1] {
+                assert!(decode_properties_string(&enc[..cut]).is_err());
             }
         }
     }
