@@ -926,7 +926,17 @@ pub async fn admin_api(c: &Common) -> Result<()> {
             _ => tokio::time::sleep(Duration::from_millis(300)).await,
         }
     };
-    let who = admin.query_topic_consume_by_who(&topic).await?;
+    // Java 5.3.3's ConsumerManager files the topic (not the group) in its topic-group table,
+    // so a Java broker only reports the group once the consumer's first offset commit (5 s
+    // after start) put it in the offset table.
+    let end = Instant::now() + Duration::from_secs(20);
+    let who = loop {
+        let who = admin.query_topic_consume_by_who(&topic).await?;
+        if who.group_list.contains(&group) || Instant::now() > end {
+            break who;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
     ensure!(
         who.group_list.contains(&group),
         "queryTopicConsumeByWho lacks {group}: {:?}",
