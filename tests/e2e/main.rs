@@ -5,5 +5,6 @@
 #![allow(clippy::unwrap_used)]
 
 mod broker;
+mod client_paths;
 mod namesrv;
 mod tarball;

@@ -2,9 +2,7 @@
 //! rmq NameServer + broker. Each subcommand prints what it measured and exits non-zero on
 //! failure. See `tests/interop/client.sh`.
 
-mod common;
-mod scenarios;
-mod xlang;
+use rmq_client_scenarios::{scenarios, xlang, Common};
 
 use clap::{Parser, Subcommand};
 
@@ -16,19 +14,6 @@ use clap::{Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
-}
-
-#[derive(clap::Args, Clone)]
-pub struct Common {
-    /// Name servers, `a:9876;b:9876`.
-    #[arg(short = 'n', long = "namesrv")]
-    pub namesrv: String,
-    /// Topic (created with 8 queues; a unique one by default).
-    #[arg(short = 't', long)]
-    pub topic: Option<String>,
-    /// Overall timeout in seconds.
-    #[arg(long, default_value_t = 180)]
-    pub timeout_s: u64,
 }
 
 #[derive(Subcommand)]
