@@ -8,7 +8,7 @@
 #   build        cargo build --release -p mqnamesrv -p mqbroker (skipped with RMQ_SKIP_CARGO=1),
 #                mvn compile of java5/ and java49/ (skipped with RMQ_SKIP_MVN=1)
 #   cluster      two rmq NameServers + one rmq broker registered with both, then:
-#                wait-broker on each NameServer, send-modes, tags, lite-pull, orderly, retry-dlq,
+#                wait-broker on each NameServer, send-modes, tags, sql-filter, lite-pull, orderly, retry-dlq,
 #                delay, request-reply, mqadmin, produce-consume with the 4.9.8 client, crash-restart (kill -9
 #                the broker mid-stream, restart it, nothing acknowledged lost, the group resumes
 #                from its committed offsets), two-namesrv (one NameServer stopped mid-run, the
@@ -256,6 +256,7 @@ start_rmq_broker() { # name port namesrv-list [extra lines]
     echo "mappedFileSizeCommitLog=67108864"
     echo "mappedFileSizeConsumeQueue=600000"
     echo "flushDiskType=ASYNC_FLUSH"
+    echo "enablePropertyFilter=true"
     [ -n "$extra" ] && printf '%s\n' "$extra"
   } >"$conf"
   local before=0
@@ -345,6 +346,7 @@ do_cluster() {
     --cluster DefaultCluster --topic TBW102 --timeout-ms 60000
   step send-modes java_tool "$H" "$CP5" "${BS[@]}" send-modes -n "$NS_LIST" -t "BsSend_$TAG" -c "$SEND_COUNT"
   step tags java_tool "$H" "$CP5" "${BS[@]}" tags -n "$NS_LIST" -t "BsTags_$TAG"
+  step sql-filter java_tool "$H" "$CP5" rmq.interop.broker.SqlFilter -n "$NS_LIST" -t "BsSql_$TAG"
   step lite-pull java_tool "$H" "$CP5" "${BS[@]}" lite-pull -n "$NS_LIST" -t "BsLite_$TAG"
   step orderly java_tool "$H" "$CP5" "${BS[@]}" orderly -n "$NS_LIST" -t "BsOrder_$TAG"
   step retry-dlq java_tool "$H" "$CP5" "${BS[@]}" retry-dlq -n "$NS_LIST" -t "BsRetry_$TAG"
