@@ -41,21 +41,23 @@ pub fn parse_long(s: &str) -> Result<i64, JavaException> {
 
 fn parse_integral(s: &str, min: i64, max: i64) -> Result<i64, JavaException> {
     let err = || JavaException::for_input_string(s);
-    let units: Vec<u16> = s.encode_utf16().collect();
-    let (negative, digits) = match units.first() {
+    let mut units = s.encode_utf16().peekable();
+    let negative = match units.peek() {
         None => return Err(err()),
-        Some(&c) if c == u16::from(b'-') => (true, &units[1..]),
-        Some(&c) if c == u16::from(b'+') => (false, &units[1..]),
+        Some(&c) if c == u16::from(b'-') || c == u16::from(b'+') => {
+            units.next();
+            c == u16::from(b'-')
+        }
         Some(&c) if c < u16::from(b'0') => return Err(err()),
-        Some(_) => (false, &units[..]),
+        Some(_) => false,
     };
-    if digits.is_empty() {
+    if units.peek().is_none() {
         return Err(err());
     }
     // Accumulate negatively, as Java does, so that MIN_VALUE fits.
     let limit = if negative { min } else { -max };
     let mut result: i64 = 0;
-    for &u in digits {
+    for u in units {
         let d = i64::from(decimal_digit(u).ok_or_else(err)?);
         result = result
             .checked_mul(10)
