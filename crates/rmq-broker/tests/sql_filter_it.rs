@@ -175,6 +175,13 @@ async fn check_client_config_compiles_sql92() {
     unknown.expression_type = "FOO".into();
     let r = check_client_config(&c, &addr, unknown).await;
     assert_eq!(r.code, ResponseCode::SUBSCRIPTION_PARSE_FAILED.0);
+    // Java 17's NullPointerException text of `FilterFactory.INSTANCE.get(type).compile(...)`.
+    assert_eq!(
+        r.remark.as_deref(),
+        Some(
+            "Cannot invoke \"org.apache.rocketmq.filter.FilterSpi.compile(String)\" because the return value of \"org.apache.rocketmq.filter.FilterFactory.get(String)\" is null"
+        )
+    );
     broker.shutdown().await;
 
     // Without enablePropertyFilter (Java's default) SQL92 is refused with Java's text.
