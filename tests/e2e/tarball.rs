@@ -518,14 +518,17 @@ fn tarball_quickstart_with_scripts() {
         &["-t", "E2EBench", "-w", "4", "-s", "1024", "-ri", "1000"],
     );
     let started = Instant::now();
-    // Run until the producer has printed a periodic report (after 10 one-second samples).
-    wait_for(Duration::from_secs(30), || {
-        std::fs::read_to_string(&producer_out)
-            .unwrap_or_default()
-            .contains("Current Time: ")
-            .then_some(())
-    })
-    .expect("the benchmark producer printed no report");
+    // Run until both tools have printed a periodic report (each needs 10 one-second samples;
+    // the consumer's clock starts before the producer's, but neither is guaranteed to lead).
+    for (tool, out) in [("producer", &producer_out), ("consumer", &consumer_out)] {
+        wait_for(Duration::from_secs(30), || {
+            std::fs::read_to_string(out)
+                .unwrap_or_default()
+                .contains("Current Time: ")
+                .then_some(())
+        })
+        .unwrap_or_else(|| panic!("the benchmark {tool} printed no report"));
+    }
     assert!(started.elapsed() >= Duration::from_secs(9));
     for (tool, out, marker) in [
         ("producer", &producer_out, "[Summary] Send"),
