@@ -86,8 +86,10 @@ final class MqadminChecks {
             expect(failures, "deleteTopic", admin("deleteTopic", "-n", ns, "-c", cluster, "-t", newTopic),
                 "delete topic [" + newTopic + "] from cluster [" + cluster + "] success.",
                 "delete topic [" + newTopic + "] from NameServer success.");
-            String progress = waitFor(() -> admin("consumerProgress", "-n", ns, "-g", group),
-                "Consume Diff Total: 0", 40);
+            // Until the first offset commit the broker reports no rows, and "Diff Total: 0" alone
+            // holds for an empty table: wait for the topic's rows too.
+            String progress = waitFor(() -> admin("consumerProgress", "-n", ns, "-g", group), 40, topic,
+                "Consume Diff Total: 0");
             expect(failures, "consumerProgress", progress, "#Topic", "#Consumer Offset", topic, "Consume Diff Total: 0");
             expect(failures, "consumerConnection", admin("consumerConnection", "-n", ns, "-g", group), "#ClientId",
                 "bs_adm_c_" + run, "ConsumeType: CONSUME_PASSIVELY", "MessageModel: CLUSTERING");
@@ -145,15 +147,16 @@ final class MqadminChecks {
 
     /** Re-runs a command until its output contains `want` (for eventually consistent views). */
     private static String waitFor(Command cmd, String want) throws Exception {
-        return waitFor(cmd, want, 20);
+        return waitFor(cmd, 20, want);
     }
 
-    /** As {@link #waitFor(Command, String)}, at most `tries` runs 500 ms apart. */
-    private static String waitFor(Command cmd, String want, int tries) throws Exception {
+    /** Runs `cmd` until its output contains every one of `wants`, at most `tries` runs 500 ms apart. */
+    private static String waitFor(Command cmd, int tries, String... wants) throws Exception {
         String out = "";
         for (int i = 0; i < tries; i++) {
             out = cmd.run();
-            if (out.contains(want)) {
+            final String current = out;
+            if (java.util.Arrays.stream(wants).allMatch(current::contains)) {
                 return out;
             }
             Thread.sleep(500);
