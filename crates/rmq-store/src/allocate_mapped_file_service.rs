@@ -99,6 +99,9 @@ impl AllocateMappedFileService {
     }
 
     /// Returns the file at `path` (pre-made or created now) and queues `next_path`.
+    ///
+    /// `next_path` is queued only once `path` exists at full size, so a crash never leaves a
+    /// pre-made file after a missing or empty one.
     pub(crate) fn take_or_create(
         &self,
         path: &Path,
@@ -107,31 +110,36 @@ impl AllocateMappedFileService {
         file_from_offset: i64,
     ) -> Result<Arc<MappedFile>, StoreError> {
         let running = self.thread.lock().is_some();
-        let mut t = self.table.lock();
-        while t.in_flight.as_deref() == Some(path) {
-            self.done.wait(&mut t);
+        let pre = {
+            let mut t = self.table.lock();
+            while t.in_flight.as_deref() == Some(path) {
+                self.done.wait(&mut t);
+            }
+            t.queue.retain(|(p, _, _)| p != path);
+            t.ready.remove(path)
+        };
+        let file = match pre {
+            Some(f) => f,
+            None => Arc::new(MappedFile::open(path, size, file_from_offset)?),
+        };
+        if running {
+            let mut t = self.table.lock();
+            if !t.ready.contains_key(next_path)
+                && t.in_flight.as_deref() != Some(next_path)
+                && !t.queue.iter().any(|(p, _, _)| p == next_path)
+            {
+                t.queue.push_back((
+                    next_path.to_path_buf(),
+                    size,
+                    file_from_offset + size as i64,
+                ));
+            }
+            drop(t);
+            if let Some(th) = self.thread.lock().as_ref() {
+                th.state.wakeup();
+            }
         }
-        let pre = t.ready.remove(path);
-        t.queue.retain(|(p, _, _)| p != path);
-        if running
-            && !t.ready.contains_key(next_path)
-            && t.in_flight.as_deref() != Some(next_path)
-            && !t.queue.iter().any(|(p, _, _)| p == next_path)
-        {
-            t.queue.push_back((
-                next_path.to_path_buf(),
-                size,
-                file_from_offset + size as i64,
-            ));
-        }
-        drop(t);
-        if let Some(th) = self.thread.lock().as_ref() {
-            th.state.wakeup();
-        }
-        match pre {
-            Some(f) => Ok(f),
-            None => Ok(Arc::new(MappedFile::open(path, size, file_from_offset)?)),
-        }
+        Ok(file)
     }
 
     /// Asks the thread to fault in the part of `file` after `from` (called by the writer

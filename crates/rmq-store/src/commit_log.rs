@@ -171,8 +171,7 @@ impl CommitLog {
                     topic,
                     properties: props,
                 };
-                let mut dst: &mut [u8] = &mut tail[..msg_len];
-                fields.encode(&mut dst);
+                fields.encode_size_last(tail);
                 (msg_len, Ok(wrote_offset))
             })
         };
@@ -325,8 +324,7 @@ impl CommitLog {
                         properties: &r.properties,
                     };
                     phys.push(wrote_offset + pos as i64);
-                    let mut dst: &mut [u8] = &mut tail[pos..pos + r.len];
-                    fields.encode(&mut dst);
+                    fields.encode_size_last(&mut tail[pos..]);
                     pos += r.len;
                 }
                 (total_len, Ok(wrote_offset))

@@ -43,31 +43,29 @@ impl MappedFileQueue {
         }
     }
 
-    /// Maps every segment in the directory, assuming each is full (Java `load`). A zero-length
-    /// last file is deleted as Java 5.x does; a shorter last file is zero-extended when
-    /// `extend_short_last` (a torn tail; Java refuses to start); any other size mismatch fails.
+    /// Maps every segment in the directory, assuming each is full (Java `load`).
+    ///
+    /// Files a crash can leave behind are dropped when they hold no data: an empty file (the
+    /// process died between `open` and `ftruncate`; Java 5.x deletes an empty last file) or a
+    /// file after a gap, with every file after them. With `extend_short_last`, a short file
+    /// (a torn tail; Java refuses to start) is zero-extended when only blank files follow,
+    /// which are dropped. Any other size mismatch, or data after an empty file, fails naming
+    /// the file.
     pub(crate) fn load(&self, extend_short_last: bool) -> Result<(), StoreError> {
         let dir = match std::fs::read_dir(&self.store_path) {
             Ok(d) => d,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return Err(StoreError::io(&self.store_path, e)),
         };
-        let mut paths: Vec<PathBuf> = Vec::new();
+        let size = self.mapped_file_size as u64;
+        let mut segments: Vec<(PathBuf, i64, u64)> = Vec::new();
         for entry in dir {
             let entry = entry.map_err(|e| StoreError::io(&self.store_path, e))?;
             let p = entry.path();
-            if p.is_file() {
-                paths.push(p);
+            if !p.is_file() {
+                continue;
             }
-        }
-        paths.sort();
-        let mut files = Vec::with_capacity(paths.len());
-        let count = paths.len();
-        for (i, p) in paths.into_iter().enumerate() {
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let name = entry.file_name().to_string_lossy().into_owned();
             let Ok(from) = name.parse::<i64>() else {
                 tracing::warn!(file = %p.display(), "skipping file that is not a segment");
                 continue;
@@ -75,13 +73,38 @@ impl MappedFileQueue {
             let len = std::fs::metadata(&p)
                 .map_err(|e| StoreError::io(&p, e))?
                 .len();
-            let last = i + 1 == count;
-            if len == 0 && last {
-                tracing::warn!(file = %p.display(), "deleting empty last segment");
-                std::fs::remove_file(&p).map_err(|e| StoreError::io(&p, e))?;
-                continue;
+            segments.push((p, from, len));
+        }
+        segments.sort_by(|a, b| a.0.cmp(&b.0));
+
+        let leftover = (0..segments.len()).find(|&i| {
+            segments[i].2 == 0 || (i > 0 && segments[i].1 != segments[i - 1].1 + size as i64)
+        });
+        if let Some(i) = leftover {
+            if all_blank(&segments[i..])? {
+                drop_segments(segments.drain(i..), "left by an interrupted create")?;
+            } else if segments[i].2 == 0 {
+                return Err(StoreError::FileSizeMismatch {
+                    path: segments[i].0.clone(),
+                    actual: 0,
+                    expected: size,
+                });
+            } else {
+                tracing::warn!(file = %segments[i].0.display(), "segments are not contiguous");
             }
+        }
+        if extend_short_last {
+            if let Some(i) = segments.iter().position(|s| s.2 < size) {
+                if i + 1 < segments.len() && all_blank(&segments[i + 1..])? {
+                    drop_segments(segments.drain(i + 1..), "after a torn tail")?;
+                }
+            }
+        }
+        let count = segments.len();
+        let mut files = Vec::with_capacity(count);
+        for (i, (p, from, len)) in segments.into_iter().enumerate() {
             if len != self.mapped_file_size as u64 {
+                let last = i + 1 == count;
                 if !(last && extend_short_last && len < self.mapped_file_size as u64) {
                     return Err(StoreError::FileSizeMismatch {
                         path: p,
@@ -319,4 +342,35 @@ impl MappedFileQueue {
         self.set_committed_where(0);
         let _ = std::fs::remove_dir(&self.store_path);
     }
+}
+
+/// Whether no segment holds data: each is empty or its first bytes are all zero (no
+/// CommitLog message or ConsumeQueue unit was ever written at its start).
+fn all_blank(segments: &[(PathBuf, i64, u64)]) -> Result<bool, StoreError> {
+    use std::io::Read;
+    for (path, _, len) in segments {
+        if *len == 0 {
+            continue;
+        }
+        let f = std::fs::File::open(path).map_err(|e| StoreError::io(path, e))?;
+        let mut head = Vec::with_capacity(64);
+        f.take(64)
+            .read_to_end(&mut head)
+            .map_err(|e| StoreError::io(path, e))?;
+        if head.iter().any(|b| *b != 0) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+fn drop_segments(
+    segments: impl Iterator<Item = (PathBuf, i64, u64)>,
+    why: &str,
+) -> Result<(), StoreError> {
+    for (p, _, len) in segments {
+        tracing::warn!(file = %p.display(), len, "deleting a segment without data {why}");
+        std::fs::remove_file(&p).map_err(|e| StoreError::io(&p, e))?;
+    }
+    Ok(())
 }

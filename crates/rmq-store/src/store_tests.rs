@@ -489,6 +489,80 @@ fn abnormal_recovery_rebuilds_consume_queue_and_index() {
 }
 
 #[test]
+fn crash_while_creating_a_segment_recovers() {
+    // Layouts a writer killed while rolling to file N+1 can leave (N+2 pre-made blank by the
+    // allocator): N+1 empty, or N+1 missing; both before the allocator finished N+2 too.
+    let dir = tempfile::tempdir().unwrap();
+    let cl = dir.path().join("commitlog");
+    let next = cl.join("00000000000000065536");
+    let next_next = cl.join("00000000000000131072");
+    let s = open(dir.path(), |_| {});
+    let mut last = put_ok(&s, &msg("E", 0, 0));
+    for i in 1..10 {
+        last = put_ok(&s, &msg("E", 0, i));
+    }
+    s.shutdown();
+    drop(s);
+    let layouts: [(Option<usize>, Option<usize>); 4] = [
+        (Some(0), Some(64 * 1024)),
+        (None, Some(64 * 1024)),
+        (Some(0), Some(0)),
+        (Some(0), None),
+    ];
+    for (i, (n1, n2)) in layouts.into_iter().enumerate() {
+        for (path, len) in [(&next, n1), (&next_next, n2)] {
+            if let Some(len) = len {
+                std::fs::write(path, vec![0u8; len]).unwrap();
+            }
+        }
+        std::fs::write(dir.path().join("abort"), "1").unwrap();
+        let s = open(dir.path(), |_| {});
+        assert!(!next.exists() && !next_next.exists(), "layout {i}");
+        assert_eq!(s.get_max_offset_in_queue("E", 0), 10 + i as i64);
+        assert_eq!(
+            s.get_max_phy_offset(),
+            last.wrote_offset + last.wrote_bytes as i64
+        );
+        last = put_ok(&s, &msg("E", 0, 10 + i));
+        assert_eq!(last.logics_offset, 10 + i as i64);
+        s.shutdown();
+        drop(s);
+    }
+
+    // A torn last file followed by a pre-made blank one: the blank file goes, the torn one is
+    // cut after its last whole record.
+    let first = cl.join("00000000000000000000");
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&first)
+        .unwrap();
+    f.set_len((last.wrote_offset + 10) as u64).unwrap();
+    drop(f);
+    std::fs::write(&next, vec![0u8; 64 * 1024]).unwrap();
+    std::fs::write(dir.path().join("abort"), "1").unwrap();
+    let s = open(dir.path(), |_| {});
+    assert!(!next.exists());
+    assert_eq!(s.get_max_phy_offset(), last.wrote_offset);
+    assert_eq!(s.get_max_offset_in_queue("E", 0), 13);
+    s.shutdown();
+    drop(s);
+
+    // Data after an empty file is not a crash leftover: refused, naming the empty file,
+    // and nothing is deleted.
+    std::fs::write(&next, b"").unwrap();
+    let mut data = vec![0u8; 64 * 1024];
+    data[..4].copy_from_slice(&100i32.to_be_bytes());
+    std::fs::write(&next_next, &data).unwrap();
+    match DefaultMessageStore::open(test_config(dir.path())) {
+        Err(StoreError::FileSizeMismatch {
+            path, actual: 0, ..
+        }) => assert_eq!(path, next),
+        other => panic!("{other:?}"),
+    }
+    assert!(next.exists() && next_next.exists());
+}
+
+#[test]
 fn corrupt_files_are_errors_not_panics() {
     let dir = tempfile::tempdir().unwrap();
     let s = open(dir.path(), |_| {});
@@ -514,13 +588,11 @@ fn corrupt_files_are_errors_not_panics() {
         Err(StoreError::MessageNotFound { .. })
     ));
     drop(s);
-    // A CommitLog file of the wrong size in the middle is refused, naming the file.
+    // A CommitLog file of the wrong size before one with data is refused, naming the file.
     std::fs::write(dir.path().join("commitlog/00000000000000000000"), b"short").unwrap();
-    std::fs::write(
-        dir.path().join("commitlog/00000000000000065536"),
-        vec![0u8; 64 * 1024],
-    )
-    .unwrap();
+    let mut data = vec![0u8; 64 * 1024];
+    data[..4].copy_from_slice(&100i32.to_be_bytes());
+    std::fs::write(dir.path().join("commitlog/00000000000000065536"), data).unwrap();
     match DefaultMessageStore::open(test_config(dir.path())) {
         Err(StoreError::FileSizeMismatch { path, .. }) => {
             assert!(path.ends_with("00000000000000000000"))

@@ -136,7 +136,14 @@ fn verify(store: &DefaultMessageStore) -> Scan {
             0,
             "max {max_phy} last record end {end_of_last}"
         );
-        assert!(max_phy - end_of_last < CL_FILE);
+        assert!(
+            max_phy - end_of_last < CL_FILE,
+            "max {max_phy} last record end {end_of_last} min {} queues {:?}",
+            store.get_min_phy_offset(),
+            (0..QUEUES as i32)
+                .map(|q| store.get_max_offset_in_queue(TOPIC, q))
+                .collect::<Vec<_>>()
+        );
         let blank = store.select_one_message_by_offset(end_of_last).unwrap();
         assert_eq!(
             i32::from_be_bytes(blank[4..8].try_into().unwrap()),

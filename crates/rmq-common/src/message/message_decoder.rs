@@ -195,8 +195,28 @@ impl RecordFields<'_> {
     /// Topics over 127 bytes get magic v2; properties must be at most 32767 bytes.
     pub fn encode<B: BufMut>(&self, dst: &mut B) -> usize {
         let len = self.encoded_len();
-        let v2 = self.topic.len() > MAX_V1_TOPIC_LENGTH;
         dst.put_i32(len as i32);
+        self.encode_after_size(dst);
+        len
+    }
+
+    /// Writes the record into `dst[..encoded_len()]` with TOTALSIZE stored last, so a writer
+    /// killed part way leaves 0 there and recovery ends the log before the torn record
+    /// (instead of keeping a record whose tail is zeros). Returns the length.
+    ///
+    /// # Panics
+    /// When `dst` is shorter than `encoded_len()`.
+    pub fn encode_size_last(&self, dst: &mut [u8]) -> usize {
+        let len = self.encoded_len();
+        let (size, mut rest) = dst[..len].split_at_mut(4);
+        self.encode_after_size(&mut rest);
+        std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
+        size.copy_from_slice(&(len as i32).to_be_bytes());
+        len
+    }
+
+    fn encode_after_size<B: BufMut>(&self, dst: &mut B) {
+        let v2 = self.topic.len() > MAX_V1_TOPIC_LENGTH;
         dst.put_i32(if v2 {
             MESSAGE_MAGIC_CODE_V2
         } else {
@@ -224,7 +244,6 @@ impl RecordFields<'_> {
         dst.put_slice(self.topic);
         dst.put_i16(self.properties.len() as i16);
         dst.put_slice(self.properties);
-        len
     }
 }
 
@@ -667,6 +686,35 @@ mod tests {
                     MESSAGE_MAGIC_CODE_V2
                 );
             }
+        }
+    }
+
+    #[test]
+    fn size_last_encoding_writes_the_same_bytes() {
+        for topic in ["TopicTest", &"T".repeat(200)[..]] {
+            let fields = RecordFields {
+                queue_id: 1,
+                flag: 2,
+                queue_offset: 3,
+                physical_offset: 4,
+                sys_flag: 0,
+                born_timestamp: 5,
+                born_host: "10.0.0.1:1".parse().unwrap(),
+                store_timestamp: 6,
+                store_host: "10.0.0.2:2".parse().unwrap(),
+                reconsume_times: 7,
+                prepared_transaction_offset: 8,
+                body: b"body",
+                body_crc: 9,
+                topic: topic.as_bytes(),
+                properties: b"a\x01b\x02",
+            };
+            let mut plain = Vec::new();
+            let n = fields.encode(&mut plain);
+            let mut sealed = vec![0xeeu8; n + 3];
+            assert_eq!(fields.encode_size_last(&mut sealed), n);
+            assert_eq!(&sealed[..n], &plain[..]);
+            assert_eq!(&sealed[n..], &[0xee; 3]);
         }
     }
 
