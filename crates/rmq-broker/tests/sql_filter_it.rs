@@ -11,10 +11,7 @@ use common::*;
 use rmq_broker::{BrokerController, BrokerHandle};
 use rmq_common::message::message_decoder::{self, DecodeOptions};
 use rmq_common::sys_flag::pull_sys_flag;
-use rmq_remoting::protocol::body::heartbeat::{
-    CheckClientRequestBody, ConsumeFromWhere, ConsumeType, ConsumerData, HeartbeatData,
-    MessageModel, SubscriptionData,
-};
+use rmq_remoting::protocol::body::heartbeat::{CheckClientRequestBody, SubscriptionData};
 use rmq_remoting::protocol::header::broker::PullMessageRequestHeader;
 use rmq_remoting::{RemotingClient, RemotingCommand, RequestCode, ResponseCode};
 use rmq_store::MessageStore;
@@ -36,32 +33,6 @@ fn sql(topic: &str, expr: &str, version: i64) -> SubscriptionData {
     let mut sd = SubscriptionData::build(topic, expr, "SQL92");
     sd.sub_version = version;
     sd
-}
-
-/// A v1 heartbeat of a push consumer of `group` with these subscriptions.
-async fn heartbeat_subs(
-    client: &RemotingClient,
-    addr: &str,
-    group: &str,
-    subs: Vec<SubscriptionData>,
-) -> RemotingCommand {
-    let hb = HeartbeatData {
-        client_id: format!("127.0.0.1@{group}"),
-        producer_data_set: Vec::new(),
-        consumer_data_set: vec![ConsumerData {
-            group_name: group.into(),
-            consume_type: ConsumeType::ConsumePassively,
-            message_model: MessageModel::Clustering,
-            consume_from_where: ConsumeFromWhere::ConsumeFromFirstOffset,
-            subscription_data_set: subs,
-            unit_mode: false,
-        }],
-        heartbeat_fingerprint: 0,
-        without_sub: false,
-    };
-    let mut r = RemotingCommand::new_request(RequestCode::HEART_BEAT);
-    r.body = Bytes::from(rmq_remoting::protocol::body::encode(&hb));
-    client.invoke(addr, r, 5000).await.unwrap()
 }
 
 async fn check_client_config(

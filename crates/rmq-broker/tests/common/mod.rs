@@ -132,20 +132,46 @@ pub async fn heartbeat(
     topic: &str,
     expr: &str,
 ) -> RemotingCommand {
+    let subs = vec![
+        SubscriptionData::build_tag(topic, expr),
+        SubscriptionData::build_tag(&format!("%RETRY%{group}"), "*"),
+    ];
+    send_heartbeat(client, addr, group, true, subs).await
+}
+
+/// A v1 heartbeat of a push consumer of `group` (and no producer) with these subscriptions.
+pub async fn heartbeat_subs(
+    client: &RemotingClient,
+    addr: &str,
+    group: &str,
+    subs: Vec<SubscriptionData>,
+) -> RemotingCommand {
+    send_heartbeat(client, addr, group, false, subs).await
+}
+
+async fn send_heartbeat(
+    client: &RemotingClient,
+    addr: &str,
+    group: &str,
+    inner_producer: bool,
+    subs: Vec<SubscriptionData>,
+) -> RemotingCommand {
+    let producer_data_set = if inner_producer {
+        vec![ProducerData {
+            group_name: "CLIENT_INNER_PRODUCER".into(),
+        }]
+    } else {
+        Vec::new()
+    };
     let hb = HeartbeatData {
         client_id: format!("127.0.0.1@{group}"),
-        producer_data_set: vec![ProducerData {
-            group_name: "CLIENT_INNER_PRODUCER".into(),
-        }],
+        producer_data_set,
         consumer_data_set: vec![ConsumerData {
             group_name: group.into(),
             consume_type: ConsumeType::ConsumePassively,
             message_model: MessageModel::Clustering,
             consume_from_where: ConsumeFromWhere::ConsumeFromFirstOffset,
-            subscription_data_set: vec![
-                SubscriptionData::build_tag(topic, expr),
-                SubscriptionData::build_tag(&format!("%RETRY%{group}"), "*"),
-            ],
+            subscription_data_set: subs,
             unit_mode: false,
         }],
         heartbeat_fingerprint: 0,
