@@ -12,7 +12,6 @@ use super::expression_message_filter::ExpressionMessageFilter;
 use super::message_evaluation_context::MessageEvaluationContext;
 use super::BrokerMessageFilter;
 use rmq_common::message::message_const::PROPERTY_RETRY_TOPIC;
-use rmq_common::message::message_decoder::decode_properties_string;
 use rmq_common::mix_all::RETRY_GROUP_TOPIC_PREFIX;
 use rmq_filter::EvaluationContext;
 use rmq_store::MessageFilter;
@@ -61,13 +60,7 @@ impl MessageFilter for ExpressionForRetryMessageFilter {
         if self.inner.matches_any_record() {
             return true;
         }
-        match decode_properties_string(record) {
-            Ok(properties) => self.is_matched_by_properties(&properties),
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot read the properties of a record to filter");
-                false
-            }
-        }
+        super::is_matched_by_record_properties(self, record)
     }
 }
 

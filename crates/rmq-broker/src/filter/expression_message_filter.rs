@@ -15,7 +15,6 @@
 use super::consumer_filter_data::ConsumerFilterData;
 use super::message_evaluation_context::evaluate;
 use super::BrokerMessageFilter;
-use rmq_common::message::message_decoder::decode_properties_string;
 use rmq_remoting::protocol::body::heartbeat::SubscriptionData;
 use rmq_store::MessageFilter;
 use std::sync::Arc;
@@ -91,13 +90,7 @@ impl MessageFilter for ExpressionMessageFilter {
         if self.matches_any_record() || self.consumer_filter_data.is_none() {
             return true;
         }
-        match decode_properties_string(record) {
-            Ok(properties) => self.is_matched_by_properties(&properties),
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot read the properties of a record to filter");
-                false
-            }
-        }
+        super::is_matched_by_record_properties(self, record)
     }
 }
 

@@ -10,6 +10,7 @@ pub mod expression_for_retry_message_filter;
 pub mod expression_message_filter;
 pub mod message_evaluation_context;
 
+use rmq_common::message::message_decoder::decode_properties_string;
 use rmq_store::MessageFilter;
 
 /// A pull's filter as the broker needs it (Java's `MessageFilter` has both forms of
@@ -22,4 +23,15 @@ pub trait BrokerMessageFilter: MessageFilter {
 
     /// The filter as the store takes it.
     fn as_message_filter(&self) -> &dyn MessageFilter;
+}
+
+/// Matches a CommitLog record by its properties; an unreadable record does not match.
+fn is_matched_by_record_properties(filter: &impl BrokerMessageFilter, record: &[u8]) -> bool {
+    match decode_properties_string(record) {
+        Ok(properties) => filter.is_matched_by_properties(&properties),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the properties of a record to filter");
+            false
+        }
+    }
 }
