@@ -6,5 +6,6 @@
 
 mod broker;
 mod client_paths;
+mod disk_full;
 mod namesrv;
 mod tarball;
