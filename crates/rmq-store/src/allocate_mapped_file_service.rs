@@ -7,6 +7,7 @@
 //! never used are deleted at shutdown, as Java does.
 
 use crate::config::FlushDiskType;
+use crate::file_system::FileSystem;
 use crate::logfile::MappedFile;
 use crate::service_thread::{ServiceState, ServiceThread};
 use crate::store_error::StoreError;
@@ -35,17 +36,19 @@ pub(crate) struct AllocateMappedFileService {
     warm: Option<(FlushDiskType, usize)>,
     thread: Mutex<Option<ServiceThread>>,
     state: Mutex<Option<Arc<ServiceState>>>,
+    fs: Arc<dyn FileSystem>,
 }
 
 impl AllocateMappedFileService {
     /// Creates the service; `warm` enables page warm-up (`warmMapedFileEnable`).
-    pub(crate) fn new(warm: Option<(FlushDiskType, usize)>) -> Arc<Self> {
+    pub(crate) fn new(warm: Option<(FlushDiskType, usize)>, fs: Arc<dyn FileSystem>) -> Arc<Self> {
         Arc::new(AllocateMappedFileService {
             table: Mutex::new(Table::default()),
             done: Condvar::new(),
             warm,
             thread: Mutex::new(None),
             state: Mutex::new(None),
+            fs,
         })
     }
 
@@ -79,7 +82,7 @@ impl AllocateMappedFileService {
                 state.wait_for_running(1000);
                 continue;
             };
-            let made = MappedFile::open(&path, size, from).map(|f| {
+            let made = MappedFile::open(&path, size, from, self.fs.as_ref()).map(|f| {
                 match self.warm {
                     Some((t, pages)) => f.warm(t, pages),
                     None => f.prefault(0, PREFAULT_AHEAD),
@@ -120,7 +123,12 @@ impl AllocateMappedFileService {
         };
         let file = match pre {
             Some(f) => f,
-            None => Arc::new(MappedFile::open(path, size, file_from_offset)?),
+            None => Arc::new(MappedFile::open(
+                path,
+                size,
+                file_from_offset,
+                self.fs.as_ref(),
+            )?),
         };
         if running {
             let mut t = self.table.lock();

@@ -8,6 +8,7 @@
 //! disk is marked full and puts get SERVICE_NOT_AVAILABLE until it drops.
 
 use crate::default_message_store::{DefaultMessageStore, DiskUsageProbe};
+use crate::file_system::{DefaultFileSystem, DiskSpace, FileSystem};
 use chrono::Timelike;
 use parking_lot::RwLock;
 use std::path::Path;
@@ -27,56 +28,24 @@ pub(crate) struct CleanState {
 /// Returns the used ratio of the partition holding `path` as Java's
 /// `UtilAll.getDiskPartitionSpaceUsedPercent` computes it (rounded up to 1%), or -1.
 pub fn disk_partition_space_used_percent(path: &Path) -> f64 {
-    let Some((total, free, avail)) = statvfs(path) else {
-        return -1.0;
-    };
-    if total == 0 {
+    DefaultFileSystem
+        .disk_space(path)
+        .map(used_ratio)
+        .unwrap_or(-1.0)
+}
+
+/// Java's used ratio: `used / (used + available)`, rounded up to 1%; -1 when unknown.
+fn used_ratio(space: DiskSpace) -> f64 {
+    if space.total == 0 {
         return -1.0;
     }
-    let used = total.saturating_sub(free);
-    let entire = used + avail;
+    let used = space.total.saturating_sub(space.free);
+    let entire = used + space.available;
     if entire == 0 {
         return -1.0;
     }
     let round = u64::from((used * 100) % entire != 0);
     ((used * 100) / entire + round) as f64 / 100.0
-}
-
-/// Returns (total, free, available-to-user) bytes of the partition holding `path`.
-// The statvfs field types differ between platforms.
-#[allow(clippy::unnecessary_cast)]
-pub fn statvfs(path: &Path) -> Option<(u64, u64, u64)> {
-    use std::os::unix::ffi::OsStrExt;
-    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
-    let mut st = std::mem::MaybeUninit::<libc::statvfs>::zeroed();
-    // SAFETY: `c` is a valid NUL-terminated path and `st` points to writable memory of the
-    // right type; statvfs only writes into it.
-    let rc = unsafe { libc::statvfs(c.as_ptr(), st.as_mut_ptr()) };
-    if rc != 0 {
-        return None;
-    }
-    // SAFETY: statvfs returned 0, so it initialised the struct.
-    let st = unsafe { st.assume_init() };
-    let f = st.f_frsize as u64;
-    Some((
-        st.f_blocks as u64 * f,
-        st.f_bfree as u64 * f,
-        st.f_bavail as u64 * f,
-    ))
-}
-
-/// Takes an exclusive POSIX lock on byte 0 of `file` without waiting, like Java's
-/// `FileChannel.tryLock(0, 1, false)`, so Java and rmq exclude each other.
-pub(crate) fn try_lock_first_byte(file: &std::fs::File) -> bool {
-    use std::os::unix::io::AsRawFd;
-    // SAFETY: an all-zero `flock` is a valid value; the fields are set below.
-    let mut fl: libc::flock = unsafe { std::mem::zeroed() };
-    fl.l_type = libc::F_WRLCK as _;
-    fl.l_whence = libc::SEEK_SET as _;
-    fl.l_start = 0;
-    fl.l_len = 1;
-    // SAFETY: the descriptor is open for the duration of the call and `fl` is a valid flock.
-    unsafe { libc::fcntl(file.as_raw_fd(), libc::F_SETLK, &fl) == 0 }
 }
 
 impl DefaultMessageStore {
@@ -89,7 +58,7 @@ impl DefaultMessageStore {
     fn disk_used_ratio(&self, path: &Path) -> f64 {
         match self.clean.disk_probe.read().as_ref() {
             Some(p) => p(path),
-            None => disk_partition_space_used_percent(path),
+            None => self.fs.disk_space(path).map(used_ratio).unwrap_or(-1.0),
         }
     }
 

@@ -15,6 +15,7 @@
 
 use crate::commit_log::CommitLog;
 use crate::config::CQ_STORE_UNIT_SIZE;
+use crate::file_system::FileSystem;
 use crate::get_message_result::BoundaryType;
 use crate::logfile::MappedFile;
 use crate::mapped_file_queue::MappedFileQueue;
@@ -67,12 +68,18 @@ pub(crate) struct ConsumeQueue {
 }
 
 impl ConsumeQueue {
-    pub(crate) fn new(root: &Path, topic: &str, queue_id: i32, file_size: usize) -> Self {
+    pub(crate) fn new(
+        root: &Path,
+        topic: &str,
+        queue_id: i32,
+        file_size: usize,
+        fs: Arc<dyn FileSystem>,
+    ) -> Self {
         let dir = root.join(topic).join(queue_id.to_string());
         ConsumeQueue {
             topic: topic.to_string(),
             queue_id,
-            queue: MappedFileQueue::new(dir, file_size, None),
+            queue: MappedFileQueue::new(dir, file_size, None, fs),
             file_size,
             max_physic_offset: AtomicI64::new(-1),
             min_logic_offset: AtomicI64::new(0),
@@ -128,26 +135,21 @@ impl ConsumeQueue {
         self.queue.truncate_dirty_files(process_offset);
     }
 
-    /// Appends the unit for queue offset `cq_offset` (Java `putMessagePositionInfo`). Returns
-    /// false when the file could not be created or written.
+    /// Appends the unit for queue offset `cq_offset` (Java `putMessagePositionInfo`). A unit
+    /// already written (its record ends at or below the max physical offset) is skipped, so a
+    /// dispatch that failed (no file could be created) can simply be repeated.
     pub(crate) fn put_message_position_info(
         &self,
         offset: i64,
         size: i32,
         tags_code: i64,
         cq_offset: i64,
-    ) -> bool {
+    ) -> Result<(), StoreError> {
         if offset + size as i64 <= self.max_physic_offset() {
-            return true;
+            return Ok(());
         }
         let expect = cq_offset * CQ_STORE_UNIT_SIZE as i64;
-        let file = match self.queue.last_file_or_create(expect) {
-            Ok(f) => f,
-            Err(e) => {
-                tracing::error!(topic = %self.topic, queue_id = self.queue_id, error = %e, "cannot create consume queue file");
-                return false;
-            }
-        };
+        let file = self.queue.last_file_or_create(expect)?;
         if file.is_first_create_in_queue() && cq_offset != 0 && file.wrote_position() == 0 {
             self.min_logic_offset.store(expect, Ordering::Release);
             self.queue.set_flushed_where(expect);
@@ -158,15 +160,22 @@ impl ConsumeQueue {
             let current = file.wrote_position() as i64 + file.file_from_offset();
             if expect < current {
                 tracing::warn!(topic = %self.topic, queue_id = self.queue_id, expect, current, "build consume queue repeatedly");
-                return true;
+                return Ok(());
             }
             if expect != current {
                 tracing::warn!(topic = %self.topic, queue_id = self.queue_id, expect, current, "[BUG]logic queue order maybe wrong");
             }
         }
+        if !file.append_bytes(&encode_unit(offset, size, tags_code)) {
+            return Err(StoreError::FileFull {
+                path: file.path().to_path_buf(),
+                len: UNIT,
+            });
+        }
+        // Only once the unit is written: a failed append must not make its retry a no-op.
         self.max_physic_offset
             .store(offset + size as i64, Ordering::Release);
-        file.append_bytes(&encode_unit(offset, size, tags_code))
+        Ok(())
     }
 
     fn fill_pre_blank(&self, file: &MappedFile, until_where: i64) {

@@ -2,6 +2,7 @@
 //! `queue/ConsumeQueueStore`).
 
 use crate::consume_queue::ConsumeQueue;
+use crate::file_system::FileSystem;
 use crate::store_error::StoreError;
 use parking_lot::RwLock;
 use std::collections::HashMap;
@@ -15,14 +16,16 @@ pub(crate) struct ConsumeQueueStore {
     root: PathBuf,
     file_size: usize,
     table: RwLock<QueueTable>,
+    fs: Arc<dyn FileSystem>,
 }
 
 impl ConsumeQueueStore {
-    pub(crate) fn new(root: PathBuf, file_size: usize) -> Self {
+    pub(crate) fn new(root: PathBuf, file_size: usize, fs: Arc<dyn FileSystem>) -> Self {
         ConsumeQueueStore {
             root,
             file_size,
             table: RwLock::new(HashMap::new()),
+            fs,
         }
     }
 
@@ -52,6 +55,7 @@ impl ConsumeQueueStore {
                     &topic,
                     queue_id,
                     self.file_size,
+                    self.fs.clone(),
                 ));
                 cq.load()?;
                 table.entry(topic.clone()).or_default().insert(queue_id, cq);
@@ -81,6 +85,7 @@ impl ConsumeQueueStore {
                     topic,
                     queue_id,
                     self.file_size,
+                    self.fs.clone(),
                 ))
             })
             .clone()

@@ -14,6 +14,7 @@ use crate::commit_log::CommitLog;
 use crate::config::{BrokerRole, FlushDiskType, MessageStoreConfig};
 use crate::consume_queue_store::ConsumeQueueStore;
 use crate::dispatch_request::{DelayLevels, DispatchRequest};
+use crate::file_system::{DefaultFileSystem, FileSystem};
 use crate::flush_manager::FlushManager;
 use crate::get_message_result::MessageArrivingListener;
 use crate::index::IndexService;
@@ -26,6 +27,7 @@ use crate::store_stats_service::StoreStatsService;
 use parking_lot::{Mutex, RwLock};
 use rmq_common::sys_flag::message_sys_flag;
 use rmq_common::util_all::current_millis;
+use std::collections::HashMap;
 use std::fs::File;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
@@ -52,6 +54,12 @@ pub struct DefaultMessageStore {
     started: AtomicBool,
     lock_file: Mutex<Option<File>>,
     pub(crate) clean: crate::clean_commit_log_service::CleanState,
+    pub(crate) fs: Arc<dyn FileSystem>,
+    /// CommitLog offset of the first record recovery could not dispatch, or -1; the reput
+    /// starts there.
+    recover_dispatch_failed_at: AtomicI64,
+    /// Whether the reput is waiting for a failed dispatch to succeed.
+    pub(crate) dispatch_stalled: AtomicBool,
 }
 
 impl std::fmt::Debug for DefaultMessageStore {
@@ -66,6 +74,14 @@ impl DefaultMessageStore {
     /// Loads and recovers the store under `config.store_path_root_dir`; call
     /// [`DefaultMessageStore::start`] to serve writes.
     pub fn open(config: MessageStoreConfig) -> Result<Arc<Self>, StoreError> {
+        Self::open_with_file_system(config, Arc::new(DefaultFileSystem))
+    }
+
+    /// [`DefaultMessageStore::open`] with the OS calls of `fs` (tests inject faults here).
+    pub(crate) fn open_with_file_system(
+        config: MessageStoreConfig,
+        fs: Arc<dyn FileSystem>,
+    ) -> Result<Arc<Self>, StoreError> {
         config.validate().map_err(StoreError::InvalidConfig)?;
         let delay = DelayLevels {
             millis: config
@@ -90,26 +106,32 @@ impl DefaultMessageStore {
             config.flush_disk_type,
             config.flush_least_pages_when_warm_maped_file.max(1) as usize,
         ));
-        let allocator = AllocateMappedFileService::new(warm);
+        let allocator = AllocateMappedFileService::new(warm, fs.clone());
         let cl_queue = Arc::new(MappedFileQueue::new(
             cl_path,
             config.mapped_file_size_commit_log as usize,
             Some(allocator.clone()),
+            fs.clone(),
         ));
         cl_queue.load(true)?;
         let commit_log = Arc::new(CommitLog::new(config.clone(), cl_queue, delay));
         let cq_store = Arc::new(ConsumeQueueStore::new(
             cq_path,
             config.consume_queue_file_size() as usize,
+            fs.clone(),
         ));
         cq_store.load()?;
-        let checkpoint = Arc::new(StoreCheckpoint::open(&config.checkpoint_path())?);
+        let checkpoint = Arc::new(StoreCheckpoint::open_with(
+            &config.checkpoint_path(),
+            fs.as_ref(),
+        )?);
         let index_service = Arc::new(IndexService::new(
             config.index_store_path(),
             config.max_hash_slot_num,
             config.max_index_num,
             config.max_msgs_num_batch.max(1) as usize,
             checkpoint.clone(),
+            fs.clone(),
         ));
         index_service.load(last_exit_ok)?;
         let flush_manager = FlushManager::new(&config);
@@ -130,6 +152,9 @@ impl DefaultMessageStore {
             started: AtomicBool::new(false),
             lock_file: Mutex::new(None),
             clean: Default::default(),
+            fs,
+            recover_dispatch_failed_at: AtomicI64::new(-1),
+            dispatch_stalled: AtomicBool::new(false),
         });
         store.recover(last_exit_ok);
         tracing::info!(
@@ -143,12 +168,39 @@ impl DefaultMessageStore {
         self.cq_store.recover();
         let max_phy_cq = self.cq_store.max_phy_offset_in_consume_queue();
         let cl = &self.commit_log;
+        // Next queue offsets of records not dispatched: after the first failure nothing more
+        // is dispatched (units must stay in order), and the reput starts again there.
+        let mut undispatched: HashMap<String, HashMap<i32, i64>> = HashMap::new();
         if cl.mapped_file_queue().is_empty() {
             tracing::warn!("the commitlog files are deleted, and delete the consume queue files");
             cl.truncate_dirty_files(0);
             self.cq_store.destroy_all();
         } else {
             let check_crc = self.config.check_crc_on_recover;
+            let mut dispatch = |m: &DispatchRequest<'_>| {
+                if self.recover_dispatch_failed_at.load(Ordering::Acquire) < 0 {
+                    match self.do_dispatch(m) {
+                        Ok(()) => return,
+                        Err(e) => {
+                            tracing::error!(
+                                phy_offset = m.commit_log_offset,
+                                error = %e,
+                                "recovery could not dispatch, the reput will retry from here"
+                            );
+                            self.recover_dispatch_failed_at
+                                .store(m.commit_log_offset, Ordering::Release);
+                        }
+                    }
+                }
+                if assigns_queue_offset(m.sys_flag) {
+                    let next = undispatched
+                        .entry(m.topic.to_string())
+                        .or_default()
+                        .entry(m.queue_id)
+                        .or_insert(0);
+                    *next = (*next).max(m.consume_queue_offset + 1);
+                }
+            };
             let process_offset = if last_exit_ok {
                 let start = cl.normal_recovery_start(max_phy_cq);
                 // Java dispatches records with offset > maxPhyOffsetOfConsumeQueue; that value
@@ -156,7 +208,7 @@ impl DefaultMessageStore {
                 // is still undispatched and is included here (dispatch is idempotent).
                 cl.scan_valid(start, check_crc, &mut |m| {
                     if m.commit_log_offset >= max_phy_cq {
-                        self.do_dispatch(m);
+                        dispatch(m);
                     }
                 })
             } else {
@@ -166,7 +218,7 @@ impl DefaultMessageStore {
                     self.checkpoint.min_timestamp()
                 };
                 let start = cl.abnormal_recovery_start(min_ts);
-                cl.scan_valid(start, check_crc, &mut |m| self.do_dispatch(m))
+                cl.scan_valid(start, check_crc, &mut dispatch)
             };
             if max_phy_cq >= process_offset {
                 tracing::warn!(max_phy_cq, process_offset, "truncate dirty logic files");
@@ -175,57 +227,68 @@ impl DefaultMessageStore {
             cl.truncate_dirty_files(process_offset);
             self.checkpoint.set_confirm_phy_offset(process_offset);
         }
-        self.recover_topic_queue_table();
+        self.recover_topic_queue_table(undispatched);
     }
 
-    /// Rebuilds the queue offset table from the ConsumeQueues (Java `recoverTopicQueueTable`).
-    fn recover_topic_queue_table(&self) {
-        let table = self
+    /// Rebuilds the queue offset table from the ConsumeQueues (Java `recoverTopicQueueTable`),
+    /// raised to cover `undispatched` records, which are in the CommitLog only.
+    fn recover_topic_queue_table(&self, undispatched: HashMap<String, HashMap<i32, i64>>) {
+        let mut table = self
             .cq_store
             .recover_offset_table(self.commit_log.min_offset());
+        for (topic, queues) in undispatched {
+            let t = table.entry(topic).or_default();
+            for (queue_id, next) in queues {
+                let at = t.entry(queue_id).or_insert(0);
+                *at = (*at).max(next);
+            }
+        }
         self.commit_log.set_topic_queue_table(table);
     }
 
-    /// Writes one record's ConsumeQueue unit and index entries (Java `doDispatch`).
-    pub(crate) fn do_dispatch(&self, m: &DispatchRequest<'_>) {
-        let tran = message_sys_flag::get_transaction_value(m.sys_flag);
-        if tran == message_sys_flag::TRANSACTION_NOT_TYPE
-            || tran == message_sys_flag::TRANSACTION_COMMIT_TYPE
-        {
+    /// Writes one record's ConsumeQueue unit and index entries (Java `doDispatch` with
+    /// `putMessagePositionInfoWrapper`). Both steps skip what is already written, so a failed
+    /// dispatch is retried as a whole.
+    ///
+    /// Java retries a ConsumeQueue write 30 times, then sets the logics-queue error flag and
+    /// moves on, so the message never becomes consumable. Here the caller retries later at
+    /// the same offset instead. Errors other than a full disk still set Java's flags (the
+    /// store then refuses puts), as they do not clear by themselves.
+    pub(crate) fn do_dispatch(&self, m: &DispatchRequest<'_>) -> Result<(), StoreError> {
+        if assigns_queue_offset(m.sys_flag) {
+            if !self.running_flags.is_cq_writeable() {
+                return Err(StoreError::NotWriteable {
+                    flag_bits: self.running_flags.flag_bits(),
+                });
+            }
             let cq = self.cq_store.find_or_create(m.topic, m.queue_id);
-            let mut ok = false;
-            for _ in 0..3 {
-                if !self.running_flags.is_cq_writeable() {
-                    break;
+            if let Err(e) = cq.put_message_position_info(
+                m.commit_log_offset,
+                m.msg_size,
+                m.tags_code,
+                m.consume_queue_offset,
+            ) {
+                if !e.is_out_of_space() {
+                    tracing::error!(topic = m.topic, queue_id = m.queue_id, error = %e, "[BUG]consume queue can not write");
+                    self.running_flags.make_logics_queue_error();
                 }
-                if cq.put_message_position_info(
-                    m.commit_log_offset,
-                    m.msg_size,
-                    m.tags_code,
-                    m.consume_queue_offset,
-                ) {
-                    ok = true;
-                    break;
-                }
+                return Err(e);
             }
-            if ok {
-                if self.config.broker_role == BrokerRole::Slave {
-                    self.checkpoint.set_physic_msg_timestamp(m.store_timestamp);
+            if self.config.broker_role == BrokerRole::Slave {
+                self.checkpoint.set_physic_msg_timestamp(m.store_timestamp);
+            }
+            self.checkpoint.set_logics_msg_timestamp(m.store_timestamp);
+        }
+        if self.config.message_index_enable {
+            if let Err(e) = self.index_service.build_index(m) {
+                if !e.is_out_of_space() {
+                    tracing::error!(phy_offset = m.commit_log_offset, error = %e, "build index error");
+                    self.running_flags.make_index_file_error();
                 }
-                self.checkpoint.set_logics_msg_timestamp(m.store_timestamp);
-            } else {
-                tracing::error!(
-                    topic = m.topic,
-                    queue_id = m.queue_id,
-                    "[BUG]consume queue can not write"
-                );
-                self.running_flags.make_logics_queue_error();
+                return Err(e);
             }
         }
-        if self.config.message_index_enable && !self.index_service.build_index(m) {
-            tracing::error!(phy_offset = m.commit_log_offset, "build index error");
-            self.running_flags.make_index_file_error();
-        }
+        Ok(())
     }
 
     /// Offset up to which records may be dispatched: the flushed offset for SYNC_FLUSH, the
@@ -247,8 +310,12 @@ impl DefaultMessageStore {
         self.take_lock()?;
         let io = |e| StoreError::io(&self.config.store_path_root_dir, e);
         self.allocator.start().map_err(io)?;
-        self.reput_from_offset
-            .store(self.confirm_offset(), Ordering::Release);
+        let mut reput_from = self.confirm_offset();
+        let failed_at = self.recover_dispatch_failed_at.load(Ordering::Acquire);
+        if failed_at >= 0 {
+            reput_from = reput_from.min(failed_at);
+        }
+        self.reput_from_offset.store(reput_from, Ordering::Release);
         let mut services = self.services.lock();
         let me = self.clone();
         services.push(
@@ -299,9 +366,14 @@ impl DefaultMessageStore {
             .map_err(io)?,
         );
         drop(services);
+        // The abort file must exist; its content (the pid) is only informative and needs a
+        // disk block, which a full disk may not have: the store then still starts.
         let abort = self.config.abort_file_path();
-        std::fs::write(&abort, std::process::id().to_string())
-            .map_err(|e| StoreError::io(&abort, e))?;
+        let mut f = File::create(&abort).map_err(|e| StoreError::io(&abort, e))?;
+        use std::io::Write;
+        if let Err(e) = f.write_all(std::process::id().to_string().as_bytes()) {
+            tracing::warn!(file = %abort.display(), error = %e, "cannot write the pid into the abort file");
+        }
         self.shutdown.store(false, Ordering::Release);
         Ok(())
     }
@@ -315,7 +387,7 @@ impl DefaultMessageStore {
             .truncate(false)
             .open(&path)
             .map_err(|e| StoreError::io(&path, e))?;
-        if !crate::clean_commit_log_service::try_lock_first_byte(&file) {
+        if !crate::file_system::try_lock_first_byte(&file) {
             return Err(StoreError::LockFailed { path });
         }
         use std::io::Write;
@@ -405,7 +477,10 @@ impl DefaultMessageStore {
         self.flush_manager.shutdown();
         if let Some(r) = reput {
             for _ in 0..50 {
-                if self.dispatch_behind_bytes() <= 0 {
+                // A stalled dispatch (full disk) will not catch up; recovery redoes it.
+                if self.dispatch_behind_bytes() <= 0
+                    || self.dispatch_stalled.load(Ordering::Acquire)
+                {
                     break;
                 }
                 std::thread::sleep(std::time::Duration::from_millis(100));
@@ -492,4 +567,12 @@ impl DefaultMessageStore {
     pub(crate) fn started(&self) -> bool {
         self.started.load(Ordering::Acquire)
     }
+}
+
+/// Returns true for records that get a queue offset and a ConsumeQueue unit: normal and
+/// committed transactional messages (not prepared or rolled back ones).
+fn assigns_queue_offset(sys_flag: i32) -> bool {
+    let tran = message_sys_flag::get_transaction_value(sys_flag);
+    tran == message_sys_flag::TRANSACTION_NOT_TYPE
+        || tran == message_sys_flag::TRANSACTION_COMMIT_TYPE
 }

@@ -11,8 +11,8 @@
 //!   `StoreScheduledThread` (checkpoint flush, cleaning).
 //! * [`config_manager`] persists the broker's JSON config files with Java's `.bak` scheme.
 //!
-//! `unsafe` is confined to `logfile::MappedFile` (plus `libc` calls for `statvfs`, `fcntl`
-//! and `sysconf`).
+//! `unsafe` is confined to `logfile::MappedFile` and the OS calls of `file_system` (`fallocate`,
+//! `statvfs`, `fcntl`), plus `sysconf` for the memory size.
 
 mod allocate_mapped_file_service;
 mod clean_commit_log_service;
@@ -22,7 +22,10 @@ pub mod config_manager;
 mod consume_queue;
 mod consume_queue_store;
 mod default_message_store;
+#[cfg(test)]
+mod disk_full_tests;
 mod dispatch_request;
+mod file_system;
 mod flush_manager;
 mod get_message_result;
 mod index;
@@ -40,9 +43,10 @@ mod store_stats_service;
 #[cfg(test)]
 mod store_tests;
 
-pub use clean_commit_log_service::{disk_partition_space_used_percent, statvfs};
+pub use clean_commit_log_service::disk_partition_space_used_percent;
 pub use config::{BrokerRole, FlushDiskType, MessageStoreConfig};
 pub use default_message_store::{DefaultMessageStore, DiskUsageProbe};
+pub use file_system::statvfs;
 pub use get_message_result::{
     BoundaryType, GetMessageResult, GetMessageStatus, MessageArrivingListener, MessageFilter,
     QueryMessageResult,

@@ -6,6 +6,7 @@
 //! to which data is on disk.
 
 use crate::allocate_mapped_file_service::AllocateMappedFileService;
+use crate::file_system::FileSystem;
 use crate::logfile::MappedFile;
 use crate::store_error::StoreError;
 use parking_lot::RwLock;
@@ -24,6 +25,7 @@ pub(crate) struct MappedFileQueue {
     /// Store time of the last message covered by the last full flush.
     store_timestamp: AtomicI64,
     allocator: Option<Arc<AllocateMappedFileService>>,
+    fs: Arc<dyn FileSystem>,
 }
 
 impl MappedFileQueue {
@@ -31,6 +33,7 @@ impl MappedFileQueue {
         store_path: PathBuf,
         mapped_file_size: usize,
         allocator: Option<Arc<AllocateMappedFileService>>,
+        fs: Arc<dyn FileSystem>,
     ) -> Self {
         MappedFileQueue {
             store_path,
@@ -40,6 +43,7 @@ impl MappedFileQueue {
             committed_where: AtomicI64::new(0),
             store_timestamp: AtomicI64::new(0),
             allocator,
+            fs,
         }
     }
 
@@ -114,7 +118,7 @@ impl MappedFileQueue {
                 }
                 tracing::warn!(file = %p.display(), len, "last segment is short, zero-extending");
             }
-            let f = MappedFile::open(&p, self.mapped_file_size, from)?;
+            let f = MappedFile::open(&p, self.mapped_file_size, from, self.fs.as_ref())?;
             f.set_positions(self.mapped_file_size);
             files.push(Arc::new(f));
         }
@@ -171,6 +175,7 @@ impl MappedFileQueue {
                 &path,
                 self.mapped_file_size,
                 create_offset,
+                self.fs.as_ref(),
             )?),
         };
         let mut files = self.files.write();

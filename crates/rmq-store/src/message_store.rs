@@ -650,13 +650,13 @@ impl MessageStore for DefaultMessageStore {
             "commitLogMaxOffset".into(),
             self.commit_log.max_offset().to_string(),
         );
-        if let Some((total, _free, avail)) = crate::clean_commit_log_service::statvfs(&cl_path) {
+        if let Ok(space) = self.fs.disk_space(&cl_path) {
             m.insert(
                 "commitLogDirCapacity".into(),
                 format!(
                     "Total : {}, Free : {}.",
-                    human_readable_byte_count(total as i64),
-                    human_readable_byte_count(avail as i64)
+                    human_readable_byte_count(space.total as i64),
+                    human_readable_byte_count(space.available as i64)
                 ),
             );
         }

@@ -4,6 +4,11 @@
 //!
 //! It polls every millisecond and dispatches up to the confirm offset (flushed offset under
 //! SYNC_FLUSH, written offset under ASYNC_FLUSH).
+//!
+//! A record whose dispatch fails (no ConsumeQueue or index file can be created on a full
+//! disk) is not skipped, as Java does after 30 tries: the reput stops at it and retries every
+//! `DISPATCH_RETRY_INTERVAL_MILLIS`, so every stored message becomes consumable once space
+//! is back and ConsumeQueue units stay in CommitLog order.
 
 use crate::config::BrokerRole;
 use crate::default_message_store::DefaultMessageStore;
@@ -11,16 +16,25 @@ use crate::dispatch_request::{check_message_and_return_size, CheckResult};
 use crate::service_thread::ServiceState;
 use std::sync::atomic::Ordering;
 
+/// Pause before retrying a failed dispatch.
+const DISPATCH_RETRY_INTERVAL_MILLIS: u64 = 100;
+
 impl DefaultMessageStore {
     pub(crate) fn run_reput(&self, s: &ServiceState) {
+        let mut pause_millis = 1;
         while !s.is_stopped() {
-            s.wait_for_running(1);
-            self.do_reput();
+            s.wait_for_running(pause_millis);
+            pause_millis = if self.do_reput() {
+                DISPATCH_RETRY_INTERVAL_MILLIS
+            } else {
+                1
+            };
         }
     }
 
-    /// Dispatches everything between the reput offset and the confirm offset.
-    pub(crate) fn do_reput(&self) {
+    /// Dispatches everything between the reput offset and the confirm offset; returns true
+    /// when it stopped at a record it could not dispatch (to be retried).
+    pub(crate) fn do_reput(&self) -> bool {
         let cl = &self.commit_log;
         let mut reput = self.reput_from_offset.load(Ordering::Acquire);
         let min = cl.min_offset();
@@ -42,7 +56,20 @@ impl DefaultMessageStore {
                         if reput + size as i64 > end {
                             break 'outer;
                         }
-                        self.do_dispatch(&m);
+                        if let Err(e) = self.do_dispatch(&m) {
+                            if !self.dispatch_stalled.swap(true, Ordering::AcqRel) {
+                                tracing::error!(
+                                    reput,
+                                    error = %e,
+                                    "dispatch failed, retrying at this offset"
+                                );
+                            }
+                            self.reput_from_offset.store(reput, Ordering::Release);
+                            return true;
+                        }
+                        if self.dispatch_stalled.swap(false, Ordering::AcqRel) {
+                            tracing::info!(reput, "dispatch resumed");
+                        }
                         if let Some(l) = &listener {
                             l.arriving(
                                 m.topic,
@@ -86,5 +113,6 @@ impl DefaultMessageStore {
             self.reput_from_offset.store(reput, Ordering::Release);
         }
         self.reput_from_offset.store(reput, Ordering::Release);
+        false
     }
 }

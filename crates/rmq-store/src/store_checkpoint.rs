@@ -5,6 +5,7 @@
 //! indexMsgTimestamp (end time of the last full, flushed index file), @24 masterFlushedOffset,
 //! @32 confirmPhyOffset. Values live in atomics and reach the file on `flush`.
 
+use crate::file_system::{DefaultFileSystem, FileSystem};
 use crate::logfile::MappedFile;
 use crate::store_error::StoreError;
 use std::path::Path;
@@ -31,8 +32,13 @@ fn get_i64(buf: &[u8], at: usize) -> i64 {
 impl StoreCheckpoint {
     /// Opens `path`, reading the values when the file exists.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        Self::open_with(path, &DefaultFileSystem)
+    }
+
+    /// Opens `path` through `fs`, reading the values when the file exists.
+    pub(crate) fn open_with(path: &Path, fs: &dyn FileSystem) -> Result<Self, StoreError> {
         let existed = path.exists();
-        let file = MappedFile::open(path, CHECKPOINT_FILE_SIZE, 0)?;
+        let file = MappedFile::open(path, CHECKPOINT_FILE_SIZE, 0, fs)?;
         let vals = if existed {
             file.with_exclusive(|b| [0, 8, 16, 24, 32].map(|at| get_i64(b, at)))
         } else {

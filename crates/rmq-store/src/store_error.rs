@@ -29,6 +29,16 @@ pub enum StoreError {
     LockFailed { path: PathBuf },
     #[error("message store is shut down")]
     Shutdown,
+    #[error("not enough disk space for {path}: {needed} bytes needed, {available} available")]
+    DiskFull {
+        path: PathBuf,
+        needed: u64,
+        available: u64,
+    },
+    #[error("no room for {len} more bytes in {path}")]
+    FileFull { path: PathBuf, len: usize },
+    #[error("consume queues are not writeable (running flags {flag_bits:#x})")]
+    NotWriteable { flag_bits: u32 },
 }
 
 impl StoreError {
@@ -37,6 +47,16 @@ impl StoreError {
         StoreError::Io {
             path: path.into(),
             source,
+        }
+    }
+
+    /// Returns true when the error means the disk has no room left: the check before creating
+    /// a file, or ENOSPC/EDQUOT from the OS. Such errors clear once space is freed.
+    pub fn is_out_of_space(&self) -> bool {
+        match self {
+            StoreError::DiskFull { .. } => true,
+            StoreError::Io { source, .. } => crate::file_system::is_out_of_space(source),
+            _ => false,
         }
     }
 }

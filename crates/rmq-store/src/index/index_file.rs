@@ -15,6 +15,7 @@
 //! (`i32::MIN` becomes 0); slot = hash % slots. The name is the creation time,
 //! `yyyyMMddHHmmssSSS`. All access goes through the mapped file's exclusive lock.
 
+use crate::file_system::FileSystem;
 use crate::logfile::MappedFile;
 use crate::store_error::StoreError;
 use std::path::Path;
@@ -76,11 +77,12 @@ impl IndexFile {
         index_num: i32,
         end_phy_offset: i64,
         end_timestamp: i64,
+        fs: &dyn FileSystem,
     ) -> Result<Self, StoreError> {
         let size = INDEX_HEADER_SIZE
             + hash_slot_num as usize * HASH_SLOT_SIZE
             + index_num as usize * INDEX_SIZE;
-        let file = MappedFile::open(path, size, 0)?;
+        let file = MappedFile::open(path, size, 0, fs)?;
         let (bt, et, ep, ic) = file.with_exclusive(|b| {
             if end_phy_offset > 0 {
                 put_i64(b, 16, end_phy_offset);
@@ -126,6 +128,15 @@ impl IndexFile {
 
     pub(crate) fn is_write_full(&self) -> bool {
         self.index_count.load(Ordering::Acquire) >= self.index_num
+    }
+
+    /// Returns true when `entries` more keys fit, or when they would not fit even in an empty
+    /// file and this one is not full (Java has no such check: see `IndexService::build_index`).
+    pub(crate) fn has_room_for(&self, entries: usize) -> bool {
+        // Entry numbers run from 1 to index_num - 1; `next` is the next one to use.
+        let next = self.index_count.load(Ordering::Acquire).max(1) as usize;
+        let index_num = self.index_num.max(1) as usize;
+        next < index_num && (entries >= index_num || next + entries <= index_num)
     }
 
     /// Adds `topic#key` → `phy_offset`; false when the file is full (Java `putKey`).
@@ -263,8 +274,22 @@ mod tests {
     #[test]
     fn put_and_select_with_collisions() {
         let dir = tempfile::tempdir().unwrap();
-        let f = IndexFile::open(&dir.path().join("20240101000000000"), 4, 10, 0, 0).unwrap();
+        let f = IndexFile::open(
+            &dir.path().join("20240101000000000"),
+            4,
+            10,
+            0,
+            0,
+            &crate::file_system::DefaultFileSystem,
+        )
+        .unwrap();
+        assert!(f.has_room_for(9));
         for i in 0..9 {
+            if i == 8 {
+                assert!(f.has_room_for(1) && !f.has_room_for(2));
+                // More keys than any file holds: they are spread over files.
+                assert!(f.has_room_for(10));
+            }
             assert!(f.put_key(
                 "T",
                 &format!("k{}", i % 3),
@@ -273,6 +298,7 @@ mod tests {
             ));
         }
         assert!(f.is_write_full());
+        assert!(!f.has_room_for(0) && !f.has_room_for(10));
         assert!(!f.put_key("T", "k0", 9999, 1_700_000_009_000));
         let mut out = Vec::new();
         f.select_phy_offset(&mut out, "T", "k1", 10, 0, i64::MAX);

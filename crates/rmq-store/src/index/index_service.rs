@@ -3,6 +3,7 @@
 
 use super::IndexFile;
 use crate::dispatch_request::DispatchRequest;
+use crate::file_system::FileSystem;
 use crate::store_checkpoint::StoreCheckpoint;
 use crate::store_error::StoreError;
 use parking_lot::RwLock;
@@ -19,6 +20,7 @@ pub(crate) struct IndexService {
     max_msgs_num_batch: usize,
     files: RwLock<Vec<Arc<IndexFile>>>,
     checkpoint: Arc<StoreCheckpoint>,
+    fs: Arc<dyn FileSystem>,
 }
 
 impl IndexService {
@@ -28,6 +30,7 @@ impl IndexService {
         index_num: i32,
         max_msgs_num_batch: usize,
         checkpoint: Arc<StoreCheckpoint>,
+        fs: Arc<dyn FileSystem>,
     ) -> Self {
         IndexService {
             dir,
@@ -36,6 +39,7 @@ impl IndexService {
             max_msgs_num_batch,
             files: RwLock::new(Vec::new()),
             checkpoint,
+            fs,
         }
     }
 
@@ -53,7 +57,14 @@ impl IndexService {
         paths.sort();
         let mut files = Vec::new();
         for p in paths {
-            let f = IndexFile::open(&p, self.hash_slot_num, self.index_num, 0, 0)?;
+            let f = IndexFile::open(
+                &p,
+                self.hash_slot_num,
+                self.index_num,
+                0,
+                0,
+                self.fs.as_ref(),
+            )?;
             if !last_exit_ok && f.end_timestamp() > self.checkpoint.index_msg_timestamp() {
                 tracing::info!(file = %p.display(), "deleting index file newer than checkpoint");
                 f.destroy();
@@ -66,60 +77,56 @@ impl IndexService {
     }
 
     /// Indexes the record's `UNIQ_KEY` and each `KEYS` word (Java `buildIndex`).
-    pub(crate) fn build_index(&self, req: &DispatchRequest<'_>) -> bool {
-        let Some(mut file) = self.get_and_create_last_index_file() else {
-            return false;
-        };
+    ///
+    /// Unlike Java, a record's keys all go into one file when they fit: a new file is started
+    /// before the first key rather than between two. So when that file cannot be created (a
+    /// full disk) nothing of the record is indexed yet, and the retry adds no key twice.
+    pub(crate) fn build_index(&self, req: &DispatchRequest<'_>) -> Result<(), StoreError> {
+        let mut file = self.last_file_with_room(0)?;
         if req.commit_log_offset < file.end_phy_offset() {
-            return true;
+            return Ok(());
         }
         if message_sys_flag::get_transaction_value(req.sys_flag)
             == message_sys_flag::TRANSACTION_ROLLBACK_TYPE
         {
-            return true;
+            return Ok(());
         }
-        if let Some(uniq) = req.uniq_key {
-            match self.put_key(file, req, uniq) {
-                Some(f) => file = f,
-                None => return false,
+        let keys: Vec<&str> = req
+            .uniq_key
+            .into_iter()
+            .chain(req.keys.split(' ').filter(|k| !k.is_empty()))
+            .collect();
+        if keys.is_empty() {
+            return Ok(());
+        }
+        if !file.has_room_for(keys.len()) {
+            file = self.last_file_with_room(keys.len())?;
+        }
+        for key in keys {
+            while !file.put_key(req.topic, key, req.commit_log_offset, req.store_timestamp) {
+                tracing::warn!(file = %file.path().display(), "index file is full, creating another one");
+                file = self.last_file_with_room(1)?;
             }
         }
-        for key in req.keys.split(' ').filter(|k| !k.is_empty()) {
-            match self.put_key(file, req, key) {
-                Some(f) => file = f,
-                None => return false,
-            }
-        }
-        true
+        Ok(())
     }
 
-    fn put_key(
-        &self,
-        mut file: Arc<IndexFile>,
-        req: &DispatchRequest<'_>,
-        key: &str,
-    ) -> Option<Arc<IndexFile>> {
-        while !file.put_key(req.topic, key, req.commit_log_offset, req.store_timestamp) {
-            tracing::warn!(file = %file.path().display(), "index file is full, creating another one");
-            file = self.get_and_create_last_index_file()?;
-        }
-        Some(file)
-    }
-
-    /// Returns the last file, creating a new one when there is none or it is full.
-    fn get_and_create_last_index_file(&self) -> Option<Arc<IndexFile>> {
+    /// Returns the last file if it has room for `entries` keys (see
+    /// [`IndexFile::has_room_for`]), else creates the next one (Java
+    /// `getAndCreateLastIndexFile`, which only asks for a file that is not full).
+    fn last_file_with_room(&self, entries: usize) -> Result<Arc<IndexFile>, StoreError> {
         let (prev, end_phy, end_ts) = {
             let files = self.files.read();
             match files.last() {
-                Some(f) if !f.is_write_full() => return Some(f.clone()),
+                Some(f) if f.has_room_for(entries) => return Ok(f.clone()),
                 Some(f) => (Some(f.clone()), f.end_phy_offset(), f.end_timestamp()),
                 None => (None, 0, 0),
             }
         };
         let mut files = self.files.write();
         if let Some(f) = files.last() {
-            if !f.is_write_full() {
-                return Some(f.clone());
+            if f.has_room_for(entries) {
+                return Ok(f.clone());
             }
         }
         // Two files created in the same millisecond would share a name: step past it.
@@ -129,13 +136,14 @@ impl IndexService {
             now += 1;
             path = self.dir.join(time_millis_to_human_string(now));
         }
-        let f = match IndexFile::open(&path, self.hash_slot_num, self.index_num, end_phy, end_ts) {
-            Ok(f) => Arc::new(f),
-            Err(e) => {
-                tracing::error!(error = %e, "cannot create index file");
-                return None;
-            }
-        };
+        let f = Arc::new(IndexFile::open(
+            &path,
+            self.hash_slot_num,
+            self.index_num,
+            end_phy,
+            end_ts,
+            self.fs.as_ref(),
+        )?);
         files.push(f.clone());
         drop(files);
         if let Some(prev) = prev {
@@ -152,7 +160,7 @@ impl IndexService {
                 tracing::error!(error = %e, "cannot start FlushIndexFileThread");
             }
         }
-        Some(f)
+        Ok(f)
     }
 
     /// Finds offsets for `topic`/`key` in `[begin, end]`, newest files first; returns the

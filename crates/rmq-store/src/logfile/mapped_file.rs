@@ -13,8 +13,11 @@
 //! * The mapping lives as long as the `MappedFile`; zero-copy `Bytes` slices own an `Arc`
 //!   of it, so a deleted file stays mapped until its last reader is gone. Files are never
 //!   shortened while mapped (that would turn reads into SIGBUS), only unlinked.
+//! * Every page of the mapping has its disk block (reserved by `open` through the
+//!   [`FileSystem`] seam), so a full disk can never turn an access into SIGBUS.
 
 use crate::config::FlushDiskType;
+use crate::file_system::FileSystem;
 use crate::store_error::StoreError;
 use bytes::Bytes;
 use memmap2::MmapRaw;
@@ -57,27 +60,35 @@ impl std::fmt::Debug for MappedFile {
 }
 
 impl MappedFile {
-    /// Opens (creating if missing) `path` and maps `file_size` bytes; a shorter file is
-    /// extended with zeros (sparse).
+    /// Opens (creating if missing) `path` and maps `file_size` bytes. Every page is backed by
+    /// a disk block first (a shorter file is extended), so no access through the mapping can
+    /// fault for want of space; a full disk is an error here instead (Java leaves the file
+    /// sparse and learns of it at page-fault time). A file this call created is removed again
+    /// when that fails.
     pub(crate) fn open(
         path: &Path,
         file_size: usize,
         file_from_offset: i64,
+        fs: &dyn FileSystem,
     ) -> Result<Self, StoreError> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| StoreError::io(parent, e))?;
         }
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(path)
-            .map_err(|e| StoreError::io(path, e))?;
-        let len = file.metadata().map_err(|e| StoreError::io(path, e))?.len();
-        if len < file_size as u64 {
-            file.set_len(file_size as u64)
-                .map_err(|e| StoreError::io(path, e))?;
+        let mut options = OpenOptions::new();
+        options.read(true).write(true);
+        let (file, created) = match options.clone().create_new(true).open(path) {
+            Ok(f) => (f, true),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => (
+                options.open(path).map_err(|e| StoreError::io(path, e))?,
+                false,
+            ),
+            Err(e) => return Err(StoreError::io(path, e)),
+        };
+        if let Err(e) = reserve(fs, path, &file, file_size as u64) {
+            if created {
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(e);
         }
         let map = memmap2::MmapOptions::new()
             .len(file_size)
@@ -357,6 +368,28 @@ impl MappedFile {
     }
 }
 
+/// Backs `[0, size)` of `file` with disk blocks. Before growing a file the partition's free
+/// space is checked, so a full disk fails fast without allocating part of it.
+fn reserve(fs: &dyn FileSystem, path: &Path, file: &File, size: u64) -> Result<(), StoreError> {
+    let len = file.metadata().map_err(|e| StoreError::io(path, e))?.len();
+    if len < size {
+        let dir = path.parent().unwrap_or(path);
+        // Without an answer (statvfs unsupported), `allocate` decides.
+        if let Ok(space) = fs.disk_space(dir) {
+            let needed = size - len;
+            if space.available < needed {
+                return Err(StoreError::DiskFull {
+                    path: path.to_path_buf(),
+                    needed,
+                    available: space.available,
+                });
+            }
+        }
+    }
+    fs.allocate(path, file, size)
+        .map_err(|e| StoreError::io(path, e))
+}
+
 /// Owner of a zero-copy slice: keeps the mapped file alive while the `Bytes` exists.
 struct MappedSlice {
     file: Arc<MappedFile>,
@@ -375,12 +408,13 @@ impl AsRef<[u8]> for MappedSlice {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::file_system::DefaultFileSystem;
 
     #[test]
     fn append_read_and_zero_copy_slices() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("00000000000000000000");
-        let f = Arc::new(MappedFile::open(&p, 8192, 0).unwrap());
+        let f = Arc::new(MappedFile::open(&p, 8192, 0, &DefaultFileSystem).unwrap());
         assert!(f.read(0, 1).is_none());
         assert!(f.append_bytes(b"hello"));
         assert_eq!(f.read(0, 5).unwrap(), b"hello");
@@ -395,5 +429,58 @@ mod tests {
         // The slice still reads after the file is gone.
         assert_eq!(&b[..], b"ell");
         assert_eq!(std::fs::metadata(&p).ok().map(|m| m.len()), None);
+    }
+
+    /// Claims the disk is full; allocation itself would succeed.
+    struct NoFreeSpace;
+
+    impl FileSystem for NoFreeSpace {
+        fn allocate(&self, path: &Path, file: &File, len: u64) -> std::io::Result<()> {
+            DefaultFileSystem.allocate(path, file, len)
+        }
+        fn disk_space(&self, _: &Path) -> std::io::Result<crate::file_system::DiskSpace> {
+            Ok(crate::file_system::DiskSpace {
+                total: 1 << 30,
+                free: 4096,
+                available: 4096,
+            })
+        }
+    }
+
+    #[test]
+    fn open_without_free_space_fails_before_creating_anything() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("00000000000000000000");
+        let err = MappedFile::open(&p, 1 << 20, 0, &NoFreeSpace).unwrap_err();
+        assert!(err.is_out_of_space(), "{err}");
+        assert!(!p.exists(), "a file that could not be reserved is removed");
+        // An existing file at full size needs no new space: it is opened (and reserved).
+        std::fs::File::create(&p).unwrap().set_len(1 << 20).unwrap();
+        assert!(MappedFile::open(&p, 1 << 20, 0, &NoFreeSpace).is_ok());
+    }
+
+    #[test]
+    fn open_backs_a_sparse_file_left_by_an_older_writer() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("00000000000000000000");
+        // A sparse file with data at its start, as Java (`RandomAccessFile.setLength`) leaves.
+        let f = std::fs::File::create(&p).unwrap();
+        f.set_len(1 << 20).unwrap();
+        drop(f);
+        let mut data = std::fs::read(&p).unwrap();
+        data[..5].copy_from_slice(b"hello");
+        std::fs::write(&p, &data[..4096]).unwrap();
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_len(1 << 20)
+            .unwrap();
+        assert!(std::fs::metadata(&p).unwrap().blocks() * 512 < 1 << 20);
+        let m = MappedFile::open(&p, 1 << 20, 0, &DefaultFileSystem).unwrap();
+        assert!(std::fs::metadata(&p).unwrap().blocks() * 512 >= 1 << 20);
+        m.set_positions(5);
+        assert_eq!(m.read(0, 5).unwrap(), b"hello");
     }
 }

@@ -1,0 +1,201 @@
+//! The store's file-system seam: the OS calls behind its files, so tests can inject ENOSPC or
+//! EIO where the kernel would report them (after tikv/raft-engine's `FileSystem` in
+//! `src/env/mod.rs`).
+//!
+//! Why files are reserved: the store writes (and reads) its files through `mmap`. A page of a
+//! sparse file gets its disk block only when it is first touched, and a file system that has
+//! none left answers with SIGBUS, which kills the broker; on tmpfs even reading a hole
+//! allocates, so a store on a full tmpfs could not even recover. [`FileSystem::allocate`]
+//! gives every page its block when the file is opened, turning a full disk into an error the
+//! store can answer (Java's `CREATE_MAPPED_FILE_FAILED`).
+//!
+//! The other OS calls of the store live here too: `statvfs` for disk usage and the POSIX
+//! record lock on the `lock` file.
+
+use std::fs::File;
+use std::io;
+use std::os::unix::io::AsRawFd;
+use std::path::Path;
+
+/// Space of the partition holding a path, in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DiskSpace {
+    pub total: u64,
+    pub free: u64,
+    /// What an unprivileged user may still allocate (`f_bavail`).
+    pub available: u64,
+}
+
+/// The OS calls the store's files depend on; the default is [`DefaultFileSystem`].
+pub(crate) trait FileSystem: Send + Sync {
+    /// Backs every byte of `[0, len)` of `file` (opened from `path`) with a disk block and
+    /// grows the file to `len` when it is shorter. After success no page in that range can
+    /// fault for want of space.
+    fn allocate(&self, path: &Path, file: &File, len: u64) -> io::Result<()>;
+
+    /// Returns the space of the partition holding `path`.
+    fn disk_space(&self, path: &Path) -> io::Result<DiskSpace>;
+}
+
+/// The real OS calls.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct DefaultFileSystem;
+
+impl FileSystem for DefaultFileSystem {
+    /// `posix_fallocate(fd, 0, len)`: glibc calls `fallocate(fd, 0, 0, len)` and, on a file
+    /// system without it (EOPNOTSUPP), writes a zero byte into every block of the range that
+    /// does not already hold data, so the file is never left sparse without an error.
+    fn allocate(&self, _path: &Path, file: &File, len: u64) -> io::Result<()> {
+        let len = libc::off_t::try_from(len)
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "file too large"))?;
+        // SAFETY: the descriptor stays open for the duration of the call (borrowed from
+        // `file`), and no memory is handed to the kernel.
+        let rc = unsafe { libc::posix_fallocate(file.as_raw_fd(), 0, len) };
+        match rc {
+            0 => Ok(()),
+            errno => Err(io::Error::from_raw_os_error(errno)),
+        }
+    }
+
+    // The statvfs field types differ between platforms.
+    #[allow(clippy::unnecessary_cast)]
+    fn disk_space(&self, path: &Path) -> io::Result<DiskSpace> {
+        use std::os::unix::ffi::OsStrExt;
+        let c = std::ffi::CString::new(path.as_os_str().as_bytes())
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        let mut st = std::mem::MaybeUninit::<libc::statvfs>::zeroed();
+        // SAFETY: `c` is a valid NUL-terminated path and `st` points to writable memory of the
+        // right type; statvfs only writes into it.
+        let rc = unsafe { libc::statvfs(c.as_ptr(), st.as_mut_ptr()) };
+        if rc != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: statvfs returned 0, so it initialised the struct.
+        let st = unsafe { st.assume_init() };
+        let f = st.f_frsize as u64;
+        Ok(DiskSpace {
+            total: st.f_blocks as u64 * f,
+            free: st.f_bfree as u64 * f,
+            available: st.f_bavail as u64 * f,
+        })
+    }
+}
+
+/// Returns (total, free, available-to-user) bytes of the partition holding `path`.
+pub fn statvfs(path: &Path) -> Option<(u64, u64, u64)> {
+    let s = DefaultFileSystem.disk_space(path).ok()?;
+    Some((s.total, s.free, s.available))
+}
+
+/// Returns true when `e` means the file system has no room left (ENOSPC, or EDQUOT for a
+/// user over quota).
+pub(crate) fn is_out_of_space(e: &io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EDQUOT))
+}
+
+/// Takes an exclusive POSIX lock on byte 0 of `file` without waiting, like Java's
+/// `FileChannel.tryLock(0, 1, false)`, so Java and rmq exclude each other.
+pub(crate) fn try_lock_first_byte(file: &File) -> bool {
+    // SAFETY: an all-zero `flock` is a valid value; the fields are set below.
+    let mut fl: libc::flock = unsafe { std::mem::zeroed() };
+    fl.l_type = libc::F_WRLCK as _;
+    fl.l_whence = libc::SEEK_SET as _;
+    fl.l_start = 0;
+    fl.l_len = 1;
+    // SAFETY: the descriptor is open for the duration of the call and `fl` is a valid flock.
+    unsafe { libc::fcntl(file.as_raw_fd(), libc::F_SETLK, &fl) == 0 }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! A [`FileSystem`] whose `allocate` fails on demand, for fault-injection tests.
+
+    use super::*;
+    use parking_lot::Mutex;
+
+    /// Which files a fault hits: those whose path contains `path_part`.
+    #[derive(Debug, Clone)]
+    struct Fault {
+        path_part: String,
+        errno: i32,
+    }
+
+    /// Delegates to the OS, except that `allocate` fails with the injected errno for files
+    /// whose path contains the given text.
+    #[derive(Debug, Default)]
+    pub(crate) struct FaultyFileSystem {
+        fault: Mutex<Option<Fault>>,
+        failures: std::sync::atomic::AtomicUsize,
+    }
+
+    impl FaultyFileSystem {
+        /// Makes `allocate` fail with `errno` for files whose path contains `path_part`.
+        pub(crate) fn fail_allocate(&self, path_part: &str, errno: i32) {
+            *self.fault.lock() = Some(Fault {
+                path_part: path_part.to_string(),
+                errno,
+            });
+        }
+
+        /// Clears the fault: the disk has room again.
+        pub(crate) fn heal(&self) {
+            *self.fault.lock() = None;
+        }
+
+        /// Returns how many `allocate` calls failed by injection.
+        pub(crate) fn failures(&self) -> usize {
+            self.failures.load(std::sync::atomic::Ordering::Acquire)
+        }
+    }
+
+    impl FileSystem for FaultyFileSystem {
+        fn allocate(&self, path: &Path, file: &File, len: u64) -> io::Result<()> {
+            if let Some(f) = self.fault.lock().clone() {
+                if path.to_string_lossy().contains(&f.path_part) {
+                    self.failures
+                        .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+                    return Err(io::Error::from_raw_os_error(f.errno));
+                }
+            }
+            DefaultFileSystem.allocate(path, file, len)
+        }
+
+        fn disk_space(&self, path: &Path) -> io::Result<DiskSpace> {
+            DefaultFileSystem.disk_space(path)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::MetadataExt;
+
+    #[test]
+    fn allocate_backs_every_block_and_keeps_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        std::fs::write(&p, b"head").unwrap();
+        let f = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&p)
+            .unwrap();
+        DefaultFileSystem.allocate(&p, &f, 1 << 20).unwrap();
+        let m = std::fs::metadata(&p).unwrap();
+        assert_eq!(m.len(), 1 << 20);
+        // st_blocks counts 512-byte units: a sparse file would have far fewer.
+        assert!(m.blocks() * 512 >= 1 << 20, "{} blocks", m.blocks());
+        assert_eq!(&std::fs::read(&p).unwrap()[..4], b"head");
+    }
+
+    #[test]
+    fn disk_space_of_a_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = DefaultFileSystem.disk_space(dir.path()).unwrap();
+        assert!(s.total > 0 && s.available <= s.free && s.free <= s.total);
+        assert!(DefaultFileSystem
+            .disk_space(&dir.path().join("missing"))
+            .is_err());
+    }
+}
