@@ -3,7 +3,9 @@
 //! send 8 KB messages until the store runs out of space. The broker must keep running and
 //! answer every send (an error code, not a timeout), keep serving what it acknowledged, come
 //! up again on the still-full disk, and, once the tmpfs is grown, accept new messages with
-//! every acknowledged one intact.
+//! every acknowledged one intact. Then the disk fills up while the CommitLog file still has
+//! room: messages are stored but cannot get ConsumeQueue files, and must become consumable
+//! once space is freed.
 //!
 //! Mounting needs root (CI runs as root); elsewhere the test says so and returns.
 
@@ -253,6 +255,20 @@ fn check_acked(
     Ok(acked.len())
 }
 
+/// Checks that every pulled message was acknowledged, with its id and body.
+fn check_pulled_were_acked(
+    acked: &BTreeMap<(i32, i64), Acked>,
+    pulled: &BTreeMap<(i32, i64), (String, Vec<u8>)>,
+) {
+    for (at, (msg_id, body)) in pulled {
+        let a = acked
+            .get(at)
+            .unwrap_or_else(|| panic!("pulled message {at:?} was never acknowledged"));
+        assert_eq!(*msg_id, a.msg_id, "message id at {at:?}");
+        assert!(*body == body_of(a.producer, a.seq), "body at {at:?}");
+    }
+}
+
 /// Sends from `PRODUCERS` concurrent producers until each got refused `refusals_to_stop`
 /// times in a row; records every acknowledged message and panics on anything but a stored
 /// message or a full-disk answer (a timeout means the broker is gone).
@@ -307,6 +323,33 @@ async fn send_until_full(
     refused
 }
 
+/// Sends messages `seqs` of producer 0; each must be stored.
+async fn send_all_ok(
+    client: &RemotingClient,
+    addr: &str,
+    acked: &Arc<Mutex<BTreeMap<(i32, i64), Acked>>>,
+    seqs: std::ops::Range<usize>,
+) {
+    for seq in seqs {
+        match send(client, addr, 0, seq).await.unwrap() {
+            SendOutcome::Stored(h) => {
+                let a = Acked {
+                    producer: 0,
+                    seq,
+                    msg_id: h.msg_id,
+                };
+                acked
+                    .lock()
+                    .unwrap()
+                    .insert((h.queue_id, h.queue_offset), a);
+            }
+            SendOutcome::Refused(code, remark) => {
+                panic!("send refused with space available: {code} {remark}")
+            }
+        }
+    }
+}
+
 /// Fills what is left of the file system holding `dir` with a ballast file.
 fn fill_up(dir: &Path) -> PathBuf {
     let p = dir.join("ballast");
@@ -342,7 +385,8 @@ async fn broker_survives_a_full_disk_and_keeps_every_acknowledged_message() {
             BrokerSpec::new("broker-diskfull")
                 .prop("storePathRootDir", path_str(&mount.dir))
                 .prop("mappedFileSizeCommitLog", 8 * 1024 * 1024)
-                .prop("mappedFileSizeConsumeQueue", 60_000)
+                // 100 units per file: every queue needs new files all the time.
+                .prop("mappedFileSizeConsumeQueue", 2_000)
                 .prop("maxHashSlotNum", 1000)
                 .prop("maxIndexNum", 4000),
         )
@@ -409,26 +453,44 @@ async fn broker_survives_a_full_disk_and_keeps_every_acknowledged_message() {
     // 4. Free space: new sends succeed and every acknowledged message is intact.
     std::fs::remove_file(&ballast).unwrap();
     mount.resize("256m").unwrap();
-    let mut new_acked = 0;
-    for seq in 1_000_000..1_000_100 {
-        match send(&client, &addr, 0, seq).await.unwrap() {
-            SendOutcome::Stored(h) => {
-                new_acked += 1;
-                acked.lock().unwrap().insert(
-                    (h.queue_id, h.queue_offset),
-                    Acked {
-                        producer: 0,
-                        seq,
-                        msg_id: h.msg_id,
-                    },
-                );
-            }
-            SendOutcome::Refused(code, remark) => {
-                panic!("send refused after space came back: {code} {remark}")
-            }
-        }
-    }
-    assert_eq!(new_acked, 100);
+    send_all_ok(&client, &addr, &acked, 1_000_000..1_000_100).await;
+    let all = acked.lock().unwrap().clone();
+    eventually(Duration::from_secs(20), || async {
+        let pulled = pull_everything(&client, &addr).await.ok()?;
+        check_acked(&all, &pulled).ok()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e:#}\n{}", cluster.logs()));
+
+    // 5. Full again while the CommitLog still has room (the current file and the one made
+    // ahead): messages are stored, but the ConsumeQueue files they need cannot be created.
+    // The dispatch waits at the first such message instead of skipping it.
+    let ballast = fill_up(&mount.dir);
+    let refused_again = send_until_full(
+        &client,
+        &addr,
+        &acked,
+        2_000_000,
+        Instant::now() + Duration::from_secs(60),
+    )
+    .await;
+    assert!(refused_again > 0);
+    let all = acked.lock().unwrap().clone();
+    assert!(
+        all.len() > before_full.len() + 100 + 400,
+        "stored on the full disk"
+    );
+    let pulled = pull_everything(&client, &addr).await.unwrap();
+    check_pulled_were_acked(&all, &pulled);
+    assert!(
+        pulled.len() < all.len(),
+        "messages needing a new ConsumeQueue file cannot be consumable on a full disk"
+    );
+
+    // 6. Free the space: the dispatch resumes, every acknowledged message is consumable and
+    // new sends succeed.
+    std::fs::remove_file(&ballast).unwrap();
+    send_all_ok(&client, &addr, &acked, 3_000_000..3_000_020).await;
     let all = acked.lock().unwrap().clone();
     eventually(Duration::from_secs(20), || async {
         let pulled = pull_everything(&client, &addr).await.ok()?;
@@ -437,8 +499,10 @@ async fn broker_survives_a_full_disk_and_keeps_every_acknowledged_message() {
     .await
     .unwrap_or_else(|e| panic!("{e:#}\n{}", cluster.logs()));
     eprintln!(
-        "disk full e2e: {} acknowledged before the disk filled, {refused} refused, {:?}",
+        "disk full e2e: {} acknowledged before the disk filled, {refused} refused; {} stored \
+         on the second full disk, {refused_again} refused; {:?}",
         before_full.len(),
+        all.len() - before_full.len() - 120,
         started.elapsed()
     );
     drop(cluster);

@@ -44,7 +44,7 @@ fn used_ratio(space: DiskSpace) -> f64 {
     if entire == 0 {
         return -1.0;
     }
-    let round = u64::from((used * 100) % entire != 0);
+    let round = u64::from(!(used * 100).is_multiple_of(entire));
     ((used * 100) / entire + round) as f64 / 100.0
 }
 
