@@ -465,6 +465,20 @@ async fn broker_survives_a_full_disk_and_keeps_every_acknowledged_message() {
     // 5. Full again while the CommitLog still has room (the current file and the one made
     // ahead): messages are stored, but the ConsumeQueue files they need cannot be created.
     // The dispatch waits at the first such message instead of skipping it.
+    // The next CommitLog file is made ahead in the background: let it finish first, or its
+    // allocation failing after the ballast would leave room behind.
+    let commitlog = mount.dir.join("commitlog");
+    eventually(Duration::from_secs(10), || {
+        let full_files = std::fs::read_dir(&commitlog)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.metadata().is_ok_and(|m| m.len() == 8 * 1024 * 1024))
+            .count();
+        async move { (full_files == 9).then_some(()) }
+    })
+    .await
+    .expect("the current CommitLog file and the one made ahead");
     let ballast = fill_up(&mount.dir);
     let refused_again = send_until_full(
         &client,
