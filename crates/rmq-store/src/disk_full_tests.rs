@@ -282,3 +282,30 @@ fn store_that_cannot_reserve_its_checkpoint_fails_to_open_cleanly() {
     assert!(err.is_out_of_space(), "{err}");
     assert!(!dir.path().join("checkpoint").exists());
 }
+
+#[test]
+fn existing_file_that_cannot_be_reserved_fails_the_open_cleanly() {
+    // A sparse file left by Java or an older rmq, on a full disk: reserving its holes fails.
+    // Opening stops with an error naming the file rather than mapping holes that would
+    // fault on first access.
+    let dir = tempfile::tempdir().unwrap();
+    let fs = Arc::new(FaultyFileSystem::default());
+    let s = open_with(dir.path(), &fs, |_| {});
+    assert_eq!(
+        s.put_message(&msg("T", 0, 0)).wait().status,
+        PutMessageStatus::PutOk
+    );
+    wait_dispatched(&s);
+    s.shutdown();
+    drop(s);
+    fs.fail_allocate("/consumequeue/", libc::ENOSPC);
+    let err = DefaultMessageStore::open_with_file_system(test_config(dir.path()), fs.clone())
+        .unwrap_err();
+    assert!(err.is_out_of_space(), "{err}");
+    assert!(err.to_string().contains("consumequeue"), "{err}");
+    // The file is kept: with space back the store opens with its data.
+    fs.heal();
+    let s = open_with(dir.path(), &fs, |_| {});
+    assert_queue_holds(&s, "T", &[0]);
+    s.shutdown();
+}
