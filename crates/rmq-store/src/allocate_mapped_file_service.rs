@@ -8,7 +8,7 @@
 
 use crate::config::FlushDiskType;
 use crate::file_system::FileSystem;
-use crate::logfile::MappedFile;
+use crate::logfile::{MappedFile, Reservation};
 use crate::service_thread::{ServiceState, ServiceThread};
 use crate::store_error::StoreError;
 use parking_lot::{Condvar, Mutex};
@@ -82,7 +82,14 @@ impl AllocateMappedFileService {
                 state.wait_for_running(1000);
                 continue;
             };
-            let made = MappedFile::open(&path, size, from, self.fs.as_ref()).map(|f| {
+            let made = MappedFile::open(
+                &path,
+                size,
+                from,
+                self.fs.clone(),
+                Reservation::WholeWhenCreated,
+            )
+            .map(|f| {
                 match self.warm {
                     Some((t, pages)) => f.warm(t, pages),
                     None => f.prefault(0, PREFAULT_AHEAD),
@@ -127,7 +134,8 @@ impl AllocateMappedFileService {
                 path,
                 size,
                 file_from_offset,
-                self.fs.as_ref(),
+                self.fs.clone(),
+                Reservation::WholeWhenCreated,
             )?),
         };
         if running {

@@ -15,7 +15,7 @@ use crate::config::MessageStoreConfig;
 use crate::dispatch_request::{
     check_message_and_return_size, CheckResult, DelayLevels, DispatchRequest,
 };
-use crate::logfile::MappedFile;
+use crate::logfile::{MappedFile, Tail};
 use crate::mapped_file_queue::MappedFileQueue;
 use crate::message_ext_broker_inner::{MessageExtBatch, MessageExtBrokerInner};
 use crate::put_message_result::{AppendMessageResult, AppendMessageStatus, PutMessageStatus};
@@ -149,10 +149,9 @@ impl CommitLog {
         let write = |file: &MappedFile| {
             let from = file.file_from_offset();
             file.append(|tail| {
-                let wrote_offset = from + (file.file_size() - tail.len()) as i64;
-                if msg_len + END_FILE_MIN_BLANK_LENGTH > tail.len() {
-                    write_blank(tail);
-                    return (tail.len(), Err(wrote_offset));
+                let wrote_offset = from + (file.file_size() - tail.remaining()) as i64;
+                if msg_len + END_FILE_MIN_BLANK_LENGTH > tail.remaining() {
+                    return Ok((write_blank(tail)?, Err(wrote_offset)));
                 }
                 let fields = RecordFields {
                     queue_id: msg.queue_id,
@@ -171,8 +170,8 @@ impl CommitLog {
                     topic,
                     properties: props,
                 };
-                fields.encode_size_last(tail);
-                (msg_len, Ok(wrote_offset))
+                fields.encode_size_last(tail.take(msg_len)?);
+                Ok((msg_len, Ok(wrote_offset)))
             })
         };
         let wrote_offset = self.append_with_roll(&write, store_timestamp);
@@ -198,10 +197,12 @@ impl CommitLog {
     }
 
     /// Runs `write` on the current file; on end of file, on the next one (the blank record is
-    /// already written). Returns the record's offset.
+    /// already written). Returns the record's offset. A file whose blocks cannot be reserved
+    /// (only an existing sparse file on a full disk is not reserved whole) answers like one
+    /// that cannot be created: CREATE_MAPPED_FILE_FAILED, nothing written.
     fn append_with_roll(
         &self,
-        write: &dyn Fn(&MappedFile) -> Result<i64, i64>,
+        write: &dyn Fn(&MappedFile) -> Result<Result<i64, i64>, StoreError>,
         store_timestamp: i64,
     ) -> Result<i64, PutMessageStatus> {
         for _ in 0..2 {
@@ -210,7 +211,11 @@ impl CommitLog {
                 PutMessageStatus::CreateMappedFileFailed
             })?;
             let before = file.wrote_position();
-            match write(&file) {
+            let written = write(&file).map_err(|e| {
+                tracing::error!(error = %e, "cannot reserve disk space in the mapped file");
+                PutMessageStatus::CreateMappedFileFailed
+            })?;
+            match written {
                 Ok(off) => {
                     file.set_store_timestamp(store_timestamp);
                     let after = file.wrote_position();
@@ -297,11 +302,11 @@ impl CommitLog {
         let write = |file: &MappedFile| {
             let from = file.file_from_offset();
             file.append(|tail| {
-                let wrote_offset = from + (file.file_size() - tail.len()) as i64;
-                if total_len + END_FILE_MIN_BLANK_LENGTH > tail.len() {
-                    write_blank(tail);
-                    return (tail.len(), Err(wrote_offset));
+                let wrote_offset = from + (file.file_size() - tail.remaining()) as i64;
+                if total_len + END_FILE_MIN_BLANK_LENGTH > tail.remaining() {
+                    return Ok((write_blank(tail)?, Err(wrote_offset)));
                 }
+                let buf = tail.take(total_len)?;
                 let mut phys = phy_offsets.lock();
                 phys.clear();
                 let mut pos = 0usize;
@@ -324,10 +329,10 @@ impl CommitLog {
                         properties: &r.properties,
                     };
                     phys.push(wrote_offset + pos as i64);
-                    fields.encode_size_last(&mut tail[pos..]);
+                    fields.encode_size_last(&mut buf[pos..]);
                     pos += r.len;
                 }
-                (total_len, Ok(wrote_offset))
+                Ok((total_len, Ok(wrote_offset)))
             })
         };
         let wrote_offset = self.append_with_roll(&write, store_timestamp);
@@ -351,7 +356,8 @@ impl CommitLog {
     }
 
     /// Appends raw CommitLog bytes replicated from a master at `start_offset` (Java
-    /// `appendData`); false when the offset does not continue the log or the data does not fit.
+    /// `appendData`); false when the offset does not continue the log, the data does not fit
+    /// or its disk blocks cannot be reserved.
     pub(crate) fn append_data(&self, start_offset: i64, data: &[u8]) -> bool {
         let _st = self.append.lock();
         if start_offset != self.max_offset()
@@ -359,10 +365,14 @@ impl CommitLog {
         {
             return false;
         }
-        match self.queue.last_file_or_create(start_offset) {
-            Ok(f) => f.append_bytes(data),
+        match self
+            .queue
+            .last_file_or_create(start_offset)
+            .and_then(|f| f.append_bytes(data))
+        {
+            Ok(()) => true,
             Err(e) => {
-                tracing::error!(error = %e, start_offset, "append data: cannot create file");
+                tracing::error!(error = %e, start_offset, "append data failed");
                 false
             }
         }
@@ -611,12 +621,16 @@ impl CommitLog {
     }
 }
 
-fn write_blank(tail: &mut [u8]) {
-    if tail.len() >= END_FILE_MIN_BLANK_LENGTH {
-        let len = tail.len() as i32;
-        tail[0..4].copy_from_slice(&len.to_be_bytes());
-        tail[4..8].copy_from_slice(&BLANK_MAGIC_CODE.to_be_bytes());
+/// Ends the file with a blank record over the rest of it; returns its length. The whole rest
+/// is taken (reserved) since readers may read all of it (HA transfers it).
+fn write_blank(tail: &mut Tail<'_>) -> Result<usize, StoreError> {
+    let len = tail.remaining();
+    let blank = tail.take(len)?;
+    if len >= END_FILE_MIN_BLANK_LENGTH {
+        blank[0..4].copy_from_slice(&(len as i32).to_be_bytes());
+        blank[4..8].copy_from_slice(&BLANK_MAGIC_CODE.to_be_bytes());
     }
+    Ok(len)
 }
 
 /// Returns the next queue offset of a topic queue, creating the entry at 0.

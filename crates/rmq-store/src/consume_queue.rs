@@ -17,7 +17,7 @@ use crate::commit_log::CommitLog;
 use crate::config::CQ_STORE_UNIT_SIZE;
 use crate::file_system::FileSystem;
 use crate::get_message_result::BoundaryType;
-use crate::logfile::MappedFile;
+use crate::logfile::{MappedFile, Reservation, RESERVE_MIN_STEP_BYTES};
 use crate::mapped_file_queue::MappedFileQueue;
 use crate::store_error::StoreError;
 use std::path::Path;
@@ -79,7 +79,17 @@ impl ConsumeQueue {
         ConsumeQueue {
             topic: topic.to_string(),
             queue_id,
-            queue: MappedFileQueue::new(dir, file_size, None, fs),
+            // Units arrive one by one: blocks are reserved a step ahead of them, so a queue
+            // that holds little uses little disk, as Java's sparse files do.
+            queue: MappedFileQueue::new(
+                dir,
+                file_size,
+                None,
+                fs,
+                Reservation::Ahead {
+                    initial_bytes: RESERVE_MIN_STEP_BYTES,
+                },
+            ),
             file_size,
             max_physic_offset: AtomicI64::new(-1),
             min_logic_offset: AtomicI64::new(0),
@@ -150,11 +160,16 @@ impl ConsumeQueue {
         }
         let expect = cq_offset * CQ_STORE_UNIT_SIZE as i64;
         let file = self.queue.last_file_or_create(expect)?;
-        if file.is_first_create_in_queue() && cq_offset != 0 && file.wrote_position() == 0 {
-            self.min_logic_offset.store(expect, Ordering::Release);
-            self.queue.set_flushed_where(expect);
-            self.queue.set_committed_where(expect);
-            self.fill_pre_blank(&file, expect);
+        if file.is_first_create_in_queue() && cq_offset != 0 {
+            if file.wrote_position() == 0 {
+                self.min_logic_offset.store(expect, Ordering::Release);
+                self.queue.set_flushed_where(expect);
+                self.queue.set_committed_where(expect);
+            }
+            // Also when a padding that failed half-way (a full disk) is retried.
+            if self.min_logic_offset() == expect {
+                self.fill_pre_blank(&file, expect)?;
+            }
         }
         if cq_offset != 0 {
             let current = file.wrote_position() as i64 + file.file_from_offset();
@@ -166,26 +181,22 @@ impl ConsumeQueue {
                 tracing::warn!(topic = %self.topic, queue_id = self.queue_id, expect, current, "[BUG]logic queue order maybe wrong");
             }
         }
-        if !file.append_bytes(&encode_unit(offset, size, tags_code)) {
-            return Err(StoreError::FileFull {
-                path: file.path().to_path_buf(),
-                len: UNIT,
-            });
-        }
+        file.append_bytes(&encode_unit(offset, size, tags_code))?;
         // Only once the unit is written: a failed append must not make its retry a no-op.
         self.max_physic_offset
             .store(offset + size as i64, Ordering::Release);
         Ok(())
     }
 
-    fn fill_pre_blank(&self, file: &MappedFile, until_where: i64) {
+    /// Pads a new file with blank units up to `until_where`; on an error the padding goes on
+    /// from where it stopped when the unit is dispatched again.
+    fn fill_pre_blank(&self, file: &MappedFile, until_where: i64) -> Result<(), StoreError> {
         let blank = encode_unit(0, i32::MAX, 0);
         let until = (until_where % self.file_size as i64) as usize;
-        let mut i = 0;
-        while i < until {
-            file.append_bytes(&blank);
-            i += UNIT;
+        while file.wrote_position() < until {
+            file.append_bytes(&blank)?;
         }
+        Ok(())
     }
 
     pub(crate) fn max_physic_offset(&self) -> i64 {

@@ -18,6 +18,7 @@ use crate::file_system::{DefaultFileSystem, FileSystem};
 use crate::flush_manager::FlushManager;
 use crate::get_message_result::MessageArrivingListener;
 use crate::index::IndexService;
+use crate::logfile::Reservation;
 use crate::mapped_file_queue::MappedFileQueue;
 use crate::running_flags::RunningFlags;
 use crate::service_thread::{ServiceState, ServiceThread};
@@ -112,6 +113,7 @@ impl DefaultMessageStore {
             config.mapped_file_size_commit_log as usize,
             Some(allocator.clone()),
             fs.clone(),
+            Reservation::WholeWhenCreated,
         ));
         cl_queue.load(true)?;
         let commit_log = Arc::new(CommitLog::new(config.clone(), cl_queue, delay));
@@ -123,7 +125,7 @@ impl DefaultMessageStore {
         cq_store.load()?;
         let checkpoint = Arc::new(StoreCheckpoint::open_with(
             &config.checkpoint_path(),
-            fs.as_ref(),
+            fs.clone(),
         )?);
         let index_service = Arc::new(IndexService::new(
             config.index_store_path(),

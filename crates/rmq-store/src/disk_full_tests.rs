@@ -283,29 +283,196 @@ fn store_that_cannot_reserve_its_checkpoint_fails_to_open_cleanly() {
     assert!(!dir.path().join("checkpoint").exists());
 }
 
+/// Bytes of disk blocks used by `p` (`du`'s count).
+fn blocks_bytes(p: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(p).unwrap().blocks() * 512
+}
+
+/// The only file in `dir`.
+fn only_file(dir: &Path) -> std::path::PathBuf {
+    let files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    files[0].clone()
+}
+
+/// Java's default ConsumeQueue file size: 300,000 units.
+fn default_cq_file_size(c: &mut MessageStoreConfig) {
+    c.mapped_file_size_consume_queue = MessageStoreConfig::default().mapped_file_size_consume_queue;
+}
+
 #[test]
-fn existing_file_that_cannot_be_reserved_fails_the_open_cleanly() {
-    // A sparse file left by Java or an older rmq, on a full disk: reserving its holes fails.
-    // Opening stops with an error naming the file rather than mapping holes that would
-    // fault on first access.
+fn new_consume_queue_and_index_files_use_blocks_as_data_arrives() {
     let dir = tempfile::tempdir().unwrap();
     let fs = Arc::new(FaultyFileSystem::default());
-    let s = open_with(dir.path(), &fs, |_| {});
-    assert_eq!(
-        s.put_message(&msg("T", 0, 0)).wait().status,
-        PutMessageStatus::PutOk
+    let s = open_with(dir.path(), &fs, |c| {
+        default_cq_file_size(c);
+        c.max_hash_slot_num = MessageStoreConfig::default().max_hash_slot_num;
+        c.max_index_num = MessageStoreConfig::default().max_index_num;
+    });
+    for i in 0..5 {
+        assert_eq!(
+            s.put_message(&msg("T", 0, i)).wait().status,
+            PutMessageStatus::PutOk
+        );
+    }
+    wait_dispatched(&s);
+    assert_queue_holds(&s, "T", &(0..5).collect::<Vec<_>>());
+    // A 6 MB ConsumeQueue file holding five units uses one page of blocks, as Java's sparse
+    // file does (it used to reserve all 6 MB).
+    let cq = only_file(&dir.path().join("consumequeue/T/0"));
+    assert_eq!(std::fs::metadata(&cq).unwrap().len(), 6_000_000);
+    let used = blocks_bytes(&cq);
+    assert!((4096..=16 * 1024).contains(&used), "{used} bytes of blocks");
+    // A 420 MB index file: its header and 20 MB slot table, plus one step for entries.
+    let index = only_file(&dir.path().join("index"));
+    assert_eq!(std::fs::metadata(&index).unwrap().len(), 420_000_040);
+    let slots = 40 + 5_000_000 * 4;
+    let used = blocks_bytes(&index);
+    assert!(
+        (slots..slots + (2 << 20)).contains(&used),
+        "{used} bytes of blocks"
     );
+    s.shutdown();
+}
+
+#[test]
+fn consume_queue_step_without_space_stalls_the_dispatch_until_space_is_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let fs = Arc::new(FaultyFileSystem::default());
+    let s = open_with(dir.path(), &fs, default_cq_file_size);
+    for i in 0..150 {
+        assert_eq!(
+            s.put_message(&msg("T", 0, i)).wait().status,
+            PutMessageStatus::PutOk
+        );
+    }
+    wait_dispatched(&s);
+    // The file exists and has its first page; the next page is not reserved yet.
+    fs.fail_allocate("/consumequeue/", libc::ENOSPC);
+    for i in 150..260 {
+        assert_eq!(
+            s.put_message(&msg("T", 0, i)).wait().status,
+            PutMessageStatus::PutOk
+        );
+    }
+    // Units 0..=203 fit in the first 4096 bytes; unit 204 needs the next step.
+    wait_until("the dispatch to retry", || fs.failures() >= 3);
+    assert_eq!(s.get_max_offset_in_queue("T", 0), 204);
+    assert!(s.dispatch_behind_bytes() > 0);
+    assert!(s.running_flags().is_writeable());
+    assert_queue_holds(&s, "T", &(0..204).collect::<Vec<_>>());
+
+    fs.heal();
+    wait_dispatched(&s);
+    assert_queue_holds(&s, "T", &(0..260).collect::<Vec<_>>());
+    s.shutdown();
+    drop(s);
+    let s = open_with(dir.path(), &fs, default_cq_file_size);
+    assert_queue_holds(&s, "T", &(0..260).collect::<Vec<_>>());
+    s.shutdown();
+}
+
+/// Rewrites every file under `dir` as Java leaves its files: pages that were never written
+/// (all zero here) are holes.
+fn make_sparse(dir: &Path) {
+    use std::os::unix::fs::FileExt;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            make_sparse(&p);
+            continue;
+        }
+        let data = std::fs::read(&p).unwrap();
+        let tmp = p.with_extension("sparse");
+        let f = std::fs::File::create(&tmp).unwrap();
+        f.set_len(data.len() as u64).unwrap();
+        for (i, page) in data.chunks(4096).enumerate() {
+            if page.iter().any(|b| *b != 0) {
+                f.write_all_at(page, (i * 4096) as u64).unwrap();
+            }
+        }
+        drop(f);
+        std::fs::rename(&tmp, &p).unwrap();
+    }
+}
+
+#[test]
+fn sparse_files_on_a_full_disk_come_up_and_serve_their_data() {
+    // Files written by Java or an older rmq: data, then a hole to the end (and holes in the
+    // index's slot table). On a full disk nothing of them can be reserved beyond their data;
+    // the store must still start, serve every stored message, and answer puts.
+    let dir = tempfile::tempdir().unwrap();
+    let fs = Arc::new(FaultyFileSystem::default());
+    let config = |c: &mut MessageStoreConfig| {
+        default_cq_file_size(c);
+        // An 8 MB slot table, mostly holes for a few hundred keys.
+        c.max_hash_slot_num = 2_000_000;
+    };
+    let s = open_with(dir.path(), &fs, config);
+    for i in 0..300 {
+        assert_eq!(
+            s.put_message(&msg("T", 0, i)).wait().status,
+            PutMessageStatus::PutOk
+        );
+    }
     wait_dispatched(&s);
     s.shutdown();
     drop(s);
-    fs.fail_allocate("/consumequeue/", libc::ENOSPC);
-    let err = DefaultMessageStore::open_with_file_system(test_config(dir.path()), fs.clone())
-        .unwrap_err();
-    assert!(err.is_out_of_space(), "{err}");
-    assert!(err.to_string().contains("consumequeue"), "{err}");
-    // The file is kept: with space back the store opens with its data.
+    for sub in ["commitlog", "consumequeue", "index"] {
+        make_sparse(&dir.path().join(sub));
+    }
+    let cq = only_file(&dir.path().join("consumequeue/T/0"));
+    let cq_blocks = blocks_bytes(&cq);
+    assert!(cq_blocks <= 8192, "{cq_blocks}");
+
+    fs.fail_allocate("", libc::ENOSPC);
+    let s = open_with(dir.path(), &fs, config);
+    let mut stored: Vec<usize> = (0..300).collect();
+    assert_queue_holds(&s, "T", &stored);
+    // The index could not be backed (its slot table has holes): it is read with pread.
+    let index_files = s.index_service.files();
+    assert_eq!(index_files.len(), 4, "900 keys, 255 a file");
+    assert!(index_files.iter().all(|f| !f.is_mapped()));
+    for i in [0, 150, 299] {
+        let q = s.query_message("T", &format!("U{i:08}"), 32, 0, i64::MAX);
+        assert_eq!(q.message_buffers.len(), 1, "UNIQ_KEY of message {i}");
+    }
+    assert_eq!(blocks_bytes(&cq), cq_blocks, "the hole stays a hole");
+    // Puts fit in the last CommitLog page at most; then they are refused, never a crash.
+    let mut refused = None;
+    for i in 300..400 {
+        match s.put_message(&msg("T", 0, i)).wait().status {
+            PutMessageStatus::PutOk => stored.push(i),
+            status => {
+                refused = Some(status);
+                break;
+            }
+        }
+    }
+    assert_eq!(refused, Some(PutMessageStatus::CreateMappedFileFailed));
+    assert!(stored.len() < 330, "{} stored on a full disk", stored.len());
+
     fs.heal();
-    let s = open_with(dir.path(), &fs, |_| {});
-    assert_queue_holds(&s, "T", &[0]);
+    for i in 1000..1010 {
+        assert_eq!(
+            s.put_message(&msg("T", 0, i)).wait().status,
+            PutMessageStatus::PutOk
+        );
+        stored.push(i);
+    }
+    wait_dispatched(&s);
+    assert_queue_holds(&s, "T", &stored);
+    for i in [0, 299, 1009] {
+        let q = s.query_message("T", &format!("U{i:08}"), 32, 0, i64::MAX);
+        assert_eq!(q.message_buffers.len(), 1, "UNIQ_KEY of message {i}");
+    }
+    s.shutdown();
+    drop(s);
+    let s = open_with(dir.path(), &fs, config);
+    assert_queue_holds(&s, "T", &stored);
     s.shutdown();
 }

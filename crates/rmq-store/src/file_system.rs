@@ -5,9 +5,12 @@
 //! Why files are reserved: the store writes (and reads) its files through `mmap`. A page of a
 //! sparse file gets its disk block only when it is first touched, and a file system that has
 //! none left answers with SIGBUS, which kills the broker; on tmpfs even reading a hole
-//! allocates, so a store on a full tmpfs could not even recover. [`FileSystem::allocate`]
-//! gives every page its block when the file is opened, turning a full disk into an error the
-//! store can answer (Java's `CREATE_MAPPED_FILE_FAILED`).
+//! allocates. [`FileSystem::allocate`] gives a range its blocks before the mapping touches
+//! it, turning a full disk into an error the store can answer (Java's
+//! `CREATE_MAPPED_FILE_FAILED`); [`FileSystem::first_hole`] tells which part of an existing
+//! file (written by Java or an older rmq) already has its blocks. `MappedFile` reserves ahead
+//! of its writer in steps, so a file uses blocks roughly as data arrives, as Java's sparse
+//! files do.
 //!
 //! The other OS calls of the store live here too: `statvfs` for disk usage and the POSIX
 //! record lock on the `lock` file.
@@ -28,10 +31,17 @@ pub(crate) struct DiskSpace {
 
 /// The OS calls the store's files depend on; the default is [`DefaultFileSystem`].
 pub(crate) trait FileSystem: Send + Sync {
-    /// Backs every byte of `[0, len)` of `file` (opened from `path`) with a disk block and
-    /// grows the file to `len` when it is shorter. After success no page in that range can
-    /// fault for want of space.
-    fn allocate(&self, path: &Path, file: &File, len: u64) -> io::Result<()>;
+    /// Backs every byte of `[offset, offset + len)` of `file` (opened from `path`) with a disk
+    /// block and grows the file to cover the range when it is shorter. After success no page
+    /// in that range can fault for want of space. A range that already has its blocks needs
+    /// no free space.
+    fn allocate(&self, path: &Path, file: &File, offset: u64, len: u64) -> io::Result<()>;
+
+    /// Returns the offset of the first hole of `file` (`lseek(SEEK_HOLE)`): every block before
+    /// it holds data, so it can be mapped without new blocks. Blocks that are allocated but
+    /// never written count as holes on ext4 and tmpfs. A file system that cannot tell answers
+    /// the file's length.
+    fn first_hole(&self, file: &File) -> io::Result<u64>;
 
     /// Returns the space of the partition holding `path`.
     fn disk_space(&self, path: &Path) -> io::Result<DiskSpace>;
@@ -42,18 +52,43 @@ pub(crate) trait FileSystem: Send + Sync {
 pub(crate) struct DefaultFileSystem;
 
 impl FileSystem for DefaultFileSystem {
-    /// `posix_fallocate(fd, 0, len)`: glibc calls `fallocate(fd, 0, 0, len)` and, on a file
-    /// system without it (EOPNOTSUPP), writes a zero byte into every block of the range that
-    /// does not already hold data, so the file is never left sparse without an error.
-    fn allocate(&self, _path: &Path, file: &File, len: u64) -> io::Result<()> {
-        let len = libc::off_t::try_from(len)
-            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "file too large"))?;
+    /// `posix_fallocate(fd, offset, len)`: glibc calls `fallocate(fd, 0, offset, len)` and, on
+    /// a file system without it (EOPNOTSUPP), writes a zero byte into every block of the range
+    /// that does not already hold data, so the range is never left sparse without an error.
+    /// (That emulation must not race a writer of the same range: the store reserves only
+    /// ranges its writer has not reached.)
+    fn allocate(&self, _path: &Path, file: &File, offset: u64, len: u64) -> io::Result<()> {
+        if len == 0 {
+            return Ok(());
+        }
+        let too_large = || io::Error::new(io::ErrorKind::InvalidInput, "file too large");
+        let offset = libc::off_t::try_from(offset).map_err(|_| too_large())?;
+        let len = libc::off_t::try_from(len).map_err(|_| too_large())?;
         // SAFETY: the descriptor stays open for the duration of the call (borrowed from
         // `file`), and no memory is handed to the kernel.
-        let rc = unsafe { libc::posix_fallocate(file.as_raw_fd(), 0, len) };
+        let rc = unsafe { libc::posix_fallocate(file.as_raw_fd(), offset, len) };
         match rc {
             0 => Ok(()),
             errno => Err(io::Error::from_raw_os_error(errno)),
+        }
+    }
+
+    fn first_hole(&self, file: &File) -> io::Result<u64> {
+        let len = file.metadata()?.len();
+        // SAFETY: the descriptor stays open for the duration of the call; lseek only moves
+        // the descriptor's offset, which the store does not use (it maps the file).
+        let at = unsafe { libc::lseek(file.as_raw_fd(), 0, libc::SEEK_HOLE) };
+        if at >= 0 {
+            return Ok((at as u64).min(len));
+        }
+        let e = io::Error::last_os_error();
+        match e.raw_os_error() {
+            // An empty file.
+            Some(libc::ENXIO) => Ok(0),
+            // No SEEK_HOLE (very old kernels): assume data everywhere; `allocate` then backs
+            // the whole file, which is safe.
+            Some(libc::EINVAL) => Ok(len),
+            _ => Err(e),
         }
     }
 
@@ -109,6 +144,11 @@ pub(crate) fn try_lock_first_byte(file: &File) -> bool {
 #[cfg(test)]
 pub(crate) mod testing {
     //! A [`FileSystem`] whose `allocate` fails on demand, for fault-injection tests.
+    //!
+    //! A full disk is modelled faithfully: an injected fault refuses only allocations that
+    //! need new blocks (the range has a hole, as `SEEK_HOLE` reports it), while a range that
+    //! already holds data is allocated as the kernel would. Since blocks allocated but never
+    //! written count as holes, it refuses a little more than a real full disk, never less.
 
     use super::*;
     use parking_lot::Mutex;
@@ -120,8 +160,8 @@ pub(crate) mod testing {
         errno: i32,
     }
 
-    /// Delegates to the OS, except that `allocate` fails with the injected errno for files
-    /// whose path contains the given text.
+    /// Delegates to the OS, except that `allocate` fails with the injected errno for ranges
+    /// with a hole in files whose path contains the given text.
     #[derive(Debug, Default)]
     pub(crate) struct FaultyFileSystem {
         fault: Mutex<Option<Fault>>,
@@ -148,16 +188,38 @@ pub(crate) mod testing {
         }
     }
 
+    /// Returns true when `[offset, offset + len)` of `file` has a hole (or lies past its end).
+    fn needs_blocks(file: &File, offset: u64, len: u64) -> io::Result<bool> {
+        if len == 0 {
+            return Ok(false);
+        }
+        // SAFETY: as in `DefaultFileSystem::first_hole`.
+        let at = unsafe { libc::lseek(file.as_raw_fd(), offset as libc::off_t, libc::SEEK_HOLE) };
+        if at < 0 {
+            let e = io::Error::last_os_error();
+            return match e.raw_os_error() {
+                Some(libc::ENXIO) => Ok(true),
+                _ => Err(e),
+            };
+        }
+        Ok((at as u64) < offset + len)
+    }
+
     impl FileSystem for FaultyFileSystem {
-        fn allocate(&self, path: &Path, file: &File, len: u64) -> io::Result<()> {
+        fn allocate(&self, path: &Path, file: &File, offset: u64, len: u64) -> io::Result<()> {
             if let Some(f) = self.fault.lock().clone() {
-                if path.to_string_lossy().contains(&f.path_part) {
+                if path.to_string_lossy().contains(&f.path_part) && needs_blocks(file, offset, len)?
+                {
                     self.failures
                         .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
                     return Err(io::Error::from_raw_os_error(f.errno));
                 }
             }
-            DefaultFileSystem.allocate(path, file, len)
+            DefaultFileSystem.allocate(path, file, offset, len)
+        }
+
+        fn first_hole(&self, file: &File) -> io::Result<u64> {
+            DefaultFileSystem.first_hole(file)
         }
 
         fn disk_space(&self, path: &Path) -> io::Result<DiskSpace> {
@@ -181,12 +243,40 @@ mod tests {
             .write(true)
             .open(&p)
             .unwrap();
-        DefaultFileSystem.allocate(&p, &f, 1 << 20).unwrap();
+        DefaultFileSystem.allocate(&p, &f, 0, 1 << 20).unwrap();
         let m = std::fs::metadata(&p).unwrap();
         assert_eq!(m.len(), 1 << 20);
         // st_blocks counts 512-byte units: a sparse file would have far fewer.
         assert!(m.blocks() * 512 >= 1 << 20, "{} blocks", m.blocks());
         assert_eq!(&std::fs::read(&p).unwrap()[..4], b"head");
+        // A range past the end grows the file and backs only that range.
+        DefaultFileSystem
+            .allocate(&p, &f, 3 << 20, 1 << 20)
+            .unwrap();
+        let m = std::fs::metadata(&p).unwrap();
+        assert_eq!(m.len(), 4 << 20);
+        assert!(m.blocks() * 512 < 3 << 20, "{} blocks", m.blocks());
+    }
+
+    #[test]
+    fn first_hole_is_the_end_of_leading_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        let f = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&p)
+            .unwrap();
+        assert_eq!(DefaultFileSystem.first_hole(&f).unwrap(), 0);
+        use std::os::unix::fs::FileExt;
+        f.write_all_at(&[1u8; 5000], 0).unwrap();
+        f.set_len(1 << 20).unwrap();
+        let hole = DefaultFileSystem.first_hole(&f).unwrap();
+        // The block holding the last data byte is data; the tail is a hole (a file system
+        // without SEEK_HOLE would answer the length, which is safe, not wrong).
+        assert!(hole >= 5000 && (hole <= 8192 || hole == 1 << 20), "{hole}");
     }
 
     #[test]

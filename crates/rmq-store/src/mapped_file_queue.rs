@@ -7,7 +7,7 @@
 
 use crate::allocate_mapped_file_service::AllocateMappedFileService;
 use crate::file_system::FileSystem;
-use crate::logfile::MappedFile;
+use crate::logfile::{MappedFile, Reservation};
 use crate::store_error::StoreError;
 use parking_lot::RwLock;
 use rmq_common::util_all::offset_to_file_name;
@@ -26,6 +26,8 @@ pub(crate) struct MappedFileQueue {
     store_timestamp: AtomicI64,
     allocator: Option<Arc<AllocateMappedFileService>>,
     fs: Arc<dyn FileSystem>,
+    /// How the files' disk blocks are reserved (files made by `allocator` are reserved whole).
+    reservation: Reservation,
 }
 
 impl MappedFileQueue {
@@ -34,6 +36,7 @@ impl MappedFileQueue {
         mapped_file_size: usize,
         allocator: Option<Arc<AllocateMappedFileService>>,
         fs: Arc<dyn FileSystem>,
+        reservation: Reservation,
     ) -> Self {
         MappedFileQueue {
             store_path,
@@ -44,10 +47,12 @@ impl MappedFileQueue {
             store_timestamp: AtomicI64::new(0),
             allocator,
             fs,
+            reservation,
         }
     }
 
-    /// Maps every segment in the directory, assuming each is full (Java `load`).
+    /// Maps every segment in the directory, assuming each is full (Java `load`); a file whose
+    /// tail is a hole counts as written up to its first hole.
     ///
     /// Files a crash can leave behind are dropped when they hold no data: an empty file (the
     /// process died between `open` and `ftruncate`; Java 5.x deletes an empty last file) or a
@@ -118,7 +123,13 @@ impl MappedFileQueue {
                 }
                 tracing::warn!(file = %p.display(), len, "last segment is short, zero-extending");
             }
-            let f = MappedFile::open(&p, self.mapped_file_size, from, self.fs.as_ref())?;
+            let f = MappedFile::open(
+                &p,
+                self.mapped_file_size,
+                from,
+                self.fs.clone(),
+                self.reservation,
+            )?;
             f.set_positions(self.mapped_file_size);
             files.push(Arc::new(f));
         }
@@ -175,7 +186,8 @@ impl MappedFileQueue {
                 &path,
                 self.mapped_file_size,
                 create_offset,
-                self.fs.as_ref(),
+                self.fs.clone(),
+                self.reservation,
             )?),
         };
         let mut files = self.files.write();

@@ -6,10 +6,11 @@
 //! @32 confirmPhyOffset. Values live in atomics and reach the file on `flush`.
 
 use crate::file_system::{DefaultFileSystem, FileSystem};
-use crate::logfile::MappedFile;
+use crate::logfile::{MappedFile, Reservation};
 use crate::store_error::StoreError;
 use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 
 const CHECKPOINT_FILE_SIZE: usize = 4096;
 
@@ -32,13 +33,13 @@ fn get_i64(buf: &[u8], at: usize) -> i64 {
 impl StoreCheckpoint {
     /// Opens `path`, reading the values when the file exists.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        Self::open_with(path, &DefaultFileSystem)
+        Self::open_with(path, Arc::new(DefaultFileSystem))
     }
 
     /// Opens `path` through `fs`, reading the values when the file exists.
-    pub(crate) fn open_with(path: &Path, fs: &dyn FileSystem) -> Result<Self, StoreError> {
+    pub(crate) fn open_with(path: &Path, fs: Arc<dyn FileSystem>) -> Result<Self, StoreError> {
         let existed = path.exists();
-        let file = MappedFile::open(path, CHECKPOINT_FILE_SIZE, 0, fs)?;
+        let file = MappedFile::open(path, CHECKPOINT_FILE_SIZE, 0, fs, Reservation::Whole)?;
         let vals = if existed {
             file.with_exclusive(|b| [0, 8, 16, 24, 32].map(|at| get_i64(b, at)))
         } else {

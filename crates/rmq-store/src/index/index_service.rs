@@ -63,7 +63,7 @@ impl IndexService {
                 self.index_num,
                 0,
                 0,
-                self.fs.as_ref(),
+                self.fs.clone(),
             )?;
             if !last_exit_ok && f.end_timestamp() > self.checkpoint.index_msg_timestamp() {
                 tracing::info!(file = %p.display(), "deleting index file newer than checkpoint");
@@ -80,7 +80,8 @@ impl IndexService {
     ///
     /// Unlike Java, a record's keys all go into one file when they fit: a new file is started
     /// before the first key rather than between two. So when that file cannot be created (a
-    /// full disk) nothing of the record is indexed yet, and the retry adds no key twice.
+    /// full disk) nothing of the record is indexed yet, and the retry adds no key twice. The
+    /// disk blocks of all its entries are likewise reserved before the first key is added.
     pub(crate) fn build_index(&self, req: &DispatchRequest<'_>) -> Result<(), StoreError> {
         let mut file = self.last_file_with_room(0)?;
         if req.commit_log_offset < file.end_phy_offset() {
@@ -102,10 +103,12 @@ impl IndexService {
         if !file.has_room_for(keys.len()) {
             file = self.last_file_with_room(keys.len())?;
         }
-        for key in keys {
-            while !file.put_key(req.topic, key, req.commit_log_offset, req.store_timestamp) {
+        file.reserve_entries(keys.len())?;
+        for (i, key) in keys.iter().enumerate() {
+            while !file.put_key(req.topic, key, req.commit_log_offset, req.store_timestamp)? {
                 tracing::warn!(file = %file.path().display(), "index file is full, creating another one");
                 file = self.last_file_with_room(1)?;
+                file.reserve_entries(keys.len() - i)?;
             }
         }
         Ok(())
@@ -142,7 +145,7 @@ impl IndexService {
             self.index_num,
             end_phy,
             end_ts,
-            self.fs.as_ref(),
+            self.fs.clone(),
         )?);
         files.push(f.clone());
         drop(files);
@@ -205,6 +208,12 @@ impl IndexService {
             }
         }
         files.drain(..remove);
+    }
+
+    /// Returns the files, oldest first.
+    #[cfg(test)]
+    pub(crate) fn files(&self) -> Vec<Arc<IndexFile>> {
+        self.files.read().clone()
     }
 
     /// Flushes every file.

@@ -2,4 +2,4 @@
 
 mod mapped_file;
 
-pub(crate) use mapped_file::MappedFile;
+pub(crate) use mapped_file::{MappedFile, Reservation, Tail, RESERVE_MIN_STEP_BYTES};
