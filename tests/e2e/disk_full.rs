@@ -2,10 +2,11 @@
 //! tmpfs with 8 MiB CommitLog files and small ConsumeQueue and index files; three producers
 //! send 8 KB messages until the store runs out of space. The broker must keep running and
 //! answer every send (an error code, not a timeout), keep serving what it acknowledged, come
-//! up again on the still-full disk, and, once the tmpfs is grown, accept new messages with
-//! every acknowledged one intact. Then the disk fills up while the CommitLog file still has
-//! room: messages are stored but cannot get ConsumeQueue files, and must become consumable
-//! once space is freed.
+//! up again on the still-full disk (recovering ConsumeQueue and index files whose tails are
+//! holes: on tmpfs a read of a hole through the mapping would need a page, and SIGBUS), and,
+//! once the tmpfs is grown, accept new messages with every acknowledged one intact. Then the
+//! disk fills up while the CommitLog file still has room: messages are stored but their
+//! ConsumeQueue units cannot get blocks, and must become consumable once space is freed.
 //!
 //! Mounting needs root (CI runs as root); elsewhere the test says so and returns.
 
@@ -350,6 +351,21 @@ async fn send_all_ok(
     }
 }
 
+/// Counts the files under `dir` that use fewer blocks than their length.
+fn files_ending_in_a_hole(dir: &Path) -> usize {
+    use std::os::unix::fs::MetadataExt;
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let Ok(m) = e.metadata() else { continue };
+        if m.is_dir() {
+            n += files_ending_in_a_hole(&e.path());
+        } else if m.blocks() * 512 < m.len() {
+            n += 1;
+        }
+    }
+    n
+}
+
 /// Fills what is left of the file system holding `dir` with a ballast file.
 fn fill_up(dir: &Path) -> PathBuf {
     let p = dir.join("ballast");
@@ -385,8 +401,9 @@ async fn broker_survives_a_full_disk_and_keeps_every_acknowledged_message() {
             BrokerSpec::new("broker-diskfull")
                 .prop("storePathRootDir", path_str(&mount.dir))
                 .prop("mappedFileSizeCommitLog", 8 * 1024 * 1024)
-                // 100 units per file: every queue needs new files all the time.
-                .prop("mappedFileSizeConsumeQueue", 2_000)
+                // 1,000 units (5 pages) per file: queues need new files often, and a file
+                // gets its blocks in steps (4, 8, 16 KiB), so most end in a hole.
+                .prop("mappedFileSizeConsumeQueue", 20_000)
                 .prop("maxHashSlotNum", 1000)
                 .prop("maxIndexNum", 4000),
         )
@@ -433,6 +450,10 @@ async fn broker_survives_a_full_disk_and_keeps_every_acknowledged_message() {
         SendOutcome::Refused(code, remark) => assert_full_disk_answer(code, &remark),
         SendOutcome::Stored(h) => panic!("stored on a full disk: {h:?}"),
     }
+    assert!(
+        files_ending_in_a_hole(&mount.dir.join("consumequeue").join(TOPIC)) > 0,
+        "recovery must meet ConsumeQueue files whose tail has no blocks"
+    );
     cluster.kill_broker(0);
     cluster
         .start_broker(0)
@@ -463,7 +484,8 @@ async fn broker_survives_a_full_disk_and_keeps_every_acknowledged_message() {
     .unwrap_or_else(|e| panic!("{e:#}\n{}", cluster.logs()));
 
     // 5. Full again while the CommitLog still has room (the current file and the one made
-    // ahead): messages are stored, but the ConsumeQueue files they need cannot be created.
+    // ahead): messages are stored, but the ConsumeQueue files (or the next step of blocks of
+    // one) they need cannot be reserved.
     // The dispatch waits at the first such message instead of skipping it.
     // The next CommitLog file is made ahead in the background: let it finish first, or its
     // allocation failing after the ballast would leave room behind.

@@ -202,7 +202,7 @@ impl CommitLog {
     /// that cannot be created: CREATE_MAPPED_FILE_FAILED, nothing written.
     fn append_with_roll(
         &self,
-        write: &dyn Fn(&MappedFile) -> Result<Result<i64, i64>, StoreError>,
+        write: &RecordWriter<'_>,
         store_timestamp: i64,
     ) -> Result<i64, PutMessageStatus> {
         for _ in 0..2 {
@@ -623,6 +623,10 @@ impl CommitLog {
 
 /// Ends the file with a blank record over the rest of it; returns its length. The whole rest
 /// is taken (reserved) since readers may read all of it (HA transfers it).
+/// Writes a record into a file: `Ok(offset)` of the record, or `Err(offset)` of the blank
+/// record that ended the file instead; the outer error when its blocks cannot be reserved.
+type RecordWriter<'a> = dyn Fn(&MappedFile) -> Result<Result<i64, i64>, StoreError> + 'a;
+
 fn write_blank(tail: &mut Tail<'_>) -> Result<usize, StoreError> {
     let len = tail.remaining();
     let blank = tail.take(len)?;

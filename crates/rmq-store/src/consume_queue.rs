@@ -147,7 +147,8 @@ impl ConsumeQueue {
 
     /// Appends the unit for queue offset `cq_offset` (Java `putMessagePositionInfo`). A unit
     /// already written (its record ends at or below the max physical offset) is skipped, so a
-    /// dispatch that failed (no file could be created) can simply be repeated.
+    /// dispatch that failed (no file could be created, or no blocks reserved for the unit) can
+    /// simply be repeated.
     pub(crate) fn put_message_position_info(
         &self,
         offset: i64,

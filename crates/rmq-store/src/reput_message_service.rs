@@ -5,8 +5,8 @@
 //! It polls every millisecond and dispatches up to the confirm offset (flushed offset under
 //! SYNC_FLUSH, written offset under ASYNC_FLUSH).
 //!
-//! A record whose dispatch fails (no ConsumeQueue or index file can be created on a full
-//! disk) is not skipped, as Java does after 30 tries: the reput stops at it and retries every
+//! A record whose dispatch fails (on a full disk, no ConsumeQueue or index file can be
+//! created, or a file cannot reserve its next step of blocks) is not skipped, as Java does after 30 tries: the reput stops at it and retries every
 //! `DISPATCH_RETRY_INTERVAL_MILLIS`, so every stored message becomes consumable once space
 //! is back and ConsumeQueue units stay in CommitLog order.
 
