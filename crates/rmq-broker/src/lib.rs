@@ -21,6 +21,8 @@ pub mod processor;
 pub mod schedule;
 pub mod stats;
 pub mod subscription;
+#[cfg(test)]
+mod test_broker;
 pub mod topic;
 pub mod util;
 
