@@ -71,3 +71,45 @@ async fn puts_and_gets_are_counted() {
     assert_eq!(kv.table["msgGetTotalTodayNow"], "3");
     broker.shutdown().await;
 }
+
+/// GET_CONSUME_STATS' `consumeTps` (`mqadmin consumerProgress`, `examineConsumeStats`) is the
+/// group's GROUP_GET_NUMS rate over the last minute, summed over the topics (Java
+/// `AdminBrokerProcessor#getConsumeStats` with `tpsGroupGetNums`); it was always 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn consume_tps_is_the_group_pull_rate() {
+    use rmq_remoting::protocol::body::consume_stats::ConsumeStats;
+    use rmq_remoting::protocol::header::broker::GetConsumeStatsRequestHeader;
+    let dir = tempfile::tempdir().unwrap();
+    let broker = start_broker(dir.path()).await;
+    let addr = broker.local_addr().to_string();
+    let c = client();
+    for i in 0..5 {
+        send_ok(&c, &addr, "TpsT", 0, &[], format!("m{i}").as_bytes()).await;
+    }
+    wait_dispatched(&broker, "TpsT", 0, 5).await;
+    heartbeat(&c, &addr, "tpsg", "TpsT", "*").await;
+    let (code, _, msgs) = pull(&c, &addr, "tpsg", "TpsT", 0, 0).await;
+    assert_eq!((code, msgs.len()), (0, 5));
+    let m = broker.controller().broker_stats_manager();
+    m.sampling_in_seconds(rmq_common::util_all::current_millis());
+    let expected = m.tps_group_get_nums("tpsg", "TpsT");
+    assert!(expected > 0.0, "{expected}");
+
+    let header = GetConsumeStatsRequestHeader {
+        consumer_group: "tpsg".into(),
+        topic: Some("TpsT".into()),
+        topic_list: None,
+    };
+    let r = c
+        .invoke(
+            &addr,
+            RemotingCommand::create_request_command(RequestCode::GET_CONSUME_STATS, &header),
+            3000,
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.code, 0, "{:?}", r.remark);
+    let stats: ConsumeStats = decode(&r.body).unwrap();
+    assert_eq!(stats.consume_tps, expected);
+    broker.shutdown().await;
+}
