@@ -113,3 +113,120 @@ async fn consume_tps_is_the_group_pull_rate() {
     assert_eq!(stats.consume_tps, expected);
     broker.shutdown().await;
 }
+
+/// GET_BROKER_RUNTIME_INFO (`mqadmin brokerStatus`) answers the keys of Java 5.3.3's
+/// `AdminBrokerProcessor#prepareRuntimeInfo` and `DefaultMessageStore#getRuntimeInfo` (a
+/// master without TransientStorePool and without scheduled messages yet), in Java's formats.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runtime_info_has_javas_keys_and_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let broker = start_broker(dir.path()).await;
+    let addr = broker.local_addr().to_string();
+    let c = client();
+    send_ok(&c, &addr, "RtT", 0, &[], b"x").await;
+    let r = c
+        .invoke(
+            &addr,
+            RemotingCommand::new_request(RequestCode::GET_BROKER_RUNTIME_INFO),
+            3000,
+        )
+        .await
+        .unwrap();
+    let kv: KVTable = decode(&r.body).unwrap();
+    let t = &kv.table;
+    let store_path = broker
+        .controller()
+        .message_store_config()
+        .commit_log_store_path();
+    let mut expected: Vec<String> = [
+        // StoreStatsService#getRuntimeInfo
+        "bootTimestamp",
+        "runtime",
+        "putMessageEntireTimeMax",
+        "putMessageTimesTotal",
+        "putMessageFailedTimes",
+        "putMessageSizeTotal",
+        "putMessageDistributeTime",
+        "putMessageAverageSize",
+        "dispatchMaxBuffer",
+        "getMessageEntireTimeMax",
+        "putTps",
+        "getFoundTps",
+        "getMissTps",
+        "getTotalTps",
+        "getTransferredTps",
+        "putLatency99",
+        "putLatency999",
+        // DefaultMessageStore#getRuntimeInfo
+        "commitLogDiskRatio",
+        "consumeQueueDiskRatio",
+        "commitLogMinOffset",
+        "commitLogMaxOffset",
+        // AdminBrokerProcessor#prepareRuntimeInfo
+        "brokerActive",
+        "brokerVersionDesc",
+        "brokerVersion",
+        "msgPutTotalYesterdayMorning",
+        "msgPutTotalTodayMorning",
+        "msgPutTotalTodayNow",
+        "msgGetTotalYesterdayMorning",
+        "msgGetTotalTodayMorning",
+        "msgGetTotalTodayNow",
+        "dispatchBehindBytes",
+        "pageCacheLockTimeMills",
+        "earliestMessageTimeStamp",
+        "startAcceptSendRequestTimeStamp",
+        "timerReadBehind",
+        "timerOffsetBehind",
+        "timerCongestNum",
+        "timerEnqueueTps",
+        "timerDequeueTps",
+        "remainTransientStoreBufferNumbs",
+        "remainHowManyDataToFlush",
+        "commitLogDirCapacity",
+        "sendThreadPoolQueueSize",
+        "sendThreadPoolQueueCapacity",
+        "pullThreadPoolQueueSize",
+        "pullThreadPoolQueueCapacity",
+        "litePullThreadPoolQueueSize",
+        "litePullThreadPoolQueueCapacity",
+        "queryThreadPoolQueueSize",
+        "queryThreadPoolQueueCapacity",
+        "ackThreadPoolQueueSize",
+        "ackThreadPoolQueueCapacity",
+        "sendThreadPoolQueueHeadWaitTimeMills",
+        "pullThreadPoolQueueHeadWaitTimeMills",
+        "queryThreadPoolQueueHeadWaitTimeMills",
+        "litePullThreadPoolQueueHeadWaitTimeMills",
+        "ackThreadPoolQueueHeadWaitTimeMills",
+        "EndTransactionQueueSize",
+        "EndTransactionThreadPoolQueueCapacity",
+    ]
+    .iter()
+    .map(|k| k.to_string())
+    .collect();
+    expected.push(format!("commitLogDiskRatio_{}", store_path.display()));
+    expected.sort();
+    let mut keys: Vec<String> = t.keys().cloned().collect();
+    keys.sort();
+    assert_eq!(keys, expected);
+
+    // Formats: three TPS windows (the total one always three numbers), percentiles with two
+    // decimals, the latency distribution of the last complete minute (none yet: Java's
+    // "null"), no transient pool (Integer.MAX_VALUE).
+    assert_eq!(t["getTotalTps"].split(' ').count(), 3);
+    assert!(t["getTotalTps"]
+        .split(' ')
+        .all(|v| v.parse::<f64>().is_ok() && v.contains('.')));
+    assert_eq!(t["putTps"].split(' ').count(), 3);
+    assert_eq!(t["putLatency99"], "0.00");
+    assert_eq!(t["putLatency999"], "0.00");
+    assert_eq!(t["putMessageDistributeTime"], "null");
+    assert_eq!(t["dispatchMaxBuffer"], "0");
+    assert_eq!(t["remainTransientStoreBufferNumbs"], "2147483647");
+    assert_eq!(t["brokerActive"], "true");
+    assert_eq!(t["sendThreadPoolQueueSize"], "0");
+    assert!(t["commitLogDirCapacity"].starts_with("Total : "));
+    assert!(t["putMessageAverageSize"].contains('.'));
+    broker.shutdown().await;
+}

@@ -6,6 +6,7 @@
 
 pub mod data_version;
 pub mod fastjson;
+pub mod java_format;
 pub mod java_hash;
 pub mod message;
 pub mod mix_all;

@@ -33,7 +33,6 @@ use rmq_remoting::{
 use rmq_store::{
     MessageExtBatch, MessageExtBrokerInner, MessageStore, PutMessageResult, PutMessageStatus,
 };
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::Semaphore;
@@ -45,7 +44,6 @@ const DLQ_NUMS_PER_GROUP: i32 = 1;
 pub struct SendMessageProcessor {
     controller: Arc<BrokerController>,
     send_permits: Semaphore,
-    waiting: AtomicUsize,
 }
 
 fn random_queue_id(n: i32) -> i32 {
@@ -67,7 +65,6 @@ impl SendMessageProcessor {
         SendMessageProcessor {
             controller,
             send_permits: Semaphore::new(permits),
-            waiting: AtomicUsize::new(0),
         }
     }
 
@@ -736,19 +733,17 @@ impl SendMessageProcessor {
             )
         };
         let arrived = Instant::now();
-        let waiting = self.waiting.fetch_add(1, Ordering::AcqRel);
-        if waiting >= capacity {
-            self.waiting.fetch_sub(1, Ordering::AcqRel);
+        let queue = self.controller.send_thread_pool_queue();
+        let Some(queued) = queue.try_enter(capacity, rmq_common::util_all::current_millis())
+        else {
             return Err(RemotingCommand::error(
                 ResponseCode::SYSTEM_BUSY,
                 "[OVERLOAD]system busy, start flow control for a while",
             ));
-        }
+        };
         let permit = self.send_permits.acquire().await;
-        let queued = self
-            .waiting
-            .fetch_sub(1, Ordering::AcqRel)
-            .saturating_sub(1);
+        drop(queued);
+        let queued = queue.size();
         let Ok(permit) = permit else {
             return Err(RemotingCommand::error(
                 ResponseCode::SYSTEM_BUSY,
