@@ -27,7 +27,10 @@ pub fn double_to_string(d: f64) -> String {
     if (1e-3..1e7).contains(&abs) {
         let point = exp + 1;
         if point <= 0 {
-            return format!("{sign}0.{}{digits}", "0".repeat(point.unsigned_abs() as usize));
+            return format!(
+                "{sign}0.{}{digits}",
+                "0".repeat(point.unsigned_abs() as usize)
+            );
         }
         let p = point as usize;
         if digits.len() > p {

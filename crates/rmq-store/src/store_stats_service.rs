@@ -47,7 +47,15 @@ const DISTRIBUTE_UPPER_BOUNDS: [i64; 12] = [
 static LATENCY_BUCKET_BOUNDS: LazyLock<Vec<i64>> = LazyLock::new(|| {
     let mut bounds = Vec::new();
     let mut at = 0i64;
-    for (step, times) in [(1, 20), (2, 15), (5, 10), (10, 10), (50, 6), (100, 5), (1000, 9)] {
+    for (step, times) in [
+        (1, 20),
+        (2, 15),
+        (5, 10),
+        (10, 10),
+        (50, 6),
+        (100, 5),
+        (1000, 9),
+    ] {
         for _ in 0..times {
             at += step;
             bounds.push(at);
@@ -102,7 +110,13 @@ impl LatencyWindow {
         let range = DISTRIBUTE_UPPER_BOUNDS
             .iter()
             .enumerate()
-            .position(|(i, &bound)| if i == 0 { millis <= bound } else { millis < bound })
+            .position(|(i, &bound)| {
+                if i == 0 {
+                    millis <= bound
+                } else {
+                    millis < bound
+                }
+            })
             .unwrap_or(DISTRIBUTE_UPPER_BOUNDS.len());
         if let Some(c) = self.distribution.get(range) {
             c.fetch_add(1, Ordering::Relaxed);
@@ -159,7 +173,8 @@ fn latency_percentile(buckets: &[i64], px: f64) -> f64 {
                 bound.wrapping_mul(relative) as f64 / count as f64
             } else {
                 let lower = LATENCY_BUCKET_BOUNDS[i - 1];
-                lower as f64 + (bound.wrapping_sub(lower)).wrapping_mul(relative) as f64 / count as f64
+                lower as f64
+                    + (bound.wrapping_sub(lower)).wrapping_mul(relative) as f64 / count as f64
             };
         }
         pass_count += count;
@@ -409,8 +424,7 @@ mod tests {
         let t0 = s.boot_timestamp;
         for i in 0..=10 {
             s.put_message_times_total.store(i * 3, Ordering::Relaxed);
-            s.get_message_times_total_found
-                .store(i, Ordering::Relaxed);
+            s.get_message_times_total_found.store(i, Ordering::Relaxed);
             s.sampling_at(t0 + i * 1000);
         }
         let info = s.runtime_info();

@@ -333,7 +333,10 @@ mod tests {
         }
         // ... so this acknowledged message is not in queue 0's ConsumeQueue yet.
         assert_eq!(test_broker::put(&c, "FreshTopic", 0, "second").await, 0);
-        assert_eq!(c.message_store().get_max_offset_in_queue("FreshTopic", 0), 0);
+        assert_eq!(
+            c.message_store().get_max_offset_in_queue("FreshTopic", 0),
+            0
+        );
 
         let p = ConsumerManageProcessor::new(c.clone());
         let request = query("FreshTopic", 0);
