@@ -259,29 +259,43 @@ mod tests {
         (r.code, offset)
     }
 
-    /// Holds the ReputMessageService inside the arriving listener while `held` is true, so
-    /// records written meanwhile stay undispatched.
+    /// Holds the ReputMessageService inside the arriving listener while held, so records
+    /// written meanwhile stay undispatched.
     #[derive(Default)]
     struct Gate {
-        held: Mutex<bool>,
-        entered: Mutex<usize>,
+        /// (held, times entered)
+        state: Mutex<(bool, usize)>,
         cond: Condvar,
     }
 
     impl MessageArrivingListener for Gate {
         fn arriving(&self, _: &str, _: i32, _: i64, _: i64, _: i64, _: &str) {
-            *self.entered.lock().unwrap() += 1;
+            let mut state = self.state.lock().unwrap();
+            state.1 += 1;
             self.cond.notify_all();
-            let mut held = self.held.lock().unwrap();
-            while *held {
-                held = self.cond.wait(held).unwrap();
+            while state.0 {
+                state = self.cond.wait(state).unwrap();
             }
         }
     }
 
     impl Gate {
+        fn held() -> Self {
+            Gate {
+                state: Mutex::new((true, 0)),
+                cond: Condvar::new(),
+            }
+        }
+
+        fn wait_entered(&self) {
+            let mut state = self.state.lock().unwrap();
+            while state.1 == 0 {
+                state = self.cond.wait(state).unwrap();
+            }
+        }
+
         fn release(&self) {
-            *self.held.lock().unwrap() = false;
+            self.state.lock().unwrap().0 = false;
             self.cond.notify_all();
         }
     }
@@ -317,20 +331,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let broker = test_broker::start(dir.path()).await;
         let c = broker.controller().clone();
-        let gate = Arc::new(Gate {
-            held: Mutex::new(true),
-            ..Default::default()
-        });
+        let gate = Arc::new(Gate::held());
         c.message_store()
             .set_message_arriving_listener(Some(gate.clone()));
         // The reput thread dispatches this one and then stays in the listener ...
         test_broker::put(&c, "FreshTopic", 1, "first").await;
-        {
-            let mut entered = gate.entered.lock().unwrap();
-            while *entered == 0 {
-                entered = gate.cond.wait(entered).unwrap();
-            }
-        }
+        gate.wait_entered();
         // ... so this acknowledged message is not in queue 0's ConsumeQueue yet.
         assert_eq!(test_broker::put(&c, "FreshTopic", 0, "second").await, 0);
         assert_eq!(
