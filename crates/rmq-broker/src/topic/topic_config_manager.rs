@@ -268,9 +268,19 @@ impl TopicConfigManager {
                 );
                 return None;
             }
-            let queue_nums = client_default_topic_queue_nums
-                .min(default_tc.write_queue_nums)
-                .max(0);
+            let queue_nums = client_default_topic_queue_nums.min(default_tc.write_queue_nums);
+            if queue_nums < 1 {
+                // Java creates the topic with 0 queues, which no send can use (the send is
+                // then refused as an illegal queue id); rmq does not create it.
+                tracing::warn!(
+                    topic,
+                    default_topic,
+                    queue_nums,
+                    producer = remote_address,
+                    "Create new topic failed, because the queue nums is illegal"
+                );
+                return None;
+            }
             let tc = TopicConfig {
                 topic_name: topic.to_string(),
                 read_queue_nums: queue_nums,

@@ -1,6 +1,7 @@
 //! The consumer-side admin codes of [`AdminBrokerProcessor`]: subscription groups, client
 //! connections, consume stats, offset reset and clone, and calls relayed to consumers.
 
+use super::answer_budget::{too_large, AnswerBudget};
 use super::AdminBrokerProcessor;
 use crate::client::net::broker2client;
 use rmq_common::message::message_decoder::decode_message_id;
@@ -421,14 +422,44 @@ impl AdminBrokerProcessor {
         }
     }
 
+    /// Adds the offsets of a group's queues `0..queues` of a topic within `budget`; false
+    /// when they do not fit (see [`AnswerBudget`]).
+    fn add_queue_offsets(
+        &self,
+        stats: &mut ConsumeStats,
+        budget: &mut AnswerBudget,
+        group: &str,
+        topic: &str,
+        queues: i32,
+        with_pull: bool,
+    ) -> bool {
+        let broker_name = self.controller.broker_config().read().broker_name.clone();
+        let smallest = AnswerBudget::entry_len(
+            &MessageQueue::new(topic, broker_name.clone(), 0),
+            &OffsetWrapper::default(),
+        );
+        if !budget.can_fit(queues.max(0) as usize, smallest) {
+            return false;
+        }
+        for i in 0..queues {
+            let mq = MessageQueue::new(topic, broker_name.clone(), i);
+            let offsets = self.offset_wrapper(group, topic, i, with_pull);
+            if !budget.take_entry(&mq, &offsets) {
+                return false;
+            }
+            stats.offset_table.insert(mq, offsets);
+        }
+        true
+    }
+
     fn get_consume_stats(
         &self,
         request: &RemotingCommand,
     ) -> Result<RemotingCommand, RemotingError> {
         let h: GetConsumeStatsRequestHeader = request.decode_header()?;
         let c = &self.controller;
-        let broker_name = c.broker_config().read().broker_name.clone();
         let mut stats = ConsumeStats::default();
+        let mut budget = AnswerBudget::frame();
         for topic in self.topics_for_consume_stats(&h) {
             let Some(tc) = c.topic_config_manager().select_topic_config(&topic) else {
                 tracing::warn!(
@@ -437,12 +468,21 @@ impl AdminBrokerProcessor {
                 );
                 continue;
             };
-            for i in 0..tc.read_queue_nums {
-                stats.offset_table.insert(
-                    MessageQueue::new(topic.clone(), broker_name.clone(), i),
-                    self.offset_wrapper(&h.consumer_group, &topic, i, true),
-                );
+            if !self.add_queue_offsets(
+                &mut stats,
+                &mut budget,
+                &h.consumer_group,
+                &topic,
+                tc.read_queue_nums,
+                true,
+            ) {
+                let subject = format!("consumer group[{}] on topic[{topic}]", h.consumer_group);
+                let queues = format!("{} queues", tc.read_queue_nums);
+                return Ok(too_large(&subject, &queues));
             }
+            stats.consume_tps += c
+                .broker_stats_manager()
+                .tps_group_get_nums(&h.consumer_group, &topic);
         }
         Ok(RemotingCommand::success().with_body(encode(&stats)))
     }
@@ -453,7 +493,7 @@ impl AdminBrokerProcessor {
     ) -> Result<RemotingCommand, RemotingError> {
         let h: GetConsumeStatsInBrokerHeader = request.decode_header()?;
         let c = &self.controller;
-        let broker_name = c.broker_config().read().broker_name.clone();
+        let mut budget = AnswerBudget::frame();
         let mut list = ConsumeStatsList {
             broker_addr: c.broker_addr(),
             ..Default::default()
@@ -479,12 +519,19 @@ impl AdminBrokerProcessor {
                     continue;
                 }
                 let mut stats = ConsumeStats::default();
-                for i in 0..tc.write_queue_nums {
-                    stats.offset_table.insert(
-                        MessageQueue::new(topic.clone(), broker_name.clone(), i),
-                        self.offset_wrapper(&group, &topic, i, false),
-                    );
+                if !self.add_queue_offsets(
+                    &mut stats,
+                    &mut budget,
+                    &group,
+                    &topic,
+                    tc.write_queue_nums,
+                    false,
+                ) {
+                    let subject = format!("the consume stats of group[{group}]");
+                    let queues = format!("{} queues", tc.write_queue_nums);
+                    return Ok(too_large(&subject, &queues));
                 }
+                stats.consume_tps += c.broker_stats_manager().tps_group_get_nums(&group, &topic);
                 list.total_diff += stats.compute_total_diff();
                 list.total_inflight_diff += stats.compute_inflight_total_diff();
                 per_group.push(stats);
@@ -554,6 +601,12 @@ impl AdminBrokerProcessor {
             };
             queue_offsets.insert(queue_id, offset);
         } else {
+            let smallest = AnswerBudget::entry_len(&MessageQueue::new(&*h.topic, "", 0), &0i64);
+            if !AnswerBudget::frame().can_fit(tc.read_queue_nums.max(0) as usize, smallest) {
+                let subject = format!("the offset reset of topic[{}]", h.topic);
+                let queues = format!("{} queues", tc.read_queue_nums);
+                return Ok(too_large(&subject, &queues));
+            }
             for i in 0..tc.read_queue_nums {
                 queue_offsets.insert(i, search(i));
             }
@@ -565,14 +618,21 @@ impl AdminBrokerProcessor {
             ));
         }
         let broker_name = c.broker_config().read().broker_name.clone();
+        // The answer lists every queue: it must fit before any offset is reset.
+        let mut budget = AnswerBudget::frame();
         let mut body = ResetOffsetBody::default();
+        for (&qid, &offset) in &queue_offsets {
+            let mq = MessageQueue::new(h.topic.clone(), broker_name.clone(), qid);
+            if !budget.take_entry(&mq, &offset) {
+                let subject = format!("the offset reset of topic[{}]", h.topic);
+                let queues = format!("{} queues", queue_offsets.len());
+                return Ok(too_large(&subject, &queues));
+            }
+            body.offset_table.insert(mq, offset);
+        }
         for (qid, offset) in queue_offsets {
             c.consumer_offset_manager()
                 .assign_reset_offset(&h.topic, &h.group, qid, offset);
-            body.offset_table.insert(
-                MessageQueue::new(h.topic.clone(), broker_name.clone(), qid),
-                offset,
-            );
         }
         Ok(RemotingCommand::success().with_body(encode(&body)))
     }
@@ -592,6 +652,17 @@ impl AdminBrokerProcessor {
         let store = c.message_store();
         let broker_name = c.broker_config().read().broker_name.clone();
         let mut body = QueryConsumeTimeSpanBody::default();
+        let mut budget = AnswerBudget::frame();
+        let subject = format!("the consume time span of topic[{}]", h.topic);
+        let queues = format!("{} queues", tc.write_queue_nums);
+        let smallest = encode(&QueueTimeSpan {
+            message_queue: MessageQueue::new(&*h.topic, broker_name.clone(), 0),
+            ..Default::default()
+        })
+        .len();
+        if !budget.can_fit(tc.write_queue_nums.max(0) as usize, smallest) {
+            return Ok(too_large(&subject, &queues));
+        }
         for i in 0..tc.write_queue_nums {
             let min_time = store.get_earliest_message_time(&h.topic, i);
             let max = store.get_max_offset_in_queue(&h.topic, i);
@@ -610,13 +681,17 @@ impl AdminBrokerProcessor {
             } else {
                 0
             };
-            body.consume_time_span_set.push(QueueTimeSpan {
+            let span = QueueTimeSpan {
                 message_queue: MessageQueue::new(h.topic.clone(), broker_name.clone(), i),
                 min_time_stamp: min_time,
                 max_time_stamp: max_time,
                 consume_time_stamp: consume_time,
                 delay_time,
-            });
+            };
+            if !budget.take(encode(&span).len() + 1) {
+                return Ok(too_large(&subject, &queues));
+            }
+            body.consume_time_span_set.push(span);
         }
         Ok(RemotingCommand::success().with_body(encode(&body)))
     }

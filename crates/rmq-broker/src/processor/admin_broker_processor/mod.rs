@@ -7,7 +7,10 @@
 //! offsets and locks; [`consumer_admin`] serves subscription groups, connections, consume
 //! stats, offset reset and calls relayed to consumers.
 
+mod answer_budget;
 mod consumer_admin;
+
+use answer_budget::AnswerBudget;
 
 use crate::broker_controller::BrokerController;
 use crate::stats::stats_item::StatsSnapshot;
@@ -45,6 +48,17 @@ pub struct AdminBrokerProcessor {
     controller: Arc<BrokerController>,
     /// Serializes topic and config changes (Java's `synchronized` methods).
     update_lock: tokio::sync::Mutex<()>,
+}
+
+/// Refuses a topic without a readable or writable queue. Java 5.3.3 and 5.5 store such a
+/// topic (a client then finds no queue to send to or pull from); rmq answers
+/// INVALID_PARAMETER, the code Java uses for the other checks of this request.
+fn illegal_queue_nums(topic: &str, read_queue_nums: i32, write_queue_nums: i32) -> Option<String> {
+    (read_queue_nums < 1 || write_queue_nums < 1).then(|| {
+        format!(
+            "The queue nums of topic[{topic}] is illegal, readQueueNums: {read_queue_nums}, writeQueueNums: {write_queue_nums}, both must be greater than 0."
+        )
+    })
 }
 
 fn unknown_code(request: &RemotingCommand) -> RemotingCommand {
@@ -89,6 +103,16 @@ impl AdminBrokerProcessor {
             return Ok(RemotingCommand::error(
                 ResponseCode::INVALID_PARAMETER,
                 format!("The topic[{}] is conflict with system topic.", header.topic),
+            ));
+        }
+        if let Some(remark) = illegal_queue_nums(
+            &header.topic,
+            header.read_queue_nums,
+            header.write_queue_nums,
+        ) {
+            return Ok(RemotingCommand::error(
+                ResponseCode::INVALID_PARAMETER,
+                remark,
             ));
         }
         let attributes =
@@ -155,6 +179,14 @@ impl AdminBrokerProcessor {
                         "The topic[{}] is conflict with system topic.",
                         tc.topic_name
                     ),
+                ));
+            }
+            if let Some(remark) =
+                illegal_queue_nums(&tc.topic_name, tc.read_queue_nums, tc.write_queue_nums)
+            {
+                return Ok(RemotingCommand::error(
+                    ResponseCode::INVALID_PARAMETER,
+                    remark,
                 ));
             }
         }
@@ -252,8 +284,21 @@ impl AdminBrokerProcessor {
         };
         let broker_name = c.broker_config().read().broker_name.clone();
         let store = c.message_store();
+        let queues = tc.write_queue_nums.max(tc.read_queue_nums);
+        let subject = format!("topic[{}]", header.topic);
+        let mut budget = AnswerBudget::frame();
+        let smallest = AnswerBudget::entry_len(
+            &rmq_common::MessageQueue::new(header.topic.clone(), broker_name.clone(), 0),
+            &TopicOffset::default(),
+        );
+        if !budget.can_fit(queues.max(0) as usize, smallest) {
+            return Ok(answer_budget::too_large(
+                &subject,
+                &format!("{queues} queues"),
+            ));
+        }
         let mut table = TopicStatsTable::default();
-        for i in 0..tc.write_queue_nums.max(tc.read_queue_nums) {
+        for i in 0..queues {
             let min = store.get_min_offset_in_queue(&header.topic, i).max(0);
             let max = store.get_max_offset_in_queue(&header.topic, i).max(0);
             let ts = if max > 0 {
@@ -261,14 +306,19 @@ impl AdminBrokerProcessor {
             } else {
                 0
             };
-            table.offset_table.insert(
-                rmq_common::MessageQueue::new(header.topic.clone(), broker_name.clone(), i),
-                TopicOffset {
-                    min_offset: min,
-                    max_offset: max,
-                    last_update_timestamp: ts,
-                },
-            );
+            let mq = rmq_common::MessageQueue::new(header.topic.clone(), broker_name.clone(), i);
+            let offset = TopicOffset {
+                min_offset: min,
+                max_offset: max,
+                last_update_timestamp: ts,
+            };
+            if !budget.take_entry(&mq, &offset) {
+                return Ok(answer_budget::too_large(
+                    &subject,
+                    &format!("{queues} queues"),
+                ));
+            }
+            table.offset_table.insert(mq, offset);
         }
         Ok(RemotingCommand::success().with_body(encode(&table)))
     }
@@ -315,6 +365,7 @@ impl AdminBrokerProcessor {
                 .with_remark(format!("Index {index} of {queue_id}@{topic} is not exist!")));
         }
         let mut units = Vec::new();
+        let mut budget = AnswerBudget::frame();
         let end = max.min(index.saturating_add(count.max(0)));
         for offset in index..end {
             let pos = store.get_commit_log_offset_in_queue(&topic, queue_id, offset);
@@ -333,12 +384,18 @@ impl AdminBrokerProcessor {
                     tags_code = msg.store_timestamp + delay;
                 }
             }
-            units.push(QueryConsumeQueueData {
+            let unit = QueryConsumeQueueData {
                 physic_offset: pos,
                 physic_size: msg.store_size,
                 tags_code,
                 ..Default::default()
-            });
+            };
+            if !budget.take(encode(&unit).len() + 1) {
+                let subject = format!("{queue_id}@{topic} from index {index}");
+                let units = format!("{} units", end - index);
+                return Ok(answer_budget::too_large(&subject, &units));
+            }
+            units.push(unit);
         }
         body.queue_data = Some(units);
         Ok(RemotingCommand::success().with_body(encode(&body)))
@@ -437,7 +494,12 @@ impl AdminBrokerProcessor {
         let mut put = |k: &str, v: String| {
             info.insert(k.to_string(), v);
         };
-        put("brokerActive", "true".into());
+        // Java `isSpecialServiceRunning`: the schedule and transaction-check services, which
+        // Java starts on a master only.
+        put(
+            "brokerActive",
+            (c.message_store_config().broker_role != rmq_store::BrokerRole::Slave).to_string(),
+        );
         put(
             "brokerVersionDesc",
             mq_version::get_version_desc(mq_version::CURRENT_VERSION).into(),
@@ -480,42 +542,54 @@ impl AdminBrokerProcessor {
                 .start_accept_send_request_time_stamp
                 .to_string(),
         );
+        // rmq has no timer wheel and refuses timer messages as Java does with
+        // `timerWheelEnable=false`, whose values these are.
         for k in ["timerReadBehind", "timerOffsetBehind", "timerCongestNum"] {
             put(k, "0".into());
         }
         put("timerEnqueueTps", "0.0".into());
         put("timerDequeueTps", "0.0".into());
-        put("remainTransientStoreBufferNumbs", "0".into());
+        // rmq has no TransientStorePool; Java answers Integer.MAX_VALUE without one and then
+        // omits `remainHowManyDataToCommit`.
+        put("remainTransientStoreBufferNumbs", i32::MAX.to_string());
         put(
             "remainHowManyDataToFlush",
             rmq_store::human_readable_byte_count(store.flush_behind_bytes()),
         );
-        let caps = {
-            let bc = c.broker_config().read();
-            [
-                ("send", bc.send_thread_pool_queue_capacity),
-                ("pull", bc.pull_thread_pool_queue_capacity),
-                ("litePull", bc.lite_pull_thread_pool_queue_capacity),
-                ("query", bc.query_thread_pool_queue_capacity),
-                ("ack", bc.ack_thread_pool_queue_capacity),
-            ]
-        };
-        for (name, cap) in caps {
-            put(&format!("{name}ThreadPoolQueueSize"), "0".into());
-            put(&format!("{name}ThreadPoolQueueCapacity"), cap.to_string());
+        let now = rmq_common::util_all::current_millis();
+        let send_queue = c.send_thread_pool_queue();
+        let bc = c.broker_config().read();
+        // Sends wait for a slot as in Java's send pool; every other kind of request runs on
+        // its own task as it arrives, so nothing queues for them: their queues are empty.
+        let queues = [
+            (
+                "send",
+                send_queue.size(),
+                bc.send_thread_pool_queue_capacity,
+                send_queue.head_slow_time_millis(now),
+            ),
+            ("pull", 0, bc.pull_thread_pool_queue_capacity, 0),
+            ("litePull", 0, bc.lite_pull_thread_pool_queue_capacity, 0),
+            ("query", 0, bc.query_thread_pool_queue_capacity, 0),
+            ("ack", 0, bc.ack_thread_pool_queue_capacity, 0),
+        ];
+        for (name, size, capacity, head_wait) in queues {
+            put(&format!("{name}ThreadPoolQueueSize"), size.to_string());
+            put(
+                &format!("{name}ThreadPoolQueueCapacity"),
+                capacity.to_string(),
+            );
             put(
                 &format!("{name}ThreadPoolQueueHeadWaitTimeMills"),
-                "0".into(),
+                head_wait.to_string(),
             );
         }
         put("EndTransactionQueueSize", "0".into());
         put(
             "EndTransactionThreadPoolQueueCapacity",
-            c.broker_config()
-                .read()
-                .end_transaction_pool_queue_capacity
-                .to_string(),
+            bc.end_transaction_pool_queue_capacity.to_string(),
         );
+        drop(bc);
         let body = KVTable { table: info };
         RemotingCommand::success().with_body(encode(&body))
     }
