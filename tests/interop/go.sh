@@ -14,7 +14,7 @@
 #                    java: the Java 5.3.3 NameServer + broker from tests/interop/java5 (control)
 #   RMQ_BIN_DIR      where mqnamesrv/mqbroker are (default <repo>/target/release)
 #   GOCLIENT_BIN     a prebuilt goclient (default: go build it into the temp dir)
-#   START_ROUNDS     rounds of the start-position scenario (default 3)
+#   START_ROUNDS     rounds of the start-position scenario (default 10)
 #   KEEP_TMP=1       keep the temp dir (logs, stores)
 #   KEEP_GOING=1     run every scenario even after a failure (exit 1 at the end)
 #   JAVA             java binary (default: java on PATH)
@@ -234,7 +234,7 @@ run() { # name cmd...  (output in logs/<name>.log, the client's log in logs/<nam
 for s in "${STEPS[@]}"; do
   case "$s" in
     admin) run admin "${G[@]}" admin -n "$NS" -b "127.0.0.1:$BR_PORT" --broker-name "$BROKER_NAME" --cluster "$CLUSTER" ;;
-    start-position) run start-position "${G[@]}" start-position -n "$NS" --rounds "${START_ROUNDS:-3}" ;;
+    start-position) run start-position "${G[@]}" start-position -n "$NS" --rounds "${START_ROUNDS:-10}" ;;
     *) run "$s" "${G[@]}" "$s" -n "$NS" ;;
   esac
 done

@@ -76,7 +76,7 @@ func main() {
 	fs.StringVar(&o.brokerName, "broker-name", "", "expected broker name (admin)")
 	fs.StringVar(&o.cluster, "cluster", "", "expected cluster name (admin)")
 	fs.DurationVar(&o.timeout, "timeout", 60*time.Second, "upper bound of every wait")
-	fs.IntVar(&o.rounds, "rounds", 3, "repetitions (start-position)")
+	fs.IntVar(&o.rounds, "rounds", 10, "repetitions (start-position)")
 	_ = fs.Parse(os.Args[2:])
 	if *ns == "" {
 		fmt.Fprintln(os.Stderr, "-n is required")
