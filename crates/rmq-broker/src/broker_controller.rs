@@ -34,6 +34,7 @@ use crate::processor::send_message_processor::SendMessageProcessor;
 use crate::schedule::schedule_message_service::ScheduleMessageService;
 use crate::stats::broker_stats_manager::BrokerStatsManager;
 use crate::subscription::subscription_group_manager::SubscriptionGroupManager;
+use crate::thread_pool_queue::ThreadPoolQueue;
 use crate::topic::topic_config_manager::TopicConfigManager;
 use parking_lot::RwLock;
 use rmq_common::{perm_name, DataVersion, TopicConfig};
@@ -75,6 +76,7 @@ pub struct BrokerController {
     broker_outer_api: BrokerOuterAPI,
     broker_stats: BrokerStats,
     broker_stats_manager: Arc<BrokerStatsManager>,
+    send_thread_pool_queue: ThreadPoolQueue,
     persister: ConfigPersister,
     broker_addr: OnceLock<String>,
     store_host: OnceLock<SocketAddr>,
@@ -345,6 +347,7 @@ impl BrokerController {
             broker_outer_api,
             broker_stats: BrokerStats::new(broker_stats_manager.clone()),
             broker_stats_manager,
+            send_thread_pool_queue: ThreadPoolQueue::default(),
             persister,
             broker_addr: OnceLock::new(),
             store_host: OnceLock::new(),
@@ -819,6 +822,11 @@ impl BrokerController {
     /// Returns the put/get counters.
     pub fn broker_stats_manager(&self) -> &Arc<BrokerStatsManager> {
         &self.broker_stats_manager
+    }
+
+    /// Returns the sends waiting for a slot (Java `sendThreadPoolQueue`).
+    pub fn send_thread_pool_queue(&self) -> &ThreadPoolQueue {
+        &self.send_thread_pool_queue
     }
 
     /// Returns the daily totals.

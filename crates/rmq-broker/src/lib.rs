@@ -21,6 +21,9 @@ pub mod processor;
 pub mod schedule;
 pub mod stats;
 pub mod subscription;
+#[cfg(test)]
+mod test_broker;
+pub mod thread_pool_queue;
 pub mod topic;
 pub mod util;
 

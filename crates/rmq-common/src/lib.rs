@@ -6,7 +6,9 @@
 
 pub mod data_version;
 pub mod fastjson;
+pub mod java_format;
 pub mod java_hash;
+pub mod java_hash_map;
 pub mod message;
 pub mod mix_all;
 pub mod mq_version;

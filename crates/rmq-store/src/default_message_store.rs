@@ -460,6 +460,12 @@ impl DefaultMessageStore {
         self.confirm_offset() - self.reput_from_offset.load(Ordering::Acquire)
     }
 
+    /// Returns the CommitLog offset below which every record has been dispatched to its
+    /// ConsumeQueue and index (Java `ReputMessageService#getReputFromOffset`).
+    pub fn reput_from_offset(&self) -> i64 {
+        self.reput_from_offset.load(Ordering::Acquire)
+    }
+
     /// Returns bytes written but not yet flushed.
     pub fn flush_behind_bytes(&self) -> i64 {
         self.commit_log

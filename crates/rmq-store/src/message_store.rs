@@ -180,9 +180,7 @@ impl DefaultMessageStore {
         begin: i64,
     ) -> PutMessageFuture {
         let elapsed = rmq_common::util_all::current_millis() - begin;
-        self.stats
-            .put_message_entire_time_max
-            .fetch_max(elapsed, Ordering::Relaxed);
+        self.stats.set_put_message_entire_time_max(elapsed);
         match r {
             Ok(a) => {
                 self.stats
@@ -650,13 +648,15 @@ impl MessageStore for DefaultMessageStore {
             "commitLogMaxOffset".into(),
             self.commit_log.max_offset().to_string(),
         );
-        if let Some((total, _free, avail)) = crate::clean_commit_log_service::statvfs(&cl_path) {
+        // Java: `File(storePathRootDir)` total and free (not usable) space.
+        let root = std::path::Path::new(&self.config.store_path_root_dir);
+        if let Some((total, free, _usable)) = crate::clean_commit_log_service::statvfs(root) {
             m.insert(
                 "commitLogDirCapacity".into(),
                 format!(
                     "Total : {}, Free : {}.",
                     human_readable_byte_count(total as i64),
-                    human_readable_byte_count(avail as i64)
+                    human_readable_byte_count(free as i64)
                 ),
             );
         }

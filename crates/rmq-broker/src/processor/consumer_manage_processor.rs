@@ -13,6 +13,12 @@ use rmq_remoting::{
 };
 use rmq_store::MessageStore;
 use std::sync::Arc;
+use std::time::Duration;
+
+/// Longest wait of QUERY_CONSUMER_OFFSET for the dispatch of messages written before it: far
+/// above the dispatch lag of a fresh topic (tens of milliseconds) and below the clients' RPC
+/// timeouts (3 s in the Go client, 5 s in Java's `queryConsumerOffset`).
+const DISPATCH_WAIT_MILLIS: u64 = 1000;
 
 /// The consumer management processor.
 pub struct ConsumerManageProcessor {
@@ -110,7 +116,7 @@ impl ConsumerManageProcessor {
         Ok(RemotingCommand::success())
     }
 
-    fn query_consumer_offset(
+    async fn query_consumer_offset(
         &self,
         request: &RemotingCommand,
     ) -> Result<RemotingCommand, RemotingError> {
@@ -127,16 +133,23 @@ impl ConsumerManageProcessor {
                 &QueryConsumerOffsetResponseHeader { offset },
             ));
         }
-        let store = c.message_store();
-        let min_offset = store.get_min_offset_in_queue(&header.topic, header.queue_id);
         if header.set_zero_if_not_found == Some(false) {
-            Ok(RemotingCommand::error(
+            return Ok(RemotingCommand::error(
                 ResponseCode::QUERY_NOT_FOUND,
                 "Not found, do not set to zero, maybe this group boot first",
-            ))
-        } else if min_offset <= 0
-            && self.check_in_mem_by_consume_offset(&header.topic, header.queue_id, 0)
-        {
+            ));
+        }
+        let mut from_zero = self.first_message_in_memory(&header.topic, header.queue_id);
+        if !from_zero {
+            // A message acknowledged before this request may still be on its way to the
+            // ConsumeQueue; answering now would let the client start after it (it then asks
+            // GET_MAX_OFFSET, which may already count it). See `wait_for_dispatch`.
+            let written = c.message_store().get_max_phy_offset();
+            if self.wait_for_dispatch(written).await {
+                from_zero = self.first_message_in_memory(&header.topic, header.queue_id);
+            }
+        }
+        if from_zero {
             Ok(RemotingCommand::response_with_header(
                 ResponseCode::SUCCESS,
                 &QueryConsumerOffsetResponseHeader { offset: 0 },
@@ -147,6 +160,40 @@ impl ConsumerManageProcessor {
                 "Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first",
             ))
         }
+    }
+
+    /// Java's test for starting a group without an offset at 0: the queue was never cleaned
+    /// (`minOffset <= 0`) and its first message is still in memory.
+    fn first_message_in_memory(&self, topic: &str, queue_id: i32) -> bool {
+        let store = self.controller.message_store();
+        store.get_min_offset_in_queue(topic, queue_id) <= 0
+            && self.check_in_mem_by_consume_offset(topic, queue_id, 0)
+    }
+
+    /// Waits until the ReputMessageService has dispatched every record below `phy_offset` to
+    /// its ConsumeQueue, for at most [`DISPATCH_WAIT_MILLIS`]. Returns whether it had to wait
+    /// (so the caller looks again), false when everything was dispatched already.
+    ///
+    /// A send is acknowledged once its record is in the CommitLog; the ConsumeQueue unit
+    /// follows within the reput's 1 ms poll, but the first unit of a new queue also creates
+    /// the queue's directory and file, several milliseconds each on a loaded disk, so the
+    /// units of a fresh topic can trail its acknowledged sends by tens of milliseconds. Java
+    /// answers from the ConsumeQueue as it is (same window); rmq closes the window for the
+    /// messages acknowledged before the query, which is what a consumer started after its
+    /// producer expects.
+    async fn wait_for_dispatch(&self, phy_offset: i64) -> bool {
+        let store = self.controller.message_store();
+        if store.reput_from_offset() >= phy_offset {
+            return false;
+        }
+        let deadline = tokio::time::Instant::now() + Duration::from_millis(DISPATCH_WAIT_MILLIS);
+        while store.reput_from_offset() < phy_offset
+            && !store.is_shutdown()
+            && tokio::time::Instant::now() < deadline
+        {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        true
     }
 
     /// Java `checkInMemByConsumeOffset(topic, queueId, offset, 1)`: the message at the queue
@@ -180,9 +227,127 @@ impl RequestProcessor for ConsumerManageProcessor {
             RequestCode::UPDATE_CONSUMER_OFFSET => {
                 self.update_consumer_offset(channel, &request)?
             }
-            RequestCode::QUERY_CONSUMER_OFFSET => self.query_consumer_offset(&request)?,
+            RequestCode::QUERY_CONSUMER_OFFSET => self.query_consumer_offset(&request).await?,
             _ => return Ok(None),
         };
         Ok(Some(r))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_broker;
+    use rmq_store::MessageArrivingListener;
+    use std::sync::{Condvar, Mutex};
+
+    fn query(topic: &str, queue_id: i32) -> RemotingCommand {
+        let header = QueryConsumerOffsetRequestHeader {
+            consumer_group: "new_group".into(),
+            topic: topic.into(),
+            queue_id,
+            set_zero_if_not_found: None,
+        };
+        RemotingCommand::create_request_command(RequestCode::QUERY_CONSUMER_OFFSET, &header)
+    }
+
+    fn offset_of(r: &RemotingCommand) -> (i32, Option<i64>) {
+        let offset = r
+            .decode_header::<QueryConsumerOffsetResponseHeader>()
+            .ok()
+            .map(|h| h.offset);
+        (r.code, offset)
+    }
+
+    /// Holds the ReputMessageService inside the arriving listener while `held` is true, so
+    /// records written meanwhile stay undispatched.
+    #[derive(Default)]
+    struct Gate {
+        held: Mutex<bool>,
+        entered: Mutex<usize>,
+        cond: Condvar,
+    }
+
+    impl MessageArrivingListener for Gate {
+        fn arriving(&self, _: &str, _: i32, _: i64, _: i64, _: i64, _: &str) {
+            *self.entered.lock().unwrap() += 1;
+            self.cond.notify_all();
+            let mut held = self.held.lock().unwrap();
+            while *held {
+                held = self.cond.wait(held).unwrap();
+            }
+        }
+    }
+
+    impl Gate {
+        fn release(&self) {
+            *self.held.lock().unwrap() = false;
+            self.cond.notify_all();
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn new_group_starts_at_zero_when_the_queue_holds_its_first_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let broker = test_broker::start(dir.path()).await;
+        let c = broker.controller().clone();
+        for i in 0..5 {
+            test_broker::put(&c, "TopicQ", 0, &format!("m{i}")).await;
+        }
+        let p = ConsumerManageProcessor::new(c.clone());
+        // Dispatch is asynchronous; the query waits for the records written before it.
+        let r = p.query_consumer_offset(&query("TopicQ", 0)).await.unwrap();
+        assert_eq!(offset_of(&r), (ResponseCode::SUCCESS.0, Some(0)));
+        // A queue that never had a message: not found, as Java.
+        let r = p.query_consumer_offset(&query("TopicQ", 3)).await.unwrap();
+        assert_eq!(r.code, ResponseCode::QUERY_NOT_FOUND.0);
+        assert_eq!(
+            r.remark.as_deref(),
+            Some("Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first")
+        );
+        broker.shutdown().await;
+    }
+
+    /// The Go client's lost message: a new group's QUERY_CONSUMER_OFFSET for a queue whose
+    /// first message was acknowledged but not yet in the ConsumeQueue was answered
+    /// QUERY_NOT_FOUND; the client then asked GET_MAX_OFFSET, got 1 once the unit arrived
+    /// and never consumed offset 0. The query now waits for the records written before it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn query_waits_for_messages_acknowledged_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let broker = test_broker::start(dir.path()).await;
+        let c = broker.controller().clone();
+        let gate = Arc::new(Gate {
+            held: Mutex::new(true),
+            ..Default::default()
+        });
+        c.message_store()
+            .set_message_arriving_listener(Some(gate.clone()));
+        // The reput thread dispatches this one and then stays in the listener ...
+        test_broker::put(&c, "FreshTopic", 1, "first").await;
+        {
+            let mut entered = gate.entered.lock().unwrap();
+            while *entered == 0 {
+                entered = gate.cond.wait(entered).unwrap();
+            }
+        }
+        // ... so this acknowledged message is not in queue 0's ConsumeQueue yet.
+        assert_eq!(test_broker::put(&c, "FreshTopic", 0, "second").await, 0);
+        assert_eq!(
+            c.message_store().get_max_offset_in_queue("FreshTopic", 0),
+            0
+        );
+
+        let p = ConsumerManageProcessor::new(c.clone());
+        let request = query("FreshTopic", 0);
+        let answer = p.query_consumer_offset(&request);
+        tokio::pin!(answer);
+        if let std::task::Poll::Ready(r) = futures::poll!(&mut answer) {
+            panic!("answered before the dispatch: {:?}", offset_of(&r.unwrap()));
+        }
+        gate.release();
+        let r = answer.await.unwrap();
+        assert_eq!(offset_of(&r), (ResponseCode::SUCCESS.0, Some(0)));
+        broker.shutdown().await;
     }
 }

@@ -8,15 +8,13 @@
 
 use crate::broker_controller::BrokerController;
 use crate::client::net::broker2client;
-use crate::processor::send_message_processor::SendMessageProcessor;
+use crate::processor::send_message_processor::{rewrite_request_properties, SendMessageProcessor};
 use async_trait::async_trait;
 use bytes::Bytes;
 use rmq_common::message::message_const::{
     PROPERTY_MESSAGE_REPLY_TO_CLIENT, PROPERTY_PUSH_REPLY_TIME,
 };
-use rmq_common::message::message_decoder::{
-    message_properties_to_string, string_to_message_properties,
-};
+use rmq_common::message::message_decoder::{java_properties_to_string, string_to_java_properties};
 use rmq_remoting::protocol::header::broker::{
     ReplyMessageRequestHeader, SendMessageRequestHeader, SendMessageResponseHeader,
 };
@@ -69,8 +67,11 @@ impl ReplyMessageProcessor {
             store_host: format!("{}:{}", store.ip(), store.port()),
             store_timestamp: rmq_common::util_all::current_millis(),
         };
-        let mut props = string_to_message_properties(header.properties.as_deref().unwrap_or(""));
-        let Some(sender_id) = props.get(PROPERTY_MESSAGE_REPLY_TO_CLIENT).cloned() else {
+        let mut props = string_to_java_properties(header.properties.as_deref().unwrap_or(""));
+        let Some(sender_id) = props
+            .get(PROPERTY_MESSAGE_REPLY_TO_CLIENT)
+            .map(str::to_string)
+        else {
             tracing::warn!("{PROPERTY_MESSAGE_REPLY_TO_CLIENT} is null, can not reply message");
             return PushReplyResult {
                 push_ok: false,
@@ -88,10 +89,10 @@ impl ReplyMessageProcessor {
             };
         };
         props.insert(
-            PROPERTY_PUSH_REPLY_TIME.to_string(),
+            PROPERTY_PUSH_REPLY_TIME,
             rmq_common::util_all::current_millis().to_string(),
         );
-        reply_header.properties = Some(message_properties_to_string(&props));
+        reply_header.properties = Some(java_properties_to_string(&props));
         let mut request = RemotingCommand::create_request_command(
             RequestCode::PUSH_REPLY_MESSAGE_TO_CLIENT,
             &reply_header,
@@ -124,9 +125,20 @@ impl ReplyMessageProcessor {
         &self,
         channel: &Channel,
         request: &RemotingCommand,
-        header: SendMessageRequestHeader,
+        mut header: SendMessageRequestHeader,
     ) -> RemotingCommand {
         let c = &self.controller;
+        // Java `buildMsgContext`: the pushed and stored properties carry the broker's region
+        // and trace switch, in Java's order.
+        let (region, trace_on) = {
+            let bc = c.broker_config().read();
+            (bc.region_id.clone(), bc.trace_on)
+        };
+        header.properties = Some(rewrite_request_properties(
+            header.properties.as_deref(),
+            &region,
+            trace_on,
+        ));
         let (topic_config, mut response) = match self.send.pre_send(channel, &header) {
             Ok(v) => v,
             Err(r) => return *r,

@@ -16,10 +16,12 @@
 use crate::broker_controller::BrokerController;
 use crate::util::hook_utils;
 use async_trait::async_trait;
+use rmq_common::java_hash_map::JavaHashMap;
 use rmq_common::message::message_client_id::create_uniq_id;
 use rmq_common::message::message_const::*;
 use rmq_common::message::message_decoder::{
-    message_properties_to_string, string_to_message_properties,
+    decode, decode_properties_string, java_properties_to_string, string_to_java_properties,
+    DecodeOptions,
 };
 use rmq_common::sys_flag::{message_sys_flag, topic_sys_flag};
 use rmq_common::{mix_all, mq_version, perm_name, topic_validator, TopicConfig, TopicFilterType};
@@ -33,10 +35,22 @@ use rmq_remoting::{
 use rmq_store::{
     MessageExtBatch, MessageExtBrokerInner, MessageStore, PutMessageResult, PutMessageStatus,
 };
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::Semaphore;
+
+/// Java `buildMsgContext`: the request's properties with `MSG_REGION` and `TRACE_ON`,
+/// re-encoded from a Java `HashMap`.
+pub(crate) fn rewrite_request_properties(
+    properties: Option<&str>,
+    region: &str,
+    trace_on: bool,
+) -> String {
+    let mut props = string_to_java_properties(properties.unwrap_or(""));
+    props.insert(PROPERTY_MSG_REGION, region);
+    props.insert(PROPERTY_TRACE_SWITCH, trace_on.to_string());
+    java_properties_to_string(&props)
+}
 
 /// DLQ queues per group (Java `DLQ_NUMS_PER_GROUP`).
 const DLQ_NUMS_PER_GROUP: i32 = 1;
@@ -45,7 +59,6 @@ const DLQ_NUMS_PER_GROUP: i32 = 1;
 pub struct SendMessageProcessor {
     controller: Arc<BrokerController>,
     send_permits: Semaphore,
-    waiting: AtomicUsize,
 }
 
 fn random_queue_id(n: i32) -> i32 {
@@ -67,7 +80,6 @@ impl SendMessageProcessor {
         SendMessageProcessor {
             controller,
             send_permits: Semaphore::new(permits),
-            waiting: AtomicUsize::new(0),
         }
     }
 
@@ -82,12 +94,21 @@ impl SendMessageProcessor {
         r
     }
 
-    /// Java's `buildMsgContext` stores the broker's region and trace switch in every sent
-    /// message's properties.
-    fn add_region_and_trace(&self, props: &mut std::collections::HashMap<String, String>) {
-        let bc = self.controller.broker_config().read();
-        props.insert(PROPERTY_MSG_REGION.to_string(), bc.region_id.clone());
-        props.insert(PROPERTY_TRACE_SWITCH.to_string(), bc.trace_on.to_string());
+    /// The properties a send starts from, in Java's map: `buildMsgContext` rewrites the
+    /// request's properties string with the broker's region and trace switch (parsed into a
+    /// `HashMap` and encoded again), `clearReservedProperties` drops `POP_CK` from it, and
+    /// `sendMessage`/`sendBatchMessage` parse the result.
+    pub(crate) fn request_properties(&self, header: &SendMessageRequestHeader) -> JavaHashMap {
+        let (region, trace_on) = {
+            let bc = self.controller.broker_config().read();
+            (bc.region_id.clone(), bc.trace_on)
+        };
+        let text = rewrite_request_properties(header.properties.as_deref(), &region, trace_on);
+        let mut props = string_to_java_properties(&text);
+        // Deleting `POP_CK` from the string before parsing leaves the other pairs in order,
+        // as removing it from the map does.
+        props.remove(PROPERTY_POP_CK);
+        props
     }
 
     /// Returns Java's response for a request that failed a check.
@@ -256,9 +277,7 @@ impl SendMessageProcessor {
         }
         let response_queue_id = queue_id;
         let mut topic = header.topic.clone();
-        let mut props = string_to_message_properties(header.properties.as_deref().unwrap_or(""));
-        self.add_region_and_trace(&mut props);
-        props.remove(PROPERTY_POP_CK);
+        let mut props = self.request_properties(&header);
         let reconsume_times = header.reconsume_times.unwrap_or(0);
         // Java `handleRetryAndDLQ`.
         if mix_all::is_retry_topic(&topic) {
@@ -287,7 +306,7 @@ impl SendMessageProcessor {
                 tracing::info!(group, topic = %topic, reconsume_times, max_reconsume_times, "Group has unexpired lock record, which show it is ordered message, send it to DLQ right now");
             }
             if reconsume_times > max_reconsume_times || to_dlq_directly {
-                props.insert(PROPERTY_DELAY_TIME_LEVEL.to_string(), "-1".to_string());
+                props.insert(PROPERTY_DELAY_TIME_LEVEL, "-1");
                 topic = mix_all::get_dlq_topic(&group);
                 queue_id = random_queue_id(DLQ_NUMS_PER_GROUP);
                 c.topic_config_manager()
@@ -308,10 +327,7 @@ impl SendMessageProcessor {
             .get(PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX)
             .is_none_or(|u| u.is_empty())
         {
-            props.insert(
-                PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX.to_string(),
-                create_uniq_id(),
-            );
+            props.insert(PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, create_uniq_id());
         }
         let (cluster, reject_tx, broker_ip1) = {
             let bc = c.broker_config().read();
@@ -321,7 +337,7 @@ impl SendMessageProcessor {
                 bc.broker_ip1.clone(),
             )
         };
-        props.insert(PROPERTY_CLUSTER.to_string(), cluster);
+        props.insert(PROPERTY_CLUSTER, cluster);
         let tran = props
             .get(PROPERTY_TRANSACTION_PREPARED)
             .is_some_and(|v| v.eq_ignore_ascii_case("true"));
@@ -335,7 +351,9 @@ impl SendMessageProcessor {
                 format!("the broker[{broker_ip1}] sending transaction message is forbidden"),
             );
         }
-        let uniq_key = props.get(PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX).cloned();
+        let uniq_key = props
+            .get(PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX)
+            .map(str::to_string);
         if hook_utils::is_timer_message(sys_flag, &topic, &props) {
             return self.fail(
                 response,
@@ -356,7 +374,7 @@ impl SendMessageProcessor {
             queue_id,
             flag: header.flag,
             body: request.body.clone(),
-            properties_string: message_properties_to_string(&props),
+            properties_string: java_properties_to_string(&props),
             tags_code: 0,
             sys_flag,
             born_timestamp: header.born_timestamp,
@@ -430,17 +448,16 @@ impl SendMessageProcessor {
         if topic_config.topic_filter_type == TopicFilterType::MultiTag {
             sys_flag |= message_sys_flag::MULTI_TAGS_FLAG;
         }
-        let mut props = string_to_message_properties(header.properties.as_deref().unwrap_or(""));
-        self.add_region_and_trace(&mut props);
+        let mut props = self.request_properties(&header);
         props.insert(
-            PROPERTY_CLUSTER.to_string(),
+            PROPERTY_CLUSTER,
             c.broker_config().read().broker_cluster_name.clone(),
         );
         let batch = MessageExtBatch {
             topic: header.topic.clone(),
             queue_id,
             body: request.body.clone(),
-            properties_string: message_properties_to_string(&props),
+            properties_string: java_properties_to_string(&props),
             sys_flag,
             born_timestamp: header.born_timestamp,
             born_host: channel.remote_addr(),
@@ -463,7 +480,9 @@ impl SendMessageProcessor {
                     .as_ref()
                     .map(|a| a.logics_offset)
                     .unwrap_or(0),
-                transaction_id: props.get(PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX).cloned(),
+                transaction_id: props
+                    .get(PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX)
+                    .map(str::to_string),
                 batch_uniq_id: None,
                 recall_handle: None,
             };
@@ -603,20 +622,30 @@ impl SendMessageProcessor {
                 format!("the topic[{new_topic}] sending message is forbidden"),
             ));
         }
-        let Some(mut msg_ext) = c.message_store().look_message_by_offset(header.offset) else {
+        // Java `lookMessageByOffset`: the record decoded, its properties in a Java map.
+        let record = c
+            .message_store()
+            .select_one_message_by_offset(header.offset);
+        let decoded = record.as_deref().and_then(|r| {
+            let options = DecodeOptions {
+                read_body: true,
+                decompress_body: false,
+            };
+            let (msg, _) = decode(r, options).ok()?;
+            let props = string_to_java_properties(&decode_properties_string(r).ok()?);
+            Some((msg, props))
+        });
+        let Some((msg_ext, mut props)) = decoded else {
             return Ok(err(
                 ResponseCode::SYSTEM_ERROR,
                 format!("look message by offset failed, {}", header.offset),
             ));
         };
-        let props = &mut msg_ext.message.properties;
+        let props = &mut props;
         if !props.contains_key(PROPERTY_RETRY_TOPIC) {
-            props.insert(
-                PROPERTY_RETRY_TOPIC.to_string(),
-                msg_ext.message.topic.clone(),
-            );
+            props.insert(PROPERTY_RETRY_TOPIC, msg_ext.message.topic.clone());
         }
-        props.insert(PROPERTY_WAIT_STORE_MSG_OK.to_string(), "false".to_string());
+        props.insert(PROPERTY_WAIT_STORE_MSG_OK, "false");
         let mut delay_level = header.delay_level;
         let mut max_reconsume_times = sgc.retry_max_times;
         if request.version >= mq_version::V3_4_9 {
@@ -636,25 +665,19 @@ impl SendMessageProcessor {
                     false,
                     0,
                 );
-            props.insert(PROPERTY_DELAY_TIME_LEVEL.to_string(), "0".to_string());
+            props.insert(PROPERTY_DELAY_TIME_LEVEL, "0");
         } else {
             if delay_level == 0 {
                 delay_level = 3 + msg_ext.reconsume_times;
             }
-            props.insert(
-                PROPERTY_DELAY_TIME_LEVEL.to_string(),
-                delay_level.to_string(),
-            );
+            props.insert(PROPERTY_DELAY_TIME_LEVEL, delay_level.to_string());
         }
-        if props
+        // Java `setOriginMessageId` puts it whether or not it was there.
+        let origin = props
             .get(PROPERTY_ORIGIN_MESSAGE_ID)
-            .is_none_or(|v| v.trim().is_empty())
-        {
-            props.insert(
-                PROPERTY_ORIGIN_MESSAGE_ID.to_string(),
-                msg_ext.msg_id.clone(),
-            );
-        }
+            .filter(|v| !v.trim().is_empty())
+            .map_or_else(|| msg_ext.msg_id.clone(), str::to_string);
+        props.insert(PROPERTY_ORIGIN_MESSAGE_ID, origin);
         let mut topic = new_topic.clone();
         let max_level = c.schedule_message_service().max_delay_level();
         hook_utils::handle_schedule_message(
@@ -669,7 +692,7 @@ impl SendMessageProcessor {
             queue_id,
             flag: msg_ext.message.flag,
             body: msg_ext.message.body.clone(),
-            properties_string: message_properties_to_string(props),
+            properties_string: java_properties_to_string(props),
             tags_code: 0,
             sys_flag: msg_ext.sys_flag,
             born_timestamp: msg_ext.born_timestamp,
@@ -736,19 +759,16 @@ impl SendMessageProcessor {
             )
         };
         let arrived = Instant::now();
-        let waiting = self.waiting.fetch_add(1, Ordering::AcqRel);
-        if waiting >= capacity {
-            self.waiting.fetch_sub(1, Ordering::AcqRel);
+        let queue = self.controller.send_thread_pool_queue();
+        let Some(queued) = queue.try_enter(capacity, rmq_common::util_all::current_millis()) else {
             return Err(RemotingCommand::error(
                 ResponseCode::SYSTEM_BUSY,
                 "[OVERLOAD]system busy, start flow control for a while",
             ));
-        }
+        };
         let permit = self.send_permits.acquire().await;
-        let queued = self
-            .waiting
-            .fetch_sub(1, Ordering::AcqRel)
-            .saturating_sub(1);
+        drop(queued);
+        let queued = queue.size();
         let Ok(permit) = permit else {
             return Err(RemotingCommand::error(
                 ResponseCode::SYSTEM_BUSY,
@@ -797,5 +817,38 @@ impl RequestProcessor for SendMessageProcessor {
         (!c.broker_config().read().enable_slave_acting_master
             && c.message_store_config().broker_role == rmq_store::BrokerRole::Slave)
             || c.message_store().is_os_page_cache_busy()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `buildMsgContext`'s rewrite, which the reply path stores as is and pushes with
+    /// `PUSH_REPLY_TIME` added (golden strings from Java's `MessageDecoder`, see
+    /// `tests/properties_order_it.rs`, which checks the send paths end to end).
+    #[test]
+    fn request_properties_are_rewritten_in_java_order() {
+        let golden: Vec<serde_json::Value> =
+            serde_json::from_str(include_str!("../../tests/data/java_properties_golden.json"))
+                .unwrap();
+        for case in &golden {
+            let input = case["input"].as_str().unwrap();
+            let stored = rewrite_request_properties(Some(input), "DefaultRegion", true);
+            assert_eq!(
+                stored,
+                case["reply_stored"].as_str().unwrap(),
+                "{}",
+                case["name"]
+            );
+            let mut pushed = string_to_java_properties(&stored);
+            pushed.insert(PROPERTY_PUSH_REPLY_TIME, "1700000000000");
+            assert_eq!(
+                java_properties_to_string(&pushed),
+                case["reply_pushed"].as_str().unwrap(),
+                "{}",
+                case["name"]
+            );
+        }
     }
 }

@@ -14,7 +14,10 @@ use crate::broker_path_config_helper;
 use crate::config_manager::{self, ConfigPersister};
 use parking_lot::Mutex;
 use rmq_common::message::message_const::*;
-use rmq_common::message::message_decoder::{decode, message_properties_to_string, DecodeOptions};
+use rmq_common::message::message_decoder::{
+    decode, decode_properties_string, java_properties_to_string, string_to_java_properties,
+    DecodeOptions,
+};
 use rmq_common::util_all::current_millis;
 use rmq_common::{mix_all, DataVersion, MessageExt};
 use rmq_store::{
@@ -320,7 +323,8 @@ impl ScheduleMessageService {
                 self.update_offset(level, queue_offset);
                 return DELAY_FOR_A_WHILE_MS;
             }
-            let Some(inner) = message_time_up(msg) else {
+            let stored_properties = decode_properties_string(record).unwrap_or_default();
+            let Some(inner) = message_time_up(msg, &stored_properties) else {
                 *offset = queue_offset + 1;
                 self.update_offset(level, *offset);
                 continue;
@@ -345,13 +349,14 @@ impl ScheduleMessageService {
 
 /// Rebuilds a due message for its real topic and queue (Java `messageTimeUp`); `None` when the
 /// real topic is missing or is the transaction half topic.
-fn message_time_up(msg: MessageExt) -> Option<MessageExtBrokerInner> {
-    let mut props = msg.message.properties;
-    props.insert(PROPERTY_WAIT_STORE_MSG_OK.to_string(), "false".to_string());
-    props.remove(PROPERTY_DELAY_TIME_LEVEL);
-    props.remove(PROPERTY_TIMER_DELIVER_MS);
-    props.remove(PROPERTY_TIMER_DELAY_SEC);
-    let topic = props.get(PROPERTY_REAL_TOPIC).cloned()?;
+///
+/// Java encodes the properties string before it clears `DELAY` and the timer properties and
+/// sets `WAIT=false` on the map, so the delivered record keeps the stored properties (with
+/// `DELAY`, `REAL_TOPIC` and `REAL_QID`), re-encoded from a Java `HashMap`.
+fn message_time_up(msg: MessageExt, stored_properties: &str) -> Option<MessageExtBrokerInner> {
+    let stored = string_to_java_properties(stored_properties);
+    let properties_string = java_properties_to_string(&stored);
+    let topic = stored.get(PROPERTY_REAL_TOPIC)?.to_string();
     if topic == mix_all::RMQ_SYS_TRANS_HALF_TOPIC {
         tracing::error!(
             topic,
@@ -359,7 +364,7 @@ fn message_time_up(msg: MessageExt) -> Option<MessageExtBrokerInner> {
         );
         return None;
     }
-    let queue_id: i32 = props
+    let queue_id: i32 = stored
         .get(PROPERTY_REAL_QUEUE_ID)
         .and_then(|q| q.parse().ok())
         .unwrap_or(0);
@@ -368,7 +373,7 @@ fn message_time_up(msg: MessageExt) -> Option<MessageExtBrokerInner> {
         queue_id,
         flag: msg.message.flag,
         body: msg.message.body,
-        properties_string: message_properties_to_string(&props),
+        properties_string,
         tags_code: 0,
         sys_flag: msg.sys_flag,
         born_timestamp: msg.born_timestamp,
@@ -382,6 +387,32 @@ fn message_time_up(msg: MessageExt) -> Option<MessageExtBrokerInner> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Java's `messageTimeUp` re-encodes the stored properties from a `HashMap` before it
+    /// clears anything (golden strings from Java's `MessageDecoder`, see
+    /// `tests/properties_order_it.rs`).
+    #[test]
+    fn time_up_keeps_the_stored_properties_in_java_order() {
+        let golden: Vec<serde_json::Value> =
+            serde_json::from_str(include_str!("../../tests/data/java_properties_golden.json"))
+                .unwrap();
+        for case in &golden {
+            let stored = case["send"].as_str().unwrap();
+            let expected = case["time_up"].as_str().unwrap();
+            assert_eq!(
+                java_properties_to_string(&string_to_java_properties(stored)),
+                expected,
+                "{}",
+                case["name"]
+            );
+            if case["name"] == "delay" {
+                let inner = message_time_up(MessageExt::default(), stored).unwrap();
+                assert_eq!(inner.properties_string, expected);
+                assert_eq!((inner.topic.as_str(), inner.queue_id), ("TopicA", 3));
+                assert!(inner.properties_string.contains("DELAY\u{1}18\u{2}"));
+            }
+        }
+    }
 
     #[test]
     fn parses_java_default_levels() {

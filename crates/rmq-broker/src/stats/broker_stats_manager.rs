@@ -88,6 +88,13 @@ impl BrokerStatsManager {
         self.add(GROUP_GET_NUMS, &build_stats_key(topic, group), num, 1);
     }
 
+    /// Returns the messages a group pulled from a topic per second over the last minute
+    /// (Java `tpsGroupGetNums`), 0 before the item's first sample.
+    pub fn tps_group_get_nums(&self, group: &str, topic: &str) -> f64 {
+        self.get_stats_item(GROUP_GET_NUMS, &build_stats_key(topic, group))
+            .map_or(0.0, |i| i.stats_data_in_minute().tps)
+    }
+
     /// Counts pulled bytes of a group on a topic.
     pub fn inc_group_get_size(&self, group: &str, topic: &str, size: i64) {
         self.add(GROUP_GET_SIZE, &build_stats_key(topic, group), size, 1);
@@ -193,6 +200,13 @@ mod tests {
         );
         assert_eq!(m.broker_put_nums_without_system_topic(), 3);
         assert!(m.get_stats_item("NOPE", "T").is_none());
+        assert_eq!(m.tps_group_get_nums("g", "T"), 0.0, "not sampled yet");
+        m.sampling_in_seconds(1_000_000);
+        m.inc_group_get_nums("g", "T", 18);
+        m.sampling_in_seconds(1_010_000);
+        // 20 messages over the 20 s since the zero snapshot put 10 s before the first sample.
+        assert!((m.tps_group_get_nums("g", "T") - 1.0).abs() < 1e-9);
+        assert_eq!(m.tps_group_get_nums("other", "T"), 0.0);
         m.on_topic_deleted("T");
         assert!(m.get_stats_item(GROUP_GET_NUMS, "T@g").is_none());
         assert!(m.get_stats_item(TOPIC_PUT_NUMS, "T").is_none());

@@ -15,6 +15,7 @@
 
 use super::message_const::*;
 use super::{Message, MessageExt};
+use crate::java_hash_map::JavaHashMap;
 use crate::sys_flag::message_sys_flag;
 use crate::util_all::{bytes_to_hex, hex_to_bytes};
 use bytes::{Buf, BufMut, Bytes};
@@ -85,6 +86,33 @@ pub fn string_to_message_properties(s: &str) -> HashMap<String, String> {
         }
     }
     map
+}
+
+/// Java `MessageDecoder.string2messageProperties`: parses into a `new HashMap<>(128)`, so
+/// that [`java_properties_to_string`] gives back Java's order.
+pub fn string_to_java_properties(s: &str) -> JavaHashMap {
+    let mut map = JavaHashMap::with_capacity(128);
+    for pair in s.split(PROPERTY_SEPARATOR) {
+        if let Some((k, v)) = pair.split_once(NAME_VALUE_SEPARATOR) {
+            if !k.is_empty() && !v.is_empty() {
+                map.insert(k, v);
+            }
+        }
+    }
+    map
+}
+
+/// Java `MessageDecoder.messageProperties2String` of a Java `HashMap`: the pairs in its
+/// iteration order.
+pub fn java_properties_to_string(properties: &JavaHashMap) -> String {
+    let mut s = String::new();
+    for (k, v) in properties.iter() {
+        s.push_str(k);
+        s.push(NAME_VALUE_SEPARATOR);
+        s.push_str(v);
+        s.push(PROPERTY_SEPARATOR);
+    }
+    s
 }
 
 /// Returns the value of one property from a properties string without building a map.

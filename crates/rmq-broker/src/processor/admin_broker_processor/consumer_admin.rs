@@ -443,6 +443,9 @@ impl AdminBrokerProcessor {
                     self.offset_wrapper(&h.consumer_group, &topic, i, true),
                 );
             }
+            stats.consume_tps += c
+                .broker_stats_manager()
+                .tps_group_get_nums(&h.consumer_group, &topic);
         }
         Ok(RemotingCommand::success().with_body(encode(&stats)))
     }
@@ -485,6 +488,7 @@ impl AdminBrokerProcessor {
                         self.offset_wrapper(&group, &topic, i, false),
                     );
                 }
+                stats.consume_tps += c.broker_stats_manager().tps_group_get_nums(&group, &topic);
                 list.total_diff += stats.compute_total_diff();
                 list.total_inflight_diff += stats.compute_inflight_total_diff();
                 per_group.push(stats);

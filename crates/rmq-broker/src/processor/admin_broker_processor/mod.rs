@@ -437,7 +437,12 @@ impl AdminBrokerProcessor {
         let mut put = |k: &str, v: String| {
             info.insert(k.to_string(), v);
         };
-        put("brokerActive", "true".into());
+        // Java `isSpecialServiceRunning`: the schedule and transaction-check services, which
+        // Java starts on a master only.
+        put(
+            "brokerActive",
+            (c.message_store_config().broker_role != rmq_store::BrokerRole::Slave).to_string(),
+        );
         put(
             "brokerVersionDesc",
             mq_version::get_version_desc(mq_version::CURRENT_VERSION).into(),
@@ -480,42 +485,54 @@ impl AdminBrokerProcessor {
                 .start_accept_send_request_time_stamp
                 .to_string(),
         );
+        // rmq has no timer wheel and refuses timer messages as Java does with
+        // `timerWheelEnable=false`, whose values these are.
         for k in ["timerReadBehind", "timerOffsetBehind", "timerCongestNum"] {
             put(k, "0".into());
         }
         put("timerEnqueueTps", "0.0".into());
         put("timerDequeueTps", "0.0".into());
-        put("remainTransientStoreBufferNumbs", "0".into());
+        // rmq has no TransientStorePool; Java answers Integer.MAX_VALUE without one and then
+        // omits `remainHowManyDataToCommit`.
+        put("remainTransientStoreBufferNumbs", i32::MAX.to_string());
         put(
             "remainHowManyDataToFlush",
             rmq_store::human_readable_byte_count(store.flush_behind_bytes()),
         );
-        let caps = {
-            let bc = c.broker_config().read();
-            [
-                ("send", bc.send_thread_pool_queue_capacity),
-                ("pull", bc.pull_thread_pool_queue_capacity),
-                ("litePull", bc.lite_pull_thread_pool_queue_capacity),
-                ("query", bc.query_thread_pool_queue_capacity),
-                ("ack", bc.ack_thread_pool_queue_capacity),
-            ]
-        };
-        for (name, cap) in caps {
-            put(&format!("{name}ThreadPoolQueueSize"), "0".into());
-            put(&format!("{name}ThreadPoolQueueCapacity"), cap.to_string());
+        let now = rmq_common::util_all::current_millis();
+        let send_queue = c.send_thread_pool_queue();
+        let bc = c.broker_config().read();
+        // Sends wait for a slot as in Java's send pool; every other kind of request runs on
+        // its own task as it arrives, so nothing queues for them: their queues are empty.
+        let queues = [
+            (
+                "send",
+                send_queue.size(),
+                bc.send_thread_pool_queue_capacity,
+                send_queue.head_slow_time_millis(now),
+            ),
+            ("pull", 0, bc.pull_thread_pool_queue_capacity, 0),
+            ("litePull", 0, bc.lite_pull_thread_pool_queue_capacity, 0),
+            ("query", 0, bc.query_thread_pool_queue_capacity, 0),
+            ("ack", 0, bc.ack_thread_pool_queue_capacity, 0),
+        ];
+        for (name, size, capacity, head_wait) in queues {
+            put(&format!("{name}ThreadPoolQueueSize"), size.to_string());
+            put(
+                &format!("{name}ThreadPoolQueueCapacity"),
+                capacity.to_string(),
+            );
             put(
                 &format!("{name}ThreadPoolQueueHeadWaitTimeMills"),
-                "0".into(),
+                head_wait.to_string(),
             );
         }
         put("EndTransactionQueueSize", "0".into());
         put(
             "EndTransactionThreadPoolQueueCapacity",
-            c.broker_config()
-                .read()
-                .end_transaction_pool_queue_capacity
-                .to_string(),
+            bc.end_transaction_pool_queue_capacity.to_string(),
         );
+        drop(bc);
         let body = KVTable { table: info };
         RemotingCommand::success().with_body(encode(&body))
     }
