@@ -235,7 +235,7 @@ for s in "${STEPS[@]}"; do
   case "$s" in
     admin) run admin "${G[@]}" admin -n "$NS" -b "127.0.0.1:$BR_PORT" --broker-name "$BROKER_NAME" --cluster "$CLUSTER" ;;
     start-position) run start-position "${G[@]}" start-position -n "$NS" --rounds "${START_ROUNDS:-10}" ;;
-    *) run "$s" "${G[@]}" "$s" -n "$NS" ;;
+    *) run "$s" "${G[@]}" "$s" -n "$NS" --cluster "$CLUSTER" ;;
   esac
 done
 

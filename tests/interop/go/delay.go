@@ -1,6 +1,10 @@
 package main
 
-import "github.com/apache/rocketmq-client-go/v2/consumer"
+import (
+	"strconv"
+
+	"github.com/apache/rocketmq-client-go/v2/consumer"
+)
 
 const (
 	delayLevel       = 2    // messageDelayLevel "1s 5s 10s ...": level 2 = 5 s
@@ -42,6 +46,13 @@ func runDelay(o *opts) {
 		after := d.at.UnixMilli() - d.msg.BornTimestamp
 		check(after >= delayMillis-delayToleranceMs, "%s: delivered %d ms after it was born, delay level %d is %d ms",
 			d.msg.GetProperty(propID), after, delayLevel, delayMillis)
-		logf("%s delivered %.2f s after born (queue %d)", d.msg.GetProperty(propID), float64(after)/1000, d.msg.Queue.QueueId)
+		// As Java's ScheduleMessageService stores it: the original topic and queue in
+		// REAL_TOPIC/REAL_QID, and DELAY still in the properties string.
+		id := d.msg.GetProperty(propID)
+		check(d.msg.GetProperty("REAL_TOPIC") == topic, "%s: REAL_TOPIC %q", id, d.msg.GetProperty("REAL_TOPIC"))
+		check(d.msg.GetProperty("REAL_QID") == strconv.Itoa(d.msg.Queue.QueueId), "%s: REAL_QID %q delivered on queue %d",
+			id, d.msg.GetProperty("REAL_QID"), d.msg.Queue.QueueId)
+		check(d.msg.GetProperty("DELAY") == strconv.Itoa(delayLevel), "%s: DELAY %q", id, d.msg.GetProperty("DELAY"))
+		logf("%s delivered %.2f s after born (queue %d, REAL_TOPIC, REAL_QID and DELAY as in Java)", id, float64(after)/1000, d.msg.Queue.QueueId)
 	}
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"sort"
+	"strings"
 	"sync"
 
 	"github.com/apache/rocketmq-client-go/v2/consumer"
@@ -92,10 +94,15 @@ func runSend(o *opts) {
 	dups := col.checkExactly(want, topic)
 	perMode := map[string]int{}
 	for _, d := range col.snapshot() {
-		if d.msg.GetProperty(propSendMode) == "" {
+		mode := d.msg.GetProperty(propSendMode)
+		if mode == "" {
 			continue
 		}
-		perMode[d.msg.GetProperty(propSendMode)]++
+		checkSendProperties(o, mode, d.msg)
+		if perMode[mode] == 0 {
+			logf("%s: received property keys %v", mode, propertyKeys(d.msg.GetProperties()))
+		}
+		perMode[mode]++
 	}
 	wantPerMode := map[string]int{"sync": sendPerMode, "async": sendPerMode, "oneway": sendPerMode, "batch": batches * perBatch}
 	for mode, n := range wantPerMode {
@@ -109,4 +116,35 @@ func runSend(o *opts) {
 		logf("%s: %d sent, %d received (%d deliveries)", mode, n, got, perMode[mode])
 	}
 	logf("%d messages, %d duplicate deliveries", len(want), dups)
+}
+
+func propertyKeys(p map[string]string) []string {
+	keys := make([]string, 0, len(p))
+	for k := range p {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// checkSendProperties compares the property keys of a received message with those Java 5.3.3
+// delivers for the same Go send: what the Go producer sets (UNIQ_KEY except inside a batch,
+// KEYS, TAGS, the user properties), what the broker adds (CLUSTER, MSG_REGION, TRACE_ON) and
+// what the Go consumer adds (CONSUME_START_TIME, MIN_OFFSET, MAX_OFFSET).
+func checkSendProperties(o *opts, mode string, m *primitive.MessageExt) {
+	want := []string{"CLUSTER", "CONSUME_START_TIME", "KEYS", "MAX_OFFSET", "MIN_OFFSET", "MSG_REGION", "TAGS",
+		"TRACE_ON", propID, propIdx, propSendMode, propUTF8Key}
+	if mode != "batch" {
+		want = append(want, "UNIQ_KEY")
+	}
+	sort.Strings(want)
+	got := propertyKeys(m.GetProperties())
+	check(strings.Join(got, ",") == strings.Join(want, ","), "%s %s: property keys %v, Java delivers %v",
+		mode, m.GetProperty(propID), got, want)
+	check(m.GetProperty("MSG_REGION") == "DefaultRegion" && m.GetProperty("TRACE_ON") == "true",
+		"%s %s: MSG_REGION %q TRACE_ON %q", mode, m.GetProperty(propID), m.GetProperty("MSG_REGION"), m.GetProperty("TRACE_ON"))
+	if o.cluster != "" {
+		check(m.GetProperty("CLUSTER") == o.cluster, "%s %s: CLUSTER %q, want %q", mode, m.GetProperty(propID),
+			m.GetProperty("CLUSTER"), o.cluster)
+	}
 }
