@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	rocketmq "github.com/apache/rocketmq-client-go/v2"
@@ -58,11 +59,35 @@ func runPull(o *opts) {
 	mqs, err := pc.GetTopicRouteInfo(topic)
 	must(err, "route of "+topic)
 	sort.Slice(mqs, func(i, j int) bool { return mqs[i].QueueId < mqs[j].QueueId })
+
+	// A send is acknowledged once its record is in the CommitLog; the ConsumeQueue unit
+	// follows asynchronously (Java's ReputMessageService polls every millisecond). Wait
+	// until each queue's max offset covers what the send results said, then read.
+	sentMax := map[int]int64{}
+	for q, offs := range at {
+		for off := range offs {
+			if off+1 > sentMax[q] {
+				sentMax[q] = off + 1
+			}
+		}
+	}
+	t0 := time.Now()
+	o.waitUntil("the max offsets of the send results", func() bool {
+		for _, mq := range mqs {
+			if res := pullFrom(pc, mq, 0); res.MaxOffset < sentMax[mq.QueueId] {
+				return false
+			}
+		}
+		return true
+	})
+	logf("waited %.0f ms for every queue's max offset to cover the send results", float64(time.Since(t0).Microseconds())/1000)
+
 	read := 0
 	maxOffsets := map[int]int64{}
 	for _, mq := range mqs {
 		offset, maxOffset := int64(0), int64(-1)
 		pulls := 0
+		var trace []string
 		// Pull up to the max offset the broker reports: a pull at the end of a queue is held
 		// by the broker (long polling, 20 s for PullFrom).
 		for maxOffset < 0 || offset < maxOffset {
@@ -89,11 +114,12 @@ func runPull(o *opts) {
 			}
 			check(res.NextBeginOffset == offset+int64(len(msgs)), "queue %d: next begin offset %d after %d messages from %d",
 				mq.QueueId, res.NextBeginOffset, len(msgs), offset)
+			trace = append(trace, fmt.Sprintf("from %d: %d msgs, next %d, max %d", offset, len(msgs), res.NextBeginOffset, res.MaxOffset))
 			offset, maxOffset = res.NextBeginOffset, res.MaxOffset
 		}
 		check(offset == maxOffset, "queue %d: read up to %d, max offset %d", mq.QueueId, offset, maxOffset)
 		maxOffsets[mq.QueueId] = maxOffset
-		logf("queue %d: read offsets 0..%d in %d pulls", mq.QueueId, offset-1, pulls)
+		logf("queue %d: read offsets 0..%d in %d pulls (%s)", mq.QueueId, offset-1, pulls, strings.Join(trace, "; "))
 	}
 	check(read == len(want), "PullFrom read %d of the %d messages sent", read, len(want))
 
@@ -108,7 +134,7 @@ func runPull(o *opts) {
 	// A pull at the end is held until a message arrives on that queue (long polling).
 	mq = mqs[len(mqs)-1]
 	held := make(chan *primitive.PullResult, 1)
-	t0 := time.Now()
+	t0 = time.Now()
 	go func() { held <- pullFrom(pc, mq, maxOffsets[mq.QueueId]) }()
 	time.Sleep(500 * time.Millisecond)
 	manual := o.newProducer(producer.WithQueueSelector(producer.NewManualQueueSelector()))
