@@ -5,6 +5,15 @@
 //! [`from_slice`] accepts both (object keys become their compact JSON text), plus single-quoted
 //! strings and bare identifier keys. [`to_vec`] writes standard JSON except for keys made by
 //! [`object_key`], which it writes as raw JSON objects so that Java reads them back as objects.
+//!
+//! Reading is strict `serde_json` first (the fast path for what Java and rmq write); only when
+//! that fails is the text parsed by our own parser and read through the [`lenient`]
+//! deserializer, which converts values as fastjson does when it fills a Java bean: numbers
+//! from strings, strings from numbers, booleans from `"true"`, `null` as the default, enums by
+//! name in any case or by ordinal. Clients other than Java's rely on this: the Go client
+//! writes `SubscriptionData.codeSet` as strings.
+
+mod lenient;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -22,7 +31,8 @@ pub enum FastJsonError {
     Shape(#[from] serde_json::Error),
 }
 
-/// Parses fastjson-flavoured JSON into `T`.
+/// Parses fastjson-flavoured JSON into `T`, converting values as fastjson does (see the
+/// module doc).
 pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, FastJsonError> {
     match serde_json::from_slice(bytes) {
         Ok(v) => Ok(v),
@@ -32,9 +42,14 @@ pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, FastJsonError>
                 Err(e) if strict.is_syntax() || strict.is_eof() => return Err(e),
                 Err(_) => return Err(FastJsonError::Shape(strict)),
             };
-            Ok(serde_json::from_value(value)?)
+            from_value(value)
         }
     }
+}
+
+/// Reads `T` from a parsed value, converting values as fastjson does (see the module doc).
+pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, FastJsonError> {
+    Ok(T::deserialize(lenient::Lenient(value))?)
 }
 
 /// Parses fastjson-flavoured JSON text into `T`.
@@ -464,6 +479,130 @@ mod tests {
         }
         let deep = "[".repeat(10_000);
         assert!(parse_value(deep.as_bytes()).is_err());
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    #[serde(rename_all = "camelCase", default)]
+    struct Bean {
+        name: String,
+        count: i32,
+        total: i64,
+        flag: bool,
+        ratio: f64,
+        codes: std::collections::BTreeSet<i32>,
+        addrs: std::collections::BTreeMap<u64, String>,
+        note: Option<String>,
+        kind: Kind,
+    }
+
+    impl Default for Bean {
+        fn default() -> Self {
+            Bean {
+                name: String::new(),
+                count: 16,
+                total: 0,
+                flag: true,
+                ratio: 0.0,
+                codes: Default::default(),
+                addrs: Default::default(),
+                note: None,
+                kind: Kind::SingleTag,
+            }
+        }
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    enum Kind {
+        #[serde(rename = "SINGLE_TAG")]
+        SingleTag,
+        #[serde(rename = "MULTI_TAG")]
+        MultiTag,
+    }
+
+    // Each case below was checked against fastjson 1.2.83 (`RemotingSerializable.decode` of
+    // Java's SubscriptionData, QueueData, ConsumerData, SubscriptionGroupConfig).
+    #[test]
+    fn converts_scalars_as_fastjson() {
+        let b: Bean = from_str(
+            r#"{"name":123,"count":"8","total":"-7","flag":"false","ratio":"1.5",
+                "codes":["2598919","2598920",null],"addrs":{"0":"a",1:"b"},"note":1.5,
+                "kind":"multi_tag","unknown":{"x":[1]}}"#,
+        )
+        .unwrap();
+        assert_eq!(b.name, "123");
+        assert_eq!((b.count, b.total, b.flag, b.ratio), (8, -7, false, 1.5));
+        assert_eq!(b.codes.into_iter().collect::<Vec<_>>(), [2598919, 2598920]);
+        assert_eq!(b.addrs[&1], "b");
+        assert_eq!(b.note.as_deref(), Some("1.5"));
+        assert_eq!(b.kind, Kind::MultiTag);
+
+        // null keeps the field's default (Java's initializer); so does an absent member.
+        let b: Bean =
+            from_str(r#"{"name":null,"count":null,"flag":null,"codes":null,"kind":null}"#).unwrap();
+        assert_eq!(b, Bean::default());
+        let b: Bean = from_str("{}").unwrap();
+        assert_eq!(b, Bean::default());
+
+        // Booleans: any case, 1/0, Y/N/T/F; numbers other than 1 are false.
+        for (text, want) in [
+            (r#""TRUE""#, true),
+            ("1", true),
+            ("2", false),
+            (r#""1""#, true),
+            (r#""Y""#, true),
+            (r#""0""#, false),
+            ("0", false),
+        ] {
+            let b: Bean = from_str(&format!(r#"{{"flag":{text}}}"#)).unwrap();
+            assert_eq!(b.flag, want, "{text}");
+        }
+        // Integers: floats truncate, booleans are 1/0, "" is 0.
+        for (text, want) in [
+            ("1.7", 1),
+            ("-1.7", -1),
+            ("true", 1),
+            (r#""""#, 0),
+            (r#""+7""#, 7),
+        ] {
+            let b: Bean = from_str(&format!(r#"{{"count":{text}}}"#)).unwrap();
+            assert_eq!(b.count, want, "{text}");
+        }
+        // Strings from arrays and objects are their JSON text.
+        let b: Bean = from_str(r#"{"name":{"a":[1,2]}}"#).unwrap();
+        assert_eq!(b.name, r#"{"a":[1,2]}"#);
+        // Enums by ordinal.
+        let b: Bean = from_str(r#"{"kind":1}"#).unwrap();
+        assert_eq!(b.kind, Kind::MultiTag);
+    }
+
+    #[test]
+    fn rejects_what_fastjson_rejects() {
+        for bad in [
+            r#"{"count":"x"}"#,
+            r#"{"count":"1.7"}"#,
+            r#"{"count":" 6"}"#,
+            r#"{"count":4294967297}"#,
+            r#"{"total":"0x10"}"#,
+            r#"{"flag":"yes"}"#,
+            r#"{"codes":"3"}"#,
+            r#"{"codes":{}}"#,
+            r#"{"kind":9}"#,
+            r#"{"kind":true}"#,
+            r#""x""#,
+        ] {
+            assert!(from_str::<Bean>(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn strict_path_untouched() {
+        // Valid standard JSON never reaches the lenient path and reads the same.
+        let text = r#"{"name":"n","count":3,"total":4,"flag":false,"ratio":0.5,"codes":[1],"addrs":{"0":"a"},"kind":"MULTI_TAG"}"#;
+        let strict: Bean = serde_json::from_str(text).unwrap();
+        assert_eq!(from_str::<Bean>(text).unwrap(), strict);
+        // A later duplicate member wins, as in fastjson (serde's derive alone refuses it).
+        let b: Bean = from_str(r#"{"count":1,"count":2}"#).unwrap();
+        assert_eq!(b.count, 2);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::fmt;
 /// A queue of a topic on a broker (Java `MessageQueue`). Ordered by topic, broker name,
 /// queue id, as Java's `compareTo`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 pub struct MessageQueue {
     pub topic: String,
     pub broker_name: String,

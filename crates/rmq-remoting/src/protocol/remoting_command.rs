@@ -371,13 +371,19 @@ impl RemotingCommand {
             .ext_fields
             .unwrap_or_default()
             .into_iter()
-            .filter_map(|(k, v)| v.into_string().map(|v| (k, v)))
+            .filter_map(|(k, v)| v.map(|v| (k, v)))
             .collect();
         Ok(RemotingCommand {
             code: h.code,
+            // fastjson matches enum names in any case and accepts ordinals.
             language: match h.language {
-                Some(JsonScalar::Str(s)) => LanguageCode::from_name(&s),
-                Some(JsonScalar::Int(i)) => LanguageCode(i as u8),
+                Some(serde_json::Value::String(s)) => {
+                    LanguageCode::from_name(&s.to_ascii_uppercase())
+                }
+                Some(serde_json::Value::Number(n)) => n
+                    .as_u64()
+                    .and_then(|i| u8::try_from(i).ok())
+                    .map_or(LanguageCode::OTHER, LanguageCode),
                 _ => LanguageCode::OTHER,
             },
             version: h.version,
@@ -526,36 +532,14 @@ fn write_json_header_to<W: std::io::Write>(w: &mut W, c: &RemotingCommand) -> st
     )
 }
 
-/// A JSON scalar that other-language clients may send where Java sends strings.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum JsonScalar {
-    Str(String),
-    Int(i64),
-    Float(f64),
-    Bool(bool),
-    Null(()),
-}
-
-impl JsonScalar {
-    fn into_string(self) -> Option<String> {
-        match self {
-            JsonScalar::Str(s) => Some(s),
-            JsonScalar::Int(i) => Some(i.to_string()),
-            JsonScalar::Float(f) => Some(f.to_string()),
-            JsonScalar::Bool(b) => Some(b.to_string()),
-            JsonScalar::Null(()) => None,
-        }
-    }
-}
-
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct JsonHeader {
     #[serde(default)]
     code: i32,
+    /// Java writes the enum name; an ordinal is read as fastjson does.
     #[serde(default)]
-    language: Option<JsonScalar>,
+    language: Option<serde_json::Value>,
     #[serde(default)]
     version: i32,
     #[serde(default)]
@@ -564,8 +548,10 @@ struct JsonHeader {
     flag: i32,
     #[serde(default)]
     remark: Option<String>,
+    /// Java and Go write strings; other values take the lenient path, which turns numbers
+    /// and booleans into their text and objects into their JSON text, as fastjson does.
     #[serde(default)]
-    ext_fields: Option<HashMap<String, JsonScalar>>,
+    ext_fields: Option<HashMap<String, Option<String>>>,
 }
 
 #[cfg(test)]
@@ -718,6 +704,42 @@ mod tests {
         assert_eq!(cmd.ext_fields["b"], "true");
         assert!(!cmd.ext_fields.contains_key("c"));
         assert_eq!(cmd.language, LanguageCode::OTHER);
+    }
+
+    #[test]
+    fn json_header_lenient_as_fastjson() {
+        use crate::protocol::header::broker::PullMessageRequestHeader;
+        let decode_json = |text: &[u8]| {
+            let mut b = BytesMut::new();
+            b.put_i32((4 + text.len()) as i32);
+            b.put_u32(text.len() as u32);
+            b.put_slice(text);
+            RemotingCommand::decode(&mut b).unwrap().unwrap()
+        };
+        // PULL_MESSAGE exactly as the Go client (v2.1.3-0.20251226070945-2173d070fd1b) writes it.
+        let go = br#"{"code":11,"language":"GO","version":317,"opaque":3,"flag":0,"remark":"","extFields":{"bname":"broker-a","commitOffset":"0","consumerGroup":"go_cg","expressionType":"TAG","maxMsgNums":"32","queueId":"1","queueOffset":"7","subVersion":"1765000000000000002","subscription":"TagA || TagB","suspendTimeoutMillis":"20000","sysFlag":"3","topic":"TopicTest"}}"#;
+        let cmd = decode_json(go);
+        assert_eq!(cmd.language, LanguageCode::GO);
+        assert_eq!(cmd.version, 317);
+        let h: PullMessageRequestHeader = cmd.decode_header().unwrap();
+        assert_eq!((h.queue_id, h.queue_offset, h.sys_flag), (1, 7, 3));
+        assert_eq!(h.sub_version, 1765000000000000002);
+        assert_eq!(h.subscription.as_deref(), Some("TagA || TagB"));
+
+        // What fastjson also accepts (checked with Java 5.3.3's RemotingCommand): numbers as
+        // strings, the language in any case or by ordinal, a number as remark, an object as
+        // an extFields value (kept as its JSON text), null values dropped.
+        let odd = br#"{"code":"10","language":"go","version":"317","opaque":1,"flag":null,"remark":5,"extFields":{"a":1,"b":true,"c":{"x":1},"d":null}}"#;
+        let cmd = decode_json(odd);
+        assert_eq!((cmd.code, cmd.version, cmd.flag), (10, 317, 0));
+        assert_eq!(cmd.language, LanguageCode::GO);
+        assert_eq!(cmd.remark.as_deref(), Some("5"));
+        assert_eq!(cmd.ext_fields["a"], "1");
+        assert_eq!(cmd.ext_fields["b"], "true");
+        assert_eq!(cmd.ext_fields["c"], r#"{"x":1}"#);
+        assert!(!cmd.ext_fields.contains_key("d"));
+        let cmd = decode_json(br#"{"code":10,"language":9,"extFields":{}}"#);
+        assert_eq!(cmd.language, LanguageCode::GO);
     }
 
     #[test]

@@ -134,18 +134,31 @@ pub struct ProducerData {
     pub group_name: String,
 }
 
-/// A consumer group in a heartbeat (`ConsumerData`).
+/// A consumer group in a heartbeat (`ConsumerData`). Java leaves an absent enum `null`;
+/// here it reads as the Java push consumer's default (see [`Default`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 pub struct ConsumerData {
     pub group_name: String,
     pub consume_type: ConsumeType,
     pub message_model: MessageModel,
     pub consume_from_where: ConsumeFromWhere,
-    #[serde(default)]
     pub subscription_data_set: Vec<SubscriptionData>,
-    #[serde(default)]
     pub unit_mode: bool,
+}
+
+impl Default for ConsumerData {
+    /// `DefaultMQPushConsumer`'s settings: push, clustering, from the last offset.
+    fn default() -> Self {
+        ConsumerData {
+            group_name: String::new(),
+            consume_type: ConsumeType::ConsumePassively,
+            message_model: MessageModel::Clustering,
+            consume_from_where: ConsumeFromWhere::ConsumeFromLastOffset,
+            subscription_data_set: Vec::new(),
+            unit_mode: false,
+        }
+    }
 }
 
 /// HEART_BEAT body (`HeartbeatData`).
@@ -196,6 +209,43 @@ mod tests {
         });
         let back: HeartbeatData = decode(&encode(&hb)).unwrap();
         assert_eq!(back, hb);
+    }
+
+    /// The HEART_BEAT body of the Go client (rocketmq-client-go v2 `heartbeatData.encode`,
+    /// `consumer.buildSubscriptionData`): `codeSet` holds strings, `subVersion` is in
+    /// nanoseconds, an empty `tagsSet` of a `*` subscription is `[]`.
+    const GO_HEARTBEAT: &str = r#"{"clientID":"10.0.0.5@4242#1765000000000000000","producerDataSet":[{"groupName":"CLIENT_INNER_PRODUCER"},{"groupName":"go_pg"}],"consumerDataSet":[{"groupName":"go_cg","consumeType":"CONSUME_PASSIVELY","messageModel":"CLUSTERING","consumeFromWhere":"CONSUME_FROM_FIRST_OFFSET","subscriptionDataSet":[{"classFilterMode":false,"topic":"%RETRY%go_cg","subString":"*","tagsSet":[],"codeSet":[],"subVersion":1765000000000000001,"expressionType":"TAG"},{"classFilterMode":false,"topic":"TopicTest","subString":"TagA || TagB","tagsSet":["TagA","TagB"],"codeSet":["2598919","2598920"],"subVersion":1765000000000000002,"expressionType":"TAG"}],"unitMode":false}]}"#;
+
+    #[test]
+    fn go_client_heartbeat_decodes() {
+        let hb: HeartbeatData = decode(GO_HEARTBEAT.as_bytes()).unwrap();
+        assert_eq!(hb.producer_data_set.len(), 2);
+        let cd = &hb.consumer_data_set[0];
+        assert_eq!(cd.group_name, "go_cg");
+        assert_eq!(cd.consume_type, ConsumeType::ConsumePassively);
+        assert_eq!(cd.message_model, MessageModel::Clustering);
+        let tagged = &cd.subscription_data_set[1];
+        assert_eq!(tagged, &{
+            let mut s = SubscriptionData::build_tag("TopicTest", "TagA || TagB");
+            s.sub_version = 1765000000000000002;
+            s
+        });
+        assert!(cd.subscription_data_set[0].is_sub_all());
+    }
+
+    #[test]
+    fn consumer_data_enums_any_case_and_defaults() {
+        let cd: ConsumerData =
+            decode(br#"{"groupName":"g","consumeType":"consume_actively","messageModel":"Broadcasting","subscriptionDataSet":null,"unitMode":"true"}"#)
+                .unwrap();
+        assert_eq!(cd.consume_type, ConsumeType::ConsumeActively);
+        assert_eq!(cd.message_model, MessageModel::Broadcasting);
+        assert_eq!(
+            cd.consume_from_where,
+            ConsumeFromWhere::ConsumeFromLastOffset
+        );
+        assert!(cd.subscription_data_set.is_empty());
+        assert!(cd.unit_mode);
     }
 
     #[test]
