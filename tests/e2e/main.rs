@@ -7,4 +7,5 @@
 mod broker;
 mod client_paths;
 mod namesrv;
+mod namesrv_hostile;
 mod tarball;
