@@ -45,8 +45,16 @@ pub fn load_config(config_file: Option<&Path>) -> anyhow::Result<Startup> {
         invalid.extend(server.invalid_keys);
         invalid.extend(client.invalid_keys);
         if let Some(key) = invalid.first() {
+            let kind = rmq_srvutil::expected_value_kind(
+                &[
+                    rmq_srvutil::config_as_json(&startup.namesrv_config),
+                    rmq_srvutil::config_as_json(&startup.netty_server_config),
+                    rmq_srvutil::config_as_json(&startup.netty_client_config),
+                ],
+                key,
+            );
             bail!(
-                "invalid value {:?} for config key {key} in {}",
+                "invalid value {:?} for config key {key} in {}: not {kind}",
                 props.get(key).map(String::as_str).unwrap_or_default(),
                 file.display()
             );
@@ -68,7 +76,7 @@ pub fn load_config(config_file: Option<&Path>) -> anyhow::Result<Startup> {
     }
     let port = startup.netty_server_config.listen_port;
     if !(0..=i32::from(u16::MAX)).contains(&port) {
-        bail!("invalid value {port} for config key listenPort: must be 0..=65535");
+        bail!("invalid value {port} for config key listenPort: a port must be 0..=65535");
     }
     startup.namesrv_config.validate()?;
     for w in startup.namesrv_config.unsupported_settings() {

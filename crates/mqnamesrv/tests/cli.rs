@@ -130,6 +130,61 @@ fn bad_config_values_exit_nonzero() {
         .contains("--configFile"));
 }
 
+#[test]
+fn bad_listen_port_names_key_value_and_reason() {
+    let home = tempfile::tempdir().unwrap();
+    for (text, expected) in [
+        (
+            "listenPort=abc\n",
+            "invalid value \"abc\" for config key listenPort in ",
+        ),
+        (
+            "listenPort=70000\n",
+            "invalid value 70000 for config key listenPort: a port must be 0..=65535",
+        ),
+    ] {
+        let conf = home.path().join("bad.properties");
+        std::fs::write(&conf, text).unwrap();
+        let out = command(home.path()).arg("-c").arg(&conf).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{text}: {out:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.contains(expected), "{text}: {stderr}");
+        if text.contains("abc") {
+            assert!(stderr.trim_end().ends_with(": not an integer"), "{stderr}");
+        }
+        assert!(!stderr.contains("bad frame"), "{stderr}");
+    }
+}
+
+#[test]
+fn port_in_use_names_the_address_once() {
+    let home = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let conf = home.path().join("ns.properties");
+    std::fs::write(&conf, format!("listenPort={port}\nbindAddress=127.0.0.1\n")).unwrap();
+    let out = command(home.path())
+        .env("ROCKETMQ_HOME", home.path())
+        .arg("-c")
+        .arg(&conf)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(&format!("failed to bind to 127.0.0.1:{port}: ")),
+        "{stderr}"
+    );
+    // Each cause once, on one line (it was printed three times on two lines).
+    assert_eq!(
+        stderr.matches("Address already in use").count(),
+        1,
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    drop(taken);
+}
+
 /// Kills the child on drop so a failing test leaves no server behind.
 struct Server(Child);
 

@@ -110,6 +110,45 @@ impl BrokerConfigs {
         Ok(())
     }
 
+    /// Checks the three ports a broker uses (Java binds them and fails with `Failed to bind
+    /// to <addr>:<port>` when two are equal; rmq, which has no HA listener, refuses before
+    /// binding anything). Call after [`BrokerConfigs::finish`], which fills `haListenPort`.
+    pub fn validate_ports(&self) -> Result<(), String> {
+        let listen = self.netty_server_config.listen_port;
+        let ha = self.message_store_config.ha_listen_port;
+        if !(0..=i32::from(u16::MAX)).contains(&listen) {
+            return Err(format!(
+                "invalid value {listen} for config key listenPort: a port must be 0..=65535"
+            ));
+        }
+        if listen == 1 {
+            return Err(
+                "invalid value 1 for config key listenPort: the fast channel listens on \
+                 listenPort - 2, so listenPort must be 0 or 2..=65535"
+                    .into(),
+            );
+        }
+        if !(0..=i32::from(u16::MAX)).contains(&ha) {
+            return Err(format!(
+                "invalid value {ha} for config key haListenPort: a port must be 0..=65535 \
+                 (it defaults to listenPort + 1)"
+            ));
+        }
+        if listen != 0 && ha == listen {
+            return Err(format!(
+                "haListenPort {ha} is the same port as listenPort: the HA service needs a port \
+                 of its own (default listenPort + 1)"
+            ));
+        }
+        if listen != 0 && ha == listen - 2 {
+            return Err(format!(
+                "haListenPort {ha} is the fast channel's port (listenPort - 2): the HA service \
+                 needs a port of its own (default listenPort + 1)"
+            ));
+        }
+        Ok(())
+    }
+
     /// Returns `name=value` lines of every config object, as `mqbroker -p` (or, with
     /// `important_only`, `-m`) prints them.
     pub fn print_lines(&self, important_only: bool) -> Vec<String> {
@@ -242,6 +281,67 @@ mod tests {
         assert!(lines.contains(&"autoCreateTopicEnable=false".to_string()));
         assert!(lines.iter().any(|l| l.starts_with("listenPort=")));
         assert!(!lines.iter().any(|l| l.starts_with("brokerName=")));
+    }
+
+    #[test]
+    fn ports_must_be_in_range_and_distinct() {
+        let check = |text: &str| {
+            let mut c = BrokerConfigs::default();
+            c.apply_properties(&properties::parse(text));
+            c.finish().unwrap();
+            c.validate_ports()
+        };
+        assert_eq!(check(""), Ok(()));
+        assert_eq!(
+            check(
+                "listenPort=0
+"
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            check(
+                "listenPort=20911
+haListenPort=20000
+"
+            ),
+            Ok(())
+        );
+        let err = check(
+            "listenPort=70000
+",
+        )
+        .unwrap_err();
+        assert!(err.contains("70000 for config key listenPort"), "{err}");
+        assert!(check(
+            "listenPort=1
+"
+        )
+        .unwrap_err()
+        .contains("fast channel"));
+        let err = check(
+            "listenPort=65535
+",
+        )
+        .unwrap_err();
+        assert!(err.contains("65536 for config key haListenPort"), "{err}");
+        let err = check(
+            "listenPort=20911
+haListenPort=20911
+",
+        )
+        .unwrap_err();
+        assert!(
+            err.starts_with("haListenPort 20911 is the same port as listenPort"),
+            "{err}"
+        );
+        let err = check(
+            "listenPort=20911
+haListenPort=20909
+",
+        )
+        .unwrap_err();
+        assert!(err.contains("fast channel's port"), "{err}");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! config, broker registration and liveness, cluster and topic lists, permissions, and the
 //! server's own config (Java `namesrv/.../processor/DefaultRequestProcessor.java`).
 
+use crate::error::NamesrvError;
 use crate::namesrv_controller::NamesrvController;
 use crate::route::zone_route_rpc_hook::ZONE_NAME;
 use crate::routeinfo::BrokerRegistration;
@@ -50,6 +51,15 @@ enum BodyOutcome {
 
 fn success() -> RemotingCommand {
     RemotingCommand::success()
+}
+
+/// The answer when a change could not be saved (and was undone). Java logs the failure and
+/// answers SUCCESS although nothing was saved; rmq says so.
+fn persist_failed(e: &NamesrvError) -> RemotingCommand {
+    RemotingCommand::error(
+        ResponseCode::SYSTEM_ERROR,
+        format!("the change was not saved and is undone: {e}"),
+    )
 }
 
 fn disabled() -> RemotingCommand {
@@ -115,11 +125,15 @@ impl DefaultRequestProcessor {
         request: &RemotingCommand,
     ) -> Result<RemotingCommand, RemotingError> {
         let h: PutKVConfigRequestHeader = request.decode_header()?;
-        self.controller
+        match self
+            .controller
             .kv_config_manager()
             .put_kv_config(&h.namespace, &h.key, &h.value)
-            .await;
-        Ok(success())
+            .await
+        {
+            Ok(()) => Ok(success()),
+            Err(e) => Ok(persist_failed(&e)),
+        }
     }
 
     fn get_kv_config(&self, request: &RemotingCommand) -> Result<RemotingCommand, RemotingError> {
@@ -145,11 +159,15 @@ impl DefaultRequestProcessor {
         request: &RemotingCommand,
     ) -> Result<RemotingCommand, RemotingError> {
         let h: DeleteKVConfigRequestHeader = request.decode_header()?;
-        self.controller
+        match self
+            .controller
             .kv_config_manager()
             .delete_kv_config(&h.namespace, &h.key)
-            .await;
-        Ok(success())
+            .await
+        {
+            Ok(()) => Ok(success()),
+            Err(e) => Ok(persist_failed(&e)),
+        }
     }
 
     async fn register_broker(
@@ -487,11 +505,15 @@ impl DefaultRequestProcessor {
                 "Can not update config in black list.",
             );
         }
-        let report = self
+        let report = match self
             .controller
             .configuration()
             .update_and_persist(&props)
-            .await;
+            .await
+        {
+            Ok(report) => report,
+            Err(e) => return persist_failed(&e),
+        };
         if !report.invalid_keys.is_empty() {
             tracing::warn!(keys = ?report.invalid_keys, "updateConfig ignored values that do not parse");
         }

@@ -77,10 +77,15 @@ impl RemotingServer {
         config: &NettyServerConfig,
         dispatcher: Arc<RequestDispatcher>,
     ) -> Result<ServerHandle, RemotingError> {
-        let port = u16::try_from(config.listen_port).map_err(|_| {
-            RemotingError::BadFrame(format!("listen port {} out of range", config.listen_port))
+        let port = u16::try_from(config.listen_port).map_err(|_| RemotingError::InvalidPort {
+            port: config.listen_port,
         })?;
-        let listener = TcpListener::bind((config.bind_address.as_str(), port)).await?;
+        let listener = TcpListener::bind((config.bind_address.as_str(), port))
+            .await
+            .map_err(|error| RemotingError::Bind {
+                addr: format!("{}:{port}", config.bind_address),
+                error,
+            })?;
         let local_addr = listener.local_addr()?;
         let shutdown = CancellationToken::new();
         let tracker = TaskTracker::new();
