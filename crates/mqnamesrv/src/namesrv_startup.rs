@@ -40,7 +40,11 @@ pub fn load_config(config_file: Option<&Path>) -> anyhow::Result<Startup> {
         let props = rmq_srvutil::read_properties_file(file)?;
         let ns = properties::bind(&mut startup.namesrv_config, &props, &[]);
         let server = properties::bind(&mut startup.netty_server_config, &props, &[]);
-        let client = properties::bind(&mut startup.netty_client_config, &props, &[]);
+        let client = properties::bind(
+            &mut startup.netty_client_config,
+            &props,
+            rmq_remoting::NETTY_CLIENT_CONFIG_ALIASES,
+        );
         let mut invalid: Vec<String> = ns.invalid_keys;
         invalid.extend(server.invalid_keys);
         invalid.extend(client.invalid_keys);

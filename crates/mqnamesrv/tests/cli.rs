@@ -65,6 +65,36 @@ fn print_config_item_lists_every_key_and_exits_0() {
     assert!(!home.path().join("logs").exists());
 }
 
+/// Java 5.3.3's config keys (tests/interop/README.md): `class, declaring class, field,
+/// setter key` per line, in declaration order.
+const JAVA_533_FIELDS: &str = include_str!("../../../tests/interop/config_fields_5.3.3.tsv");
+
+#[test]
+fn print_config_item_keys_and_order_are_java_533s() {
+    let home = tempfile::tempdir().unwrap();
+    let out = command(home.path()).arg("-p").output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let ours: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_once('=').map(|(k, _)| k.to_string()))
+        .collect();
+    let mut java: Vec<String> = Vec::new();
+    for class in ["NamesrvConfig", "NettyServerConfig", "NettyClientConfig"] {
+        for line in JAVA_533_FIELDS.lines() {
+            let cols: Vec<&str> = line.split('\t').collect();
+            if cols[0] == class {
+                java.push(cols[2].to_string());
+            }
+            // rmq's one key of its own comes last in NamesrvConfig.
+            if class == "NamesrvConfig" && cols[0] == class && cols[2] == "configBlackList" {
+                java.push("brokerChannelExpiredTime".into());
+            }
+        }
+    }
+    assert_eq!(ours, java);
+}
+
 #[test]
 fn config_file_and_namesrv_addr_options() {
     let home = tempfile::tempdir().unwrap();

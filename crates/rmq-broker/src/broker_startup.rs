@@ -51,9 +51,17 @@ impl BrokerConfigs {
     /// Binds `props` to every config object (Java `MixAll.properties2Object` on each); a key is
     /// unknown only if no object has it.
     pub fn apply_properties(&mut self, props: &Properties) -> ConfigReport {
-        let r1 = properties::bind(&mut self.broker_config, props, &[]);
+        let r1 = properties::bind(
+            &mut self.broker_config,
+            props,
+            broker_config::BROKER_CONFIG_ALIASES,
+        );
         let r2 = properties::bind(&mut self.netty_server_config, props, &[]);
-        let r3 = properties::bind(&mut self.netty_client_config, props, &[]);
+        let r3 = properties::bind(
+            &mut self.netty_client_config,
+            props,
+            rmq_remoting::NETTY_CLIENT_CONFIG_ALIASES,
+        );
         let r4 = properties::bind(
             &mut self.message_store_config,
             props,
@@ -214,6 +222,102 @@ pub fn valid_namesrv_addr(addrs: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
+
+    /// Java 5.3.3's config keys (see tests/interop/README.md): `class, declaring class,
+    /// field, setter key` per line, in declaration order.
+    const JAVA_533_FIELDS: &str = include_str!("../../../tests/interop/config_fields_5.3.3.tsv");
+
+    /// Java's printed keys of `class`; with `own_only`, without those of superclasses (as
+    /// `printObjectProperties` prints them).
+    fn java_keys(class: &str, own_only: bool) -> Vec<&'static str> {
+        JAVA_533_FIELDS
+            .lines()
+            .filter_map(|l| {
+                let cols: Vec<&str> = l.split('\t').collect();
+                (cols[0] == class && (!own_only || cols[1] == class)).then_some(cols[2])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn get_broker_config_prints_java_533_field_names() {
+        let mut c = BrokerConfigs::default();
+        // Keys whose value is null (by default in Java too) are not printed; set them.
+        let r = c.apply_properties(&properties::parse(
+            "brokerConfigPath=/x/broker.conf\nrocketmqHome=/x\nnamesrvAddr=127.0.0.1:9876\n\
+             dLegerGroup=g\ndLegerPeers=p\ndLegerSelfId=n0\nhaMasterAddress=127.0.0.1:10912\n\
+             preferredLeaderId=n0\nreadOnlyCommitLogStorePaths=/r\nstorePathBrokerIdentity=/b\n\
+             storePathCommitLog=/c\nstorePathDLedgerCommitLog=/d\nstorePathEpochFile=/e\n",
+        ));
+        assert_eq!(r, ConfigReport::default());
+        let conf = crate::configuration::Configuration::new(
+            std::sync::Arc::new(parking_lot::RwLock::new(c.broker_config.clone())),
+            c.fixed_properties(),
+            "/x/broker.conf".into(),
+        );
+        let ours: BTreeSet<String> = conf.all_configs().into_keys().collect();
+        let java: BTreeSet<String> = [
+            "BrokerConfig",
+            "MessageStoreConfig",
+            "NettyServerConfig",
+            "NettyClientConfig",
+        ]
+        .iter()
+        .flat_map(|class| java_keys(class, false))
+        .map(str::to_string)
+        .collect();
+        assert_eq!(
+            ours.difference(&java).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "keys Java does not print"
+        );
+        assert_eq!(
+            java.difference(&ours).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "Java keys rmq does not print"
+        );
+    }
+
+    #[test]
+    fn print_config_items_in_java_533_order() {
+        let mut c = BrokerConfigs::default();
+        c.broker_config.broker_config_path = Some("/x/broker.conf".into());
+        let ours: Vec<String> = c
+            .print_lines(false)
+            .into_iter()
+            .map(|l| l.split_once('=').map(|(k, _)| k.to_string()).unwrap_or(l))
+            .collect();
+        let java: Vec<&str> = java_keys("BrokerConfig", true)
+            .into_iter()
+            .chain(java_keys("NettyServerConfig", true))
+            .chain(java_keys("NettyClientConfig", true))
+            .chain(java_keys("MessageStoreConfig", true))
+            .collect();
+        assert_eq!(ours, java);
+    }
+
+    #[test]
+    fn setter_and_field_spellings_are_both_read() {
+        for (text, inside, scan) in [
+            (
+                "inBrokerContainer=true\nscanAvailableNameSrv=false\n",
+                true,
+                false,
+            ),
+            (
+                "isInBrokerContainer=true\nisScanAvailableNameSrv=false\n",
+                true,
+                false,
+            ),
+        ] {
+            let mut c = BrokerConfigs::default();
+            let r = c.apply_properties(&properties::parse(text));
+            assert_eq!(r, ConfigReport::default(), "{text}");
+            assert_eq!(c.broker_config.in_broker_container, inside);
+            assert_eq!(c.netty_client_config.scan_available_name_srv, scan);
+        }
+    }
 
     #[test]
     fn every_java_netty_key_is_known() {
