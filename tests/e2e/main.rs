@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod broker;
+mod broker_config;
 mod client_paths;
 mod namesrv;
 mod namesrv_hostile;

@@ -141,6 +141,10 @@ fn build_configs(args: &Args) -> Result<(BrokerConfigs, Vec<String>), Exit> {
             eprintln!("mqbroker: warning: {w}");
             warnings.push(w);
         }
+        for w in rmq_broker::not_implemented_keys::warnings(&props) {
+            eprintln!("mqbroker: warning: {w}");
+            warnings.push(w);
+        }
         configs.broker_config.broker_config_path = Some(file.display().to_string());
     }
     if let Some(addr) = &args.namesrv_addr {

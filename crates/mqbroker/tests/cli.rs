@@ -259,3 +259,52 @@ fn bad_listen_ports_name_key_value_and_reason() {
         );
     }
 }
+
+#[test]
+fn keys_rmq_does_not_implement_are_warned_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("broker.conf");
+    std::fs::write(
+        &conf,
+        "brokerName=b\naclEnable=true\nenableControllerMode=true\ntimerWheelEnable=true\n\
+         transientStorePoolEnable=true\nuseTLS=true\nscanAvailableNameSrv=false\n",
+    )
+    .unwrap();
+    let out = mqbroker()
+        .args(["-c", conf.to_str().unwrap(), "-p"])
+        .env("ROCKETMQ_HOME", dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    for key in [
+        "aclEnable",
+        "enableControllerMode",
+        "timerWheelEnable",
+        "transientStorePoolEnable",
+        "useTLS",
+        "scanAvailableNameSrv",
+    ] {
+        let line = format!(
+            "mqbroker: warning: config key {key} is parsed but not implemented by rmq yet ("
+        );
+        assert_eq!(stderr.matches(&line).count(), 1, "{key}: {stderr}");
+    }
+    assert!(!stderr.contains("config key brokerName"), "{stderr}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.lines().any(|l| l == "timerWheelEnable=false"),
+        "{stdout}"
+    );
+    assert!(stdout.lines().any(|l| l == "isScanAvailableNameSrv=false"));
+
+    // Java's own conf/broker.conf sets nothing rmq ignores.
+    let java_conf = concat!(env!("CARGO_MANIFEST_DIR"), "/../../conf/broker.conf");
+    let out = mqbroker()
+        .args(["-c", java_conf, "-p"])
+        .env("ROCKETMQ_HOME", dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), "");
+}

@@ -70,6 +70,18 @@ pub fn load_config(config_file: Option<&Path>) -> anyhow::Result<Startup> {
                 startup.warnings.push(w);
             }
         }
+        for w in rmq_remoting::not_implemented_keys::warnings(
+            props.keys(),
+            &[
+                rmq_namesrv::namesrv_config::NOT_IMPLEMENTED_KEYS,
+                rmq_remoting::not_implemented_keys::NETTY_SERVER_CONFIG,
+                rmq_remoting::not_implemented_keys::NETTY_CLIENT_CONFIG,
+            ],
+            rmq_remoting::NETTY_CLIENT_CONFIG_ALIASES,
+        ) {
+            eprintln!("mqnamesrv: warning: {w}");
+            startup.warnings.push(w);
+        }
         startup.namesrv_config.config_store_path = file.to_string_lossy().into_owned();
         startup.file_properties = props;
         println!("load config properties file OK, {}", file.display());
@@ -83,10 +95,6 @@ pub fn load_config(config_file: Option<&Path>) -> anyhow::Result<Startup> {
         bail!("invalid value {port} for config key listenPort: a port must be 0..=65535");
     }
     startup.namesrv_config.validate()?;
-    for w in startup.namesrv_config.unsupported_settings() {
-        eprintln!("mqnamesrv: warning: {w}");
-        startup.warnings.push(w);
-    }
     Ok(startup)
 }
 

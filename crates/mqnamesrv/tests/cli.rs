@@ -187,6 +187,39 @@ fn bad_listen_port_names_key_value_and_reason() {
 }
 
 #[test]
+fn keys_rmq_does_not_implement_are_warned_once() {
+    let home = tempfile::tempdir().unwrap();
+    let conf = home.path().join("ns.properties");
+    std::fs::write(
+        &conf,
+        "clusterTest=true\nenableControllerInNamesrv=true\nserverWorkerThreads=4\n\
+         enableShutdownGracefully=true\nlistenPort=9876\n",
+    )
+    .unwrap();
+    let out = command(home.path())
+        .arg("-c")
+        .arg(&conf)
+        .arg("-p")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    for key in [
+        "clusterTest",
+        "enableControllerInNamesrv",
+        "serverWorkerThreads",
+    ] {
+        let line = format!(
+            "mqnamesrv: warning: config key {key} is parsed but not implemented by rmq yet ("
+        );
+        assert_eq!(stderr.matches(&line).count(), 1, "{key}: {stderr}");
+    }
+    // The NameServer honours these.
+    assert!(!stderr.contains("enableShutdownGracefully"), "{stderr}");
+    assert!(!stderr.contains("listenPort"), "{stderr}");
+}
+
+#[test]
 fn port_in_use_names_the_address_once() {
     let home = tempfile::tempdir().unwrap();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

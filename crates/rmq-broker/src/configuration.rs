@@ -90,6 +90,21 @@ impl Configuration {
                 .chain(rmq_store::config::MESSAGE_STORE_CONFIG_ALIASES)
                 .find(|(alias, _)| alias == k)
                 .map_or(k.as_str(), |(_, field)| field);
+            let v = match crate::not_implemented_keys::PINNED
+                .iter()
+                .find(|(key, _)| *key == k)
+            {
+                Some((_, pinned)) => {
+                    if v != pinned {
+                        tracing::warn!(
+                            "{}; it stays {pinned}",
+                            rmq_remoting::not_implemented_keys::warning(k, "not implemented")
+                        );
+                    }
+                    &pinned.to_string()
+                }
+                None => v,
+            };
             if let Some(slot) = inner.fixed.get_mut(k) {
                 if slot != v {
                     tracing::info!("Replace, key: {}, value: {} -> {}", k, slot, v);
@@ -165,5 +180,15 @@ mod tests {
         assert!(
             !all.contains_key("inBrokerContainer") && !all.contains_key("scanAvailableNameSrv")
         );
+    }
+
+    #[test]
+    fn timer_wheel_stays_off() {
+        let bc = Arc::new(RwLock::new(BrokerConfig::default()));
+        let fixed = properties::parse("timerWheelEnable=false\n");
+        let c = Configuration::new(bc, fixed, "/nonexistent/broker.conf".into());
+        let text = c.update(&properties::parse("timerWheelEnable=true\n"));
+        assert_eq!(c.all_configs()["timerWheelEnable"], "false");
+        assert!(text.contains("timerWheelEnable=false\n"));
     }
 }

@@ -7,6 +7,7 @@ pub mod codec;
 pub mod error;
 pub mod golden;
 pub mod netty;
+pub mod not_implemented_keys;
 pub mod protocol;
 
 pub use error::RemotingError;
