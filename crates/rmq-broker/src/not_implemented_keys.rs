@@ -22,7 +22,8 @@ const COMPACTION: &str = "no compaction topics";
 const SWAP: &str = "mapped files are never swapped out";
 const LOAD_BALANCE: &str = "no server-side queue assignment";
 const NAMESRV_LOOKUP: &str = "name server addresses come from namesrvAddr (-n, NAMESRV_ADDR) only";
-const TRANSACTION_CHECK: &str = "no transaction check-back: half messages wait for END_TRANSACTION";
+const TRANSACTIONS: &str =
+    "no transactional messages: half messages are refused as Java refuses them with rejectTransactionMessage=true";
 const FIXED: &str = "not read by rmq; the built-in behaviour is fixed";
 
 /// `BrokerConfig` keys nothing in rmq reads.
@@ -145,12 +146,13 @@ pub const BROKER_CONFIG: &[NotImplementedKey] = &[
     ("cleanOfflineBrokerInterval", LOAD_BALANCE),
     ("serverLoadBalancerEnable", LOAD_BALANCE),
     ("defaultMessageRequestMode", LOAD_BALANCE),
-    ("transactionTimeOut", TRANSACTION_CHECK),
-    ("transactionCheckMax", TRANSACTION_CHECK),
-    ("transactionCheckInterval", TRANSACTION_CHECK),
-    ("transactionMetricFlushInterval", TRANSACTION_CHECK),
-    ("transactionOpMsgMaxSize", TRANSACTION_CHECK),
-    ("transactionOpBatchInterval", TRANSACTION_CHECK),
+    ("transactionTimeOut", TRANSACTIONS),
+    ("transactionCheckMax", TRANSACTIONS),
+    ("transactionCheckInterval", TRANSACTIONS),
+    ("transactionMetricFlushInterval", TRANSACTIONS),
+    ("transactionOpMsgMaxSize", TRANSACTIONS),
+    ("transactionOpBatchInterval", TRANSACTIONS),
+    ("rejectTransactionMessage", TRANSACTIONS),
     ("aclEnable", "no ACL: requests are not authenticated"),
     ("enableDetailStat", FIXED),
     ("isolateLogEnable", "one log file per process"),
