@@ -46,7 +46,7 @@ pub struct DefaultRequestProcessor {
 /// What checking and decoding a REGISTER_BROKER body gave.
 enum BodyOutcome {
     CrcMismatch,
-    Decoded(Result<RegisterBrokerBody, RemotingError>),
+    Decoded(Box<Result<RegisterBrokerBody, RemotingError>>),
 }
 
 fn success() -> RemotingCommand {
@@ -105,18 +105,18 @@ impl DefaultRequestProcessor {
             if crc != 0 && util_all::crc32(&body) != crc {
                 return BodyOutcome::CrcMismatch;
             }
-            BodyOutcome::Decoded(RegisterBrokerBody::decode_with_limit(
+            BodyOutcome::Decoded(Box::new(RegisterBrokerBody::decode_with_limit(
                 &body,
                 compressed,
                 version,
                 MAX_INFLATED_BYTES,
-            ))
+            )))
         });
         Some(match job.await {
             Ok(outcome) => outcome,
-            Err(e) => BodyOutcome::Decoded(Err(RemotingError::BadBody(format!(
+            Err(e) => BodyOutcome::Decoded(Box::new(Err(RemotingError::BadBody(format!(
                 "decode task failed: {e}"
-            )))),
+            ))))),
         })
     }
 
@@ -212,13 +212,15 @@ impl DefaultRequestProcessor {
                     ));
                 }
                 Some(BodyOutcome::CrcMismatch) => return Ok(crc_mismatch()),
-                Some(BodyOutcome::Decoded(Ok(body))) => body,
-                Some(BodyOutcome::Decoded(Err(e))) => {
+                Some(BodyOutcome::Decoded(result)) => match *result {
+                    Ok(body) => body,
                     // Java: RemotingCommandException("Failed to decode RegisterBrokerBody").
-                    return Err(RemotingError::Processor(format!(
-                        "Failed to decode RegisterBrokerBody: {e}"
-                    )));
-                }
+                    Err(e) => {
+                        return Err(RemotingError::Processor(format!(
+                            "Failed to decode RegisterBrokerBody: {e}"
+                        )))
+                    }
+                },
             };
             let filters = (request.version >= V3_0_11).then_some(body.filter_server_list);
             (body.topic_config_serialize_wrapper, filters)
