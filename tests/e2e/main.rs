@@ -5,7 +5,9 @@
 #![allow(clippy::unwrap_used)]
 
 mod broker;
+mod broker_config;
 mod client_paths;
 mod disk_full;
 mod namesrv;
+mod namesrv_hostile;
 mod tarball;

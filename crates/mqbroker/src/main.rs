@@ -46,7 +46,7 @@ fn main() -> ExitCode {
             return java_exit(code);
         }
         Err(Exit::Error(e)) => {
-            eprintln!("mqbroker: {e:#}");
+            eprintln!("mqbroker: {}", rmq_srvutil::error_chain(&e));
             return ExitCode::from(1);
         }
     };
@@ -60,7 +60,10 @@ fn main() -> ExitCode {
         match rmq_srvutil::logging::init("broker.log", rmq_srvutil::logging::Stderr::Errors) {
             Ok(g) => g,
             Err(e) => {
-                eprintln!("mqbroker: cannot set up logging: {e:#}");
+                eprintln!(
+                    "mqbroker: cannot set up logging: {}",
+                    rmq_srvutil::error_chain(&e)
+                );
                 return ExitCode::from(1);
             }
         };
@@ -84,8 +87,9 @@ fn main() -> ExitCode {
     match runtime.block_on(run(configs)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            tracing::error!("broker failed: {e:#}");
-            eprintln!("mqbroker: {e:#}");
+            let text = rmq_srvutil::error_chain(&e);
+            rmq_srvutil::logging::log_fatal(&format!("broker failed: {text}"));
+            eprintln!("mqbroker: {text}");
             java_exit(-1)
         }
     }
@@ -109,12 +113,35 @@ fn build_configs(args: &Args) -> Result<(BrokerConfigs, Vec<String>), Exit> {
             eprintln!("mqbroker: warning: {w}");
             warnings.push(w);
         }
+        // A port that does not parse would leave the broker on a port nobody asked for.
+        if let Some(key) = report
+            .invalid_keys
+            .iter()
+            .find(|k| matches!(k.as_str(), "listenPort" | "haListenPort"))
+        {
+            return Err(Exit::Error(anyhow::anyhow!(
+                "invalid value {:?} for config key {key} in {}: a port must be an integer in 0..=65535",
+                props.get(key).map(String::as_str).unwrap_or_default(),
+                file.display()
+            )));
+        }
+        let objects = [
+            rmq_srvutil::config_as_json(&configs.broker_config),
+            rmq_srvutil::config_as_json(&configs.netty_server_config),
+            rmq_srvutil::config_as_json(&configs.netty_client_config),
+            rmq_srvutil::config_as_json(&configs.message_store_config),
+        ];
         for key in report.invalid_keys {
             let w = format!(
-                "invalid value {:?} for config key {key} in {} (ignored)",
+                "invalid value {:?} for config key {key} in {}: not {} (ignored, as Java does)",
                 props.get(&key).map(String::as_str).unwrap_or_default(),
-                file.display()
+                file.display(),
+                rmq_srvutil::expected_value_kind(&objects, &key)
             );
+            eprintln!("mqbroker: warning: {w}");
+            warnings.push(w);
+        }
+        for w in rmq_broker::not_implemented_keys::warnings(&props) {
             eprintln!("mqbroker: warning: {w}");
             warnings.push(w);
         }
@@ -135,6 +162,9 @@ fn build_configs(args: &Args) -> Result<(BrokerConfigs, Vec<String>), Exit> {
     configs
         .finish()
         .map_err(|(msg, code)| Exit::Message(msg, code))?;
+    configs
+        .validate_ports()
+        .map_err(|msg| Exit::Error(anyhow::anyhow!(msg)))?;
     Ok((configs, warnings))
 }
 

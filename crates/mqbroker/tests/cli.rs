@@ -139,3 +139,172 @@ fn send_sigterm(pid: u32) {
         .unwrap();
     assert!(status.success());
 }
+
+/// Runs `cmd` until it exits (killing it after a minute, so a broker that boots by mistake
+/// fails the test instead of hanging it) and returns its exit code and stderr.
+fn run_to_exit(mut cmd: Command) -> (Option<i32>, String) {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut stderr, &mut s).unwrap();
+        s
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            break child.wait().unwrap();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    (status.code(), reader.join().unwrap())
+}
+
+/// A broker command with a temp HOME and store and the given extra broker.conf lines.
+fn broker_with(dir: &std::path::Path, extra: &str) -> Command {
+    let conf = dir.join("broker.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "brokerName=broker-cli\nbrokerIP1=127.0.0.1\nbindAddress=127.0.0.1\n\
+             storePathRootDir={}\nmappedFileSizeCommitLog=4194304\n{extra}",
+            dir.join("store").display()
+        ),
+    )
+    .unwrap();
+    let mut c = mqbroker();
+    c.args(["-c", conf.to_str().unwrap()])
+        .env("HOME", dir)
+        .env("ROCKETMQ_HOME", dir)
+        .env_remove("NAMESRV_ADDR");
+    c
+}
+
+#[test]
+fn port_in_use_names_the_address_once() {
+    // Hold a port, then ask the broker for it (main channel), then for it as the fast
+    // channel's (listenPort - 2).
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    for (listen, what) in [(port, "main"), (port + 2, "fast")] {
+        let dir = tempfile::tempdir().unwrap();
+        let (code, stderr) =
+            run_to_exit(broker_with(dir.path(), &format!("listenPort={listen}\n")));
+        assert_eq!(code, Some(255), "{what}: {stderr}");
+        let needle = format!("failed to bind to 127.0.0.1:{port}: ");
+        assert!(stderr.contains(&needle), "{what}: {stderr}");
+        if what == "fast" {
+            assert!(
+                stderr.contains("fast channel (listenPort - 2): failed"),
+                "{stderr}"
+            );
+        }
+        // Each cause once (it was "io error: Address already in use (os error 98): io
+        // error: ...: Address already in use (os error 98)", on two lines).
+        assert_eq!(
+            stderr.matches("Address already in use").count(),
+            1,
+            "{what}: {stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{what}: {stderr}");
+        assert!(!stderr.contains("bad frame"), "{stderr}");
+    }
+}
+
+#[test]
+fn bad_listen_ports_name_key_value_and_reason() {
+    for (extra, expected) in [
+        (
+            "listenPort=abc\n",
+            "invalid value \"abc\" for config key listenPort in ",
+        ),
+        (
+            "listenPort=70000\n",
+            "invalid value 70000 for config key listenPort: a port must be 0..=65535",
+        ),
+        (
+            "listenPort=-5\n",
+            "invalid value -5 for config key listenPort: a port must be 0..=65535",
+        ),
+        (
+            "haListenPort=x1\n",
+            "invalid value \"x1\" for config key haListenPort in ",
+        ),
+        (
+            "listenPort=20911\nhaListenPort=20911\n",
+            "haListenPort 20911 is the same port as listenPort",
+        ),
+        (
+            "listenPort=20911\nhaListenPort=20909\n",
+            "haListenPort 20909 is the fast channel's port (listenPort - 2)",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let (code, stderr) = run_to_exit(broker_with(dir.path(), extra));
+        assert_eq!(code, Some(1), "{extra}: {stderr}");
+        assert!(stderr.contains(expected), "{extra}: {stderr}");
+        assert!(!stderr.contains("bad frame"), "{extra}: {stderr}");
+        assert!(
+            !dir.path().join("store").exists(),
+            "{extra}: refused before opening the store"
+        );
+    }
+}
+
+#[test]
+fn keys_rmq_does_not_implement_are_warned_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("broker.conf");
+    std::fs::write(
+        &conf,
+        "brokerName=b\naclEnable=true\nenableControllerMode=true\ntimerWheelEnable=true\n\
+         transientStorePoolEnable=true\nuseTLS=true\nscanAvailableNameSrv=false\n",
+    )
+    .unwrap();
+    let out = mqbroker()
+        .args(["-c", conf.to_str().unwrap(), "-p"])
+        .env("ROCKETMQ_HOME", dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    for key in [
+        "aclEnable",
+        "enableControllerMode",
+        "timerWheelEnable",
+        "transientStorePoolEnable",
+        "useTLS",
+        "scanAvailableNameSrv",
+    ] {
+        let line = format!(
+            "mqbroker: warning: config key {key} is parsed but not implemented by rmq yet ("
+        );
+        assert_eq!(stderr.matches(&line).count(), 1, "{key}: {stderr}");
+    }
+    assert!(!stderr.contains("config key brokerName"), "{stderr}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.lines().any(|l| l == "timerWheelEnable=false"),
+        "{stdout}"
+    );
+    assert!(stdout.lines().any(|l| l == "isScanAvailableNameSrv=false"));
+
+    // Java's own conf/broker.conf sets nothing rmq ignores.
+    let java_conf = concat!(env!("CARGO_MANIFEST_DIR"), "/../../conf/broker.conf");
+    let out = mqbroker()
+        .args(["-c", java_conf, "-p"])
+        .env("ROCKETMQ_HOME", dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), "");
+}

@@ -37,7 +37,7 @@ fn main() -> ExitCode {
     let startup = match load_config(args.config_file.as_deref()) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("mqnamesrv: {e:#}");
+            eprintln!("mqnamesrv: {}", rmq_srvutil::error_chain(&e));
             return ExitCode::from(1);
         }
     };
@@ -53,7 +53,10 @@ fn main() -> ExitCode {
         match rmq_srvutil::logging::init("namesrv.log", rmq_srvutil::logging::Stderr::Errors) {
             Ok(g) => g,
             Err(e) => {
-                eprintln!("mqnamesrv: cannot set up logging: {e:#}");
+                eprintln!(
+                    "mqnamesrv: cannot set up logging: {}",
+                    rmq_srvutil::error_chain(&e)
+                );
                 return ExitCode::from(1);
             }
         };
@@ -71,8 +74,9 @@ fn main() -> ExitCode {
     match runtime.block_on(run(startup)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            tracing::error!("name server failed: {e:#}");
-            eprintln!("mqnamesrv: {e:#}");
+            let text = rmq_srvutil::error_chain(&e);
+            rmq_srvutil::logging::log_fatal(&format!("name server failed: {text}"));
+            eprintln!("mqnamesrv: {text}");
             ExitCode::from(1)
         }
     }

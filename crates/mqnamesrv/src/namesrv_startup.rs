@@ -40,13 +40,25 @@ pub fn load_config(config_file: Option<&Path>) -> anyhow::Result<Startup> {
         let props = rmq_srvutil::read_properties_file(file)?;
         let ns = properties::bind(&mut startup.namesrv_config, &props, &[]);
         let server = properties::bind(&mut startup.netty_server_config, &props, &[]);
-        let client = properties::bind(&mut startup.netty_client_config, &props, &[]);
+        let client = properties::bind(
+            &mut startup.netty_client_config,
+            &props,
+            rmq_remoting::NETTY_CLIENT_CONFIG_ALIASES,
+        );
         let mut invalid: Vec<String> = ns.invalid_keys;
         invalid.extend(server.invalid_keys);
         invalid.extend(client.invalid_keys);
         if let Some(key) = invalid.first() {
+            let kind = rmq_srvutil::expected_value_kind(
+                &[
+                    rmq_srvutil::config_as_json(&startup.namesrv_config),
+                    rmq_srvutil::config_as_json(&startup.netty_server_config),
+                    rmq_srvutil::config_as_json(&startup.netty_client_config),
+                ],
+                key,
+            );
             bail!(
-                "invalid value {:?} for config key {key} in {}",
+                "invalid value {:?} for config key {key} in {}: not {kind}",
                 props.get(key).map(String::as_str).unwrap_or_default(),
                 file.display()
             );
@@ -58,6 +70,18 @@ pub fn load_config(config_file: Option<&Path>) -> anyhow::Result<Startup> {
                 startup.warnings.push(w);
             }
         }
+        for w in rmq_remoting::not_implemented_keys::warnings(
+            props.keys(),
+            &[
+                rmq_namesrv::namesrv_config::NOT_IMPLEMENTED_KEYS,
+                rmq_remoting::not_implemented_keys::NETTY_SERVER_CONFIG,
+                rmq_remoting::not_implemented_keys::NETTY_CLIENT_CONFIG,
+            ],
+            rmq_remoting::NETTY_CLIENT_CONFIG_ALIASES,
+        ) {
+            eprintln!("mqnamesrv: warning: {w}");
+            startup.warnings.push(w);
+        }
         startup.namesrv_config.config_store_path = file.to_string_lossy().into_owned();
         startup.file_properties = props;
         println!("load config properties file OK, {}", file.display());
@@ -68,13 +92,9 @@ pub fn load_config(config_file: Option<&Path>) -> anyhow::Result<Startup> {
     }
     let port = startup.netty_server_config.listen_port;
     if !(0..=i32::from(u16::MAX)).contains(&port) {
-        bail!("invalid value {port} for config key listenPort: must be 0..=65535");
+        bail!("invalid value {port} for config key listenPort: a port must be 0..=65535");
     }
     startup.namesrv_config.validate()?;
-    for w in startup.namesrv_config.unsupported_settings() {
-        eprintln!("mqnamesrv: warning: {w}");
-        startup.warnings.push(w);
-    }
     Ok(startup)
 }
 

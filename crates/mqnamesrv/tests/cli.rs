@@ -65,6 +65,36 @@ fn print_config_item_lists_every_key_and_exits_0() {
     assert!(!home.path().join("logs").exists());
 }
 
+/// Java 5.3.3's config keys (tests/interop/README.md): `class, declaring class, field,
+/// setter key` per line, in declaration order.
+const JAVA_533_FIELDS: &str = include_str!("../../../tests/interop/config_fields_5.3.3.tsv");
+
+#[test]
+fn print_config_item_keys_and_order_are_java_533s() {
+    let home = tempfile::tempdir().unwrap();
+    let out = command(home.path()).arg("-p").output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let ours: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_once('=').map(|(k, _)| k.to_string()))
+        .collect();
+    let mut java: Vec<String> = Vec::new();
+    for class in ["NamesrvConfig", "NettyServerConfig", "NettyClientConfig"] {
+        for line in JAVA_533_FIELDS.lines() {
+            let cols: Vec<&str> = line.split('\t').collect();
+            if cols[0] == class {
+                java.push(cols[2].to_string());
+            }
+            // rmq's one key of its own comes last in NamesrvConfig.
+            if class == "NamesrvConfig" && cols[0] == class && cols[2] == "configBlackList" {
+                java.push("brokerChannelExpiredTime".into());
+            }
+        }
+    }
+    assert_eq!(ours, java);
+}
+
 #[test]
 fn config_file_and_namesrv_addr_options() {
     let home = tempfile::tempdir().unwrap();
@@ -128,6 +158,94 @@ fn bad_config_values_exit_nonzero() {
     assert!(String::from_utf8(out.stdout)
         .unwrap()
         .contains("--configFile"));
+}
+
+#[test]
+fn bad_listen_port_names_key_value_and_reason() {
+    let home = tempfile::tempdir().unwrap();
+    for (text, expected) in [
+        (
+            "listenPort=abc\n",
+            "invalid value \"abc\" for config key listenPort in ",
+        ),
+        (
+            "listenPort=70000\n",
+            "invalid value 70000 for config key listenPort: a port must be 0..=65535",
+        ),
+    ] {
+        let conf = home.path().join("bad.properties");
+        std::fs::write(&conf, text).unwrap();
+        let out = command(home.path()).arg("-c").arg(&conf).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{text}: {out:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.contains(expected), "{text}: {stderr}");
+        if text.contains("abc") {
+            assert!(stderr.trim_end().ends_with(": not an integer"), "{stderr}");
+        }
+        assert!(!stderr.contains("bad frame"), "{stderr}");
+    }
+}
+
+#[test]
+fn keys_rmq_does_not_implement_are_warned_once() {
+    let home = tempfile::tempdir().unwrap();
+    let conf = home.path().join("ns.properties");
+    std::fs::write(
+        &conf,
+        "clusterTest=true\nenableControllerInNamesrv=true\nserverWorkerThreads=4\n\
+         enableShutdownGracefully=true\nlistenPort=9876\n",
+    )
+    .unwrap();
+    let out = command(home.path())
+        .arg("-c")
+        .arg(&conf)
+        .arg("-p")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    for key in [
+        "clusterTest",
+        "enableControllerInNamesrv",
+        "serverWorkerThreads",
+    ] {
+        let line = format!(
+            "mqnamesrv: warning: config key {key} is parsed but not implemented by rmq yet ("
+        );
+        assert_eq!(stderr.matches(&line).count(), 1, "{key}: {stderr}");
+    }
+    // The NameServer honours these.
+    assert!(!stderr.contains("enableShutdownGracefully"), "{stderr}");
+    assert!(!stderr.contains("listenPort"), "{stderr}");
+}
+
+#[test]
+fn port_in_use_names_the_address_once() {
+    let home = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let conf = home.path().join("ns.properties");
+    std::fs::write(&conf, format!("listenPort={port}\nbindAddress=127.0.0.1\n")).unwrap();
+    let out = command(home.path())
+        .env("ROCKETMQ_HOME", home.path())
+        .arg("-c")
+        .arg(&conf)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(&format!("failed to bind to 127.0.0.1:{port}: ")),
+        "{stderr}"
+    );
+    // Each cause once, on one line (it was printed three times on two lines).
+    assert_eq!(
+        stderr.matches("Address already in use").count(),
+        1,
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    drop(taken);
 }
 
 /// Kills the child on drop so a failing test leaves no server behind.

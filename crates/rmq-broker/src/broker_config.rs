@@ -18,8 +18,13 @@ pub const BROKER_IDENTITY_KEYS: &[&str] = &[
     "brokerClusterName",
     "brokerId",
     "isBrokerContainer",
-    "inBrokerContainer",
+    "isInBrokerContainer",
 ];
+
+/// Config-file spellings that differ from the printed key: Java reads a key through its
+/// setter (`setInBrokerContainer` → `inBrokerContainer`) but prints the field
+/// (`isInBrokerContainer`). Pass to `properties::bind`.
+pub const BROKER_CONFIG_ALIASES: &[(&str, &str)] = &[("inBrokerContainer", "isInBrokerContainer")];
 
 /// Fields Java marks `@ImportantField` (printed by `mqbroker -m`).
 pub const IMPORTANT_FIELDS: &[&str] = &[
@@ -52,7 +57,11 @@ pub struct BrokerConfig {
     pub broker_cluster_name: String,
     /// 0 for a master; forced by the role at startup.
     pub broker_id: i64,
+    /// Java has no setter for it, so Java's config files cannot set it; rmq reads it.
     pub is_broker_container: bool,
+    /// Java's field `isInBrokerContainer` (printed so), set as `inBrokerContainer`; both
+    /// spellings are read, see [`BROKER_CONFIG_ALIASES`].
+    #[serde(rename = "isInBrokerContainer")]
     pub in_broker_container: bool,
     pub broker_config_path: Option<String>,
     pub rocketmq_home: Option<String>,

@@ -207,7 +207,7 @@ impl BrokerController {
             Err(e) => {
                 main.shutdown(Duration::ZERO).await;
                 controller.abort_start().await;
-                return Err(e.into());
+                return Err(BrokerError::FastChannel(e));
             }
         };
         controller.set_listen_port(listen_port);

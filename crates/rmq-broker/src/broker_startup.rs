@@ -29,6 +29,10 @@ impl Default for BrokerConfigs {
         };
         let message_store_config = MessageStoreConfig {
             ha_listen_port: 0,
+            // Java's default is true; rmq has no timer wheel and refuses timer messages as
+            // Java does with false, so it says false (getBrokerConfig, -p) and does not
+            // create the timer's system topic.
+            timer_wheel_enable: false,
             ..Default::default()
         };
         BrokerConfigs {
@@ -51,9 +55,17 @@ impl BrokerConfigs {
     /// Binds `props` to every config object (Java `MixAll.properties2Object` on each); a key is
     /// unknown only if no object has it.
     pub fn apply_properties(&mut self, props: &Properties) -> ConfigReport {
-        let r1 = properties::bind(&mut self.broker_config, props, &[]);
+        let r1 = properties::bind(
+            &mut self.broker_config,
+            props,
+            broker_config::BROKER_CONFIG_ALIASES,
+        );
         let r2 = properties::bind(&mut self.netty_server_config, props, &[]);
-        let r3 = properties::bind(&mut self.netty_client_config, props, &[]);
+        let r3 = properties::bind(
+            &mut self.netty_client_config,
+            props,
+            rmq_remoting::NETTY_CLIENT_CONFIG_ALIASES,
+        );
         let r4 = properties::bind(
             &mut self.message_store_config,
             props,
@@ -82,8 +94,8 @@ impl BrokerConfigs {
     }
 
     /// Applies Java's post-parse rules: a master's id is 0, a slave's must be > 0, the HA port
-    /// defaults to `listenPort + 1`, the name server list must parse. Returns Java's message
-    /// and exit code on failure.
+    /// defaults to `listenPort + 1`, the name server list must parse; and rmq's one: the
+    /// timer wheel stays off. Returns Java's message and exit code on failure.
     pub fn finish(&mut self) -> Result<(), (String, i32)> {
         if let Some(addr) = self.broker_config.namesrv_addr.as_deref() {
             if !addr.trim().is_empty() && !valid_namesrv_addr(addr) {
@@ -106,6 +118,47 @@ impl BrokerConfigs {
         }
         if self.message_store_config.ha_listen_port <= 0 {
             self.message_store_config.ha_listen_port = self.netty_server_config.listen_port + 1;
+        }
+        // A file may say timerWheelEnable=true; rmq cannot honour it (warned at start-up).
+        self.message_store_config.timer_wheel_enable = false;
+        Ok(())
+    }
+
+    /// Checks the three ports a broker uses (Java binds them and fails with `Failed to bind
+    /// to <addr>:<port>` when two are equal; rmq, which has no HA listener, refuses before
+    /// binding anything). Call after [`BrokerConfigs::finish`], which fills `haListenPort`.
+    pub fn validate_ports(&self) -> Result<(), String> {
+        let listen = self.netty_server_config.listen_port;
+        let ha = self.message_store_config.ha_listen_port;
+        if !(0..=i32::from(u16::MAX)).contains(&listen) {
+            return Err(format!(
+                "invalid value {listen} for config key listenPort: a port must be 0..=65535"
+            ));
+        }
+        if listen == 1 {
+            return Err(
+                "invalid value 1 for config key listenPort: the fast channel listens on \
+                 listenPort - 2, so listenPort must be 0 or 2..=65535"
+                    .into(),
+            );
+        }
+        if !(0..=i32::from(u16::MAX)).contains(&ha) {
+            return Err(format!(
+                "invalid value {ha} for config key haListenPort: a port must be 0..=65535 \
+                 (it defaults to listenPort + 1)"
+            ));
+        }
+        if listen != 0 && ha == listen {
+            return Err(format!(
+                "haListenPort {ha} is the same port as listenPort: the HA service needs a port \
+                 of its own (default listenPort + 1)"
+            ));
+        }
+        if listen != 0 && ha == listen - 2 {
+            return Err(format!(
+                "haListenPort {ha} is the fast channel's port (listenPort - 2): the HA service \
+                 needs a port of its own (default listenPort + 1)"
+            ));
         }
         Ok(())
     }
@@ -175,6 +228,102 @@ pub fn valid_namesrv_addr(addrs: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
+
+    /// Java 5.3.3's config keys (see tests/interop/README.md): `class, declaring class,
+    /// field, setter key` per line, in declaration order.
+    const JAVA_533_FIELDS: &str = include_str!("../../../tests/interop/config_fields_5.3.3.tsv");
+
+    /// Java's printed keys of `class`; with `own_only`, without those of superclasses (as
+    /// `printObjectProperties` prints them).
+    fn java_keys(class: &str, own_only: bool) -> Vec<&'static str> {
+        JAVA_533_FIELDS
+            .lines()
+            .filter_map(|l| {
+                let cols: Vec<&str> = l.split('\t').collect();
+                (cols[0] == class && (!own_only || cols[1] == class)).then_some(cols[2])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn get_broker_config_prints_java_533_field_names() {
+        let mut c = BrokerConfigs::default();
+        // Keys whose value is null (by default in Java too) are not printed; set them.
+        let r = c.apply_properties(&properties::parse(
+            "brokerConfigPath=/x/broker.conf\nrocketmqHome=/x\nnamesrvAddr=127.0.0.1:9876\n\
+             dLegerGroup=g\ndLegerPeers=p\ndLegerSelfId=n0\nhaMasterAddress=127.0.0.1:10912\n\
+             preferredLeaderId=n0\nreadOnlyCommitLogStorePaths=/r\nstorePathBrokerIdentity=/b\n\
+             storePathCommitLog=/c\nstorePathDLedgerCommitLog=/d\nstorePathEpochFile=/e\n",
+        ));
+        assert_eq!(r, ConfigReport::default());
+        let conf = crate::configuration::Configuration::new(
+            std::sync::Arc::new(parking_lot::RwLock::new(c.broker_config.clone())),
+            c.fixed_properties(),
+            "/x/broker.conf".into(),
+        );
+        let ours: BTreeSet<String> = conf.all_configs().into_keys().collect();
+        let java: BTreeSet<String> = [
+            "BrokerConfig",
+            "MessageStoreConfig",
+            "NettyServerConfig",
+            "NettyClientConfig",
+        ]
+        .iter()
+        .flat_map(|class| java_keys(class, false))
+        .map(str::to_string)
+        .collect();
+        assert_eq!(
+            ours.difference(&java).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "keys Java does not print"
+        );
+        assert_eq!(
+            java.difference(&ours).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "Java keys rmq does not print"
+        );
+    }
+
+    #[test]
+    fn print_config_items_in_java_533_order() {
+        let mut c = BrokerConfigs::default();
+        c.broker_config.broker_config_path = Some("/x/broker.conf".into());
+        let ours: Vec<String> = c
+            .print_lines(false)
+            .into_iter()
+            .map(|l| l.split_once('=').map(|(k, _)| k.to_string()).unwrap_or(l))
+            .collect();
+        let java: Vec<&str> = java_keys("BrokerConfig", true)
+            .into_iter()
+            .chain(java_keys("NettyServerConfig", true))
+            .chain(java_keys("NettyClientConfig", true))
+            .chain(java_keys("MessageStoreConfig", true))
+            .collect();
+        assert_eq!(ours, java);
+    }
+
+    #[test]
+    fn setter_and_field_spellings_are_both_read() {
+        for (text, inside, scan) in [
+            (
+                "inBrokerContainer=true\nscanAvailableNameSrv=false\n",
+                true,
+                false,
+            ),
+            (
+                "isInBrokerContainer=true\nisScanAvailableNameSrv=false\n",
+                true,
+                false,
+            ),
+        ] {
+            let mut c = BrokerConfigs::default();
+            let r = c.apply_properties(&properties::parse(text));
+            assert_eq!(r, ConfigReport::default(), "{text}");
+            assert_eq!(c.broker_config.in_broker_container, inside);
+            assert_eq!(c.netty_client_config.scan_available_name_srv, scan);
+        }
+    }
 
     #[test]
     fn every_java_netty_key_is_known() {
@@ -242,6 +391,67 @@ mod tests {
         assert!(lines.contains(&"autoCreateTopicEnable=false".to_string()));
         assert!(lines.iter().any(|l| l.starts_with("listenPort=")));
         assert!(!lines.iter().any(|l| l.starts_with("brokerName=")));
+    }
+
+    #[test]
+    fn ports_must_be_in_range_and_distinct() {
+        let check = |text: &str| {
+            let mut c = BrokerConfigs::default();
+            c.apply_properties(&properties::parse(text));
+            c.finish().unwrap();
+            c.validate_ports()
+        };
+        assert_eq!(check(""), Ok(()));
+        assert_eq!(
+            check(
+                "listenPort=0
+"
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            check(
+                "listenPort=20911
+haListenPort=20000
+"
+            ),
+            Ok(())
+        );
+        let err = check(
+            "listenPort=70000
+",
+        )
+        .unwrap_err();
+        assert!(err.contains("70000 for config key listenPort"), "{err}");
+        assert!(check(
+            "listenPort=1
+"
+        )
+        .unwrap_err()
+        .contains("fast channel"));
+        let err = check(
+            "listenPort=65535
+",
+        )
+        .unwrap_err();
+        assert!(err.contains("65536 for config key haListenPort"), "{err}");
+        let err = check(
+            "listenPort=20911
+haListenPort=20911
+",
+        )
+        .unwrap_err();
+        assert!(
+            err.starts_with("haListenPort 20911 is the same port as listenPort"),
+            "{err}"
+        );
+        let err = check(
+            "listenPort=20911
+haListenPort=20909
+",
+        )
+        .unwrap_err();
+        assert!(err.contains("fast channel's port"), "{err}");
     }
 
     #[test]

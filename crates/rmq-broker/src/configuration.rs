@@ -83,6 +83,28 @@ impl Configuration {
     pub fn update(&self, props: &Properties) -> String {
         let mut inner = self.inner.lock();
         for (k, v) in props {
+            // A setter spelling (`scanAvailableNameSrv`) updates the printed field
+            // (`isScanAvailableNameSrv`), as Java's reload from the objects shows it.
+            let k = rmq_remoting::NETTY_CLIENT_CONFIG_ALIASES
+                .iter()
+                .chain(rmq_store::config::MESSAGE_STORE_CONFIG_ALIASES)
+                .find(|(alias, _)| alias == k)
+                .map_or(k.as_str(), |(_, field)| field);
+            let v = match crate::not_implemented_keys::PINNED
+                .iter()
+                .find(|(key, _)| *key == k)
+            {
+                Some((_, pinned)) => {
+                    if v != pinned {
+                        tracing::warn!(
+                            "{}; it stays {pinned}",
+                            rmq_remoting::not_implemented_keys::warning(k, "not implemented")
+                        );
+                    }
+                    &pinned.to_string()
+                }
+                None => v,
+            };
             if let Some(slot) = inner.fixed.get_mut(k) {
                 if slot != v {
                     tracing::info!("Replace, key: {}, value: {} -> {}", k, slot, v);
@@ -90,7 +112,11 @@ impl Configuration {
                 slot.clone_from(v);
             }
         }
-        properties::bind(&mut *self.broker_config.write(), props, &[]);
+        properties::bind(
+            &mut *self.broker_config.write(),
+            props,
+            crate::broker_config::BROKER_CONFIG_ALIASES,
+        );
         inner.data_version.next_version();
         let mut all = inner.fixed.clone();
         drop(inner);
@@ -137,5 +163,32 @@ mod tests {
         assert!(written.contains("flushDiskType=SYNC_FLUSH\n"));
         let bak = std::fs::read_to_string(dir.path().join("broker.conf.bak")).unwrap();
         assert_eq!(bak, "brokerName=old\n");
+    }
+
+    #[test]
+    fn setter_spellings_update_the_printed_field_names() {
+        let bc = Arc::new(RwLock::new(BrokerConfig::default()));
+        let fixed = properties::parse("isScanAvailableNameSrv=true\nlistenPort=10911\n");
+        let c = Configuration::new(bc.clone(), fixed, "/nonexistent/broker.conf".into());
+        c.update(&properties::parse(
+            "inBrokerContainer=true\nscanAvailableNameSrv=false\n",
+        ));
+        assert!(bc.read().in_broker_container);
+        let all = c.all_configs();
+        assert_eq!(all["isInBrokerContainer"], "true");
+        assert_eq!(all["isScanAvailableNameSrv"], "false");
+        assert!(
+            !all.contains_key("inBrokerContainer") && !all.contains_key("scanAvailableNameSrv")
+        );
+    }
+
+    #[test]
+    fn timer_wheel_stays_off() {
+        let bc = Arc::new(RwLock::new(BrokerConfig::default()));
+        let fixed = properties::parse("timerWheelEnable=false\n");
+        let c = Configuration::new(bc, fixed, "/nonexistent/broker.conf".into());
+        let text = c.update(&properties::parse("timerWheelEnable=true\n"));
+        assert_eq!(c.all_configs()["timerWheelEnable"], "false");
+        assert!(text.contains("timerWheelEnable=false\n"));
     }
 }

@@ -15,6 +15,7 @@ pub mod config_manager;
 pub mod configuration;
 pub mod filter;
 pub mod longpolling;
+pub mod not_implemented_keys;
 pub mod offset;
 pub mod out;
 pub mod processor;

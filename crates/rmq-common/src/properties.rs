@@ -125,21 +125,52 @@ pub fn object_to_properties<T: Serialize>(obj: &T) -> Properties {
 }
 
 /// Returns the fields of a config struct in declaration order as `(name, value)` pairs, for
-/// printing with `-p`.
+/// printing with `-p` (Java's `printObjectProperties` walks `getDeclaredFields`, which keeps
+/// source order). The struct is serialized to JSON text, whose fields are in declaration
+/// order, and read back without going through a sorted map.
 pub fn object_to_ordered_pairs<T: Serialize>(obj: &T) -> Vec<(String, String)> {
-    match serde_json::to_value(obj) {
-        Ok(Value::Object(map)) => map
-            .into_iter()
-            .map(|(k, v)| {
-                let s = match v {
-                    Value::Null => String::new(),
-                    Value::String(s) => s,
-                    other => other.to_string(),
-                };
-                (k, s)
-            })
-            .collect(),
-        _ => Vec::new(),
+    let Ok(text) = serde_json::to_string(obj) else {
+        return Vec::new();
+    };
+    let Ok(OrderedFields(fields)) = serde_json::from_str::<OrderedFields>(&text) else {
+        return Vec::new();
+    };
+    fields
+        .into_iter()
+        .map(|(k, v)| {
+            let s = match v {
+                Value::Null => String::new(),
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            (k, s)
+        })
+        .collect()
+}
+
+/// A JSON object's entries in the order they appear in the text.
+struct OrderedFields(Vec<(String, Value)>);
+
+impl<'de> serde::Deserialize<'de> for OrderedFields {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Entries;
+        impl<'de> serde::de::Visitor<'de> for Entries {
+            type Value = OrderedFields;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrderedFields, A::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = map.next_entry::<String, Value>()? {
+                    out.push(entry);
+                }
+                Ok(OrderedFields(out))
+            }
+        }
+        d.deserialize_map(Entries)
     }
 }
 
@@ -220,6 +251,30 @@ pub fn bind<T: Serialize + DeserializeOwned>(
 mod tests {
     use super::*;
     use serde::Deserialize;
+
+    #[test]
+    fn ordered_pairs_keep_declaration_order() {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct C {
+            zeta: i32,
+            alpha: Option<String>,
+            mid: bool,
+        }
+        let pairs = object_to_ordered_pairs(&C {
+            zeta: 1,
+            alpha: None,
+            mid: true,
+        });
+        assert_eq!(
+            pairs,
+            vec![
+                ("zeta".to_string(), "1".to_string()),
+                ("alpha".to_string(), String::new()),
+                ("mid".to_string(), "true".to_string()),
+            ]
+        );
+    }
 
     #[test]
     fn parses_java_properties() {

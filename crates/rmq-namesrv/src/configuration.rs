@@ -99,16 +99,39 @@ impl Configuration {
         }
     }
 
-    /// Applies `props` and persists the result on a blocking thread.
-    pub async fn update_and_persist(self: &Arc<Self>, props: &Properties) -> BindReport {
-        let report = self.update(props);
+    /// Applies `props` and persists the result, on a blocking thread. When the file cannot
+    /// be written every setting is put back as it was (so the running values match the file)
+    /// and the error, naming the file and the OS error, is returned. Java logs the failure
+    /// and keeps the unsaved values.
+    pub async fn update_and_persist(
+        self: &Arc<Self>,
+        props: &Properties,
+    ) -> Result<BindReport, NamesrvError> {
         let this = self.clone();
-        match tokio::task::spawn_blocking(move || this.persist()).await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => tracing::error!(error = %e, "persist string2File error"),
-            Err(e) => tracing::error!(error = %e, "persist task failed"),
-        }
-        report
+        let props = props.clone();
+        tokio::task::spawn_blocking(move || {
+            let _serialized = this.persist_lock.lock();
+            let saved = (
+                this.all_configs.read().clone(),
+                this.namesrv_config.read().clone(),
+                this.netty_server_config.read().clone(),
+                this.data_version.lock().clone(),
+            );
+            let report = this.update(&props);
+            match this.write_file() {
+                Ok(()) => Ok(report),
+                Err(e) => {
+                    tracing::error!(error = %e, "persist string2File error, update undone");
+                    *this.all_configs.write() = saved.0;
+                    *this.namesrv_config.write() = saved.1;
+                    *this.netty_server_config.write() = saved.2;
+                    *this.data_version.lock() = saved.3;
+                    Err(e)
+                }
+            }
+        })
+        .await
+        .map_err(|e| NamesrvError::Task(e.to_string()))?
     }
 
     /// Returns every setting as sorted `key=value` lines (`getAllConfigsFormatString`).
@@ -126,6 +149,10 @@ impl Configuration {
     /// Writes every setting to `configStorePath` (blocking; atomic replace).
     pub fn persist(&self) -> Result<(), NamesrvError> {
         let _serialized = self.persist_lock.lock();
+        self.write_file()
+    }
+
+    fn write_file(&self) -> Result<(), NamesrvError> {
         let content = self.all_configs_format_string();
         let path = PathBuf::from(self.namesrv_config.read().config_store_path.clone());
         string_to_file(&content, &path).map_err(|e| NamesrvError::io("write", path, e))
@@ -177,5 +204,36 @@ mod tests {
         let saved = properties::parse(&std::fs::read_to_string(&store).unwrap());
         assert_eq!(saved["enableAllTopicList"], "false");
         assert_eq!(saved["serverWorkerThreads"], "3");
+    }
+
+    #[tokio::test]
+    async fn a_failed_write_is_reported_and_undone() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("blocker"), "").unwrap();
+        let store = dir.path().join("blocker/namesrv.properties");
+        let ns = NamesrvConfig {
+            config_store_path: store.to_string_lossy().into_owned(),
+            ..Default::default()
+        };
+        let c = Arc::new(Configuration::new(
+            Arc::new(RwLock::new(ns)),
+            NettyServerConfig::default(),
+            properties::parse("customKey=1\n"),
+        ));
+        let before = (c.all_configs_format_string(), c.data_version());
+        let err = c
+            .update_and_persist(&properties::parse(
+                "enableAllTopicList=false\ncustomKey=2\nserverWorkerThreads=3\n",
+            ))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(&format!("cannot write {}: ", store.display())),
+            "{err}"
+        );
+        assert!(c.namesrv_config_snapshot().enable_all_topic_list);
+        assert_eq!(c.netty_server_config().server_worker_threads, 8);
+        assert_eq!((c.all_configs_format_string(), c.data_version()), before);
     }
 }

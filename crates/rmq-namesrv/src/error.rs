@@ -9,16 +9,16 @@ pub enum NamesrvError {
     /// A setting has a value the NameServer cannot run with.
     #[error("invalid config: {0}")]
     InvalidConfig(String),
-    /// Reading or writing a file failed.
-    #[error("{op} {path}: {source}")]
+    /// Reading or writing a file failed. The OS error is part of the text (not a
+    /// `source()`, so a printed chain names it once).
+    #[error("cannot {op} {path}: {error}")]
     Io {
         op: &'static str,
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The listener could not be set up.
-    #[error("remoting: {0}")]
+    #[error(transparent)]
     Remoting(#[from] RemotingError),
     /// A blocking task could not run to completion.
     #[error("background task failed: {0}")]
@@ -31,7 +31,7 @@ impl NamesrvError {
         NamesrvError::Io {
             op,
             path: path.into(),
-            source,
+            error: source,
         }
     }
 }

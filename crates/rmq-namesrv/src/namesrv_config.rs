@@ -4,6 +4,7 @@
 
 use crate::error::NamesrvError;
 use rmq_common::mix_all::user_home;
+use rmq_remoting::not_implemented_keys::{NotImplementedKey, TOKIO_POOLS};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -26,7 +27,7 @@ pub struct NamesrvConfig {
     pub config_store_path: String,
     pub product_env_name: String,
     /// Java serves routes missing here from the product environment's name server; rmq
-    /// accepts the key but always answers from its own tables.
+    /// accepts the key but always answers from its own tables ([`NOT_IMPLEMENTED_KEYS`]).
     pub cluster_test: bool,
     /// Adds the `ORDER_TOPIC_CONFIG` KV entry of a topic to its route as `orderTopicConf`.
     pub order_message_enable: bool,
@@ -63,6 +64,21 @@ pub struct NamesrvConfig {
     /// `heartbeatTimeoutMillis` (Java hard-codes 120000). Tests shorten it.
     pub broker_channel_expired_time: i64,
 }
+
+/// `NamesrvConfig` keys the NameServer parses but does not act on (see
+/// `rmq_remoting::not_implemented_keys` for how the tables are kept).
+pub const NOT_IMPLEMENTED_KEYS: &[NotImplementedKey] = &[
+    ("productEnvName", "no cluster test mode (clusterTest)"),
+    (
+        "clusterTest",
+        "routes are always served from this name server's own tables",
+    ),
+    ("clientRequestThreadPoolNums", TOKIO_POOLS),
+    ("defaultThreadPoolNums", TOKIO_POOLS),
+    ("clientRequestThreadPoolQueueCapacity", TOKIO_POOLS),
+    ("defaultThreadPoolQueueCapacity", TOKIO_POOLS),
+    ("enableControllerInNamesrv", "no embedded controller"),
+];
 
 impl Default for NamesrvConfig {
     fn default() -> Self {
@@ -129,25 +145,6 @@ impl NamesrvConfig {
             ));
         }
         Ok(())
-    }
-
-    /// Describes settings rmq accepts but does not implement (`clusterTest`,
-    /// `enableControllerInNamesrv`), for a startup warning.
-    pub fn unsupported_settings(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        if self.cluster_test {
-            out.push(
-                "clusterTest=true is not supported: routes are served from this name server's own tables"
-                    .to_string(),
-            );
-        }
-        if self.enable_controller_in_namesrv {
-            out.push(
-                "enableControllerInNamesrv=true is not supported: no controller is started"
-                    .to_string(),
-            );
-        }
-        out
     }
 
     /// Returns the keys UPDATE_NAMESRV_CONFIG refuses: the fixed ones plus `configBlackList`
@@ -230,9 +227,17 @@ mod tests {
         assert!(c.validate().is_ok());
         c.scan_not_active_broker_interval = 0;
         assert!(c.validate().is_err());
-        assert!(c.unsupported_settings().is_empty());
-        c.cluster_test = true;
-        assert_eq!(c.unsupported_settings().len(), 1);
+    }
+
+    #[test]
+    fn every_not_implemented_key_exists() {
+        assert_eq!(
+            rmq_remoting::not_implemented_keys::table_problems(
+                NOT_IMPLEMENTED_KEYS,
+                &NamesrvConfig::default()
+            ),
+            Vec::<String>::new()
+        );
     }
 
     #[test]

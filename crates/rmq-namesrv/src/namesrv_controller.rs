@@ -63,9 +63,6 @@ impl NamesrvController {
         file_properties: Properties,
     ) -> Result<NamesrvHandle, NamesrvError> {
         namesrv_config.validate()?;
-        for w in namesrv_config.unsupported_settings() {
-            tracing::warn!("{w}");
-        }
         let scan_interval_millis = namesrv_config.scan_not_active_broker_interval;
         let unregister_capacity =
             usize::try_from(namesrv_config.un_register_broker_queue_capacity).unwrap_or(1);

@@ -260,6 +260,51 @@ async fn put_kv_config() {
     ns.stop().await;
 }
 
+/// A file where a directory should be: a path under it cannot be written, even by root.
+fn unwritable_path(dir: &std::path::Path, name: &str) -> String {
+    std::fs::write(dir.join("blocker"), "").unwrap();
+    dir.join("blocker").join(name).display().to_string()
+}
+
+#[tokio::test]
+async fn put_and_delete_kv_config_that_cannot_be_saved_answer_system_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = unwritable_path(dir.path(), "kvConfig.json");
+    let kv_path = path.clone();
+    let ns = start_in(dir, move |c| c.kv_config_path = kv_path).await;
+    for ser in SERS {
+        // Java answers SUCCESS here although nothing was saved.
+        let r = ns.call(put_kv("ns1", "k", "v", ser)).await;
+        assert_code(&r, ResponseCode::SYSTEM_ERROR);
+        let remark = r.remark.unwrap();
+        assert!(
+            remark.starts_with(&format!(
+                "the change was not saved and is undone: cannot write {path}: "
+            )) && remark.contains("os error"),
+            "{remark}"
+        );
+        // What is served matches what is on disk: nothing.
+        let r = ns.call(get_kv("ns1", "k", ser)).await;
+        assert_code(&r, ResponseCode::QUERY_NOT_FOUND);
+    }
+    // A value loaded in memory stays when its delete cannot be saved.
+    ns.handle
+        .controller()
+        .kv_config_manager()
+        .put_kv_config_in_memory("ns1", "kept", "1");
+    let h = DeleteKVConfigRequestHeader {
+        namespace: "ns1".into(),
+        key: "kept".into(),
+    };
+    let r = ns
+        .call(req(RequestCode::DELETE_KV_CONFIG, &h, SerializeType::Json))
+        .await;
+    assert_code(&r, ResponseCode::SYSTEM_ERROR);
+    let r = ns.call(get_kv("ns1", "kept", SerializeType::Json)).await;
+    assert_eq!(r.ext_field("value"), Some("1"));
+    ns.stop().await;
+}
+
 #[tokio::test]
 async fn put_kv_config_oneway() {
     let ns = start(|_| {}).await;
@@ -1115,6 +1160,45 @@ async fn register_topic_in_namesrv() {
 
 fn update_config(text: &str, ser: SerializeType) -> RemotingCommand {
     req(RequestCode::UPDATE_NAMESRV_CONFIG, &EmptyHeader, ser).with_body(text.as_bytes().to_vec())
+}
+
+#[tokio::test]
+async fn update_namesrv_config_that_cannot_be_saved_answers_system_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = unwritable_path(dir.path(), "namesrv.properties");
+    let store_path = path.clone();
+    let ns = start_in(dir, move |c| c.config_store_path = store_path).await;
+    let get = || {
+        req(
+            RequestCode::GET_NAMESRV_CONFIG,
+            &EmptyHeader,
+            SerializeType::Json,
+        )
+    };
+    let before = ns.call(get()).await.body;
+    let r = ns
+        .call(update_config(
+            "enableAllTopicList=false
+",
+            SerializeType::Json,
+        ))
+        .await;
+    assert_code(&r, ResponseCode::SYSTEM_ERROR);
+    let remark = r.remark.unwrap();
+    assert!(
+        remark.contains(&format!("cannot write {path}: ")),
+        "{remark}"
+    );
+    // The running config is what it was.
+    assert_eq!(ns.call(get()).await.body, before);
+    assert!(
+        ns.handle
+            .controller()
+            .configuration()
+            .namesrv_config_snapshot()
+            .enable_all_topic_list
+    );
+    ns.stop().await;
 }
 
 #[tokio::test]

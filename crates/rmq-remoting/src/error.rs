@@ -1,4 +1,7 @@
 //! Errors of the codec, the header mapping and the transport.
+//!
+//! A variant that wraps another error writes that error's text into its own and does not
+//! also return it from `source()`, so a chain printed with `{:#}` names each cause once.
 
 use std::net::SocketAddr;
 
@@ -32,12 +35,25 @@ pub enum RemotingError {
     /// No address is known to send to.
     #[error("no name server address is set")]
     NoNameServer,
-    /// A socket error.
+    /// A socket error. Its text is part of this error's text, so it is not also exposed
+    /// as `source()` (a printed chain would repeat it).
     #[error("io error: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
+    /// A listener could not bind its address (Java: `Failed to bind to %s:%d`).
+    #[error("failed to bind to {addr}: {error}")]
+    Bind { addr: String, error: std::io::Error },
+    /// A listen port outside `0..=65535`.
+    #[error("listen port {port} out of range: a port must be 0..=65535")]
+    InvalidPort { port: i32 },
     /// A processor failed; the text becomes the SYSTEM_ERROR remark.
     #[error("{0}")]
     Processor(String),
+}
+
+impl From<std::io::Error> for RemotingError {
+    fn from(e: std::io::Error) -> Self {
+        RemotingError::Io(e)
+    }
 }
 
 impl RemotingError {

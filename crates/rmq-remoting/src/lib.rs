@@ -7,11 +7,12 @@ pub mod codec;
 pub mod error;
 pub mod golden;
 pub mod netty;
+pub mod not_implemented_keys;
 pub mod protocol;
 
 pub use error::RemotingError;
 pub use netty::channel::Channel;
-pub use netty::client::{NettyClientConfig, RemotingClient};
+pub use netty::client::{NettyClientConfig, RemotingClient, NETTY_CLIENT_CONFIG_ALIASES};
 pub use netty::processor::{ChannelEventListener, RequestProcessor};
 pub use netty::server::{NettyServerConfig, RemotingServer, ServerHandle};
 pub use protocol::{LanguageCode, RemotingCommand, RequestCode, ResponseCode, SerializeType};

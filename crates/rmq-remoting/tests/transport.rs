@@ -41,6 +41,14 @@ impl RequestProcessor for Echo {
                 Ok(Some(RemotingCommand::success().with_body(r.body)))
             }
             RequestCode::PULL_MESSAGE => panic!("boom"),
+            // An answer over the 16 MiB frame limit (a topic with 200,000 queues' stats).
+            RequestCode::GET_TOPIC_STATS_INFO => {
+                Ok(Some(RemotingCommand::success().with_body(vec![
+                    b'x';
+                    17 * 1024
+                        * 1024
+                ])))
+            }
             _ => Ok(Some(RemotingCommand::success())),
         }
     }
@@ -84,6 +92,7 @@ async fn start(idle_secs: i32) -> (rmq_remoting::ServerHandle, Arc<AtomicUsize>,
         RequestCode::HEART_BEAT,
         RequestCode::PULL_MESSAGE,
         RequestCode::UPDATE_CONSUMER_OFFSET,
+        RequestCode::GET_TOPIC_STATS_INFO,
     ] {
         d.register_processor(code, p.clone());
     }
@@ -192,6 +201,61 @@ async fn unknown_code_missing_header_and_panics_answer_errors() {
         .await
         .unwrap();
     assert_eq!(resp.response_code(), ResponseCode::SUCCESS);
+    h.shutdown(Duration::from_secs(1)).await;
+}
+
+#[tokio::test]
+async fn response_over_the_frame_limit_is_answered_with_system_error() {
+    let (h, _, events) = start(120).await;
+    let addr = h.local_addr().to_string();
+    let c = client();
+    for t in [SerializeType::Json, SerializeType::RocketMQ] {
+        let mut req = RemotingCommand::new_request(RequestCode::GET_TOPIC_STATS_INFO);
+        req.serialize_type = t;
+        let opaque = req.opaque;
+        // Before the fix the answer was dropped and this waited for the timeout.
+        let resp = c.invoke(&addr, req, 30_000).await.unwrap();
+        assert_eq!(resp.opaque, opaque);
+        assert_eq!(resp.serialize_type, t);
+        assert_eq!(resp.response_code(), ResponseCode::SYSTEM_ERROR);
+        let remark = resp.remark.unwrap();
+        assert!(
+            remark.starts_with("response too large: ")
+                && remark.ends_with(" bytes exceeds the frame limit of 16777216 bytes"),
+            "{remark}"
+        );
+        assert!(resp.body.is_empty());
+    }
+    // The connection stays usable.
+    let resp = c
+        .invoke(
+            &addr,
+            RemotingCommand::new_request(RequestCode::UPDATE_CONSUMER_OFFSET),
+            3000,
+        )
+        .await
+        .unwrap();
+    assert_eq!(resp.response_code(), ResponseCode::SUCCESS);
+    assert_eq!(events.connected.load(Ordering::SeqCst), 1);
+    h.shutdown(Duration::from_secs(1)).await;
+}
+
+#[tokio::test]
+async fn request_over_the_frame_limit_fails_at_once() {
+    let (h, seen, _) = start(120).await;
+    let addr = h.local_addr().to_string();
+    let c = client();
+    let req = RemotingCommand::new_request(RequestCode::UPDATE_CONSUMER_OFFSET)
+        .with_body(vec![0u8; 17 * 1024 * 1024]);
+    let started = std::time::Instant::now();
+    let err = c.invoke(&addr, req, 10_000).await.unwrap_err();
+    assert!(
+        matches!(err, RemotingError::SendFailed { .. }),
+        "{err:?} after {:?}",
+        started.elapsed()
+    );
+    assert!(err.to_string().contains("frame length"), "{err}");
+    assert_eq!(seen.load(Ordering::SeqCst), 0);
     h.shutdown(Duration::from_secs(1)).await;
 }
 

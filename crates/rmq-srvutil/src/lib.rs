@@ -3,9 +3,13 @@
 //! configurations do: log files under `~/logs/rocketmqlogs/` in logback's line layout, the
 //! shutdown signals, `ROCKETMQ_HOME` and `.properties` config files.
 
+mod error_chain;
 pub mod logging;
 mod server_util;
 mod shutdown_hook;
 
-pub use server_util::{derive_rocketmq_home, read_properties_file};
+pub use error_chain::{error_chain, ErrorChain};
+pub use server_util::{
+    config_as_json, derive_rocketmq_home, expected_value_kind, read_properties_file,
+};
 pub use shutdown_hook::wait_for_shutdown_signal;

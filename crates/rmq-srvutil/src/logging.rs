@@ -41,6 +41,16 @@ where
     }
 }
 
+/// Target of [`log_fatal`] events: the log file gets them, stderr does not (the caller
+/// prints its own line there).
+const FATAL_TARGET: &str = "rmq_fatal";
+
+/// Logs the error a process exits with to its log file only; the caller prints it to stderr
+/// once, in its own words, so it does not appear there twice.
+pub fn log_fatal(message: &str) {
+    tracing::error!(target: FATAL_TARGET, "{message}");
+}
+
 /// Where a process's errors go besides its log file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stderr {
@@ -74,7 +84,10 @@ pub fn init(file_name: &str, stderr: Stderr) -> anyhow::Result<WorkerGuard> {
         .with_writer(std::io::stderr)
         .with_ansi(false)
         .event_format(LogbackLine)
-        .with_filter(stderr_level);
+        .with_filter(stderr_level)
+        .with_filter(tracing_subscriber::filter::filter_fn(|m| {
+            m.target() != FATAL_TARGET
+        }));
     tracing_subscriber::registry()
         .with(file_layer)
         .with(stderr_layer)

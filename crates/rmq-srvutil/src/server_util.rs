@@ -21,9 +21,55 @@ pub fn read_properties_file(path: &Path) -> anyhow::Result<Properties> {
     Ok(properties::parse(&text))
 }
 
+/// Returns a config object as JSON, for [`expected_value_kind`].
+pub fn config_as_json<T: serde::Serialize>(config: &T) -> serde_json::Value {
+    serde_json::to_value(config).unwrap_or_default()
+}
+
+/// Says what a value of config key `key` must look like, from the key's current value in
+/// the first of `configs` (see [`config_as_json`]) that has it: "an integer", "a number",
+/// "true or false", or "a value of the key's type" (for enums and other strings).
+pub fn expected_value_kind(configs: &[serde_json::Value], key: &str) -> &'static str {
+    for c in configs {
+        if let serde_json::Value::Object(map) = c {
+            match map.get(key) {
+                Some(serde_json::Value::Number(n)) if n.is_f64() => return "a number",
+                Some(serde_json::Value::Number(_)) => return "an integer",
+                Some(serde_json::Value::Bool(_)) => return "true or false",
+                Some(_) => return "a value of the key's type",
+                None => {}
+            }
+        }
+    }
+    "a value of the key's type"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn says_what_a_value_must_be() {
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct C {
+            listen_port: i32,
+            ratio: f64,
+            on: bool,
+            name: String,
+        }
+        let c = C {
+            listen_port: 1,
+            ratio: 0.5,
+            on: true,
+            name: "x".into(),
+        };
+        let c = [config_as_json(&c)];
+        assert_eq!(expected_value_kind(&c, "listenPort"), "an integer");
+        assert_eq!(expected_value_kind(&c, "ratio"), "a number");
+        assert_eq!(expected_value_kind(&c, "on"), "true or false");
+        assert_eq!(expected_value_kind(&c, "name"), "a value of the key's type");
+    }
 
     #[test]
     fn reads_latin1_properties() {

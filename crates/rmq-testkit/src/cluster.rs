@@ -161,6 +161,11 @@ impl Cluster {
         self.dir.path().join(format!("home-namesrv-{i}"))
     }
 
+    /// Returns NameServer `i`'s process id, while it runs.
+    pub fn namesrv_pid(&self, i: usize) -> Option<u32> {
+        self.namesrvs.get(i)?.as_ref()?.pid()
+    }
+
     /// Returns the temp directory everything lives in.
     pub fn dir(&self) -> &std::path::Path {
         self.dir.path()

@@ -112,30 +112,88 @@ impl KVConfigManager {
         }
     }
 
-    /// Sets a value and persists the file.
-    pub async fn put_kv_config(self: &Arc<Self>, namespace: &str, key: &str, value: &str) {
-        self.put_kv_config_in_memory(namespace, key, value);
-        self.persist_in_background().await;
+    /// Sets a value and persists the file (on a blocking thread). When the file cannot be
+    /// written the change is undone, so the table never holds what the file does not, and
+    /// the error (naming the file and the OS error) is returned. Java logs the failure and
+    /// keeps the unsaved value; rmq reports it.
+    pub async fn put_kv_config(
+        self: &Arc<Self>,
+        namespace: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<(), NamesrvError> {
+        let (ns, k, v) = (namespace.to_string(), key.to_string(), value.to_string());
+        self.change_and_persist(move |m| {
+            let previous = m.get_kv_config(&ns, &k);
+            let had_namespace = m.config_table.read().contains_key(&ns);
+            m.put_kv_config_in_memory(&ns, &k, &v);
+            Box::new(move |m: &Self| m.restore(&ns, &k, previous, had_namespace))
+        })
+        .await
     }
 
-    /// Removes a value and persists the file.
-    pub async fn delete_kv_config(self: &Arc<Self>, namespace: &str, key: &str) {
-        self.delete_kv_config_in_memory(namespace, key);
-        self.persist_in_background().await;
+    /// Removes a value and persists the file; on a write failure the value is put back and
+    /// the error returned, as for [`KVConfigManager::put_kv_config`].
+    pub async fn delete_kv_config(
+        self: &Arc<Self>,
+        namespace: &str,
+        key: &str,
+    ) -> Result<(), NamesrvError> {
+        let (ns, k) = (namespace.to_string(), key.to_string());
+        self.change_and_persist(move |m| {
+            let previous = m.get_kv_config(&ns, &k);
+            m.delete_kv_config_in_memory(&ns, &k);
+            Box::new(move |m: &Self| m.restore(&ns, &k, previous, true))
+        })
+        .await
     }
 
-    async fn persist_in_background(self: &Arc<Self>) {
-        let this = self.clone();
-        match tokio::task::spawn_blocking(move || this.persist()).await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => tracing::error!(error = %e, "persist kvconfig Exception"),
-            Err(e) => tracing::error!(error = %e, "persist kvconfig task failed"),
+    /// Sets `namespace`/`key` back to `previous` (absent when `None`), dropping the namespace
+    /// again if the undone change created it.
+    fn restore(&self, namespace: &str, key: &str, previous: Option<String>, had_namespace: bool) {
+        let mut table = self.config_table.write();
+        if !had_namespace {
+            table.remove(namespace);
+            return;
         }
+        let kv = table.entry(namespace.to_string()).or_default();
+        match previous {
+            Some(v) => kv.insert(key.to_string(), v),
+            None => kv.remove(key),
+        };
+    }
+
+    /// Applies `change` and writes the file under the persist lock, on a blocking thread; if
+    /// the write fails, runs the undo `change` returned.
+    async fn change_and_persist<F>(self: &Arc<Self>, change: F) -> Result<(), NamesrvError>
+    where
+        F: FnOnce(&Self) -> Box<dyn FnOnce(&Self) + Send> + Send + 'static,
+    {
+        let this = self.clone();
+        let outcome = tokio::task::spawn_blocking(move || {
+            let _serialized = this.persist_lock.lock();
+            let undo = change(&this);
+            let result = this.write_file();
+            if result.is_err() {
+                undo(&this);
+            }
+            result
+        })
+        .await
+        .map_err(|e| NamesrvError::Task(e.to_string()))?;
+        if let Err(e) = &outcome {
+            tracing::error!(path = %self.kv_config_path.display(), error = %e, "persist kvconfig Exception, change undone");
+        }
+        outcome
     }
 
     /// Writes the whole table to `kvConfigPath` (blocking; atomic replace).
     pub fn persist(&self) -> Result<(), NamesrvError> {
         let _serialized = self.persist_lock.lock();
+        self.write_file()
+    }
+
+    fn write_file(&self) -> Result<(), NamesrvError> {
         let content = {
             let table = self.config_table.read();
             let wrapper = KVConfigSerializeWrapper {
@@ -187,16 +245,17 @@ mod tests {
         let m = Arc::new(KVConfigManager::new(&path));
         m.load();
         m.put_kv_config("ORDER_TOPIC_CONFIG", "T", "broker-a:4")
-            .await;
-        m.put_kv_config("ns", "k", "v").await;
-        m.put_kv_config("ns", "k", "v2").await;
+            .await
+            .unwrap();
+        m.put_kv_config("ns", "k", "v").await.unwrap();
+        m.put_kv_config("ns", "k", "v2").await.unwrap();
         assert_eq!(m.get_kv_config("ns", "k").as_deref(), Some("v2"));
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(
             text,
             r#"{"configTable":{"ORDER_TOPIC_CONFIG":{"T":"broker-a:4"},"ns":{"k":"v2"}}}"#
         );
-        m.delete_kv_config("ns", "k").await;
+        m.delete_kv_config("ns", "k").await.unwrap();
         assert_eq!(m.get_kv_config("ns", "k"), None);
         assert!(m.get_kv_list_by_namespace("ns").unwrap().table.is_empty());
         assert!(m.get_kv_list_by_namespace("none").is_none());
@@ -208,6 +267,40 @@ mod tests {
             Some("broker-a:4")
         );
         assert_eq!(again.get_kv_config("ns", "k"), None);
+    }
+
+    #[tokio::test]
+    async fn a_failed_write_is_reported_and_undone() {
+        let dir = tempfile::tempdir().unwrap();
+        // A regular file where a directory should be: unwritable even for root.
+        std::fs::write(dir.path().join("blocker"), "").unwrap();
+        let path = dir.path().join("blocker/kvConfig.json");
+        let m = Arc::new(KVConfigManager::new(&path));
+        m.load();
+        let err = m
+            .put_kv_config("ns", "k", "v")
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(&format!("cannot write {}: ", path.display())),
+            "{err}"
+        );
+        assert!(err.contains("os error"), "{err}");
+        assert_eq!(m.get_kv_config("ns", "k"), None);
+        assert!(
+            m.get_kv_list_by_namespace("ns").is_none(),
+            "no namespace left behind"
+        );
+
+        // An existing value survives a failed overwrite and a failed delete.
+        m.put_kv_config_in_memory("ns", "k", "old");
+        assert!(m.put_kv_config("ns", "k", "new").await.is_err());
+        assert_eq!(m.get_kv_config("ns", "k").as_deref(), Some("old"));
+        assert!(m.delete_kv_config("ns", "k").await.is_err());
+        assert_eq!(m.get_kv_config("ns", "k").as_deref(), Some("old"));
+        assert!(m.put_kv_config("ns", "other", "x").await.is_err());
+        assert_eq!(m.get_kv_list_by_namespace("ns").unwrap().table.len(), 1);
     }
 
     #[test]

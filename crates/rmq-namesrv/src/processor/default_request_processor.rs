@@ -2,6 +2,7 @@
 //! config, broker registration and liveness, cluster and topic lists, permissions, and the
 //! server's own config (Java `namesrv/.../processor/DefaultRequestProcessor.java`).
 
+use crate::error::NamesrvError;
 use crate::namesrv_controller::NamesrvController;
 use crate::route::zone_route_rpc_hook::ZONE_NAME;
 use crate::routeinfo::BrokerRegistration;
@@ -11,7 +12,7 @@ use rmq_common::mq_version::V3_0_11;
 use rmq_common::{properties, util_all, DataVersion};
 use rmq_remoting::protocol::body;
 use rmq_remoting::protocol::body::register_broker_body::{
-    RegisterBrokerBody, TopicConfigSerializeWrapper,
+    RegisterBrokerBody, TopicConfigSerializeWrapper, MAX_INFLATED_BYTES,
 };
 use rmq_remoting::protocol::body::route::{
     GetBrokerMemberGroupResponseBody, TopicList, TopicRouteData,
@@ -20,17 +21,45 @@ use rmq_remoting::protocol::header::namesrv::*;
 use rmq_remoting::{
     Channel, RemotingCommand, RemotingError, RequestCode, RequestProcessor, ResponseCode,
 };
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+/// REGISTER_BROKER bodies decoded at the same time. Inflating and parsing run on the blocking
+/// pool, never on an async worker; one at a time keeps a flood of zlib bombs to one core and
+/// one body's memory ([`MAX_INFLATED_BYTES`] at most), while other requests go on.
+const MAX_CONCURRENT_BODY_DECODES: usize = 1;
+/// REGISTER_BROKER requests allowed to wait for a decode slot; more are answered SYSTEM_BUSY
+/// as Java answers when its executor's queue is full. Brokers register every 30 s, so a
+/// real cluster never comes near it.
+const MAX_WAITING_BODY_DECODES: usize = 64;
 
 /// Handles the NameServer's admin and broker requests.
 pub struct DefaultRequestProcessor {
     controller: Arc<NamesrvController>,
     /// Keys UPDATE_NAMESRV_CONFIG refuses, fixed at startup as in Java.
     config_black_list: Vec<String>,
+    body_decode_slots: Arc<Semaphore>,
+    body_decodes_waiting: AtomicUsize,
+}
+
+/// What checking and decoding a REGISTER_BROKER body gave.
+enum BodyOutcome {
+    CrcMismatch,
+    Decoded(Box<Result<RegisterBrokerBody, RemotingError>>),
 }
 
 fn success() -> RemotingCommand {
     RemotingCommand::success()
+}
+
+/// The answer when a change could not be saved (and was undone). Java logs the failure and
+/// answers SUCCESS although nothing was saved; rmq says so.
+fn persist_failed(e: &NamesrvError) -> RemotingCommand {
+    RemotingCommand::error(
+        ResponseCode::SYSTEM_ERROR,
+        format!("the change was not saved and is undone: {e}"),
+    )
 }
 
 fn disabled() -> RemotingCommand {
@@ -48,7 +77,47 @@ impl DefaultRequestProcessor {
         DefaultRequestProcessor {
             controller,
             config_black_list,
+            body_decode_slots: Arc::new(Semaphore::new(MAX_CONCURRENT_BODY_DECODES)),
+            body_decodes_waiting: AtomicUsize::new(0),
         }
+    }
+
+    /// Checks the CRC of a non-empty REGISTER_BROKER body and decodes it on the blocking
+    /// pool, at most [`MAX_CONCURRENT_BODY_DECODES`] at a time. `None` when too many wait.
+    async fn check_and_decode_body(
+        &self,
+        request: &RemotingCommand,
+        crc: i32,
+        compressed: bool,
+    ) -> Option<BodyOutcome> {
+        let waiting = self.body_decodes_waiting.fetch_add(1, Ordering::AcqRel);
+        let permit = if waiting >= MAX_WAITING_BODY_DECODES {
+            None
+        } else {
+            self.body_decode_slots.clone().acquire_owned().await.ok()
+        };
+        self.body_decodes_waiting.fetch_sub(1, Ordering::AcqRel);
+        let permit = permit?;
+        let body = request.body.clone();
+        let version = request.version;
+        let job = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            if crc != 0 && util_all::crc32(&body) != crc {
+                return BodyOutcome::CrcMismatch;
+            }
+            BodyOutcome::Decoded(Box::new(RegisterBrokerBody::decode_with_limit(
+                &body,
+                compressed,
+                version,
+                MAX_INFLATED_BYTES,
+            )))
+        });
+        Some(match job.await {
+            Ok(outcome) => outcome,
+            Err(e) => BodyOutcome::Decoded(Box::new(Err(RemotingError::BadBody(format!(
+                "decode task failed: {e}"
+            ))))),
+        })
     }
 
     async fn put_kv_config(
@@ -56,11 +125,15 @@ impl DefaultRequestProcessor {
         request: &RemotingCommand,
     ) -> Result<RemotingCommand, RemotingError> {
         let h: PutKVConfigRequestHeader = request.decode_header()?;
-        self.controller
+        match self
+            .controller
             .kv_config_manager()
             .put_kv_config(&h.namespace, &h.key, &h.value)
-            .await;
-        Ok(success())
+            .await
+        {
+            Ok(()) => Ok(success()),
+            Err(e) => Ok(persist_failed(&e)),
+        }
     }
 
     fn get_kv_config(&self, request: &RemotingCommand) -> Result<RemotingCommand, RemotingError> {
@@ -86,31 +159,35 @@ impl DefaultRequestProcessor {
         request: &RemotingCommand,
     ) -> Result<RemotingCommand, RemotingError> {
         let h: DeleteKVConfigRequestHeader = request.decode_header()?;
-        self.controller
+        match self
+            .controller
             .kv_config_manager()
             .delete_kv_config(&h.namespace, &h.key)
-            .await;
-        Ok(success())
+            .await
+        {
+            Ok(()) => Ok(success()),
+            Err(e) => Ok(persist_failed(&e)),
+        }
     }
 
-    fn register_broker(
+    async fn register_broker(
         &self,
         channel: &Channel,
         request: &RemotingCommand,
     ) -> Result<RemotingCommand, RemotingError> {
         let h: RegisterBrokerRequestHeader = request.decode_header()?;
         let crc = h.body_crc32.unwrap_or(0);
-        if crc != 0 && util_all::crc32(&request.body) != crc {
+        let crc_mismatch = || {
             tracing::warn!(
                 "receive registerBroker request,crc32 not match,from {}",
                 channel.remote_addr_string()
             );
-            return Ok(RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                "crc32 not match",
-            ));
-        }
+            RemotingCommand::error(ResponseCode::SYSTEM_ERROR, "crc32 not match")
+        };
         let (wrapper, filter_server_list) = if request.body.is_empty() {
+            if crc != 0 && util_all::crc32(&request.body) != crc {
+                return Ok(crc_mismatch());
+            }
             let empty = TopicConfigSerializeWrapper {
                 data_version: DataVersion {
                     state_version: 0,
@@ -122,10 +199,29 @@ impl DefaultRequestProcessor {
             (empty, (request.version >= V3_0_11).then(Vec::new))
         } else {
             let compressed = h.compressed.unwrap_or(false);
-            let body = RegisterBrokerBody::decode(&request.body, compressed, request.version)
-                .map_err(|e| {
-                    RemotingError::Processor(format!("Failed to decode RegisterBrokerBody: {e}"))
-                })?;
+            let outcome = self.check_and_decode_body(request, crc, compressed).await;
+            let body = match outcome {
+                None => {
+                    tracing::warn!(
+                        remote = %channel.remote_addr_string(),
+                        "too many REGISTER_BROKER bodies waiting to be decoded, answering SYSTEM_BUSY"
+                    );
+                    return Ok(RemotingCommand::error(
+                        ResponseCode::SYSTEM_BUSY,
+                        "[OVERLOAD]system busy, start flow control for a while",
+                    ));
+                }
+                Some(BodyOutcome::CrcMismatch) => return Ok(crc_mismatch()),
+                Some(BodyOutcome::Decoded(result)) => match *result {
+                    Ok(body) => body,
+                    // Java: RemotingCommandException("Failed to decode RegisterBrokerBody").
+                    Err(e) => {
+                        return Err(RemotingError::Processor(format!(
+                            "Failed to decode RegisterBrokerBody: {e}"
+                        )))
+                    }
+                },
+            };
             let filters = (request.version >= V3_0_11).then_some(body.filter_server_list);
             (body.topic_config_serialize_wrapper, filters)
         };
@@ -411,11 +507,15 @@ impl DefaultRequestProcessor {
                 "Can not update config in black list.",
             );
         }
-        let report = self
+        let report = match self
             .controller
             .configuration()
             .update_and_persist(&props)
-            .await;
+            .await
+        {
+            Ok(report) => report,
+            Err(e) => return persist_failed(&e),
+        };
         if !report.invalid_keys.is_empty() {
             tracing::warn!(keys = ?report.invalid_keys, "updateConfig ignored values that do not parse");
         }
@@ -451,7 +551,7 @@ impl RequestProcessor for DefaultRequestProcessor {
             RequestCode::GET_KV_CONFIG => self.get_kv_config(&request)?,
             RequestCode::DELETE_KV_CONFIG => self.delete_kv_config(&request).await?,
             RequestCode::QUERY_DATA_VERSION => self.query_data_version(&request)?,
-            RequestCode::REGISTER_BROKER => self.register_broker(channel, &request)?,
+            RequestCode::REGISTER_BROKER => self.register_broker(channel, &request).await?,
             RequestCode::UNREGISTER_BROKER => self.unregister_broker(&request)?,
             RequestCode::BROKER_HEARTBEAT => self.broker_heartbeat(&request)?,
             RequestCode::GET_BROKER_MEMBER_GROUP => self.get_broker_member_group(&request)?,

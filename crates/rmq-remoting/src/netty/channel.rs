@@ -21,7 +21,8 @@ pub(crate) struct ChannelInner {
     remote_addr: SocketAddr,
     local_addr: SocketAddr,
     pub(crate) tx: mpsc::Sender<RemotingCommand>,
-    pub(crate) pending: Mutex<HashMap<i32, oneshot::Sender<RemotingCommand>>>,
+    pub(crate) pending:
+        Mutex<HashMap<i32, oneshot::Sender<Result<RemotingCommand, RemotingError>>>>,
     pub(crate) closed: CancellationToken,
 }
 
@@ -128,11 +129,11 @@ impl Channel {
         };
         let result = tokio::time::timeout(timeout, async {
             self.send(request).await?;
-            rx.await.map_err(|_| {
-                RemotingError::send_failed(
+            rx.await.unwrap_or_else(|_| {
+                Err(RemotingError::send_failed(
                     self.remote_addr(),
                     "connection closed before the response",
-                )
+                ))
             })
         })
         .await;
@@ -156,8 +157,17 @@ impl Channel {
     pub(crate) fn complete(&self, response: RemotingCommand) -> bool {
         let waiter = self.inner.pending.lock().remove(&response.opaque);
         match waiter {
-            Some(tx) => tx.send(response).is_ok(),
+            Some(tx) => tx.send(Ok(response)).is_ok(),
             None => false,
+        }
+    }
+
+    /// Fails the request with `opaque` at once with `error` (it could not be written), so
+    /// its caller does not wait for the timeout.
+    pub(crate) fn fail_request(&self, opaque: i32, error: RemotingError) {
+        let waiter = self.inner.pending.lock().remove(&opaque);
+        if let Some(tx) = waiter {
+            let _ = tx.send(Err(error));
         }
     }
 

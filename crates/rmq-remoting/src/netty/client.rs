@@ -16,8 +16,9 @@ use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio_util::task::TaskTracker;
 
-/// Client settings with Java's key names and defaults (`NettyClientConfig`). Thread,
-/// buffer, proxy and reconnect settings are accepted for compatibility; tokio sizes its pools.
+/// Client settings with Java's field names, in Java's order, and defaults
+/// (`NettyClientConfig`). Thread, buffer, proxy and reconnect settings are accepted for
+/// compatibility; tokio sizes its pools.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct NettyClientConfig {
@@ -27,6 +28,11 @@ pub struct NettyClientConfig {
     pub client_async_semaphore_value: i32,
     pub connect_timeout_millis: u64,
     pub channel_not_active_interval: u64,
+    /// Java's field is `isScanAvailableNameSrv` (printed so), its setter
+    /// `setScanAvailableNameSrv` (so a config file says `scanAvailableNameSrv`); both
+    /// spellings are read, see [`NETTY_CLIENT_CONFIG_ALIASES`].
+    #[serde(rename = "isScanAvailableNameSrv")]
+    pub scan_available_name_srv: bool,
     /// Idle connections are closed after this many seconds.
     pub client_channel_max_idle_time_seconds: i32,
     pub client_socket_snd_buf_size: i32,
@@ -36,8 +42,9 @@ pub struct NettyClientConfig {
     /// Java spells it `useTLS`.
     #[serde(rename = "useTLS", alias = "useTls")]
     pub use_tls: bool,
-    pub scan_available_name_srv: bool,
     pub socks_proxy_config: String,
+    pub write_buffer_high_water_mark: i32,
+    pub write_buffer_low_water_mark: i32,
     pub disable_callback_executor: bool,
     pub disable_netty_worker_group: bool,
     pub max_reconnect_interval_time_seconds: i64,
@@ -53,14 +60,16 @@ impl Default for NettyClientConfig {
             client_async_semaphore_value: 65535,
             connect_timeout_millis: 3000,
             channel_not_active_interval: 60_000,
+            scan_available_name_srv: true,
             client_channel_max_idle_time_seconds: 120,
             client_socket_snd_buf_size: 0,
             client_socket_rcv_buf_size: 0,
             client_pooled_byte_buf_allocator_enable: false,
             client_close_socket_if_timeout: true,
             use_tls: false,
-            scan_available_name_srv: true,
             socks_proxy_config: "{}".into(),
+            write_buffer_high_water_mark: 0,
+            write_buffer_low_water_mark: 0,
             disable_callback_executor: false,
             disable_netty_worker_group: false,
             max_reconnect_interval_time_seconds: 60,
@@ -68,6 +77,12 @@ impl Default for NettyClientConfig {
         }
     }
 }
+
+/// Config-file spellings that differ from the printed key: Java reads a key through its
+/// setter (`setScanAvailableNameSrv` → `scanAvailableNameSrv`) but prints the field
+/// (`isScanAvailableNameSrv`). Pass to `properties::bind`.
+pub const NETTY_CLIENT_CONFIG_ALIASES: &[(&str, &str)] =
+    &[("scanAvailableNameSrv", "isScanAvailableNameSrv")];
 
 type Slot = Arc<tokio::sync::Mutex<Option<Channel>>>;
 

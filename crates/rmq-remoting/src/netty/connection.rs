@@ -4,7 +4,8 @@
 use super::channel::Channel;
 use super::processor::RequestDispatcher;
 use crate::codec::RemotingCodec;
-use crate::protocol::RemotingCommand;
+use crate::error::RemotingError;
+use crate::protocol::{RemotingCommand, ResponseCode};
 use bytes::BytesMut;
 use futures::StreamExt;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -158,8 +159,35 @@ pub(crate) fn spawn_connection(
     Ok(channel)
 }
 
+/// Encodes `cmd` into `buf`. A response that cannot be encoded (over the frame limit) is
+/// replaced by a SYSTEM_ERROR answer with the same opaque, so the peer learns why instead of
+/// waiting for its timeout; a request that cannot be encoded fails its caller at once.
 fn encode_logged(cmd: &RemotingCommand, buf: &mut BytesMut, channel: &Channel) {
-    if let Err(e) = cmd.encode(buf) {
-        tracing::error!(remote = %channel.remote_addr(), code = cmd.code, error = %e, "cannot encode frame, dropped");
+    let error = match cmd.encode(buf) {
+        Ok(()) => return,
+        Err(e) => e,
+    };
+    if !cmd.is_response() {
+        tracing::error!(remote = %channel.remote_addr(), code = cmd.code, error = %error, "cannot encode request, not sent");
+        let reason = format!("cannot encode request: {error}");
+        channel.fail_request(
+            cmd.opaque,
+            RemotingError::send_failed(channel.remote_addr(), reason),
+        );
+        return;
+    }
+    let remark = match &error {
+        RemotingError::FrameTooLarge { length, max } => {
+            format!("response too large: {length} bytes exceeds the frame limit of {max} bytes")
+        }
+        other => format!("cannot encode response: {other}"),
+    };
+    tracing::error!(remote = %channel.remote_addr(), code = cmd.code, opaque = cmd.opaque, "{remark}, answering SYSTEM_ERROR instead");
+    let mut answer = RemotingCommand::error(ResponseCode::SYSTEM_ERROR, remark);
+    answer.opaque = cmd.opaque;
+    answer.serialize_type = cmd.serialize_type;
+    answer.mark_response();
+    if let Err(e) = answer.encode(buf) {
+        tracing::error!(remote = %channel.remote_addr(), error = %e, "cannot encode the error answer either, dropped");
     }
 }

@@ -16,7 +16,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-/// Server settings with Java's key names and defaults (`NettyServerConfig`). Thread and
+/// Server settings with Java's key names, in Java's order, and defaults (`NettyServerConfig`). Thread and
 /// buffer settings are accepted for compatibility; tokio sizes its own pools.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -35,8 +35,8 @@ pub struct NettyServerConfig {
     pub write_buffer_high_water_mark: i32,
     pub write_buffer_low_water_mark: i32,
     pub server_socket_backlog: i32,
-    pub server_pooled_byte_buf_allocator_enable: bool,
     pub server_netty_worker_group_enable: bool,
+    pub server_pooled_byte_buf_allocator_enable: bool,
     pub enable_shutdown_gracefully: bool,
     pub shutdown_wait_time_seconds: i32,
     pub use_epoll_native_selector: bool,
@@ -58,8 +58,8 @@ impl Default for NettyServerConfig {
             write_buffer_high_water_mark: 0,
             write_buffer_low_water_mark: 0,
             server_socket_backlog: 1024,
-            server_pooled_byte_buf_allocator_enable: true,
             server_netty_worker_group_enable: true,
+            server_pooled_byte_buf_allocator_enable: true,
             enable_shutdown_gracefully: false,
             shutdown_wait_time_seconds: 30,
             use_epoll_native_selector: false,
@@ -77,10 +77,15 @@ impl RemotingServer {
         config: &NettyServerConfig,
         dispatcher: Arc<RequestDispatcher>,
     ) -> Result<ServerHandle, RemotingError> {
-        let port = u16::try_from(config.listen_port).map_err(|_| {
-            RemotingError::BadFrame(format!("listen port {} out of range", config.listen_port))
+        let port = u16::try_from(config.listen_port).map_err(|_| RemotingError::InvalidPort {
+            port: config.listen_port,
         })?;
-        let listener = TcpListener::bind((config.bind_address.as_str(), port)).await?;
+        let listener = TcpListener::bind((config.bind_address.as_str(), port))
+            .await
+            .map_err(|error| RemotingError::Bind {
+                addr: format!("{}:{port}", config.bind_address),
+                error,
+            })?;
         let local_addr = listener.local_addr()?;
         let shutdown = CancellationToken::new();
         let tracker = TaskTracker::new();

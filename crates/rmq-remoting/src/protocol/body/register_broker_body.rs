@@ -6,7 +6,7 @@
 //! for brokers of version 5.0.0 or later, a count plus TopicQueueMappingInfo JSON entries.
 
 use crate::error::RemotingError;
-use bytes::{Buf, BufMut};
+use bytes::BufMut;
 use rmq_common::{DataVersion, TopicConfig};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -59,12 +59,26 @@ impl RegisterBrokerBody {
         enc.finish().unwrap_or_default()
     }
 
-    /// Decodes a body. `broker_version` decides whether a compressed body has the mapping
-    /// section; brokers older than 3.0.11 send a bare `TopicConfigSerializeWrapper`.
+    /// Decodes a body with the default inflate limit ([`MAX_INFLATED_BYTES`]).
+    /// `broker_version` decides whether a compressed body has the mapping section; brokers
+    /// older than 3.0.11 send a bare `TopicConfigSerializeWrapper`.
     pub fn decode(
         data: &[u8],
         compressed: bool,
         broker_version: i32,
+    ) -> Result<Self, RemotingError> {
+        Self::decode_with_limit(data, compressed, broker_version, MAX_INFLATED_BYTES)
+    }
+
+    /// Decodes a body; a compressed one is inflated as a stream, section by section, as
+    /// Java's `RegisterBrokerBody#decode` reads its `InflaterInputStream`, and refused once it
+    /// inflates past `max_inflated_bytes`. Memory stays within that bound: a length prefix is
+    /// checked against what is left of it before anything is allocated.
+    pub fn decode_with_limit(
+        data: &[u8],
+        compressed: bool,
+        broker_version: i32,
+        max_inflated_bytes: u64,
     ) -> Result<Self, RemotingError> {
         if !compressed {
             if broker_version < rmq_common::mq_version::V3_0_11 {
@@ -76,55 +90,37 @@ impl RegisterBrokerBody {
             }
             return super::decode(data);
         }
-        let mut raw = Vec::new();
-        flate2::read::ZlibDecoder::new(data)
-            .take(64 * 1024 * 1024)
-            .read_to_end(&mut raw)
-            .map_err(|e| RemotingError::BadBody(format!("bad compressed register body: {e}")))?;
-        let mut buf = &raw[..];
-        let bad = |what: &str| {
-            RemotingError::BadBody(format!("truncated compressed register body at {what}"))
+        let mut r = InflatedReader {
+            inner: flate2::read::ZlibDecoder::new(data).take(max_inflated_bytes),
+            limit: max_inflated_bytes,
         };
-        fn chunk<'a>(buf: &mut &'a [u8], what: &str) -> Result<&'a [u8], RemotingError> {
-            if buf.remaining() < 4 {
-                return Err(RemotingError::BadBody(format!(
-                    "truncated register body at {what}"
-                )));
-            }
-            let len = buf.get_i32();
-            if len < 0 || len as usize > buf.remaining() {
-                return Err(RemotingError::BadBody(format!(
-                    "bad length {len} at {what}"
-                )));
-            }
-            let (head, tail) = buf.split_at(len as usize);
-            *buf = tail;
-            Ok(head)
-        }
-        let data_version: DataVersion = super::decode(chunk(&mut buf, "data version")?)?;
-        if buf.remaining() < 4 {
-            return Err(bad("topic count"));
-        }
-        let count = buf.get_i32();
+        let data_version: DataVersion = super::decode(&r.chunk("data version")?)?;
+        let count = r.int("topic count")?;
         let mut table = HashMap::new();
         for _ in 0..count.max(0) {
-            let text = String::from_utf8_lossy(chunk(&mut buf, "topic config")?).into_owned();
-            let tc = TopicConfig::decode(&text)
-                .ok_or_else(|| RemotingError::BadBody(format!("bad topic config text {text:?}")))?;
+            let bytes = r.chunk("topic config")?;
+            let text = String::from_utf8_lossy(&bytes);
+            let tc = TopicConfig::decode(&text).ok_or_else(|| {
+                let shown: String = text.chars().take(200).collect();
+                RemotingError::BadBody(format!("bad topic config text {shown:?}"))
+            })?;
             table.insert(tc.topic_name.clone(), tc);
         }
-        let filter_server_list: Vec<String> = super::decode(chunk(&mut buf, "filter servers")?)?;
+        let filter_server_list: Vec<String> = super::decode(&r.chunk("filter servers")?)?;
         let mut mapping = HashMap::new();
-        if broker_version >= rmq_common::mq_version::V5_0_0 && buf.remaining() >= 4 {
-            let n = buf.get_i32();
-            for _ in 0..n.max(0) {
-                let info: serde_json::Value = super::decode(chunk(&mut buf, "mapping info")?)?;
-                let topic = info
-                    .get("topic")
-                    .and_then(|t| t.as_str())
-                    .unwrap_or_default()
-                    .to_string();
-                mapping.insert(topic, info);
+        // Java reads the count unconditionally for 5.x brokers; a body without it still
+        // decodes here, as before.
+        if broker_version >= rmq_common::mq_version::V5_0_0 {
+            if let Some(n) = r.int_or_end("mapping count")? {
+                for _ in 0..n.max(0) {
+                    let info: serde_json::Value = super::decode(&r.chunk("mapping info")?)?;
+                    let topic = info
+                        .get("topic")
+                        .and_then(|t| t.as_str())
+                        .unwrap_or_default()
+                        .to_string();
+                    mapping.insert(topic, info);
+                }
             }
         }
         Ok(RegisterBrokerBody {
@@ -136,6 +132,91 @@ impl RegisterBrokerBody {
             },
             filter_server_list,
         })
+    }
+}
+
+/// Largest inflated size of a compressed REGISTER_BROKER body. A real one is about 50 bytes a
+/// topic (`TopicConfig` text plus its length), so 32 MiB holds over 500,000 topics, far more
+/// than the 16 MiB frame limit lets an uncompressed JSON body carry; beyond it a body is a
+/// zlib bomb and is refused.
+pub const MAX_INFLATED_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Reads the length-prefixed sections of an inflating stream with a byte limit.
+struct InflatedReader<R> {
+    inner: std::io::Take<R>,
+    limit: u64,
+}
+
+impl<R: Read> InflatedReader<R> {
+    fn fill(&mut self, buf: &mut [u8], what: &str) -> Result<(), RemotingError> {
+        match self.inner.read_exact(buf) {
+            Ok(()) => Ok(()),
+            Err(_) if self.inner.limit() == 0 => Err(self.too_large()),
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(RemotingError::BadBody(
+                format!("truncated compressed register body at {what}"),
+            )),
+            Err(e) => Err(RemotingError::BadBody(format!(
+                "bad compressed register body at {what}: {e}"
+            ))),
+        }
+    }
+
+    fn too_large(&self) -> RemotingError {
+        RemotingError::BadBody(format!(
+            "compressed register body inflates past the limit of {} bytes",
+            self.limit
+        ))
+    }
+
+    fn int(&mut self, what: &str) -> Result<i32, RemotingError> {
+        let mut b = [0u8; 4];
+        self.fill(&mut b, what)?;
+        Ok(i32::from_be_bytes(b))
+    }
+
+    /// Reads an i32, or `None` at a clean end of the stream.
+    fn int_or_end(&mut self, what: &str) -> Result<Option<i32>, RemotingError> {
+        let mut b = [0u8; 4];
+        let mut got = 0;
+        while got < b.len() {
+            match self.inner.read(&mut b[got..]) {
+                Ok(0) if got == 0 && self.inner.limit() > 0 => return Ok(None),
+                Ok(0) => {
+                    return Err(if self.inner.limit() == 0 {
+                        self.too_large()
+                    } else {
+                        RemotingError::BadBody(format!(
+                            "truncated compressed register body at {what}"
+                        ))
+                    })
+                }
+                Ok(n) => got += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    return Err(RemotingError::BadBody(format!(
+                        "bad compressed register body at {what}: {e}"
+                    )))
+                }
+            }
+        }
+        Ok(Some(i32::from_be_bytes(b)))
+    }
+
+    /// Reads an i32 length and that many bytes; the length is checked against the bytes
+    /// left under the limit before any allocation.
+    fn chunk(&mut self, what: &str) -> Result<Vec<u8>, RemotingError> {
+        let len = self.int(what)?;
+        let Ok(len) = u64::try_from(len) else {
+            return Err(RemotingError::BadBody(format!(
+                "bad length {len} at {what}"
+            )));
+        };
+        if len > self.inner.limit() {
+            return Err(self.too_large());
+        }
+        let mut buf = vec![0u8; len as usize];
+        self.fill(&mut buf, what)?;
+        Ok(buf)
     }
 }
 
@@ -176,6 +257,85 @@ mod tests {
         assert_eq!(
             dec.topic_config_serialize_wrapper.topic_config_table["T"].read_queue_nums,
             1
+        );
+    }
+
+    fn zlib(raw: &[u8]) -> Vec<u8> {
+        let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        enc.write_all(raw).unwrap();
+        enc.finish().unwrap()
+    }
+
+    #[test]
+    fn compressed_bodies_past_the_limit_are_refused() {
+        let enc = body().encode(true);
+        let inflated = {
+            let mut raw = Vec::new();
+            flate2::read::ZlibDecoder::new(&enc[..])
+                .read_to_end(&mut raw)
+                .unwrap();
+            raw.len() as u64
+        };
+        assert!(RegisterBrokerBody::decode_with_limit(&enc, true, 479, inflated).is_ok());
+        let err = RegisterBrokerBody::decode_with_limit(&enc, true, 479, inflated - 10)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(&format!(
+                "inflates past the limit of {} bytes",
+                inflated - 10
+            )),
+            "{err}"
+        );
+
+        // A section claiming more than the limit is refused before it is inflated.
+        let mut raw = Vec::new();
+        raw.put_i32(2);
+        raw.extend_from_slice(b"{}");
+        raw.put_i32(1);
+        raw.put_i32(i32::MAX);
+        raw.extend_from_slice(&[b'a'; 4096]);
+        let err = RegisterBrokerBody::decode(&zlib(&raw), true, 479)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("inflates past the limit"), "{err}");
+        // A negative length is a bad body, not an allocation.
+        let mut raw = Vec::new();
+        raw.put_i32(-5);
+        let err = RegisterBrokerBody::decode(&zlib(&raw), true, 479)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("bad length -5 at data version"), "{err}");
+    }
+
+    #[test]
+    fn a_stream_of_zeros_is_refused_without_inflating_it_whole() {
+        // 8 MiB of zeros: the empty data version is refused after 4 inflated bytes.
+        let bomb = zlib(&vec![0u8; 8 * 1024 * 1024]);
+        let err = RegisterBrokerBody::decode_with_limit(&bomb, true, 479, 16)
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains("limit"), "{err}");
+    }
+
+    #[test]
+    fn a_5x_body_without_the_mapping_section_still_decodes() {
+        let b = body();
+        let mut raw = Vec::new();
+        raw.put_i32(2);
+        raw.extend_from_slice(b"{}");
+        raw.put_i32(0);
+        raw.put_i32(2);
+        raw.extend_from_slice(b"[]");
+        let dec = RegisterBrokerBody::decode(&zlib(&raw), true, 479).unwrap();
+        assert!(dec
+            .topic_config_serialize_wrapper
+            .topic_config_table
+            .is_empty());
+        let dec = RegisterBrokerBody::decode(&b.encode(true), true, 413).unwrap();
+        assert_eq!(
+            dec.topic_config_serialize_wrapper.topic_config_table.len(),
+            3
         );
     }
 }
