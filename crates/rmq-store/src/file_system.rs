@@ -29,6 +29,16 @@ pub(crate) struct DiskSpace {
     pub available: u64,
 }
 
+/// The machine's memory figures (read once by the store, not per pull).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct MemoryInfo {
+    /// `sysconf(_SC_PAGESIZE)`.
+    pub page_size: u64,
+    /// Physical memory in bytes (Java `StoreUtil.TOTAL_PHYSICAL_MEMORY_SIZE`); 24 GiB when
+    /// the OS does not tell.
+    pub total_physical_bytes: i64,
+}
+
 /// The OS calls the store's files depend on; the default is [`DefaultFileSystem`].
 pub(crate) trait FileSystem: Send + Sync {
     /// Backs every byte of `[offset, offset + len)` of `file` (opened from `path`) with a disk
@@ -45,6 +55,45 @@ pub(crate) trait FileSystem: Send + Sync {
 
     /// Returns the space of the partition holding `path`.
     fn disk_space(&self, path: &Path) -> io::Result<DiskSpace>;
+
+    /// Creates a directory and its parents.
+    fn create_dir_all(&self, path: &Path) -> io::Result<()> {
+        std::fs::create_dir_all(path)
+    }
+
+    /// Creates (or empties) `path` for writing.
+    fn create_truncate(&self, path: &Path) -> io::Result<File> {
+        File::create(path)
+    }
+
+    /// Removes a file.
+    fn remove_file(&self, path: &Path) -> io::Result<()> {
+        std::fs::remove_file(path)
+    }
+
+    /// Opens `path` for reading and writing, creating it when missing (never truncating).
+    fn open_or_create(&self, path: &Path) -> io::Result<File> {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+    }
+
+    /// Takes an exclusive POSIX lock on byte 0 of `file` without waiting, like Java's
+    /// `FileChannel.tryLock(0, 1, false)`, so Java and rmq exclude each other. `Ok(false)`
+    /// when another process holds it.
+    ///
+    /// The default is `fcntl(F_SETLK)`.
+    fn try_lock(&self, file: &File) -> io::Result<bool> {
+        os_try_lock(file)
+    }
+
+    /// Returns the page size and physical memory size (default: `sysconf`).
+    fn memory(&self) -> MemoryInfo {
+        os_memory()
+    }
 }
 
 /// The real OS calls.
@@ -116,6 +165,70 @@ impl FileSystem for DefaultFileSystem {
     }
 }
 
+// `c_long` is i64 here but not everywhere.
+#[allow(clippy::unnecessary_cast)]
+fn os_memory() -> MemoryInfo {
+    // SAFETY: sysconf only reads system constants.
+    let (pages, page) = unsafe {
+        (
+            libc::sysconf(libc::_SC_PHYS_PAGES),
+            libc::sysconf(libc::_SC_PAGESIZE),
+        )
+    };
+    let page_size = if page > 0 { page as u64 } else { 4096 };
+    let total_physical_bytes = if pages <= 0 || page <= 0 {
+        24 * 1024 * 1024 * 1024
+    } else {
+        pages as i64 * page as i64
+    };
+    MemoryInfo {
+        page_size,
+        total_physical_bytes,
+    }
+}
+
+fn os_try_lock(file: &File) -> io::Result<bool> {
+    // SAFETY: an all-zero `flock` is a valid value; the fields are set below.
+    let mut fl: libc::flock = unsafe { std::mem::zeroed() };
+    fl.l_type = libc::F_WRLCK as _;
+    fl.l_whence = libc::SEEK_SET as _;
+    fl.l_start = 0;
+    fl.l_len = 1;
+    // SAFETY: the descriptor is open for the duration of the call and `fl` is a valid
+    // flock.
+    if unsafe { libc::fcntl(file.as_raw_fd(), libc::F_SETLK, &fl) } == 0 {
+        return Ok(true);
+    }
+    let e = io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::EAGAIN) | Some(libc::EACCES) => Ok(false),
+        _ => Err(e),
+    }
+}
+
+/// Returns the used ratio of the partition holding `path` as Java's
+/// `UtilAll.getDiskPartitionSpaceUsedPercent` computes it (rounded up to 1%), or -1.
+pub fn disk_partition_space_used_percent(path: &Path) -> f64 {
+    DefaultFileSystem
+        .disk_space(path)
+        .map(used_ratio)
+        .unwrap_or(-1.0)
+}
+
+/// Java's used ratio: `used / (used + available)`, rounded up to 1%; -1 when unknown.
+pub(crate) fn used_ratio(space: DiskSpace) -> f64 {
+    if space.total == 0 {
+        return -1.0;
+    }
+    let used = space.total.saturating_sub(space.free);
+    let entire = used + space.available;
+    if entire == 0 {
+        return -1.0;
+    }
+    let round = u64::from(!(used * 100).is_multiple_of(entire));
+    ((used * 100) / entire + round) as f64 / 100.0
+}
+
 /// Returns (total, free, available-to-user) bytes of the partition holding `path`.
 pub fn statvfs(path: &Path) -> Option<(u64, u64, u64)> {
     let s = DefaultFileSystem.disk_space(path).ok()?;
@@ -126,19 +239,6 @@ pub fn statvfs(path: &Path) -> Option<(u64, u64, u64)> {
 /// user over quota).
 pub(crate) fn is_out_of_space(e: &io::Error) -> bool {
     matches!(e.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EDQUOT))
-}
-
-/// Takes an exclusive POSIX lock on byte 0 of `file` without waiting, like Java's
-/// `FileChannel.tryLock(0, 1, false)`, so Java and rmq exclude each other.
-pub(crate) fn try_lock_first_byte(file: &File) -> bool {
-    // SAFETY: an all-zero `flock` is a valid value; the fields are set below.
-    let mut fl: libc::flock = unsafe { std::mem::zeroed() };
-    fl.l_type = libc::F_WRLCK as _;
-    fl.l_whence = libc::SEEK_SET as _;
-    fl.l_start = 0;
-    fl.l_len = 1;
-    // SAFETY: the descriptor is open for the duration of the call and `fl` is a valid flock.
-    unsafe { libc::fcntl(file.as_raw_fd(), libc::F_SETLK, &fl) == 0 }
 }
 
 #[cfg(test)]

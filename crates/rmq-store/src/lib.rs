@@ -12,11 +12,12 @@
 //! * [`config_manager`] persists the broker's JSON config files with Java's `.bak` scheme.
 //!
 //! `unsafe` is confined to `logfile::MappedFile` and the OS calls of `file_system` (`fallocate`,
-//! `statvfs`, `fcntl`), plus `sysconf` for the memory size.
+//! `statvfs`, `fcntl`, `sysconf`).
 
 mod allocate_mapped_file_service;
 mod clean_commit_log_service;
 mod commit_log;
+mod commit_log_dispatcher;
 pub mod config;
 pub mod config_manager;
 mod consume_queue;
@@ -26,36 +27,44 @@ mod default_message_store;
 mod disk_full_tests;
 mod dispatch_request;
 mod file_system;
+mod flush_consume_queue_service;
 mod flush_manager;
 mod get_message_result;
+mod get_message_service;
 mod index;
+mod lock_file;
 mod logfile;
 mod mapped_file_queue;
 mod message_ext_broker_inner;
 mod message_store;
+mod message_store_impl;
 mod put_message_result;
 mod reput_message_service;
 mod running_flags;
 mod service_thread;
 mod store_checkpoint;
 mod store_error;
+mod store_recovery;
+mod store_scheduled_service;
 mod store_stats_service;
 #[cfg(test)]
 mod store_tests;
+mod store_util;
 
-pub use clean_commit_log_service::disk_partition_space_used_percent;
+pub use clean_commit_log_service::DiskUsageProbe;
 pub use config::{BrokerRole, FlushDiskType, MessageStoreConfig};
-pub use default_message_store::{DefaultMessageStore, DiskUsageProbe};
-pub use file_system::statvfs;
+pub use default_message_store::DefaultMessageStore;
+pub use file_system::{disk_partition_space_used_percent, statvfs};
 pub use get_message_result::{
     BoundaryType, GetMessageResult, GetMessageStatus, MessageArrivingListener, MessageFilter,
     QueryMessageResult,
 };
 pub use message_ext_broker_inner::{MessageExtBatch, MessageExtBrokerInner};
-pub use message_store::{human_readable_byte_count, total_physical_memory_size, MessageStore};
+pub use message_store::MessageStore;
 pub use put_message_result::{
     AppendMessageResult, AppendMessageStatus, PutMessageFuture, PutMessageResult, PutMessageStatus,
 };
 pub use running_flags::RunningFlags;
 pub use store_checkpoint::StoreCheckpoint;
 pub use store_error::StoreError;
+pub use store_util::{human_readable_byte_count, total_physical_memory_size};
