@@ -252,12 +252,16 @@ impl DefaultMessageStore {
         })
     }
 
-    /// Starts the services, takes the `lock` file and creates `abort` (Java `start`).
+    /// Takes the `lock` file, creates `abort` and starts the services (Java `start`).
     pub fn start(self: &Arc<Self>) -> Result<(), StoreError> {
         if self.started.swap(true, Ordering::AcqRel) {
             return Ok(());
         }
-        let lock = LockFile::acquire(&self.config.lock_file_path(), self.fs.as_ref())?;
+        // Nothing runs yet when the lock or the abort file cannot be made: `start` may be
+        // called again.
+        let lock = LockFile::acquire(&self.config.lock_file_path(), self.fs.as_ref())
+            .and_then(|lock| self.create_abort_file().map(|()| lock))
+            .inspect_err(|_| self.started.store(false, Ordering::Release))?;
         *self.lock_file.lock() = Some(lock);
         let io = |e| StoreError::io(&self.config.store_path_root_dir, e);
         self.allocator.start().map_err(io)?;
@@ -277,7 +281,6 @@ impl DefaultMessageStore {
             .map_err(io)?;
         self.stats.start().map_err(io)?;
         self.scheduled.start().map_err(io)?;
-        self.create_abort_file()?;
         self.shutdown.store(false, Ordering::Release);
         Ok(())
     }

@@ -26,6 +26,8 @@ mod default_message_store;
 #[cfg(test)]
 mod disk_full_tests;
 mod dispatch_request;
+#[cfg(test)]
+mod fault_injection_tests;
 mod file_system;
 mod flush_consume_queue_service;
 mod flush_manager;

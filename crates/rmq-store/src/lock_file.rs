@@ -19,7 +19,10 @@ impl LockFile {
         let file = fs
             .open_or_create(path)
             .map_err(|e| StoreError::io(path, e))?;
-        if !fs.try_lock(&file).map_err(|e| StoreError::io(path, e))? {
+        if !fs
+            .try_lock(path, &file)
+            .map_err(|e| StoreError::io(path, e))?
+        {
             return Err(StoreError::LockFailed {
                 path: path.to_path_buf(),
             });
