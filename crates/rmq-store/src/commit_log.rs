@@ -25,6 +25,7 @@ use parking_lot::Mutex;
 use rmq_common::message::message_decoder::{
     calc_msg_length, decode_messages, host_v6_flags, RecordFields, BLANK_MAGIC_CODE,
 };
+use rmq_common::message::record::{RecordKind, RecordView};
 use rmq_common::sys_flag::message_sys_flag;
 use rmq_common::util_all::{crc32, current_millis};
 use std::collections::HashMap;
@@ -32,8 +33,6 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 const END_FILE_MIN_BLANK_LENGTH: usize = 8;
-/// Offset of STORETIMESTAMP for an IPv4 born host.
-const SYSFLAG_POSITION: usize = 36;
 
 /// State guarded by the append lock.
 #[derive(Default)]
@@ -432,8 +431,7 @@ impl CommitLog {
     /// `selectOneMessageByOffset`).
     pub(crate) fn select_one_message(&self, offset: i64) -> Option<Bytes> {
         let (f, pos) = self.locate(offset)?;
-        let head = f.read(pos, 4)?;
-        let size = i32::from_be_bytes([head[0], head[1], head[2], head[3]]);
+        let size = RecordView::new(f.read(pos, 4)?).total_size().ok()?;
         if size <= 0 {
             return None;
         }
@@ -452,26 +450,7 @@ impl CommitLog {
         let Some(b) = f.read(pos, size as usize) else {
             return -1;
         };
-        let sys_flag = i32::from_be_bytes([
-            b[SYSFLAG_POSITION],
-            b[SYSFLAG_POSITION + 1],
-            b[SYSFLAG_POSITION + 2],
-            b[SYSFLAG_POSITION + 3],
-        ]);
-        let born_len = if sys_flag & message_sys_flag::BORNHOST_V6_FLAG == 0 {
-            8
-        } else {
-            20
-        };
-        let at = SYSFLAG_POSITION + 4 + 8 + born_len;
-        match b.get(at..at + 8) {
-            Some(s) => {
-                let mut a = [0u8; 8];
-                a.copy_from_slice(s);
-                i64::from_be_bytes(a)
-            }
-            None => -1,
-        }
+        RecordView::new(b).store_timestamp().unwrap_or(-1)
     }
 
     /// Validates and parses the record at `offset`; errors name the offset.
@@ -566,34 +545,18 @@ impl CommitLog {
             let Some(head) = f.read(0, 64) else {
                 continue;
             };
-            let magic = i32::from_be_bytes([head[4], head[5], head[6], head[7]]);
-            if magic != rmq_common::message::message_decoder::MESSAGE_MAGIC_CODE
-                && magic != rmq_common::message::message_decoder::MESSAGE_MAGIC_CODE_V2
-            {
+            if !matches!(
+                RecordView::new(head).kind(),
+                Ok(RecordKind::V1 | RecordKind::V2)
+            ) {
                 continue;
             }
-            let ts = self.pickup_store_timestamp_raw(&f.clone(), 0);
+            let ts = store_timestamp_at_start(f);
             if ts != 0 && ts <= min_timestamp {
                 return i;
             }
         }
         0
-    }
-
-    fn pickup_store_timestamp_raw(&self, f: &MappedFile, pos: usize) -> i64 {
-        let Some(b) = f.read(pos, 80) else {
-            return 0;
-        };
-        let sys_flag = i32::from_be_bytes([b[36], b[37], b[38], b[39]]);
-        let born_len = if sys_flag & message_sys_flag::BORNHOST_V6_FLAG == 0 {
-            8
-        } else {
-            20
-        };
-        let at = SYSFLAG_POSITION + 4 + 8 + born_len;
-        let mut a = [0u8; 8];
-        a.copy_from_slice(&b[at..at + 8]);
-        i64::from_be_bytes(a)
     }
 
     /// Sets flushed/committed positions to `offset` and drops everything after it.
@@ -635,6 +598,14 @@ fn write_blank(tail: &mut Tail<'_>) -> Result<usize, StoreError> {
         blank[4..8].copy_from_slice(&BLANK_MAGIC_CODE.to_be_bytes());
     }
     Ok(len)
+}
+
+/// Reads the store timestamp of the record at the start of `f` (its first 80 bytes hold it
+/// for any host layout), 0 when unreadable.
+fn store_timestamp_at_start(f: &MappedFile) -> i64 {
+    f.read(0, 80)
+        .and_then(|b| RecordView::new(b).store_timestamp().ok())
+        .unwrap_or(0)
 }
 
 /// Returns the next queue offset of a topic queue, creating the entry at 0.
