@@ -23,7 +23,7 @@ use crate::store_error::StoreError;
 use bytes::Bytes;
 use parking_lot::Mutex;
 use rmq_common::message::message_decoder::{
-    calc_msg_length, decode_messages, host_v6_flags, RecordFields, BLANK_MAGIC_CODE,
+    calc_msg_length, decode_messages, host_v6_flags, BatchItem, RecordFields, BLANK_MAGIC_CODE,
 };
 use rmq_common::message::record::{RecordKind, RecordView};
 use rmq_common::sys_flag::message_sys_flag;
@@ -234,36 +234,22 @@ impl CommitLog {
         Err(PutMessageStatus::UnknownError)
     }
 
-    /// Appends a client batch, one record per inner message with consecutive queue offsets
-    /// (Java `asyncPutMessages`).
-    pub(crate) fn append_messages(
+    /// Builds the records of a batch outside the lock: each item's properties with the
+    /// batch's appended, sizes checked; returns them and their total length.
+    fn prepare_batch<'a>(
         &self,
         batch: &MessageExtBatch,
-    ) -> Result<AppendMessageResult, PutMessageStatus> {
-        if message_sys_flag::get_transaction_value(batch.sys_flag)
-            != message_sys_flag::TRANSACTION_NOT_TYPE
-            || batch.delay_time_level() > 0
-        {
-            return Err(PutMessageStatus::MessageIllegal);
-        }
-        if batch.body.len() > self.config.max_message_size.max(0) as usize {
-            return Err(PutMessageStatus::MessageIllegal);
-        }
-        let items = decode_messages(&batch.body).map_err(|_| PutMessageStatus::MessageIllegal)?;
-        if items.is_empty() {
-            return Err(PutMessageStatus::MessageIllegal);
-        }
+        items: &'a [BatchItem],
+        sys_flag: i32,
+    ) -> Result<(Vec<BatchRecord<'a>>, usize), PutMessageStatus> {
         let batch_props = batch.properties_string.as_bytes();
         if batch_props.len() > i16::MAX as usize {
             return Err(PutMessageStatus::PropertiesSizeExceeded);
         }
-        let sys_flag = (batch.sys_flag
-            & !(message_sys_flag::BORNHOST_V6_FLAG | message_sys_flag::STOREHOSTADDRESS_V6_FLAG))
-            | host_v6_flags(&batch.born_host, &batch.store_host);
         let topic = batch.topic.as_bytes();
         let mut records = Vec::with_capacity(items.len());
         let mut total_len = 0usize;
-        for item in &items {
+        for item in items {
             let inner = item.properties.as_bytes();
             let properties = if batch_props.is_empty() {
                 std::borrow::Cow::Borrowed(inner)
@@ -290,6 +276,33 @@ impl CommitLog {
         if total_len + END_FILE_MIN_BLANK_LENGTH > self.file_size as usize {
             return Err(PutMessageStatus::MessageIllegal);
         }
+        Ok((records, total_len))
+    }
+
+    /// Appends a client batch, one record per inner message with consecutive queue offsets
+    /// (Java `asyncPutMessages`).
+    pub(crate) fn append_messages(
+        &self,
+        batch: &MessageExtBatch,
+    ) -> Result<AppendMessageResult, PutMessageStatus> {
+        if message_sys_flag::get_transaction_value(batch.sys_flag)
+            != message_sys_flag::TRANSACTION_NOT_TYPE
+            || batch.delay_time_level() > 0
+        {
+            return Err(PutMessageStatus::MessageIllegal);
+        }
+        if batch.body.len() > self.config.max_message_size.max(0) as usize {
+            return Err(PutMessageStatus::MessageIllegal);
+        }
+        let items = decode_messages(&batch.body).map_err(|_| PutMessageStatus::MessageIllegal)?;
+        if items.is_empty() {
+            return Err(PutMessageStatus::MessageIllegal);
+        }
+        let sys_flag = (batch.sys_flag
+            & !(message_sys_flag::BORNHOST_V6_FLAG | message_sys_flag::STOREHOSTADDRESS_V6_FLAG))
+            | host_v6_flags(&batch.born_host, &batch.store_host);
+        let (records, total_len) = self.prepare_batch(batch, &items, sys_flag)?;
+        let topic = batch.topic.as_bytes();
 
         let mut st = self.append.lock();
         let store_timestamp = current_millis();
