@@ -199,3 +199,21 @@ fn async_flush_eio_keeps_accepting_and_flushes_once_healed() {
     wait_until("the flush", || s.flush_behind_bytes() == 0);
     s.shutdown();
 }
+
+#[test]
+fn memory_size_is_read_once_per_store_not_per_pull() {
+    let dir = tempfile::tempdir().unwrap();
+    let fs = Arc::new(FaultyFileSystem::default());
+    let s = open_with(dir.path(), &fs, |_| {});
+    s.start().unwrap();
+    assert_eq!(put(&s, "T", 0), PutMessageStatus::PutOk);
+    wait_dispatched(&s);
+    let asked = fs.memory_calls();
+    assert_eq!(asked, 1);
+    for _ in 0..3 {
+        let r = s.get_message("g", "T", 0, 0, 32, 1 << 20, None).unwrap();
+        assert_eq!(r.status, GetMessageStatus::Found);
+    }
+    assert_eq!(fs.memory_calls(), asked);
+    s.shutdown();
+}

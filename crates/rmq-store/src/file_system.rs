@@ -35,8 +35,6 @@ pub(crate) struct DiskSpace {
 /// The machine's memory figures (read once by the store, not per pull).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct MemoryInfo {
-    /// `sysconf(_SC_PAGESIZE)`.
-    pub page_size: u64,
     /// Physical memory in bytes (Java `StoreUtil.TOTAL_PHYSICAL_MEMORY_SIZE`); 24 GiB when
     /// the OS does not tell.
     pub total_physical_bytes: i64,
@@ -120,7 +118,7 @@ pub(crate) trait FileSystem: Send + Sync {
         os_try_lock(file)
     }
 
-    /// Returns the page size and physical memory size (default: `sysconf`).
+    /// Returns the physical memory size (default: `sysconf` of the page count and size).
     fn memory(&self) -> MemoryInfo {
         os_memory()
     }
@@ -205,14 +203,12 @@ fn os_memory() -> MemoryInfo {
             libc::sysconf(libc::_SC_PAGESIZE),
         )
     };
-    let page_size = if page > 0 { page as u64 } else { 4096 };
     let total_physical_bytes = if pages <= 0 || page <= 0 {
         24 * 1024 * 1024 * 1024
     } else {
         pages as i64 * page as i64
     };
     MemoryInfo {
-        page_size,
         total_physical_bytes,
     }
 }
@@ -312,6 +308,7 @@ pub(crate) mod testing {
     pub(crate) struct FaultyFileSystem {
         faults: Mutex<Vec<Fault>>,
         failures: AtomicUsize,
+        memory_calls: AtomicUsize,
     }
 
     impl FaultyFileSystem {
@@ -340,6 +337,11 @@ pub(crate) mod testing {
         /// Returns how many calls failed by injection.
         pub(crate) fn failures(&self) -> usize {
             self.failures.load(Ordering::Acquire)
+        }
+
+        /// Returns how many times `memory` was asked.
+        pub(crate) fn memory_calls(&self) -> usize {
+            self.memory_calls.load(Ordering::Acquire)
         }
 
         /// Returns the errno of a fault of `op` matching `path`, counting the failure.
@@ -438,6 +440,11 @@ pub(crate) mod testing {
         ) -> io::Result<()> {
             self.check(Op::Flush, path)?;
             DefaultFileSystem.sync_map(path, map, offset, len)
+        }
+
+        fn memory(&self) -> MemoryInfo {
+            self.memory_calls.fetch_add(1, Ordering::AcqRel);
+            DefaultFileSystem.memory()
         }
     }
 }

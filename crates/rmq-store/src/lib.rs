@@ -5,10 +5,15 @@
 //! * CommitLog (`commitlog/`): every record, in fixed-size mmap'ed files named by their start
 //!   offset. ConsumeQueue (`consumequeue/<topic>/<queueId>/`): 20-byte units per queue.
 //!   IndexFile (`index/`): key → offset hash index. `checkpoint`, `abort`, `lock` as Java.
-//! * Services run on named std threads with Java's names: `AllocateMappedFileService`,
-//!   `FlushRealTimeService` or `GroupCommitService` + `FlushDiskWatcher`,
-//!   `ReputMessageService`, `FlushConsumeQueueService`, `StoreStatsService`,
-//!   `StoreScheduledThread` (checkpoint flush, cleaning).
+//! * Services are structs owning `Arc`s of what they work on, each on a named std thread with
+//!   Java's name: `AllocateMappedFileService`, `FlushRealTimeService` or `GroupCommitService` +
+//!   `FlushDiskWatcher` (`flush_manager`), `ReputMessageService` (dispatching through
+//!   `CommitLogDispatcher`), `FlushConsumeQueueService`, `StoreStatsService`,
+//!   `StoreScheduledThread` (`store_scheduled_service`: checkpoint flush,
+//!   `CleanCommitLogService`, `CleanConsumeQueueService`). `DefaultMessageStore` wires, starts
+//!   and stops them; pulls go through `GetMessageService`.
+//! * Every OS call that can fail on a full or broken disk goes through `file_system`'s
+//!   `FileSystem` seam, where tests inject ENOSPC and EIO.
 //! * [`config_manager`] persists the broker's JSON config files with Java's `.bak` scheme.
 //!
 //! `unsafe` is confined to `logfile::MappedFile` and the OS calls of `file_system` (`fallocate`,
