@@ -102,106 +102,118 @@ fn disk_usage(p: &std::path::Path) -> u64 {
     used
 }
 
+/// The `put` mode.
+fn bench_put(dir: &str, a: &[String]) {
+    let (writers, n, body): (usize, usize, usize) = (
+        a[3].parse().expect("writers"),
+        a[4].parse().expect("n"),
+        a[5].parse().expect("body"),
+    );
+    let store = open(dir);
+    let secs = put(&store, writers, n, body);
+    println!(
+        "rmq put writers={writers} msgs={n} secs={secs:.3} msgs_per_sec={:.0}",
+        n as f64 / secs
+    );
+    store.shutdown();
+}
+
+/// The `get` mode.
+fn bench_get(dir: &str, a: &[String]) {
+    let (n, body): (usize, usize) = (a[3].parse().expect("n"), a[4].parse().expect("body"));
+    let store = open(dir);
+    put(&store, 4, n, body);
+    while store.dispatch_behind_bytes() > 0 {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let start = Instant::now();
+    let mut read = 0usize;
+    let mut bytes = 0usize;
+    for q in 0..8 {
+        let mut off = 0;
+        loop {
+            let r = store
+                .get_message("g", "BenchTopic", q, off, 32, 1 << 30, None)
+                .expect("get");
+            if r.status != GetMessageStatus::Found {
+                break;
+            }
+            read += r.msg_count as usize;
+            bytes += r.buffer_total_size as usize;
+            off = r.next_begin_offset;
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    assert_eq!(read, n / 4 * 4);
+    println!(
+        "rmq get msgs={read} secs={secs:.3} msgs_per_sec={:.0} mib_per_sec={:.0}",
+        read as f64 / secs,
+        bytes as f64 / secs / 1048576.0
+    );
+    store.shutdown();
+}
+
+/// The `dispatch` mode.
+fn bench_dispatch(dir: &str, a: &[String]) {
+    let (topics, queues, n): (usize, usize, usize) = (
+        a[3].parse().expect("topics"),
+        a[4].parse().expect("queues"),
+        a[5].parse().expect("n"),
+    );
+    let store = open(dir);
+    let start = Instant::now();
+    put_spread(&store, topics, queues, n / (topics * queues));
+    wait_dispatched(&store);
+    let secs = start.elapsed().as_secs_f64();
+    let n = n / (topics * queues) * topics * queues;
+    println!(
+        "rmq dispatch queues={} msgs={n} secs={secs:.3} msgs_per_sec={:.0}",
+        topics * queues,
+        n as f64 / secs
+    );
+    store.shutdown();
+}
+
+/// The `footprint` mode.
+fn bench_footprint(dir: &str, a: &[String]) {
+    let (topics, queues, per_queue): (usize, usize, usize) = (
+        a[3].parse().expect("topics"),
+        a[4].parse().expect("queues"),
+        a[5].parse().expect("per_queue"),
+    );
+    let store = open(dir);
+    put_spread(&store, topics, queues, per_queue);
+    wait_dispatched(&store);
+    let root = std::path::Path::new(dir);
+    // The CommitLog file made ahead by AllocateMappedFileService counts too.
+    for _ in 0..5000 {
+        if std::fs::read_dir(root.join("commitlog")).map_or(0, |d| d.count()) >= 2 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let mib = |b: u64| b as f64 / 1048576.0;
+    println!(
+        "rmq footprint queues={} msgs={} total_mib={:.1} commitlog_mib={:.1} \
+         consumequeue_mib={:.1} index_mib={:.1}",
+        topics * queues,
+        topics * queues * per_queue,
+        mib(disk_usage(root)),
+        mib(disk_usage(&root.join("commitlog"))),
+        mib(disk_usage(&root.join("consumequeue"))),
+        mib(disk_usage(&root.join("index"))),
+    );
+    store.shutdown();
+}
+
 fn main() {
     let a: Vec<String> = std::env::args().collect();
     let dir = &a[2];
     match a[1].as_str() {
-        "put" => {
-            let (writers, n, body): (usize, usize, usize) = (
-                a[3].parse().expect("writers"),
-                a[4].parse().expect("n"),
-                a[5].parse().expect("body"),
-            );
-            let store = open(dir);
-            let secs = put(&store, writers, n, body);
-            println!(
-                "rmq put writers={writers} msgs={n} secs={secs:.3} msgs_per_sec={:.0}",
-                n as f64 / secs
-            );
-            store.shutdown();
-        }
-        "get" => {
-            let (n, body): (usize, usize) = (a[3].parse().expect("n"), a[4].parse().expect("body"));
-            let store = open(dir);
-            put(&store, 4, n, body);
-            while store.dispatch_behind_bytes() > 0 {
-                std::thread::sleep(std::time::Duration::from_millis(10));
-            }
-            let start = Instant::now();
-            let mut read = 0usize;
-            let mut bytes = 0usize;
-            for q in 0..8 {
-                let mut off = 0;
-                loop {
-                    let r = store
-                        .get_message("g", "BenchTopic", q, off, 32, 1 << 30, None)
-                        .expect("get");
-                    if r.status != GetMessageStatus::Found {
-                        break;
-                    }
-                    read += r.msg_count as usize;
-                    bytes += r.buffer_total_size as usize;
-                    off = r.next_begin_offset;
-                }
-            }
-            let secs = start.elapsed().as_secs_f64();
-            assert_eq!(read, n / 4 * 4);
-            println!(
-                "rmq get msgs={read} secs={secs:.3} msgs_per_sec={:.0} mib_per_sec={:.0}",
-                read as f64 / secs,
-                bytes as f64 / secs / 1048576.0
-            );
-            store.shutdown();
-        }
-        "dispatch" => {
-            let (topics, queues, n): (usize, usize, usize) = (
-                a[3].parse().expect("topics"),
-                a[4].parse().expect("queues"),
-                a[5].parse().expect("n"),
-            );
-            let store = open(dir);
-            let start = Instant::now();
-            put_spread(&store, topics, queues, n / (topics * queues));
-            wait_dispatched(&store);
-            let secs = start.elapsed().as_secs_f64();
-            let n = n / (topics * queues) * topics * queues;
-            println!(
-                "rmq dispatch queues={} msgs={n} secs={secs:.3} msgs_per_sec={:.0}",
-                topics * queues,
-                n as f64 / secs
-            );
-            store.shutdown();
-        }
-        "footprint" => {
-            let (topics, queues, per_queue): (usize, usize, usize) = (
-                a[3].parse().expect("topics"),
-                a[4].parse().expect("queues"),
-                a[5].parse().expect("per_queue"),
-            );
-            let store = open(dir);
-            put_spread(&store, topics, queues, per_queue);
-            wait_dispatched(&store);
-            let root = std::path::Path::new(dir);
-            // The CommitLog file made ahead by AllocateMappedFileService counts too.
-            for _ in 0..5000 {
-                if std::fs::read_dir(root.join("commitlog")).map_or(0, |d| d.count()) >= 2 {
-                    break;
-                }
-                std::thread::sleep(std::time::Duration::from_millis(1));
-            }
-            let mib = |b: u64| b as f64 / 1048576.0;
-            println!(
-                "rmq footprint queues={} msgs={} total_mib={:.1} commitlog_mib={:.1} \
-                 consumequeue_mib={:.1} index_mib={:.1}",
-                topics * queues,
-                topics * queues * per_queue,
-                mib(disk_usage(root)),
-                mib(disk_usage(&root.join("commitlog"))),
-                mib(disk_usage(&root.join("consumequeue"))),
-                mib(disk_usage(&root.join("index"))),
-            );
-            store.shutdown();
-        }
+        "put" => bench_put(dir, &a),
+        "get" => bench_get(dir, &a),
+        "dispatch" => bench_dispatch(dir, &a),
+        "footprint" => bench_footprint(dir, &a),
         other => panic!("unknown mode {other}"),
     }
 }

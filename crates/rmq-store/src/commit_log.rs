@@ -23,8 +23,9 @@ use crate::store_error::StoreError;
 use bytes::Bytes;
 use parking_lot::Mutex;
 use rmq_common::message::message_decoder::{
-    calc_msg_length, decode_messages, host_v6_flags, RecordFields, BLANK_MAGIC_CODE,
+    calc_msg_length, decode_messages, host_v6_flags, BatchItem, RecordFields, BLANK_MAGIC_CODE,
 };
+use rmq_common::message::record::{RecordKind, RecordView};
 use rmq_common::sys_flag::message_sys_flag;
 use rmq_common::util_all::{crc32, current_millis};
 use std::collections::HashMap;
@@ -32,8 +33,6 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 const END_FILE_MIN_BLANK_LENGTH: usize = 8;
-/// Offset of STORETIMESTAMP for an IPv4 born host.
-const SYSFLAG_POSITION: usize = 36;
 
 /// State guarded by the append lock.
 #[derive(Default)]
@@ -235,36 +234,22 @@ impl CommitLog {
         Err(PutMessageStatus::UnknownError)
     }
 
-    /// Appends a client batch, one record per inner message with consecutive queue offsets
-    /// (Java `asyncPutMessages`).
-    pub(crate) fn append_messages(
+    /// Builds the records of a batch outside the lock: each item's properties with the
+    /// batch's appended, sizes checked; returns them and their total length.
+    fn prepare_batch<'a>(
         &self,
         batch: &MessageExtBatch,
-    ) -> Result<AppendMessageResult, PutMessageStatus> {
-        if message_sys_flag::get_transaction_value(batch.sys_flag)
-            != message_sys_flag::TRANSACTION_NOT_TYPE
-            || batch.delay_time_level() > 0
-        {
-            return Err(PutMessageStatus::MessageIllegal);
-        }
-        if batch.body.len() > self.config.max_message_size.max(0) as usize {
-            return Err(PutMessageStatus::MessageIllegal);
-        }
-        let items = decode_messages(&batch.body).map_err(|_| PutMessageStatus::MessageIllegal)?;
-        if items.is_empty() {
-            return Err(PutMessageStatus::MessageIllegal);
-        }
+        items: &'a [BatchItem],
+        sys_flag: i32,
+    ) -> Result<(Vec<BatchRecord<'a>>, usize), PutMessageStatus> {
         let batch_props = batch.properties_string.as_bytes();
         if batch_props.len() > i16::MAX as usize {
             return Err(PutMessageStatus::PropertiesSizeExceeded);
         }
-        let sys_flag = (batch.sys_flag
-            & !(message_sys_flag::BORNHOST_V6_FLAG | message_sys_flag::STOREHOSTADDRESS_V6_FLAG))
-            | host_v6_flags(&batch.born_host, &batch.store_host);
         let topic = batch.topic.as_bytes();
         let mut records = Vec::with_capacity(items.len());
         let mut total_len = 0usize;
-        for item in &items {
+        for item in items {
             let inner = item.properties.as_bytes();
             let properties = if batch_props.is_empty() {
                 std::borrow::Cow::Borrowed(inner)
@@ -291,6 +276,33 @@ impl CommitLog {
         if total_len + END_FILE_MIN_BLANK_LENGTH > self.file_size as usize {
             return Err(PutMessageStatus::MessageIllegal);
         }
+        Ok((records, total_len))
+    }
+
+    /// Appends a client batch, one record per inner message with consecutive queue offsets
+    /// (Java `asyncPutMessages`).
+    pub(crate) fn append_messages(
+        &self,
+        batch: &MessageExtBatch,
+    ) -> Result<AppendMessageResult, PutMessageStatus> {
+        if message_sys_flag::get_transaction_value(batch.sys_flag)
+            != message_sys_flag::TRANSACTION_NOT_TYPE
+            || batch.delay_time_level() > 0
+        {
+            return Err(PutMessageStatus::MessageIllegal);
+        }
+        if batch.body.len() > self.config.max_message_size.max(0) as usize {
+            return Err(PutMessageStatus::MessageIllegal);
+        }
+        let items = decode_messages(&batch.body).map_err(|_| PutMessageStatus::MessageIllegal)?;
+        if items.is_empty() {
+            return Err(PutMessageStatus::MessageIllegal);
+        }
+        let sys_flag = (batch.sys_flag
+            & !(message_sys_flag::BORNHOST_V6_FLAG | message_sys_flag::STOREHOSTADDRESS_V6_FLAG))
+            | host_v6_flags(&batch.born_host, &batch.store_host);
+        let (records, total_len) = self.prepare_batch(batch, &items, sys_flag)?;
+        let topic = batch.topic.as_bytes();
 
         let mut st = self.append.lock();
         let store_timestamp = current_millis();
@@ -432,8 +444,7 @@ impl CommitLog {
     /// `selectOneMessageByOffset`).
     pub(crate) fn select_one_message(&self, offset: i64) -> Option<Bytes> {
         let (f, pos) = self.locate(offset)?;
-        let head = f.read(pos, 4)?;
-        let size = i32::from_be_bytes([head[0], head[1], head[2], head[3]]);
+        let size = RecordView::new(f.read(pos, 4)?).total_size().ok()?;
         if size <= 0 {
             return None;
         }
@@ -452,26 +463,7 @@ impl CommitLog {
         let Some(b) = f.read(pos, size as usize) else {
             return -1;
         };
-        let sys_flag = i32::from_be_bytes([
-            b[SYSFLAG_POSITION],
-            b[SYSFLAG_POSITION + 1],
-            b[SYSFLAG_POSITION + 2],
-            b[SYSFLAG_POSITION + 3],
-        ]);
-        let born_len = if sys_flag & message_sys_flag::BORNHOST_V6_FLAG == 0 {
-            8
-        } else {
-            20
-        };
-        let at = SYSFLAG_POSITION + 4 + 8 + born_len;
-        match b.get(at..at + 8) {
-            Some(s) => {
-                let mut a = [0u8; 8];
-                a.copy_from_slice(s);
-                i64::from_be_bytes(a)
-            }
-            None => -1,
-        }
+        RecordView::new(b).store_timestamp().unwrap_or(-1)
     }
 
     /// Validates and parses the record at `offset`; errors name the offset.
@@ -566,34 +558,18 @@ impl CommitLog {
             let Some(head) = f.read(0, 64) else {
                 continue;
             };
-            let magic = i32::from_be_bytes([head[4], head[5], head[6], head[7]]);
-            if magic != rmq_common::message::message_decoder::MESSAGE_MAGIC_CODE
-                && magic != rmq_common::message::message_decoder::MESSAGE_MAGIC_CODE_V2
-            {
+            if !matches!(
+                RecordView::new(head).kind(),
+                Ok(RecordKind::V1 | RecordKind::V2)
+            ) {
                 continue;
             }
-            let ts = self.pickup_store_timestamp_raw(&f.clone(), 0);
+            let ts = store_timestamp_at_start(f);
             if ts != 0 && ts <= min_timestamp {
                 return i;
             }
         }
         0
-    }
-
-    fn pickup_store_timestamp_raw(&self, f: &MappedFile, pos: usize) -> i64 {
-        let Some(b) = f.read(pos, 80) else {
-            return 0;
-        };
-        let sys_flag = i32::from_be_bytes([b[36], b[37], b[38], b[39]]);
-        let born_len = if sys_flag & message_sys_flag::BORNHOST_V6_FLAG == 0 {
-            8
-        } else {
-            20
-        };
-        let at = SYSFLAG_POSITION + 4 + 8 + born_len;
-        let mut a = [0u8; 8];
-        a.copy_from_slice(&b[at..at + 8]);
-        i64::from_be_bytes(a)
     }
 
     /// Sets flushed/committed positions to `offset` and drops everything after it.
@@ -635,6 +611,14 @@ fn write_blank(tail: &mut Tail<'_>) -> Result<usize, StoreError> {
         blank[4..8].copy_from_slice(&BLANK_MAGIC_CODE.to_be_bytes());
     }
     Ok(len)
+}
+
+/// Reads the store timestamp of the record at the start of `f` (its first 80 bytes hold it
+/// for any host layout), 0 when unreadable.
+fn store_timestamp_at_start(f: &MappedFile) -> i64 {
+    f.read(0, 80)
+        .and_then(|b| RecordView::new(b).store_timestamp().ok())
+        .unwrap_or(0)
 }
 
 /// Returns the next queue offset of a topic queue, creating the entry at 0.

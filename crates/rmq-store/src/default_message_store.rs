@@ -1,41 +1,56 @@
-//! `DefaultMessageStore`: opens, recovers, runs and shuts down the store (Java
-//! `DefaultMessageStore`: `load`, `recover`, `start`, `shutdown`, `doDispatch`).
+//! `DefaultMessageStore`: opens and recovers the store, wires its services, starts and stops
+//! them (Java `DefaultMessageStore`: `load`, `recover`, `start`, `shutdown`).
 //!
 //! Startup order, as Java: `lastExitOK = !exists(abort)` → load CommitLog files → load
 //! ConsumeQueues → checkpoint → index (after an abnormal exit, index files newer than the
-//! checkpoint are dropped) → recover ConsumeQueues → recover the CommitLog (normally from the
-//! file holding the ConsumeQueues' max offset, abnormally from the checkpoint time, re-dispatching
-//! every valid record) → truncate ConsumeQueues and CommitLog after the last valid record →
-//! rebuild the queue offset table. `start` takes the `lock` file, starts the services and
-//! creates `abort`; a clean `shutdown` flushes everything and deletes `abort`.
+//! checkpoint are dropped) → recover (`store_recovery`). `start` takes the `lock` file
+//! (`lock_file`), starts the services and creates `abort`; a clean `shutdown` flushes
+//! everything and deletes `abort`.
+//!
+//! Services, each owning what it works on: `AllocateMappedFileService`, `FlushManager`
+//! (CommitLog flush), `ReputMessageService` (dispatch through `CommitLogDispatcher`),
+//! `FlushConsumeQueueService`, `StoreStatsService`, `StoreScheduledService` (checkpoint
+//! flush, `CleanCommitLogService`, `CleanConsumeQueueService`); pulls go through
+//! `GetMessageService`. The `MessageStore` trait is implemented in `message_store_impl`.
 
 use crate::allocate_mapped_file_service::AllocateMappedFileService;
+use crate::clean_commit_log_service::{
+    CleanCommitLogService, CleanConsumeQueueService, DiskUsageProbe,
+};
 use crate::commit_log::CommitLog;
-use crate::config::{BrokerRole, FlushDiskType, MessageStoreConfig};
+use crate::commit_log_dispatcher::CommitLogDispatcher;
+use crate::config::{BrokerRole, MessageStoreConfig};
 use crate::consume_queue_store::ConsumeQueueStore;
-use crate::dispatch_request::{DelayLevels, DispatchRequest};
+use crate::dispatch_request::DelayLevels;
 use crate::file_system::{DefaultFileSystem, FileSystem};
+use crate::flush_consume_queue_service::FlushConsumeQueueService;
 use crate::flush_manager::FlushManager;
 use crate::get_message_result::MessageArrivingListener;
+use crate::get_message_service::GetMessageService;
 use crate::index::IndexService;
+use crate::lock_file::LockFile;
 use crate::logfile::Reservation;
 use crate::mapped_file_queue::MappedFileQueue;
+use crate::put_message_result::{
+    AppendMessageResult, PutMessageFuture, PutMessageResult, PutMessageStatus,
+};
+use crate::reput_message_service::ReputMessageService;
 use crate::running_flags::RunningFlags;
-use crate::service_thread::{ServiceState, ServiceThread};
 use crate::store_checkpoint::StoreCheckpoint;
 use crate::store_error::StoreError;
+use crate::store_recovery::StoreRecovery;
+use crate::store_scheduled_service::StoreScheduledService;
 use crate::store_stats_service::StoreStatsService;
-use parking_lot::{Mutex, RwLock};
-use rmq_common::sys_flag::message_sys_flag;
+use parking_lot::Mutex;
+use rmq_common::message::message_decoder::{decode, DecodeOptions};
 use rmq_common::util_all::current_millis;
-use std::collections::HashMap;
-use std::fs::File;
+use rmq_common::MessageExt;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 
-/// Probe of a partition's used ratio (0.0..=1.0, -1 when unknown) for a path.
-pub type DiskUsageProbe = Box<dyn Fn(&Path) -> f64 + Send + Sync>;
+/// Longest topic the store accepts (a directory name).
+const MAX_TOPIC_LENGTH: usize = 255;
 
 /// The message store.
 pub struct DefaultMessageStore {
@@ -43,24 +58,22 @@ pub struct DefaultMessageStore {
     pub(crate) commit_log: Arc<CommitLog>,
     pub(crate) cq_store: Arc<ConsumeQueueStore>,
     pub(crate) index_service: Arc<IndexService>,
-    pub(crate) checkpoint: Arc<StoreCheckpoint>,
+    checkpoint: Arc<StoreCheckpoint>,
     allocator: Arc<AllocateMappedFileService>,
     flush_manager: Arc<FlushManager>,
-    pub(crate) running_flags: RunningFlags,
-    pub(crate) stats: StoreStatsService,
-    pub(crate) reput_from_offset: AtomicI64,
-    pub(crate) listener: RwLock<Option<Arc<dyn MessageArrivingListener>>>,
-    services: Mutex<Vec<ServiceThread>>,
+    running_flags: Arc<RunningFlags>,
+    pub(crate) stats: Arc<StoreStatsService>,
+    reput: Arc<ReputMessageService>,
+    flush_consume_queue: Arc<FlushConsumeQueueService>,
+    scheduled: Arc<StoreScheduledService>,
+    pub(crate) get_service: GetMessageService,
     shutdown: AtomicBool,
     started: AtomicBool,
-    lock_file: Mutex<Option<File>>,
-    pub(crate) clean: crate::clean_commit_log_service::CleanState,
+    lock_file: Mutex<Option<LockFile>>,
     pub(crate) fs: Arc<dyn FileSystem>,
     /// CommitLog offset of the first record recovery could not dispatch, or -1; the reput
     /// starts there.
     recover_dispatch_failed_at: AtomicI64,
-    /// Whether the reput is waiting for a failed dispatch to succeed.
-    pub(crate) dispatch_stalled: AtomicBool,
 }
 
 impl std::fmt::Debug for DefaultMessageStore {
@@ -69,6 +82,15 @@ impl std::fmt::Debug for DefaultMessageStore {
             .field("store_path_root_dir", &self.config.store_path_root_dir)
             .finish()
     }
+}
+
+/// The loaded files of a store, before the services are wired.
+struct Loaded {
+    commit_log: Arc<CommitLog>,
+    cq_store: Arc<ConsumeQueueStore>,
+    checkpoint: Arc<StoreCheckpoint>,
+    index_service: Arc<IndexService>,
+    allocator: Arc<AllocateMappedFileService>,
 }
 
 impl DefaultMessageStore {
@@ -90,26 +112,51 @@ impl DefaultMessageStore {
                 .map_err(StoreError::InvalidConfig)?,
         };
         let config = Arc::new(config);
-        let root = Path::new(&config.store_path_root_dir);
-        std::fs::create_dir_all(root).map_err(|e| StoreError::io(root, e))?;
-        let cl_path = config.commit_log_store_path();
-        std::fs::create_dir_all(&cl_path).map_err(|e| StoreError::io(&cl_path, e))?;
-        let cq_path = config.consume_queue_store_path();
-        std::fs::create_dir_all(&cq_path).map_err(|e| StoreError::io(&cq_path, e))?;
-
+        for dir in [
+            Path::new(&config.store_path_root_dir).to_path_buf(),
+            config.commit_log_store_path(),
+            config.consume_queue_store_path(),
+        ] {
+            fs.create_dir_all(&dir)
+                .map_err(|e| StoreError::io(&dir, e))?;
+        }
         let last_exit_ok = !config.abort_file_path().exists();
         tracing::info!(
             store = %config.store_path_root_dir,
             normally = last_exit_ok,
             "last shutdown"
         );
+        let loaded = Self::load(&config, delay, &fs, last_exit_ok)?;
+        let store = Self::wire(config, loaded, fs);
+        let recovery = StoreRecovery {
+            commit_log: &store.commit_log,
+            dispatcher: &store.reput.dispatcher,
+        };
+        let failed_at = recovery.run(last_exit_ok);
+        store
+            .recover_dispatch_failed_at
+            .store(failed_at, Ordering::Release);
+        tracing::info!(
+            max_phy_offset = store.commit_log.max_offset(),
+            "message store recovered"
+        );
+        Ok(store)
+    }
+
+    /// Loads the CommitLog, ConsumeQueue, checkpoint and index files (Java `load`).
+    fn load(
+        config: &Arc<MessageStoreConfig>,
+        delay: DelayLevels,
+        fs: &Arc<dyn FileSystem>,
+        last_exit_ok: bool,
+    ) -> Result<Loaded, StoreError> {
         let warm = config.warm_maped_file_enable.then_some((
             config.flush_disk_type,
             config.flush_least_pages_when_warm_maped_file.max(1) as usize,
         ));
         let allocator = AllocateMappedFileService::new(warm, fs.clone());
         let cl_queue = Arc::new(MappedFileQueue::new(
-            cl_path,
+            config.commit_log_store_path(),
             config.mapped_file_size_commit_log as usize,
             Some(allocator.clone()),
             fs.clone(),
@@ -118,7 +165,7 @@ impl DefaultMessageStore {
         cl_queue.load(true)?;
         let commit_log = Arc::new(CommitLog::new(config.clone(), cl_queue, delay));
         let cq_store = Arc::new(ConsumeQueueStore::new(
-            cq_path,
+            config.consume_queue_store_path(),
             config.consume_queue_file_size() as usize,
             fs.clone(),
         ));
@@ -136,207 +183,95 @@ impl DefaultMessageStore {
             fs.clone(),
         ));
         index_service.load(last_exit_ok)?;
-        let flush_manager = FlushManager::new(&config);
-        let store = Arc::new(DefaultMessageStore {
-            config,
+        Ok(Loaded {
             commit_log,
             cq_store,
-            index_service,
             checkpoint,
+            index_service,
             allocator,
-            flush_manager,
-            running_flags: RunningFlags::default(),
-            stats: StoreStatsService::new(),
-            reput_from_offset: AtomicI64::new(0),
-            listener: RwLock::new(None),
-            services: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Builds the services over the loaded files.
+    fn wire(config: Arc<MessageStoreConfig>, l: Loaded, fs: Arc<dyn FileSystem>) -> Arc<Self> {
+        let running_flags = Arc::new(RunningFlags::default());
+        let stats = Arc::new(StoreStatsService::new());
+        let dispatcher = Arc::new(CommitLogDispatcher {
+            config: config.clone(),
+            cq_store: l.cq_store.clone(),
+            index_service: l.index_service.clone(),
+            checkpoint: l.checkpoint.clone(),
+            running_flags: running_flags.clone(),
+        });
+        let reput = ReputMessageService::new(config.clone(), l.commit_log.clone(), dispatcher);
+        let scheduled = StoreScheduledService::new(
+            config.clone(),
+            l.checkpoint.clone(),
+            CleanCommitLogService::new(
+                config.clone(),
+                l.commit_log.clone(),
+                running_flags.clone(),
+                fs.clone(),
+            ),
+            CleanConsumeQueueService::new(
+                l.commit_log.clone(),
+                l.cq_store.clone(),
+                l.index_service.clone(),
+            ),
+        );
+        let get_service = GetMessageService::new(
+            config.clone(),
+            l.commit_log.clone(),
+            l.cq_store.clone(),
+            stats.clone(),
+            fs.memory().total_physical_bytes,
+        );
+        Arc::new(DefaultMessageStore {
+            flush_manager: FlushManager::new(&config),
+            flush_consume_queue: FlushConsumeQueueService::new(
+                config.clone(),
+                l.cq_store.clone(),
+                l.checkpoint.clone(),
+            ),
+            config,
+            commit_log: l.commit_log,
+            cq_store: l.cq_store,
+            index_service: l.index_service,
+            checkpoint: l.checkpoint,
+            allocator: l.allocator,
+            running_flags,
+            stats,
+            reput,
+            scheduled,
+            get_service,
             shutdown: AtomicBool::new(true),
             started: AtomicBool::new(false),
             lock_file: Mutex::new(None),
-            clean: Default::default(),
             fs,
             recover_dispatch_failed_at: AtomicI64::new(-1),
-            dispatch_stalled: AtomicBool::new(false),
-        });
-        store.recover(last_exit_ok);
-        tracing::info!(
-            max_phy_offset = store.commit_log.max_offset(),
-            "message store recovered"
-        );
-        Ok(store)
+        })
     }
 
-    fn recover(&self, last_exit_ok: bool) {
-        self.cq_store.recover();
-        let max_phy_cq = self.cq_store.max_phy_offset_in_consume_queue();
-        let cl = &self.commit_log;
-        // Next queue offsets of records not dispatched: after the first failure nothing more
-        // is dispatched (units must stay in order), and the reput starts again there.
-        let mut undispatched: HashMap<String, HashMap<i32, i64>> = HashMap::new();
-        if cl.mapped_file_queue().is_empty() {
-            tracing::warn!("the commitlog files are deleted, and delete the consume queue files");
-            cl.truncate_dirty_files(0);
-            self.cq_store.destroy_all();
-        } else {
-            let check_crc = self.config.check_crc_on_recover;
-            let mut dispatch = |m: &DispatchRequest<'_>| {
-                if self.recover_dispatch_failed_at.load(Ordering::Acquire) < 0 {
-                    match self.do_dispatch(m) {
-                        Ok(()) => return,
-                        Err(e) => {
-                            tracing::error!(
-                                phy_offset = m.commit_log_offset,
-                                error = %e,
-                                "recovery could not dispatch, the reput will retry from here"
-                            );
-                            self.recover_dispatch_failed_at
-                                .store(m.commit_log_offset, Ordering::Release);
-                        }
-                    }
-                }
-                if assigns_queue_offset(m.sys_flag) {
-                    let next = undispatched
-                        .entry(m.topic.to_string())
-                        .or_default()
-                        .entry(m.queue_id)
-                        .or_insert(0);
-                    *next = (*next).max(m.consume_queue_offset + 1);
-                }
-            };
-            let process_offset = if last_exit_ok {
-                let start = cl.normal_recovery_start(max_phy_cq);
-                // Java dispatches records with offset > maxPhyOffsetOfConsumeQueue; that value
-                // is the end of the last dispatched record, so a record starting exactly there
-                // is still undispatched and is included here (dispatch is idempotent).
-                cl.scan_valid(start, check_crc, &mut |m| {
-                    if m.commit_log_offset >= max_phy_cq {
-                        dispatch(m);
-                    }
-                })
-            } else {
-                let min_ts = if self.config.message_index_enable && self.config.message_index_safe {
-                    self.checkpoint.min_timestamp_index()
-                } else {
-                    self.checkpoint.min_timestamp()
-                };
-                let start = cl.abnormal_recovery_start(min_ts);
-                cl.scan_valid(start, check_crc, &mut dispatch)
-            };
-            if max_phy_cq >= process_offset {
-                tracing::warn!(max_phy_cq, process_offset, "truncate dirty logic files");
-                self.cq_store.truncate_dirty(process_offset);
-            }
-            cl.truncate_dirty_files(process_offset);
-            self.checkpoint.set_confirm_phy_offset(process_offset);
-        }
-        self.recover_topic_queue_table(undispatched);
-    }
-
-    /// Rebuilds the queue offset table from the ConsumeQueues (Java `recoverTopicQueueTable`),
-    /// raised to cover `undispatched` records, which are in the CommitLog only.
-    fn recover_topic_queue_table(&self, undispatched: HashMap<String, HashMap<i32, i64>>) {
-        let mut table = self
-            .cq_store
-            .recover_offset_table(self.commit_log.min_offset());
-        for (topic, queues) in undispatched {
-            let t = table.entry(topic).or_default();
-            for (queue_id, next) in queues {
-                let at = t.entry(queue_id).or_insert(0);
-                *at = (*at).max(next);
-            }
-        }
-        self.commit_log.set_topic_queue_table(table);
-    }
-
-    /// Writes one record's ConsumeQueue unit and index entries (Java `doDispatch` with
-    /// `putMessagePositionInfoWrapper`). Both steps skip what is already written, so a failed
-    /// dispatch is retried as a whole.
-    ///
-    /// Java retries a ConsumeQueue write 30 times, then sets the logics-queue error flag and
-    /// moves on, so the message never becomes consumable. Here the caller retries later at
-    /// the same offset instead. Errors other than a full disk still set Java's flags (the
-    /// store then refuses puts), as they do not clear by themselves.
-    pub(crate) fn do_dispatch(&self, m: &DispatchRequest<'_>) -> Result<(), StoreError> {
-        if assigns_queue_offset(m.sys_flag) {
-            if !self.running_flags.is_cq_writeable() {
-                return Err(StoreError::NotWriteable {
-                    flag_bits: self.running_flags.flag_bits(),
-                });
-            }
-            let cq = self.cq_store.find_or_create(m.topic, m.queue_id);
-            if let Err(e) = cq.put_message_position_info(
-                m.commit_log_offset,
-                m.msg_size,
-                m.tags_code,
-                m.consume_queue_offset,
-            ) {
-                if !e.is_out_of_space() {
-                    tracing::error!(topic = m.topic, queue_id = m.queue_id, error = %e, "[BUG]consume queue can not write");
-                    self.running_flags.make_logics_queue_error();
-                }
-                return Err(e);
-            }
-            if self.config.broker_role == BrokerRole::Slave {
-                self.checkpoint.set_physic_msg_timestamp(m.store_timestamp);
-            }
-            self.checkpoint.set_logics_msg_timestamp(m.store_timestamp);
-        }
-        if self.config.message_index_enable {
-            if let Err(e) = self.index_service.build_index(m) {
-                if !e.is_out_of_space() {
-                    tracing::error!(phy_offset = m.commit_log_offset, error = %e, "build index error");
-                    self.running_flags.make_index_file_error();
-                }
-                return Err(e);
-            }
-        }
-        Ok(())
-    }
-
-    /// Offset up to which records may be dispatched: the flushed offset for SYNC_FLUSH, the
-    /// written offset otherwise (Java `getConfirmOffset` / `getReputEndOffset`).
-    pub(crate) fn confirm_offset(&self) -> i64 {
-        if self.config.read_un_committed || self.config.flush_disk_type != FlushDiskType::SyncFlush
-        {
-            self.commit_log.max_offset()
-        } else {
-            self.commit_log.flushed_where()
-        }
-    }
-
-    /// Starts the services, takes the `lock` file and creates `abort` (Java `start`).
+    /// Takes the `lock` file, creates `abort` and starts the services (Java `start`).
     pub fn start(self: &Arc<Self>) -> Result<(), StoreError> {
         if self.started.swap(true, Ordering::AcqRel) {
             return Ok(());
         }
-        self.take_lock()?;
+        // Nothing runs yet when the lock or the abort file cannot be made: `start` may be
+        // called again.
+        let lock = LockFile::acquire(&self.config.lock_file_path(), self.fs.as_ref())
+            .and_then(|lock| self.create_abort_file().map(|()| lock))
+            .inspect_err(|_| self.started.store(false, Ordering::Release))?;
+        *self.lock_file.lock() = Some(lock);
         let io = |e| StoreError::io(&self.config.store_path_root_dir, e);
         self.allocator.start().map_err(io)?;
-        let mut reput_from = self.confirm_offset();
+        let mut reput_from = self.reput.confirm_offset();
         let failed_at = self.recover_dispatch_failed_at.load(Ordering::Acquire);
         if failed_at >= 0 {
             reput_from = reput_from.min(failed_at);
         }
-        self.reput_from_offset.store(reput_from, Ordering::Release);
-        let mut services = self.services.lock();
-        let me = self.clone();
-        services.push(
-            ServiceThread::start(
-                "ReputMessageService",
-                Arc::new(ServiceState::default()),
-                move |s| me.run_reput(&s),
-            )
-            .map_err(io)?,
-        );
-        let me = self.clone();
-        services.push(
-            ServiceThread::start(
-                "FlushConsumeQueueService",
-                Arc::new(ServiceState::default()),
-                move |s| me.run_flush_consume_queue(&s),
-            )
-            .map_err(io)?,
-        );
+        self.reput.start(reput_from).map_err(io)?;
+        self.flush_consume_queue.start().map_err(io)?;
         self.flush_manager
             .start(
                 self.commit_log.mapped_file_queue().clone(),
@@ -344,117 +279,25 @@ impl DefaultMessageStore {
                 self.config.clone(),
             )
             .map_err(io)?;
-        let me = self.clone();
-        services.push(
-            ServiceThread::start(
-                "StoreStatsService",
-                Arc::new(ServiceState::default()),
-                move |s| {
-                    while !s.is_stopped() {
-                        s.wait_for_running(1000);
-                        me.stats.sampling();
-                    }
-                },
-            )
-            .map_err(io)?,
-        );
-        let me = self.clone();
-        services.push(
-            ServiceThread::start(
-                "StoreScheduledThread",
-                Arc::new(ServiceState::default()),
-                move |s| me.run_scheduled(&s),
-            )
-            .map_err(io)?,
-        );
-        drop(services);
-        // The abort file must exist; its content (the pid) is only informative and needs a
-        // disk block, which a full disk may not have: the store then still starts.
-        let abort = self.config.abort_file_path();
-        let mut f = File::create(&abort).map_err(|e| StoreError::io(&abort, e))?;
-        use std::io::Write;
-        if let Err(e) = f.write_all(std::process::id().to_string().as_bytes()) {
-            tracing::warn!(file = %abort.display(), error = %e, "cannot write the pid into the abort file");
-        }
+        self.stats.start().map_err(io)?;
+        self.scheduled.start().map_err(io)?;
         self.shutdown.store(false, Ordering::Release);
         Ok(())
     }
 
-    fn take_lock(&self) -> Result<(), StoreError> {
-        let path = self.config.lock_file_path();
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| StoreError::io(&path, e))?;
-        if !crate::file_system::try_lock_first_byte(&file) {
-            return Err(StoreError::LockFailed { path });
-        }
+    /// Creates `abort`. It must exist; its content (the pid) is only informative and needs a
+    /// disk block, which a full disk may not have: the store then still starts.
+    fn create_abort_file(&self) -> Result<(), StoreError> {
+        let abort = self.config.abort_file_path();
+        let mut f = self
+            .fs
+            .create_truncate(&abort)
+            .map_err(|e| StoreError::io(&abort, e))?;
         use std::io::Write;
-        let mut f = &file;
-        let _ = f.write_all(b"lock");
-        let _ = file.sync_all();
-        *self.lock_file.lock() = Some(file);
+        if let Err(e) = f.write_all(std::process::id().to_string().as_bytes()) {
+            tracing::warn!(file = %abort.display(), error = %e, "cannot write the pid into the abort file");
+        }
         Ok(())
-    }
-
-    /// Runs the 1 s checkpoint flush and the periodic file cleaning (first after 60 s).
-    fn run_scheduled(&self, s: &ServiceState) {
-        let started = current_millis();
-        let mut last_clean = started + 60_000 - self.config.clean_resource_interval as i64;
-        while !s.is_stopped() {
-            s.wait_for_running(1000);
-            if s.is_stopped() {
-                break;
-            }
-            self.checkpoint.flush();
-            let now = current_millis();
-            if now - last_clean >= self.config.clean_resource_interval as i64 {
-                last_clean = now;
-                self.clean_files_periodically();
-            }
-        }
-    }
-
-    /// Flushes ConsumeQueues every `flushIntervalConsumeQueue` (Java
-    /// `FlushConsumeQueueService`).
-    fn run_flush_consume_queue(&self, s: &ServiceState) {
-        let mut last_flush = 0i64;
-        while !s.is_stopped() {
-            s.wait_for_running(self.config.flush_interval_consume_queue.max(1) as u64);
-            self.do_flush_consume_queue(1, &mut last_flush);
-        }
-        self.do_flush_consume_queue(3, &mut last_flush);
-    }
-
-    fn do_flush_consume_queue(&self, retry_times: usize, last_flush: &mut i64) {
-        let mut least_pages = if retry_times == 3 {
-            0
-        } else {
-            self.config.flush_consume_queue_least_pages.max(0) as usize
-        };
-        let mut logics_ts = 0;
-        let now = current_millis();
-        if now >= *last_flush + self.config.flush_consume_queue_thorough_interval as i64 {
-            *last_flush = now;
-            least_pages = 0;
-            logics_ts = self.checkpoint.logics_msg_timestamp();
-        }
-        for cq in self.cq_store.all() {
-            for _ in 0..retry_times {
-                if cq.flush(least_pages) {
-                    break;
-                }
-            }
-        }
-        if least_pages == 0 {
-            if logics_ts > 0 {
-                self.checkpoint.set_logics_msg_timestamp(logics_ts);
-            }
-            self.checkpoint.flush();
-        }
     }
 
     /// Flushes and stops everything; deletes `abort` when the store is writeable and fully
@@ -463,40 +306,17 @@ impl DefaultMessageStore {
         if self.shutdown.swap(true, Ordering::AcqRel) || !self.started.load(Ordering::Acquire) {
             return;
         }
-        let services: Vec<ServiceThread> = self.services.lock().drain(..).collect();
         // Stop the scheduler and stats first, then flush the CommitLog, then let reput catch up.
-        let mut reput = None;
-        let mut flush_cq = None;
-        for s in services {
-            if reput.is_none() {
-                reput = Some(s);
-            } else if flush_cq.is_none() {
-                flush_cq = Some(s);
-            } else {
-                s.shutdown();
-            }
-        }
+        self.stats.shutdown();
+        self.scheduled.shutdown();
         self.flush_manager.shutdown();
-        if let Some(r) = reput {
-            for _ in 0..50 {
-                // A stalled dispatch (full disk) will not catch up; recovery redoes it.
-                if self.dispatch_behind_bytes() <= 0
-                    || self.dispatch_stalled.load(Ordering::Acquire)
-                {
-                    break;
-                }
-                std::thread::sleep(std::time::Duration::from_millis(100));
-            }
-            r.shutdown();
-        }
+        self.reput.shutdown();
         self.index_service.flush_all();
-        if let Some(f) = flush_cq {
-            f.shutdown();
-        }
+        self.flush_consume_queue.shutdown();
         self.allocator.shutdown();
         self.checkpoint.flush();
         if self.running_flags.is_writeable() && self.dispatch_behind_bytes() == 0 {
-            let _ = std::fs::remove_file(self.config.abort_file_path());
+            let _ = self.fs.remove_file(&self.config.abort_file_path());
         } else {
             tracing::warn!("the store may be wrong, so shutdown abnormally, and keep abort file");
         }
@@ -506,6 +326,10 @@ impl DefaultMessageStore {
     /// Returns true once `shutdown` ran (or before `start`).
     pub fn is_shutdown(&self) -> bool {
         self.shutdown.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn started(&self) -> bool {
+        self.started.load(Ordering::Acquire)
     }
 
     /// Returns the store configuration.
@@ -528,19 +352,19 @@ impl DefaultMessageStore {
         &self,
         listener: Option<Arc<dyn MessageArrivingListener>>,
     ) {
-        *self.listener.write() = listener;
+        self.reput.set_listener(listener);
     }
 
     /// Returns bytes written to the CommitLog but not yet dispatched (Java
     /// `dispatchBehindBytes`).
     pub fn dispatch_behind_bytes(&self) -> i64 {
-        self.confirm_offset() - self.reput_from_offset.load(Ordering::Acquire)
+        self.reput.dispatch_behind_bytes()
     }
 
     /// Returns the CommitLog offset below which every record has been dispatched to its
     /// ConsumeQueue and index (Java `ReputMessageService#getReputFromOffset`).
     pub fn reput_from_offset(&self) -> i64 {
-        self.reput_from_offset.load(Ordering::Acquire)
+        self.reput.reput_from_offset()
     }
 
     /// Returns bytes written but not yet flushed.
@@ -567,20 +391,103 @@ impl DefaultMessageStore {
         begin != 0 && current_millis() - begin > self.config.os_page_cache_busy_time_out_mills
     }
 
-    /// Returns the wrapped flush manager (for put handling).
-    pub(crate) fn flush_manager(&self) -> &FlushManager {
-        &self.flush_manager
+    /// Replaces how disk usage is measured (tests, or a broker with its own quota); `None`
+    /// restores `statvfs`.
+    pub fn set_disk_usage_probe(&self, probe: Option<DiskUsageProbe>) {
+        self.scheduled.clean_commit_log.set_disk_usage_probe(probe);
     }
 
-    pub(crate) fn started(&self) -> bool {
-        self.started.load(Ordering::Acquire)
+    /// Asks the next 20 cleaning rounds to delete expired files now (Java
+    /// `executeDeleteFilesManually`).
+    pub fn execute_delete_files_manually(&self) {
+        self.scheduled
+            .clean_commit_log
+            .execute_delete_files_manually();
     }
-}
 
-/// Returns true for records that get a queue offset and a ConsumeQueue unit: normal and
-/// committed transactional messages (not prepared or rolled back ones).
-fn assigns_queue_offset(sys_flag: i32) -> bool {
-    let tran = message_sys_flag::get_transaction_value(sys_flag);
-    tran == message_sys_flag::TRANSACTION_NOT_TYPE
-        || tran == message_sys_flag::TRANSACTION_COMMIT_TYPE
+    /// One cleaning round: CommitLog files, then ConsumeQueue and index files (Java
+    /// `cleanFilesPeriodically` + `cleanQueueFilesPeriodically`). Returns the number of
+    /// CommitLog files deleted.
+    pub fn clean_files_periodically(&self) -> usize {
+        self.scheduled.clean_files_periodically()
+    }
+
+    /// Reads and fully validates (body CRC included) the record at `phy_offset`; errors name
+    /// the offset.
+    pub fn read_message(&self, phy_offset: i64) -> Result<MessageExt, StoreError> {
+        self.commit_log.check_record_at(phy_offset, true)?;
+        let buf = self
+            .commit_log
+            .select_one_message(phy_offset)
+            .ok_or(StoreError::MessageNotFound { phy_offset })?;
+        decode(
+            &buf,
+            DecodeOptions {
+                read_body: true,
+                decompress_body: false,
+            },
+        )
+        .map(|(m, _)| m)
+        .map_err(|e| StoreError::CorruptMessage {
+            phy_offset,
+            reason: e.to_string(),
+        })
+    }
+
+    /// Returns why a put must be refused now, if it must (Java `checkStoreStatus` and
+    /// `checkMessage`'s topic length).
+    pub(crate) fn check_put(&self, topic: &str) -> Option<PutMessageStatus> {
+        if self.is_shutdown() {
+            tracing::warn!("message store has shutdown, so putMessage is forbidden");
+            return Some(PutMessageStatus::ServiceNotAvailable);
+        }
+        if self.config.broker_role == BrokerRole::Slave && !self.config.duplication_enable {
+            return Some(PutMessageStatus::ServiceNotAvailable);
+        }
+        if !self.running_flags.is_writeable() {
+            return Some(PutMessageStatus::ServiceNotAvailable);
+        }
+        if self.is_os_page_cache_busy() {
+            return Some(PutMessageStatus::OsPageCacheBusy);
+        }
+        let len = topic.len();
+        if len == 0
+            || len > MAX_TOPIC_LENGTH
+            || (len > 127 && !self.config.auto_message_version_on_topic_len)
+        {
+            return Some(PutMessageStatus::MessageIllegal);
+        }
+        None
+    }
+
+    /// Counts an append and hands it to the flush services.
+    pub(crate) fn finish_put(
+        &self,
+        r: Result<AppendMessageResult, PutMessageStatus>,
+        wait: bool,
+        begin: i64,
+    ) -> PutMessageFuture {
+        let elapsed = current_millis() - begin;
+        self.stats.set_put_message_entire_time_max(elapsed);
+        match r {
+            Ok(a) => {
+                self.stats
+                    .put_message_times_total
+                    .fetch_add(a.msg_num as i64, Ordering::Relaxed);
+                self.stats
+                    .put_message_size_total
+                    .fetch_add(a.wrote_bytes as i64, Ordering::Relaxed);
+                self.flush_manager.handle_disk_flush(
+                    PutMessageResult::new(PutMessageStatus::PutOk, Some(a)),
+                    wait,
+                )
+            }
+            Err(status) => {
+                self.stats
+                    .put_message_failed_times
+                    .fetch_add(1, Ordering::Relaxed);
+                PutMessageFuture::ready(PutMessageResult::new(status, None))
+            }
+        }
+    }
 }

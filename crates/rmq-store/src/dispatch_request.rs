@@ -6,10 +6,8 @@ use rmq_common::java_hash::tags_string_to_tags_code;
 use rmq_common::message::message_const::{
     PROPERTY_DELAY_TIME_LEVEL, PROPERTY_KEYS, PROPERTY_TAGS, PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX,
 };
-use rmq_common::message::message_decoder::{
-    calc_msg_length, BLANK_MAGIC_CODE, MESSAGE_MAGIC_CODE, MESSAGE_MAGIC_CODE_V2,
-};
-use rmq_common::sys_flag::message_sys_flag;
+use rmq_common::message::message_decoder::MessageDecodeError;
+use rmq_common::message::record::{RecordKind, RecordParts, RecordView};
 use rmq_common::util_all::crc32;
 
 /// The schedule topic, whose tag code is the delivery time (`TopicValidator`).
@@ -49,33 +47,6 @@ fn invalid(size: i32, reason: impl Into<String>) -> CheckResult<'static> {
     CheckResult::Invalid {
         size,
         reason: reason.into(),
-    }
-}
-
-struct Cursor<'a> {
-    buf: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Cursor<'a> {
-    fn bytes(&mut self, n: usize) -> Option<&'a [u8]> {
-        let end = self.pos.checked_add(n)?;
-        let s = self.buf.get(self.pos..end)?;
-        self.pos = end;
-        Some(s)
-    }
-    fn i16(&mut self) -> Option<i16> {
-        self.bytes(2).map(|b| i16::from_be_bytes([b[0], b[1]]))
-    }
-    fn i32(&mut self) -> Option<i32> {
-        self.bytes(4)
-            .map(|b| i32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-    }
-    fn i64(&mut self) -> Option<i64> {
-        let b = self.bytes(8)?;
-        let mut a = [0u8; 8];
-        a.copy_from_slice(b);
-        Some(i64::from_be_bytes(a))
     }
 }
 
@@ -130,96 +101,56 @@ pub(crate) fn check_message_and_return_size<'a>(
     if buf.len() <= 4 {
         return invalid(-1, "fewer than 5 bytes left");
     }
-    let mut c = Cursor { buf, pos: 0 };
-    let Some(total_size) = c.i32() else {
+    let view = RecordView::new(buf);
+    let Ok(total_size) = view.total_size() else {
         return invalid(-1, "no total size");
     };
     if total_size < 0 || (buf.len() as i64) < total_size as i64 {
         return invalid(-1, format!("total size {total_size} beyond the data"));
     }
-    let Some(magic) = c.i32() else {
-        return invalid(-1, "no magic code");
+    match view.kind() {
+        Ok(RecordKind::Blank) => return CheckResult::EndOfFile,
+        Ok(_) => {}
+        Err(MessageDecodeError::IllegalMagic(other)) => {
+            return invalid(-1, format!("illegal magic code {other:#x}"))
+        }
+        Err(_) => return invalid(-1, "no magic code"),
+    }
+    // The fields are read from all of `buf`, not only TOTALSIZE bytes: a record whose size
+    // field alone is wrong is reported with that size, which the reput skips.
+    let parts = match view.parts() {
+        Ok(p) => p,
+        Err(MessageDecodeError::IllegalLength(_)) => return invalid(-1, "negative body length"),
+        Err(_) => return invalid(-1, "record truncated"),
     };
-    let v2 = match magic {
-        MESSAGE_MAGIC_CODE => false,
-        MESSAGE_MAGIC_CODE_V2 => true,
-        BLANK_MAGIC_CODE => return CheckResult::EndOfFile,
-        other => return invalid(-1, format!("illegal magic code {other:#x}")),
-    };
-    match parse_fields(&mut c, total_size, v2, check_crc, delay) {
+    match to_dispatch_request(&parts, check_crc, delay) {
         Ok(r) => r,
         Err(reason) => invalid(-1, reason),
     }
 }
 
-fn parse_fields<'a>(
-    c: &mut Cursor<'a>,
-    total_size: i32,
-    v2: bool,
+fn to_dispatch_request<'a>(
+    p: &RecordParts<'a>,
     check_crc: bool,
     delay: &DelayLevels,
 ) -> Result<CheckResult<'a>, &'static str> {
-    const TRUNC: &str = "record truncated";
-    let body_crc = c.i32().ok_or(TRUNC)?;
-    let queue_id = c.i32().ok_or(TRUNC)?;
-    let _flag = c.i32().ok_or(TRUNC)?;
-    let queue_offset = c.i64().ok_or(TRUNC)?;
-    let physic_offset = c.i64().ok_or(TRUNC)?;
-    let sys_flag = c.i32().ok_or(TRUNC)?;
-    let _born_ts = c.i64().ok_or(TRUNC)?;
-    let born_len = if sys_flag & message_sys_flag::BORNHOST_V6_FLAG == 0 {
-        8
-    } else {
-        20
-    };
-    c.bytes(born_len).ok_or(TRUNC)?;
-    let store_timestamp = c.i64().ok_or(TRUNC)?;
-    let store_len = if sys_flag & message_sys_flag::STOREHOSTADDRESS_V6_FLAG == 0 {
-        8
-    } else {
-        20
-    };
-    c.bytes(store_len).ok_or(TRUNC)?;
-    let _reconsume = c.i32().ok_or(TRUNC)?;
-    let prepared_transaction_offset = c.i64().ok_or(TRUNC)?;
-    let body_len = c.i32().ok_or(TRUNC)?;
-    if body_len < 0 {
-        return Err("negative body length");
-    }
-    let body = c.bytes(body_len as usize).ok_or(TRUNC)?;
-    if check_crc && body_len > 0 && crc32(body) != body_crc {
+    if check_crc && !p.body.is_empty() && crc32(p.body) != p.body_crc {
         return Ok(invalid(-1, "body crc mismatch"));
     }
-    let topic_len = if v2 {
-        c.i16().ok_or(TRUNC)? as u16 as usize
-    } else {
-        c.bytes(1).ok_or(TRUNC)?[0] as usize
-    };
-    let topic =
-        std::str::from_utf8(c.bytes(topic_len).ok_or(TRUNC)?).map_err(|_| "topic is not utf-8")?;
-    let props_len = c.i16().ok_or(TRUNC)?;
-    let properties = if props_len > 0 {
-        std::str::from_utf8(c.bytes(props_len as usize).ok_or(TRUNC)?)
-            .map_err(|_| "properties are not utf-8")?
-    } else {
-        ""
-    };
+    let topic = std::str::from_utf8(p.topic).map_err(|_| "topic is not utf-8")?;
+    let properties = std::str::from_utf8(p.properties).map_err(|_| "properties are not utf-8")?;
     let (tags, keys, uniq_key, delay_level) = scan_properties(properties);
     let mut tags_code = tags_string_to_tags_code(tags);
     if topic == RMQ_SYS_SCHEDULE_TOPIC {
         if let Some(level) = delay_level.and_then(|d| d.parse::<i64>().ok()) {
             let level = level.min(delay.millis.len() as i64);
             if level > 0 {
-                tags_code = delay.deliver_timestamp(level as usize, store_timestamp);
+                tags_code = delay.deliver_timestamp(level as usize, p.store_timestamp);
             }
         }
     }
-    let read_len = calc_msg_length(
-        sys_flag,
-        body_len as usize,
-        topic_len,
-        props_len.max(0) as usize,
-    ) + usize::from(v2 && topic_len <= 127);
+    let read_len = p.computed_len();
+    let total_size = p.total_size;
     if read_len != total_size as usize {
         return Ok(invalid(
             total_size,
@@ -228,16 +159,16 @@ fn parse_fields<'a>(
     }
     Ok(CheckResult::Message(DispatchRequest {
         topic,
-        queue_id,
-        commit_log_offset: physic_offset,
+        queue_id: p.queue_id,
+        commit_log_offset: p.physical_offset,
         msg_size: total_size,
         tags_code,
-        store_timestamp,
-        consume_queue_offset: queue_offset,
+        store_timestamp: p.store_timestamp,
+        consume_queue_offset: p.queue_offset,
         keys: keys.unwrap_or(""),
         uniq_key,
-        sys_flag,
-        prepared_transaction_offset,
+        sys_flag: p.sys_flag,
+        prepared_transaction_offset: p.prepared_transaction_offset,
         properties,
     }))
 }
@@ -245,7 +176,7 @@ fn parse_fields<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rmq_common::message::message_decoder::RecordFields;
+    use rmq_common::message::message_decoder::{RecordFields, BLANK_MAGIC_CODE};
 
     fn record(topic: &str, props: &str, body: &[u8]) -> Vec<u8> {
         let f = RecordFields {
@@ -301,7 +232,7 @@ mod tests {
             check_message_and_return_size(&bad, true, &d),
             CheckResult::Invalid { .. }
         ));
-        for cut in [0, 3, 10, 60, r.len() - 1] {
+        for cut in 0..r.len() {
             assert!(matches!(
                 check_message_and_return_size(&r[..cut], true, &d),
                 CheckResult::Invalid { .. }

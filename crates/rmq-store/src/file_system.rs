@@ -12,9 +12,12 @@
 //! of its writer in steps, so a file uses blocks roughly as data arrives, as Java's sparse
 //! files do.
 //!
-//! The other OS calls of the store live here too: `statvfs` for disk usage and the POSIX
-//! record lock on the `lock` file.
+//! The other OS calls of the store go through here too: creating, opening, truncating and
+//! removing its files and directories, `msync` of mappings (`sync_map`), `statvfs` for disk
+//! usage, the POSIX record lock on the `lock` file and `sysconf` for the memory size (read
+//! once per store). Reads of directories and metadata, and `madvise` on a mapping, do not.
 
+use memmap2::MmapRaw;
 use std::fs::File;
 use std::io;
 use std::os::unix::io::AsRawFd;
@@ -27,6 +30,14 @@ pub(crate) struct DiskSpace {
     pub free: u64,
     /// What an unprivileged user may still allocate (`f_bavail`).
     pub available: u64,
+}
+
+/// The machine's memory figures (read once by the store, not per pull).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct MemoryInfo {
+    /// Physical memory in bytes (Java `StoreUtil.TOTAL_PHYSICAL_MEMORY_SIZE`); 24 GiB when
+    /// the OS does not tell.
+    pub total_physical_bytes: i64,
 }
 
 /// The OS calls the store's files depend on; the default is [`DefaultFileSystem`].
@@ -45,6 +56,72 @@ pub(crate) trait FileSystem: Send + Sync {
 
     /// Returns the space of the partition holding `path`.
     fn disk_space(&self, path: &Path) -> io::Result<DiskSpace>;
+
+    /// Creates a directory and its parents.
+    fn create_dir_all(&self, path: &Path) -> io::Result<()> {
+        std::fs::create_dir_all(path)
+    }
+
+    /// Creates (or empties) `path` for writing.
+    fn create_truncate(&self, path: &Path) -> io::Result<File> {
+        File::create(path)
+    }
+
+    /// Removes a file.
+    fn remove_file(&self, path: &Path) -> io::Result<()> {
+        std::fs::remove_file(path)
+    }
+
+    /// Creates `path` for reading and writing; fails with `AlreadyExists` when it exists.
+    fn create_new(&self, path: &Path) -> io::Result<File> {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(path)
+    }
+
+    /// Opens an existing `path` for reading and writing.
+    fn open_rw(&self, path: &Path) -> io::Result<File> {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+    }
+
+    /// Sets the length of `file` (opened from `path`): `ftruncate`.
+    fn set_len(&self, _path: &Path, file: &File, len: u64) -> io::Result<()> {
+        file.set_len(len)
+    }
+
+    /// Writes `[offset, offset + len)` of the mapping of `path` to disk: `msync`.
+    fn sync_map(&self, _path: &Path, map: &MmapRaw, offset: usize, len: usize) -> io::Result<()> {
+        map.flush_range(offset, len)
+    }
+
+    /// Opens `path` for reading and writing, creating it when missing (never truncating).
+    fn open_or_create(&self, path: &Path) -> io::Result<File> {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+    }
+
+    /// Takes an exclusive POSIX lock on byte 0 of `file` without waiting, like Java's
+    /// `FileChannel.tryLock(0, 1, false)`, so Java and rmq exclude each other. `Ok(false)`
+    /// when another process holds it.
+    ///
+    /// The default is `fcntl(F_SETLK)`.
+    fn try_lock(&self, _path: &Path, file: &File) -> io::Result<bool> {
+        os_try_lock(file)
+    }
+
+    /// Returns the physical memory size (default: `sysconf` of the page count and size).
+    fn memory(&self) -> MemoryInfo {
+        os_memory()
+    }
 }
 
 /// The real OS calls.
@@ -116,6 +193,68 @@ impl FileSystem for DefaultFileSystem {
     }
 }
 
+// `c_long` is i64 here but not everywhere.
+#[allow(clippy::unnecessary_cast)]
+fn os_memory() -> MemoryInfo {
+    // SAFETY: sysconf only reads system constants.
+    let (pages, page) = unsafe {
+        (
+            libc::sysconf(libc::_SC_PHYS_PAGES),
+            libc::sysconf(libc::_SC_PAGESIZE),
+        )
+    };
+    let total_physical_bytes = if pages <= 0 || page <= 0 {
+        24 * 1024 * 1024 * 1024
+    } else {
+        pages as i64 * page as i64
+    };
+    MemoryInfo {
+        total_physical_bytes,
+    }
+}
+
+fn os_try_lock(file: &File) -> io::Result<bool> {
+    // SAFETY: an all-zero `flock` is a valid value; the fields are set below.
+    let mut fl: libc::flock = unsafe { std::mem::zeroed() };
+    fl.l_type = libc::F_WRLCK as _;
+    fl.l_whence = libc::SEEK_SET as _;
+    fl.l_start = 0;
+    fl.l_len = 1;
+    // SAFETY: the descriptor is open for the duration of the call and `fl` is a valid
+    // flock.
+    if unsafe { libc::fcntl(file.as_raw_fd(), libc::F_SETLK, &fl) } == 0 {
+        return Ok(true);
+    }
+    let e = io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::EAGAIN) | Some(libc::EACCES) => Ok(false),
+        _ => Err(e),
+    }
+}
+
+/// Returns the used ratio of the partition holding `path` as Java's
+/// `UtilAll.getDiskPartitionSpaceUsedPercent` computes it (rounded up to 1%), or -1.
+pub fn disk_partition_space_used_percent(path: &Path) -> f64 {
+    DefaultFileSystem
+        .disk_space(path)
+        .map(used_ratio)
+        .unwrap_or(-1.0)
+}
+
+/// Java's used ratio: `used / (used + available)`, rounded up to 1%; -1 when unknown.
+pub(crate) fn used_ratio(space: DiskSpace) -> f64 {
+    if space.total == 0 {
+        return -1.0;
+    }
+    let used = space.total.saturating_sub(space.free);
+    let entire = used + space.available;
+    if entire == 0 {
+        return -1.0;
+    }
+    let round = u64::from(!(used * 100).is_multiple_of(entire));
+    ((used * 100) / entire + round) as f64 / 100.0
+}
+
 /// Returns (total, free, available-to-user) bytes of the partition holding `path`.
 pub fn statvfs(path: &Path) -> Option<(u64, u64, u64)> {
     let s = DefaultFileSystem.disk_space(path).ok()?;
@@ -128,63 +267,98 @@ pub(crate) fn is_out_of_space(e: &io::Error) -> bool {
     matches!(e.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EDQUOT))
 }
 
-/// Takes an exclusive POSIX lock on byte 0 of `file` without waiting, like Java's
-/// `FileChannel.tryLock(0, 1, false)`, so Java and rmq exclude each other.
-pub(crate) fn try_lock_first_byte(file: &File) -> bool {
-    // SAFETY: an all-zero `flock` is a valid value; the fields are set below.
-    let mut fl: libc::flock = unsafe { std::mem::zeroed() };
-    fl.l_type = libc::F_WRLCK as _;
-    fl.l_whence = libc::SEEK_SET as _;
-    fl.l_start = 0;
-    fl.l_len = 1;
-    // SAFETY: the descriptor is open for the duration of the call and `fl` is a valid flock.
-    unsafe { libc::fcntl(file.as_raw_fd(), libc::F_SETLK, &fl) == 0 }
-}
-
 #[cfg(test)]
 pub(crate) mod testing {
-    //! A [`FileSystem`] whose `allocate` fails on demand, for fault-injection tests.
+    //! A [`FileSystem`] whose calls fail on demand, for fault-injection tests.
     //!
-    //! A full disk is modelled faithfully: an injected fault refuses only allocations that
-    //! need new blocks (the range has a hole, as `SEEK_HOLE` reports it), while a range that
-    //! already holds data is allocated as the kernel would. Since blocks allocated but never
-    //! written count as holes, it refuses a little more than a real full disk, never less.
+    //! A full disk is modelled faithfully for `allocate`: an injected fault refuses only
+    //! allocations that need new blocks (the range has a hole, as `SEEK_HOLE` reports it),
+    //! while a range that already holds data is allocated as the kernel would. Since blocks
+    //! allocated but never written count as holes, it refuses a little more than a real full
+    //! disk, never less. The other calls fail whenever a fault matches.
 
     use super::*;
     use parking_lot::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
-    /// Which files a fault hits: those whose path contains `path_part`.
+    /// The call a fault hits.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub(crate) enum Op {
+        /// `allocate` of a range that needs new blocks.
+        Allocate,
+        /// Creating a file or directory: `create_new`, `create_truncate`, `open_or_create`,
+        /// `create_dir_all`.
+        Create,
+        /// `try_lock`.
+        Lock,
+        /// `sync_map` (msync of a mapped file).
+        Flush,
+    }
+
+    /// Which calls a fault hits: `op` on paths containing `path_part`.
     #[derive(Debug, Clone)]
     struct Fault {
+        op: Op,
         path_part: String,
         errno: i32,
     }
 
-    /// Delegates to the OS, except that `allocate` fails with the injected errno for ranges
-    /// with a hole in files whose path contains the given text.
+    /// Delegates to the OS, except that the calls of an injected fault fail with its errno.
     #[derive(Debug, Default)]
     pub(crate) struct FaultyFileSystem {
-        fault: Mutex<Option<Fault>>,
-        failures: std::sync::atomic::AtomicUsize,
+        faults: Mutex<Vec<Fault>>,
+        failures: AtomicUsize,
+        memory_calls: AtomicUsize,
     }
 
     impl FaultyFileSystem {
         /// Makes `allocate` fail with `errno` for files whose path contains `path_part`.
         pub(crate) fn fail_allocate(&self, path_part: &str, errno: i32) {
-            *self.fault.lock() = Some(Fault {
+            self.fail(Op::Allocate, path_part, errno);
+        }
+
+        /// Makes `op` fail with `errno` for paths containing `path_part` (replacing an earlier
+        /// fault of the same `op`).
+        pub(crate) fn fail(&self, op: Op, path_part: &str, errno: i32) {
+            let mut faults = self.faults.lock();
+            faults.retain(|f| f.op != op);
+            faults.push(Fault {
+                op,
                 path_part: path_part.to_string(),
                 errno,
             });
         }
 
-        /// Clears the fault: the disk has room again.
+        /// Clears every fault: the disk has room again.
         pub(crate) fn heal(&self) {
-            *self.fault.lock() = None;
+            self.faults.lock().clear();
         }
 
-        /// Returns how many `allocate` calls failed by injection.
+        /// Returns how many calls failed by injection.
         pub(crate) fn failures(&self) -> usize {
-            self.failures.load(std::sync::atomic::Ordering::Acquire)
+            self.failures.load(Ordering::Acquire)
+        }
+
+        /// Returns how many times `memory` was asked.
+        pub(crate) fn memory_calls(&self) -> usize {
+            self.memory_calls.load(Ordering::Acquire)
+        }
+
+        /// Returns the errno of a fault of `op` matching `path`, counting the failure.
+        fn injected(&self, op: Op, path: &Path) -> Option<io::Error> {
+            let faults = self.faults.lock();
+            let f = faults
+                .iter()
+                .find(|f| f.op == op && path.to_string_lossy().contains(&f.path_part))?;
+            self.failures.fetch_add(1, Ordering::AcqRel);
+            Some(io::Error::from_raw_os_error(f.errno))
+        }
+
+        fn check(&self, op: Op, path: &Path) -> io::Result<()> {
+            match self.injected(op, path) {
+                Some(e) => Err(e),
+                None => Ok(()),
+            }
         }
     }
 
@@ -207,13 +381,13 @@ pub(crate) mod testing {
 
     impl FileSystem for FaultyFileSystem {
         fn allocate(&self, path: &Path, file: &File, offset: u64, len: u64) -> io::Result<()> {
-            if let Some(f) = self.fault.lock().clone() {
-                if path.to_string_lossy().contains(&f.path_part) && needs_blocks(file, offset, len)?
-                {
-                    self.failures
-                        .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-                    return Err(io::Error::from_raw_os_error(f.errno));
-                }
+            let has_fault = self
+                .faults
+                .lock()
+                .iter()
+                .any(|f| f.op == Op::Allocate && path.to_string_lossy().contains(&f.path_part));
+            if has_fault && needs_blocks(file, offset, len)? {
+                self.check(Op::Allocate, path)?;
             }
             DefaultFileSystem.allocate(path, file, offset, len)
         }
@@ -224,6 +398,53 @@ pub(crate) mod testing {
 
         fn disk_space(&self, path: &Path) -> io::Result<DiskSpace> {
             DefaultFileSystem.disk_space(path)
+        }
+
+        fn create_dir_all(&self, path: &Path) -> io::Result<()> {
+            self.check(Op::Create, path)?;
+            std::fs::create_dir_all(path)
+        }
+
+        fn create_truncate(&self, path: &Path) -> io::Result<File> {
+            self.check(Op::Create, path)?;
+            File::create(path)
+        }
+
+        fn create_new(&self, path: &Path) -> io::Result<File> {
+            self.check(Op::Create, path)?;
+            DefaultFileSystem.create_new(path)
+        }
+
+        fn open_or_create(&self, path: &Path) -> io::Result<File> {
+            self.check(Op::Create, path)?;
+            DefaultFileSystem.open_or_create(path)
+        }
+
+        fn try_lock(&self, path: &Path, file: &File) -> io::Result<bool> {
+            match self.injected(Op::Lock, path) {
+                // As `os_try_lock` answers a lock held elsewhere.
+                Some(e) if matches!(e.raw_os_error(), Some(libc::EAGAIN | libc::EACCES)) => {
+                    Ok(false)
+                }
+                Some(e) => Err(e),
+                None => DefaultFileSystem.try_lock(path, file),
+            }
+        }
+
+        fn sync_map(
+            &self,
+            path: &Path,
+            map: &MmapRaw,
+            offset: usize,
+            len: usize,
+        ) -> io::Result<()> {
+            self.check(Op::Flush, path)?;
+            DefaultFileSystem.sync_map(path, map, offset, len)
+        }
+
+        fn memory(&self) -> MemoryInfo {
+            self.memory_calls.fetch_add(1, Ordering::AcqRel);
+            DefaultFileSystem.memory()
         }
     }
 }

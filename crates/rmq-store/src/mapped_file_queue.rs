@@ -91,7 +91,11 @@ impl MappedFileQueue {
         });
         if let Some(i) = leftover {
             if all_blank(&segments[i..])? {
-                drop_segments(segments.drain(i..), "left by an interrupted create")?;
+                drop_segments(
+                    self.fs.as_ref(),
+                    segments.drain(i..),
+                    "left by an interrupted create",
+                )?;
             } else if segments[i].2 == 0 {
                 return Err(StoreError::FileSizeMismatch {
                     path: segments[i].0.clone(),
@@ -105,7 +109,11 @@ impl MappedFileQueue {
         if extend_short_last {
             if let Some(i) = segments.iter().position(|s| s.2 < size) {
                 if i + 1 < segments.len() && all_blank(&segments[i + 1..])? {
-                    drop_segments(segments.drain(i + 1..), "after a torn tail")?;
+                    drop_segments(
+                        self.fs.as_ref(),
+                        segments.drain(i + 1..),
+                        "after a torn tail",
+                    )?;
                 }
             }
         }
@@ -382,12 +390,13 @@ fn all_blank(segments: &[(PathBuf, i64, u64)]) -> Result<bool, StoreError> {
 }
 
 fn drop_segments(
+    fs: &dyn FileSystem,
     segments: impl Iterator<Item = (PathBuf, i64, u64)>,
     why: &str,
 ) -> Result<(), StoreError> {
     for (p, _, len) in segments {
         tracing::warn!(file = %p.display(), len, "deleting a segment without data {why}");
-        std::fs::remove_file(&p).map_err(|e| StoreError::io(&p, e))?;
+        fs.remove_file(&p).map_err(|e| StoreError::io(&p, e))?;
     }
     Ok(())
 }

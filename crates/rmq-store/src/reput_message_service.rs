@@ -6,21 +6,108 @@
 //! SYNC_FLUSH, written offset under ASYNC_FLUSH).
 //!
 //! A record whose dispatch fails (on a full disk, no ConsumeQueue or index file can be
-//! created, or a file cannot reserve its next step of blocks) is not skipped, as Java does after 30 tries: the reput stops at it and retries every
-//! `DISPATCH_RETRY_INTERVAL_MILLIS`, so every stored message becomes consumable once space
-//! is back and ConsumeQueue units stay in CommitLog order.
+//! created, or a file cannot reserve its next step of blocks) is not skipped, as Java does
+//! after 30 tries: the reput stops at it and retries every `DISPATCH_RETRY_INTERVAL_MILLIS`,
+//! so every stored message becomes consumable once space is back and ConsumeQueue units stay
+//! in CommitLog order.
 
-use crate::config::BrokerRole;
-use crate::default_message_store::DefaultMessageStore;
-use crate::dispatch_request::{check_message_and_return_size, CheckResult};
-use crate::service_thread::ServiceState;
-use std::sync::atomic::Ordering;
+use crate::commit_log::CommitLog;
+use crate::commit_log_dispatcher::CommitLogDispatcher;
+use crate::config::{BrokerRole, FlushDiskType, MessageStoreConfig};
+use crate::dispatch_request::{check_message_and_return_size, CheckResult, DispatchRequest};
+use crate::get_message_result::MessageArrivingListener;
+use crate::service_thread::{ServiceSlot, ServiceState};
+use parking_lot::RwLock;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::Arc;
 
 /// Pause before retrying a failed dispatch.
 const DISPATCH_RETRY_INTERVAL_MILLIS: u64 = 100;
 
-impl DefaultMessageStore {
-    pub(crate) fn run_reput(&self, s: &ServiceState) {
+/// What the reput did with one record.
+enum Step {
+    /// Dispatched; move past it.
+    Next(usize),
+    /// The dispatch failed: retry at the same offset later.
+    Stall,
+}
+
+/// The reput service and its position.
+pub(crate) struct ReputMessageService {
+    config: Arc<MessageStoreConfig>,
+    commit_log: Arc<CommitLog>,
+    pub(crate) dispatcher: Arc<CommitLogDispatcher>,
+    reput_from_offset: AtomicI64,
+    listener: RwLock<Option<Arc<dyn MessageArrivingListener>>>,
+    /// Whether the reput is waiting for a failed dispatch to succeed.
+    dispatch_stalled: AtomicBool,
+    thread: ServiceSlot,
+}
+
+impl ReputMessageService {
+    pub(crate) fn new(
+        config: Arc<MessageStoreConfig>,
+        commit_log: Arc<CommitLog>,
+        dispatcher: Arc<CommitLogDispatcher>,
+    ) -> Arc<Self> {
+        Arc::new(ReputMessageService {
+            config,
+            commit_log,
+            dispatcher,
+            reput_from_offset: AtomicI64::new(0),
+            listener: RwLock::new(None),
+            dispatch_stalled: AtomicBool::new(false),
+            thread: ServiceSlot::default(),
+        })
+    }
+
+    /// Starts the thread, dispatching from `from`.
+    pub(crate) fn start(self: &Arc<Self>, from: i64) -> std::io::Result<()> {
+        self.reput_from_offset.store(from, Ordering::Release);
+        let me = self.clone();
+        self.thread
+            .start("ReputMessageService", move |s| me.run(&s))
+    }
+
+    /// Waits (up to 5 s) for the dispatch to catch up, then stops the thread.
+    pub(crate) fn shutdown(&self) {
+        for _ in 0..50 {
+            // A stalled dispatch (full disk) will not catch up; recovery redoes it.
+            if self.dispatch_behind_bytes() <= 0 || self.dispatch_stalled.load(Ordering::Acquire) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        self.thread.shutdown();
+    }
+
+    /// Registers the listener called after each ConsumeQueue append (long polling).
+    pub(crate) fn set_listener(&self, listener: Option<Arc<dyn MessageArrivingListener>>) {
+        *self.listener.write() = listener;
+    }
+
+    /// Offset up to which records may be dispatched: the flushed offset for SYNC_FLUSH, the
+    /// written offset otherwise (Java `getConfirmOffset` / `getReputEndOffset`).
+    pub(crate) fn confirm_offset(&self) -> i64 {
+        if self.config.read_un_committed || self.config.flush_disk_type != FlushDiskType::SyncFlush
+        {
+            self.commit_log.max_offset()
+        } else {
+            self.commit_log.flushed_where()
+        }
+    }
+
+    /// Returns the CommitLog offset below which every record has been dispatched.
+    pub(crate) fn reput_from_offset(&self) -> i64 {
+        self.reput_from_offset.load(Ordering::Acquire)
+    }
+
+    /// Returns bytes written to the CommitLog but not yet dispatched.
+    pub(crate) fn dispatch_behind_bytes(&self) -> i64 {
+        self.confirm_offset() - self.reput_from_offset()
+    }
+
+    fn run(&self, s: &ServiceState) {
         let mut pause_millis = 1;
         while !s.is_stopped() {
             s.wait_for_running(pause_millis);
@@ -36,83 +123,97 @@ impl DefaultMessageStore {
     /// when it stopped at a record it could not dispatch (to be retried).
     pub(crate) fn do_reput(&self) -> bool {
         let cl = &self.commit_log;
-        let mut reput = self.reput_from_offset.load(Ordering::Acquire);
+        let mut reput = self.reput_from_offset();
         let min = cl.min_offset();
         if min >= 0 && reput < min {
             tracing::warn!(reput, min, "reput offset is below the CommitLog min offset");
             reput = min;
         }
         let listener = self.listener.read().clone();
-        'outer: while reput < self.confirm_offset() {
-            let Some(data) = cl.get_data(reput) else {
+        let stalled = self.reput_loop(&mut reput, listener.as_deref());
+        self.reput_from_offset.store(reput, Ordering::Release);
+        stalled
+    }
+
+    /// The body of [`Self::do_reput`]: advances `reput`; true when stalled.
+    fn reput_loop(&self, reput: &mut i64, listener: Option<&dyn MessageArrivingListener>) -> bool {
+        let cl = &self.commit_log;
+        'outer: while *reput < self.confirm_offset() {
+            let Some(data) = cl.get_data(*reput) else {
                 break;
             };
             let end = self.confirm_offset();
             let mut read = 0usize;
-            while read < data.len() && reput < end {
-                match check_message_and_return_size(&data[read..], false, cl.delay_levels()) {
-                    CheckResult::Message(m) => {
-                        let size = m.msg_size as usize;
-                        if reput + size as i64 > end {
+            while read < data.len() && *reput < end {
+                let size =
+                    match check_message_and_return_size(&data[read..], false, cl.delay_levels()) {
+                        CheckResult::Message(m) => {
+                            if *reput + m.msg_size as i64 > end {
+                                break 'outer;
+                            }
+                            match self.dispatch_one(*reput, &m, listener) {
+                                Step::Next(size) => size,
+                                Step::Stall => return true,
+                            }
+                        }
+                        CheckResult::EndOfFile => {
+                            *reput = cl.roll_next_file(*reput);
+                            break;
+                        }
+                        CheckResult::Invalid { size, reason } if size > 0 => {
+                            tracing::error!(
+                                reput,
+                                reason,
+                                "[BUG]read total count not equals msg total size"
+                            );
+                            size as usize
+                        }
+                        CheckResult::Invalid { reason, .. } => {
+                            tracing::error!(
+                                reput,
+                                reason,
+                                "[BUG]dispatch message to consume queue error"
+                            );
+                            if self.config.broker_role != BrokerRole::Slave {
+                                *reput += (data.len() - read) as i64;
+                            }
                             break 'outer;
                         }
-                        if let Err(e) = self.do_dispatch(&m) {
-                            if !self.dispatch_stalled.swap(true, Ordering::AcqRel) {
-                                tracing::error!(
-                                    reput,
-                                    error = %e,
-                                    "dispatch failed, retrying at this offset"
-                                );
-                            }
-                            self.reput_from_offset.store(reput, Ordering::Release);
-                            return true;
-                        }
-                        if self.dispatch_stalled.swap(false, Ordering::AcqRel) {
-                            tracing::info!(reput, "dispatch resumed");
-                        }
-                        if let Some(l) = &listener {
-                            l.arriving(
-                                m.topic,
-                                m.queue_id,
-                                m.consume_queue_offset + 1,
-                                m.tags_code,
-                                m.store_timestamp,
-                                m.properties,
-                            );
-                        }
-                        reput += size as i64;
-                        read += size;
-                    }
-                    CheckResult::EndOfFile => {
-                        reput = cl.roll_next_file(reput);
-                        break;
-                    }
-                    CheckResult::Invalid { size, reason } if size > 0 => {
-                        tracing::error!(
-                            reput,
-                            reason,
-                            "[BUG]read total count not equals msg total size"
-                        );
-                        reput += size as i64;
-                        read += size as usize;
-                    }
-                    CheckResult::Invalid { reason, .. } => {
-                        tracing::error!(
-                            reput,
-                            reason,
-                            "[BUG]dispatch message to consume queue error"
-                        );
-                        if self.config.broker_role != BrokerRole::Slave {
-                            reput += (data.len() - read) as i64;
-                        }
-                        self.reput_from_offset.store(reput, Ordering::Release);
-                        break 'outer;
-                    }
-                }
+                    };
+                *reput += size as i64;
+                read += size;
             }
-            self.reput_from_offset.store(reput, Ordering::Release);
+            self.reput_from_offset.store(*reput, Ordering::Release);
         }
-        self.reput_from_offset.store(reput, Ordering::Release);
         false
+    }
+
+    /// Dispatches the record at `reput` and tells the listener.
+    fn dispatch_one(
+        &self,
+        reput: i64,
+        m: &DispatchRequest<'_>,
+        listener: Option<&dyn MessageArrivingListener>,
+    ) -> Step {
+        if let Err(e) = self.dispatcher.dispatch(m) {
+            if !self.dispatch_stalled.swap(true, Ordering::AcqRel) {
+                tracing::error!(reput, error = %e, "dispatch failed, retrying at this offset");
+            }
+            return Step::Stall;
+        }
+        if self.dispatch_stalled.swap(false, Ordering::AcqRel) {
+            tracing::info!(reput, "dispatch resumed");
+        }
+        if let Some(l) = listener {
+            l.arriving(
+                m.topic,
+                m.queue_id,
+                m.consume_queue_offset + 1,
+                m.tags_code,
+                m.store_timestamp,
+                m.properties,
+            );
+        }
+        Step::Next(m.msg_size as usize)
     }
 }

@@ -73,3 +73,27 @@ impl ServiceThread {
         }
     }
 }
+
+/// The thread of a service that owns its state: empty until started, emptied by `shutdown`.
+#[derive(Debug, Default)]
+pub(crate) struct ServiceSlot(Mutex<Option<ServiceThread>>);
+
+impl ServiceSlot {
+    /// Starts `run` on a thread named `name` (see [`ServiceThread::start`]).
+    pub(crate) fn start<F>(&self, name: &str, run: F) -> std::io::Result<()>
+    where
+        F: FnOnce(Arc<ServiceState>) + Send + 'static,
+    {
+        let t = ServiceThread::start(name, Arc::new(ServiceState::default()), run)?;
+        *self.0.lock() = Some(t);
+        Ok(())
+    }
+
+    /// Stops and joins the thread, if it runs.
+    pub(crate) fn shutdown(&self) {
+        let t = self.0.lock().take();
+        if let Some(t) = t {
+            t.shutdown();
+        }
+    }
+}

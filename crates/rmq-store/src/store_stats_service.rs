@@ -8,12 +8,13 @@
 //! interpolated. Both are swapped out every minute; the runtime info shows the last complete
 //! minute (`null` and `0.00` before the first one, as Java).
 
+use crate::service_thread::ServiceSlot;
 use parking_lot::Mutex;
 use rmq_common::java_format::{double_to_string, format_fixed};
 use rmq_common::util_all::current_millis;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 const MAX_RECORDS_OF_SAMPLING: usize = 600;
 
@@ -197,6 +198,7 @@ pub(crate) struct StoreStatsService {
     samples: Mutex<[VecDeque<CallSnapshot>; 4]>,
     latency: LatencyWindow,
     last_latency: Mutex<LastLatencyWindow>,
+    thread: ServiceSlot,
 }
 
 impl StoreStatsService {
@@ -218,7 +220,23 @@ impl StoreStatsService {
                 closed_at: now,
                 ..Default::default()
             }),
+            thread: ServiceSlot::default(),
         }
+    }
+
+    /// Starts the `StoreStatsService` thread, sampling every second.
+    pub(crate) fn start(self: &Arc<Self>) -> std::io::Result<()> {
+        let me = self.clone();
+        self.thread.start("StoreStatsService", move |s| {
+            while !s.is_stopped() {
+                s.wait_for_running(1000);
+                me.sampling();
+            }
+        })
+    }
+
+    pub(crate) fn shutdown(&self) {
+        self.thread.shutdown();
     }
 
     /// Records the latency of one put in milliseconds (Java `setPutMessageEntireTimeMax`).

@@ -14,6 +14,7 @@
 //! Properties are `name 0x01 value 0x02` pairs in UTF-8.
 
 use super::message_const::*;
+use super::record::{self, RecordView};
 use super::{Message, MessageExt};
 use crate::java_hash_map::JavaHashMap;
 use crate::sys_flag::message_sys_flag;
@@ -34,13 +35,13 @@ pub const NAME_VALUE_SEPARATOR: char = '\u{1}';
 /// Ends each property pair.
 pub const PROPERTY_SEPARATOR: char = '\u{2}';
 /// Offset of the PHYSICALOFFSET field in a record.
-pub const PHY_POS_POSITION: usize = 4 + 4 + 4 + 4 + 4 + 8;
+pub const PHY_POS_POSITION: usize = record::PHYSICAL_OFFSET_POSITION;
 /// Offset of the QUEUEOFFSET field in a record.
-pub const QUEUE_OFFSET_POSITION: usize = 4 + 4 + 4 + 4 + 4;
+pub const QUEUE_OFFSET_POSITION: usize = record::QUEUE_OFFSET_POSITION;
 /// Offset of the SYSFLAG field in a record.
-pub const SYSFLAG_POSITION: usize = 4 + 4 + 4 + 4 + 4 + 8 + 8;
+pub const SYSFLAG_POSITION: usize = record::SYSFLAG_POSITION;
 /// Offset of the BORNTIMESTAMP field.
-pub const BORN_TIMESTAMP_POSITION: usize = SYSFLAG_POSITION + 4;
+pub const BORN_TIMESTAMP_POSITION: usize = record::BORN_TIMESTAMP_POSITION;
 /// Topics longer than this are written with magic v2 (`autoMessageVersionOnTopicLen`).
 pub const MAX_V1_TOPIC_LENGTH: usize = 127;
 
@@ -359,6 +360,7 @@ fn read_ip(buf: &mut &[u8], len: usize) -> IpAddr {
     }
 }
 
+/// Reads a batch body (`decode_messages`); CommitLog records are read by [`RecordView`].
 struct Reader<'a> {
     buf: &'a [u8],
     pos: usize,
@@ -385,24 +387,9 @@ impl<'a> Reader<'a> {
         let b = self.bytes(4)?;
         Ok(i32::from_be_bytes([b[0], b[1], b[2], b[3]]))
     }
-    fn i64(&mut self) -> Result<i64, MessageDecodeError> {
-        let b = self.bytes(8)?;
-        let mut a = [0u8; 8];
-        a.copy_from_slice(b);
-        Ok(i64::from_be_bytes(a))
-    }
     fn i16(&mut self) -> Result<i16, MessageDecodeError> {
         let b = self.bytes(2)?;
         Ok(i16::from_be_bytes([b[0], b[1]]))
-    }
-    fn u8(&mut self) -> Result<u8, MessageDecodeError> {
-        Ok(self.bytes(1)?[0])
-    }
-    fn addr(&mut self, v6: bool) -> Result<SocketAddr, MessageDecodeError> {
-        let mut ip = self.bytes(if v6 { 16 } else { 4 })?;
-        let ip = read_ip(&mut ip, if v6 { 16 } else { 4 });
-        let port = self.i32()?;
-        Ok(SocketAddr::new(ip, port as u16))
     }
 }
 
@@ -426,14 +413,12 @@ impl Default for DecodeOptions {
 
 /// Decodes one record at the start of `buf`; returns the message and the bytes consumed.
 pub fn decode(buf: &[u8], opts: DecodeOptions) -> Result<(MessageExt, usize), MessageDecodeError> {
-    let mut r = Reader { buf, pos: 0 };
-    let store_size = r.i32()?;
-    let magic = r.i32()?;
-    let v2 = match magic {
-        MESSAGE_MAGIC_CODE => false,
-        MESSAGE_MAGIC_CODE_V2 => true,
-        other => return Err(MessageDecodeError::IllegalMagic(other)),
-    };
+    let view = RecordView::new(buf);
+    let store_size = view.total_size()?;
+    let magic = view.magic()?;
+    if magic != MESSAGE_MAGIC_CODE && magic != MESSAGE_MAGIC_CODE_V2 {
+        return Err(MessageDecodeError::IllegalMagic(magic));
+    }
     if store_size < 8 || store_size as usize > buf.len() {
         if store_size >= 8 {
             return Err(MessageDecodeError::Truncated {
@@ -443,70 +428,44 @@ pub fn decode(buf: &[u8], opts: DecodeOptions) -> Result<(MessageExt, usize), Me
         }
         return Err(MessageDecodeError::IllegalSize(store_size));
     }
-    let mut r = Reader {
-        buf: &buf[..store_size as usize],
-        pos: 8,
-    };
-    let body_crc = r.i32()?;
-    let queue_id = r.i32()?;
-    let flag = r.i32()?;
-    let queue_offset = r.i64()?;
-    let commit_log_offset = r.i64()?;
-    let mut sys_flag = r.i32()?;
-    let born_timestamp = r.i64()?;
-    let born_host = r.addr(sys_flag & message_sys_flag::BORNHOST_V6_FLAG != 0)?;
-    let store_timestamp = r.i64()?;
-    let store_host = r.addr(sys_flag & message_sys_flag::STOREHOSTADDRESS_V6_FLAG != 0)?;
-    let reconsume_times = r.i32()?;
-    let prepared_transaction_offset = r.i64()?;
-    let body_len = r.i32()?;
-    if body_len < 0 {
-        return Err(MessageDecodeError::IllegalLength(body_len));
+    let p = RecordView::new(&buf[..store_size as usize]).parts()?;
+    if p.properties_len < 0 {
+        return Err(MessageDecodeError::IllegalLength(i32::from(
+            p.properties_len,
+        )));
     }
-    let raw_body = r.bytes(body_len as usize)?;
+    let mut sys_flag = p.sys_flag;
     let body = if !opts.read_body {
         Bytes::new()
     } else if opts.decompress_body && sys_flag & message_sys_flag::COMPRESSED_FLAG != 0 {
         sys_flag &= !message_sys_flag::COMPRESSED_FLAG;
-        Bytes::from(inflate(raw_body)?)
+        Bytes::from(inflate(p.body)?)
     } else {
-        Bytes::copy_from_slice(raw_body)
+        Bytes::copy_from_slice(p.body)
     };
-    let topic_len = if v2 {
-        r.i16()? as u16 as usize
-    } else {
-        r.u8()? as usize
-    };
-    let topic = String::from_utf8_lossy(r.bytes(topic_len)?).into_owned();
-    let props_len = r.i16()?;
-    if props_len < 0 {
-        return Err(MessageDecodeError::IllegalLength(props_len as i32));
-    }
-    let props = String::from_utf8_lossy(r.bytes(props_len as usize)?);
-    let properties = string_to_message_properties(&props);
-    let msg_id = create_message_id(&store_host, commit_log_offset);
+    let properties = string_to_message_properties(&String::from_utf8_lossy(p.properties));
     let msg = MessageExt {
         message: Message {
-            topic,
-            flag,
+            topic: String::from_utf8_lossy(p.topic).into_owned(),
+            flag: p.flag,
             properties,
             body,
             transaction_id: None,
         },
         broker_name: String::new(),
-        queue_id,
+        queue_id: p.queue_id,
         store_size,
-        queue_offset,
+        queue_offset: p.queue_offset,
         sys_flag,
-        born_timestamp,
-        born_host,
-        store_timestamp,
-        store_host,
-        msg_id,
-        commit_log_offset,
-        body_crc,
-        reconsume_times,
-        prepared_transaction_offset,
+        born_timestamp: p.born_timestamp,
+        born_host: p.born_host,
+        store_timestamp: p.store_timestamp,
+        store_host: p.store_host,
+        msg_id: create_message_id(&p.store_host, p.physical_offset),
+        commit_log_offset: p.physical_offset,
+        body_crc: p.body_crc,
+        reconsume_times: p.reconsume_times,
+        prepared_transaction_offset: p.prepared_transaction_offset,
     };
     Ok((msg, store_size as usize))
 }
@@ -517,44 +476,13 @@ pub fn decode(buf: &[u8], opts: DecodeOptions) -> Result<(MessageExt, usize), Me
 pub fn decode_properties_string(
     buf: &[u8],
 ) -> Result<std::borrow::Cow<'_, str>, MessageDecodeError> {
-    let mut r = Reader { buf, pos: 0 };
-    let _store_size = r.i32()?;
-    let v2 = match r.i32()? {
-        MESSAGE_MAGIC_CODE => false,
-        MESSAGE_MAGIC_CODE_V2 => true,
-        other => return Err(MessageDecodeError::IllegalMagic(other)),
-    };
-    // BODYCRC, QUEUEID, FLAG, QUEUEOFFSET, PHYSICALOFFSET.
-    r.bytes(SYSFLAG_POSITION - 8)?;
-    let sys_flag = r.i32()?;
-    let born_host = if sys_flag & message_sys_flag::BORNHOST_V6_FLAG != 0 {
-        20
-    } else {
-        8
-    };
-    let store_host = if sys_flag & message_sys_flag::STOREHOSTADDRESS_V6_FLAG != 0 {
-        20
-    } else {
-        8
-    };
-    // BORNTIMESTAMP, BORNHOST, STORETIMESTAMP, STOREHOST, RECONSUMETIMES, PREPARED OFFSET.
-    r.bytes(8 + born_host + 8 + store_host + 4 + 8)?;
-    let body_len = r.i32()?;
-    if body_len < 0 {
-        return Err(MessageDecodeError::IllegalLength(body_len));
+    let p = RecordView::new(buf).parts()?;
+    if p.properties_len < 0 {
+        return Err(MessageDecodeError::IllegalLength(i32::from(
+            p.properties_len,
+        )));
     }
-    r.bytes(body_len as usize)?;
-    let topic_len = if v2 {
-        r.i16()? as u16 as usize
-    } else {
-        r.u8()? as usize
-    };
-    r.bytes(topic_len)?;
-    let props_len = r.i16()?;
-    if props_len < 0 {
-        return Err(MessageDecodeError::IllegalLength(i32::from(props_len)));
-    }
-    Ok(String::from_utf8_lossy(r.bytes(props_len as usize)?))
+    Ok(String::from_utf8_lossy(p.properties))
 }
 
 /// Decodes every record in `buf` (a pull or query response body), in order.

@@ -7,6 +7,7 @@ pub mod message_decoder;
 mod message_ext;
 mod message_queue;
 mod message_type;
+pub mod record;
 
 pub use message_ext::MessageExt;
 pub use message_queue::MessageQueue;

@@ -26,7 +26,7 @@ use crate::store_error::StoreError;
 use bytes::Bytes;
 use memmap2::MmapRaw;
 use parking_lot::Mutex;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -126,14 +126,13 @@ impl MappedFile {
         reservation: Reservation,
     ) -> Result<Self, StoreError> {
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| StoreError::io(parent, e))?;
+            fs.create_dir_all(parent)
+                .map_err(|e| StoreError::io(parent, e))?;
         }
-        let mut options = OpenOptions::new();
-        options.read(true).write(true);
-        let (file, created) = match options.clone().create_new(true).open(path) {
+        let (file, created) = match fs.create_new(path) {
             Ok(f) => (f, true),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => (
-                options.open(path).map_err(|e| StoreError::io(path, e))?,
+                fs.open_rw(path).map_err(|e| StoreError::io(path, e))?,
                 false,
             ),
             Err(e) => return Err(StoreError::io(path, e)),
@@ -143,7 +142,7 @@ impl MappedFile {
                 Ok(r) => r,
                 Err(e) => {
                     if created {
-                        let _ = std::fs::remove_file(path);
+                        let _ = fs.remove_file(path);
                     }
                     return Err(e);
                 }
@@ -439,7 +438,10 @@ impl MappedFile {
             write > flushed
         };
         if able && write > flushed {
-            if let Err(e) = self.map.flush_range(flushed, write - flushed) {
+            if let Err(e) = self
+                .fs
+                .sync_map(&self.path, &self.map, flushed, write - flushed)
+            {
                 tracing::error!(file = %self.path.display(), error = %e, "flush failed");
                 return flushed;
             }
@@ -452,7 +454,7 @@ impl MappedFile {
 
     /// Flushes the whole mapping (index files and the checkpoint).
     pub(crate) fn force(&self) {
-        if let Err(e) = self.map.flush() {
+        if let Err(e) = self.fs.sync_map(&self.path, &self.map, 0, self.map.len()) {
             tracing::error!(file = %self.path.display(), error = %e, "force failed");
         }
     }
@@ -492,7 +494,7 @@ impl MappedFile {
     /// still holding slices (Java `destroy`).
     pub(crate) fn destroy(&self) -> bool {
         self.available.store(false, Ordering::Release);
-        match std::fs::remove_file(&self.path) {
+        match self.fs.remove_file(&self.path) {
             Ok(()) => true,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
             Err(e) => {
@@ -568,7 +570,7 @@ fn reserve_at_open(
             r => r,
         },
         (Reservation::Ahead { initial_bytes }, true) => {
-            file.set_len(file_size as u64)
+            fs.set_len(path, file, file_size as u64)
                 .map_err(|e| StoreError::io(path, e))?;
             let initial = round_up_to_page(initial_bytes).min(file_size);
             fs.allocate(path, file, 0, initial as u64)
@@ -618,7 +620,7 @@ fn reserve_leading_data(
 ) -> Result<usize, StoreError> {
     let len = file.metadata().map_err(|e| StoreError::io(path, e))?.len();
     if len < file_size as u64 {
-        file.set_len(file_size as u64)
+        fs.set_len(path, file, file_size as u64)
             .map_err(|e| StoreError::io(path, e))?;
     }
     let hole = fs.first_hole(file).map_err(|e| StoreError::io(path, e))?;
