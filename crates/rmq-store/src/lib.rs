@@ -9,7 +9,6 @@
 //!   `FlushRealTimeService` or `GroupCommitService` + `FlushDiskWatcher`,
 //!   `ReputMessageService`, `FlushConsumeQueueService`, `StoreStatsService`,
 //!   `StoreScheduledThread` (checkpoint flush, cleaning).
-//! * [`config_manager`] persists the broker's JSON config files with Java's `.bak` scheme.
 //!
 //! `unsafe` is confined to `logfile::MappedFile` and the OS calls of `file_system` (`fallocate`,
 //! `statvfs`, `fcntl`), plus `sysconf` for the memory size.
@@ -18,7 +17,6 @@ mod allocate_mapped_file_service;
 mod clean_commit_log_service;
 mod commit_log;
 pub mod config;
-pub mod config_manager;
 mod consume_queue;
 mod consume_queue_store;
 mod default_message_store;
