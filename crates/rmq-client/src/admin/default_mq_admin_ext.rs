@@ -7,7 +7,6 @@ use crate::client_config::ClientConfig;
 use crate::consumer::pull_result::PullResult;
 use crate::error::ClientError;
 use crate::factory::MQClientInstance;
-use crate::internal::mq_client_api_impl::with_bname;
 use rmq_common::message::message_decoder;
 use rmq_common::sys_flag::pull_sys_flag;
 use rmq_common::{mix_all, MessageExt, MessageQueue, TopicConfig};
@@ -397,11 +396,10 @@ impl DefaultMQAdminExt {
             queue_id: mq.queue_id,
             commit_offset: offset,
         };
-        let req = with_bname(
-            RemotingCommand::create_request_command(RequestCode::UPDATE_CONSUMER_OFFSET, &h),
-            &mq.broker_name,
-        );
-        self.broker_call(broker_addr, req).await.map(|_| ())
+        self.inst()?
+            .api()
+            .update_consumer_offset(broker_addr, h, &mq.broker_name, false, self.timeout_millis)
+            .await
     }
 
     /// Returns the store time of a queue's first message (`earliestMsgStoreTime`).
@@ -639,11 +637,12 @@ impl DefaultMQAdminExt {
                 timestamp,
                 is_force,
             };
-            let req = RemotingCommand::create_request_command(
-                RequestCode::INVOKE_BROKER_TO_RESET_OFFSET,
-                &h,
-            );
-            let resp = self.broker_call(addr, req).await?;
+            let resp = self
+                .inst()?
+                .api()
+                .invoke_broker_to_reset_offset(addr, &h, false, self.timeout_millis)
+                .await?;
+            let resp = crate::internal::expect_success(resp, addr)?;
             if !resp.body.is_empty() {
                 let b: ResetOffsetBody = decode(&resp.body)?;
                 out.extend(b.offset_table);
