@@ -3,5 +3,6 @@
 pub mod client_remoting_processor;
 mod mq_client_api_admin;
 pub mod mq_client_api_impl;
+mod mq_client_api_topic_group;
 
 pub use mq_client_api_impl::{expect_success, expect_success_as_client, MQClientAPIImpl};

@@ -188,3 +188,131 @@ impl MQClientAPIImpl {
             .await?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_trait::async_trait;
+    use parking_lot::Mutex;
+    use rmq_remoting::netty::processor::RequestDispatcher;
+    use rmq_remoting::protocol::header::broker::UpdateConsumerOffsetRequestHeader;
+    use rmq_remoting::{
+        Channel, NettyClientConfig, NettyServerConfig, RemotingClient, RemotingError,
+        RemotingServer, RequestProcessor, ResponseCode,
+    };
+    use std::sync::Arc;
+
+    /// Records each request and answers SUCCESS, or `fail` when set.
+    #[derive(Default)]
+    struct Recorder {
+        requests: Mutex<Vec<RemotingCommand>>,
+        fail: Option<ResponseCode>,
+    }
+
+    #[async_trait]
+    impl RequestProcessor for Recorder {
+        async fn process_request(
+            &self,
+            _channel: &Channel,
+            request: RemotingCommand,
+        ) -> Result<Option<RemotingCommand>, RemotingError> {
+            self.requests.lock().push(request);
+            Ok(Some(match self.fail {
+                Some(code) => RemotingCommand::error(code, "[mock] no"),
+                None => RemotingCommand::success(),
+            }))
+        }
+    }
+
+    async fn serve(recorder: Arc<Recorder>) -> (rmq_remoting::ServerHandle, MQClientAPIImpl) {
+        let mut d = RequestDispatcher::new();
+        d.register_default_processor(recorder);
+        let cfg = NettyServerConfig {
+            bind_address: "127.0.0.1".into(),
+            listen_port: 0,
+            ..Default::default()
+        };
+        let server = RemotingServer::bind(&cfg, Arc::new(d)).await.unwrap();
+        let client = RemotingClient::new(
+            NettyClientConfig::default(),
+            Arc::new(RequestDispatcher::new()),
+        );
+        (server, MQClientAPIImpl::new(client))
+    }
+
+    #[tokio::test]
+    async fn reset_offset_as_cpp_and_offset_update_with_bname() {
+        let rec = Arc::new(Recorder::default());
+        let (server, api) = serve(rec.clone()).await;
+        let addr = server.local_addr().to_string();
+        let h = ResetOffsetRequestHeader {
+            group: "g".into(),
+            topic: "T".into(),
+            queue_id: None,
+            offset: Some(-1),
+            timestamp: 5,
+            is_force: true,
+        };
+        let resp = api
+            .invoke_broker_to_reset_offset(&addr, &h, true, 3000)
+            .await
+            .unwrap();
+        assert_eq!(resp.code, ResponseCode::SUCCESS.0);
+        let u = UpdateConsumerOffsetRequestHeader {
+            consumer_group: "g".into(),
+            topic: "T".into(),
+            queue_id: 1,
+            commit_offset: 9,
+        };
+        api.update_consumer_offset(&addr, u.clone(), "broker-a", false, 3000)
+            .await
+            .unwrap();
+        api.update_consumer_offset(&addr, u, "", false, 3000)
+            .await
+            .unwrap();
+        let reqs = rec.requests.lock();
+        assert_eq!(
+            reqs[0].request_code(),
+            RequestCode::INVOKE_BROKER_TO_RESET_OFFSET
+        );
+        assert_eq!(reqs[0].language, LanguageCode::CPP);
+        let sent: ResetOffsetRequestHeader = reqs[0].decode_header().unwrap();
+        assert_eq!((sent.timestamp, sent.is_force), (5, true));
+        assert_eq!(reqs[1].ext_field("bname"), Some("broker-a"));
+        assert_eq!(reqs[2].ext_field("bname"), None);
+        drop(reqs);
+        server.shutdown(std::time::Duration::from_millis(10)).await;
+    }
+
+    #[tokio::test]
+    async fn name_server_failures_are_client_exceptions() {
+        let rec = Arc::new(Recorder {
+            fail: Some(ResponseCode::SYSTEM_ERROR),
+            ..Default::default()
+        });
+        let (server, api) = serve(rec.clone()).await;
+        let addr = server.local_addr().to_string();
+        let err = api
+            .delete_kv_config_value(&addr, "ns", "k", 3000)
+            .await
+            .unwrap_err();
+        assert_eq!(err.response_code(), Some(ResponseCode::SYSTEM_ERROR.0));
+        assert!(
+            matches!(err, ClientError::MQClientException { .. }),
+            "{err}"
+        );
+        let err = api
+            .update_broker_config(&addr, "a=1\n", 3000)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, ClientError::MQBrokerException { .. }),
+            "{err}"
+        );
+        let reqs = rec.requests.lock();
+        assert_eq!(reqs[0].request_code(), RequestCode::DELETE_KV_CONFIG);
+        assert_eq!(reqs[1].body.as_ref(), b"a=1\n");
+        drop(reqs);
+        server.shutdown(std::time::Duration::from_millis(10)).await;
+    }
+}
