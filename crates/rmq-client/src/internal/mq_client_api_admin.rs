@@ -270,7 +270,7 @@ mod tests {
         api.update_consumer_offset(&addr, u, "", false, 3000)
             .await
             .unwrap();
-        let reqs = rec.requests.lock();
+        let reqs = std::mem::take(&mut *rec.requests.lock());
         assert_eq!(
             reqs[0].request_code(),
             RequestCode::INVOKE_BROKER_TO_RESET_OFFSET
@@ -280,7 +280,6 @@ mod tests {
         assert_eq!((sent.timestamp, sent.is_force), (5, true));
         assert_eq!(reqs[1].ext_field("bname"), Some("broker-a"));
         assert_eq!(reqs[2].ext_field("bname"), None);
-        drop(reqs);
         server.shutdown(std::time::Duration::from_millis(10)).await;
     }
 
@@ -309,10 +308,9 @@ mod tests {
             matches!(err, ClientError::MQBrokerException { .. }),
             "{err}"
         );
-        let reqs = rec.requests.lock();
+        let reqs = std::mem::take(&mut *rec.requests.lock());
         assert_eq!(reqs[0].request_code(), RequestCode::DELETE_KV_CONFIG);
         assert_eq!(reqs[1].body.as_ref(), b"a=1\n");
-        drop(reqs);
         server.shutdown(std::time::Duration::from_millis(10)).await;
     }
 }
