@@ -12,9 +12,9 @@ use crate::{
     warn_unsupported, COMMON_OPTIONS, COMPRESS_OPTIONS,
 };
 use rmq_client::{DefaultMQProducer, Message, SendStatus};
+use rmq_common::java_format::format_fixed;
 use rmq_common::util_all::{current_millis, time_millis_to_human_string2};
-use rmq_tools::cli::{CliOption, Options};
-use rmq_tools::printf::fixed;
+use rmq_srvutil::cli::{CliOption, Options};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -89,8 +89,8 @@ pub fn format_stats(
     format!(
         "Current Time: {} | Send TPS: {send_tps} | Send MPS: {send_mps} | Max RT(ms): {max_rt} | Average RT(ms): {:>7} | Average Message RT(ms): {:>7} | Send Failed: {} | Send Message Failed: {}",
         time_millis_to_human_string2(now_millis),
-        fixed(average_rt, 3),
-        fixed(average_msg_rt, 3),
+        format_fixed(average_rt, 3),
+        format_fixed(average_msg_rt, 3),
         end[2],
         end[4]
     )

@@ -15,9 +15,9 @@ use crate::{
 };
 use rmq_client::consumer::listener::{ConsumeConcurrentlyContext, ConsumeConcurrentlyStatus};
 use rmq_client::{DefaultMQPushConsumer, MessageExt};
+use rmq_common::java_format::format_fixed;
 use rmq_common::util_all::{current_millis, time_millis_to_human_string2};
-use rmq_tools::cli::{CliOption, Options};
-use rmq_tools::printf::fixed;
+use rmq_srvutil::cli::{CliOption, Options};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -99,8 +99,8 @@ pub fn format_stats(
     format!(
         "Current Time: {} | Consume TPS: {consume_tps} | AVG(B2C) RT(ms): {:>7} | AVG(S2C) RT(ms): {:>7} | MAX(B2C) RT(ms): {b2c_max} | MAX(S2C) RT(ms): {s2c_max} | Consume Fail: {}",
         time_millis_to_human_string2(now_millis),
-        fixed(avg_b2c, 3),
-        fixed(avg_s2c, 3),
+        format_fixed(avg_b2c, 3),
+        format_fixed(avg_s2c, 3),
         end[4] - begin[4]
     )
 }

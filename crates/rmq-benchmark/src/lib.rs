@@ -20,8 +20,8 @@ pub mod producer;
 pub mod snapshot_window;
 pub mod transaction_producer;
 
-use rmq_tools::cli::server_util::{build_command_line_options, parse_cmd_line, ParseOutcome};
-use rmq_tools::cli::{CliOption, CommandLine, Options};
+use rmq_srvutil::cli::{CliOption, CommandLine, Options};
+use rmq_srvutil::server_util::{build_command_line_options, parse_cmd_line, ParseOutcome};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 

@@ -12,9 +12,9 @@ use crate::{
     warn_unsupported, ACL_KEY_OPTIONS, COMMON_OPTIONS, COMPRESS_OPTIONS,
 };
 use rmq_client::{ClientError, DefaultMQProducer, Message};
+use rmq_common::java_format::format_fixed;
 use rmq_common::util_all::{current_millis, time_millis_to_human_string2};
-use rmq_tools::cli::{CliOption, Options};
-use rmq_tools::printf::fixed;
+use rmq_srvutil::cli::{CliOption, Options};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -106,7 +106,7 @@ pub fn format_stats(
     let average_rt = (end[5] - begin[5]) as f64 / (end[3] - begin[3]) as f64;
     let tail = format!(
         "Send TPS: {send_tps} | Max RT(ms): {max_rt} | Average RT(ms): {:>7} | Send Failed: {} | Response Failed: {}",
-        fixed(average_rt, 3),
+        format_fixed(average_rt, 3),
         end[2],
         end[4]
     );
@@ -452,15 +452,15 @@ mod tests {
     #[test]
     fn options_match_java_help() {
         let mut o = Options::new();
-        rmq_tools::cli::server_util::build_command_line_options(&mut o);
+        rmq_srvutil::server_util::build_command_line_options(&mut o);
         build_command_line_options(&mut o);
-        let help = rmq_tools::cli::render_help("benchmarkProducer", &o);
+        let help = rmq_srvutil::cli::render_help("benchmarkProducer", &o);
         assert!(help.contains(" -ri,--reportInterval <arg>"), "{help}");
         let args: Vec<String> = ["-ri", "1000", "-w", "4"]
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let cl = rmq_tools::cli::CommandLine::parse(&o, &args).unwrap();
+        let cl = rmq_srvutil::cli::CommandLine::parse(&o, &args).unwrap();
         assert_eq!(cl.get_option_value("ri"), Some("1000"));
     }
 }

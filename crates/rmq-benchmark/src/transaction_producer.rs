@@ -16,10 +16,10 @@ use rmq_client::{
     DefaultMQProducer, LocalTransactionState, Message, MessageExt, SendStatus, TransactionListener,
     TransactionMQProducer,
 };
+use rmq_common::java_format::format_fixed;
 use rmq_common::message::message_const::PROPERTY_TRANSACTION_CHECK_TIMES;
 use rmq_common::util_all::{current_millis, time_millis_to_human_string2};
-use rmq_tools::cli::{CliOption, Options};
-use rmq_tools::printf::fixed;
+use rmq_srvutil::cli::{CliOption, Options};
 use std::any::Any;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -75,7 +75,7 @@ pub fn format_stats(b: &TxSnapshot, e: &TxSnapshot, max_rt: u64, now_millis: i64
     format!(
         "Current Time: {} | Send TPS: {send_tps:>5} | Max RT(ms): {max_rt:>5} | AVG RT(ms): {:>3} | Send Failed: {} | Check: {} | UnexpectedCheck: {} | DuplicatedCheck: {}",
         time_millis_to_human_string2(now_millis),
-        fixed(average_rt, 1),
+        format_fixed(average_rt, 1),
         e[2] - b[2],
         e[4] - b[4],
         e[5] - b[5],

@@ -37,6 +37,7 @@ use crate::subscription::subscription_group_manager::SubscriptionGroupManager;
 use crate::thread_pool_queue::ThreadPoolQueue;
 use crate::topic::topic_config_manager::TopicConfigManager;
 use parking_lot::RwLock;
+use rmq_common::ConfigManager;
 use rmq_common::{perm_name, DataVersion, TopicConfig};
 use rmq_remoting::netty::processor::RequestDispatcher;
 use rmq_remoting::{

@@ -1,9 +1,6 @@
-//! Loading and persisting the broker's JSON config files (Java `ConfigManager`,
-//! `MixAll.string2File` / `file2String`).
-//!
-//! Loading falls back to `<file>.bak` when the file is missing, empty or does not decode;
-//! persisting keeps the previous content in `<file>.bak` and replaces the file atomically
-//! (both from `rmq_store::config_manager`).
+//! The broker's writer of JSON config files. The managers (topics, subscription groups,
+//! consumer offsets, consumer filters, delay offsets) implement [`rmq_common::ConfigManager`];
+//! loading and the `.bak` scheme are its, the writes `rmq_common::mix_all::string_to_file`.
 //!
 //! Managers are called from async request handlers, so they never write files themselves:
 //! they hand the encoded JSON to a [`ConfigPersister`], whose thread (`ConfigPersistService`)
@@ -12,36 +9,8 @@
 
 use parking_lot::{Condvar, Mutex};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
-
-/// Reads a config file, falling back to its `.bak` (Java `ConfigManager.load`); `decode`
-/// returns false for content it rejects. Returns true when something decoded.
-pub fn load_with_backup(path: &Path, mut decode: impl FnMut(&str) -> bool) -> bool {
-    let loaded = rmq_store::config_manager::load_with_bak(path, |text| {
-        if decode(text) {
-            Ok(())
-        } else {
-            Err("content rejected")
-        }
-    });
-    if loaded.is_some() {
-        tracing::info!(file = %path.display(), "load config OK");
-    }
-    loaded.is_some()
-}
-
-/// Returns `<path>.bak`.
-pub fn backup_path(path: &Path) -> PathBuf {
-    let mut s = path.as_os_str().to_owned();
-    s.push(".bak");
-    PathBuf::from(s)
-}
-
-/// Returns true when `path` or its `.bak` exists.
-pub fn exists_with_backup(path: &Path) -> bool {
-    path.exists() || backup_path(path).exists()
-}
 
 #[derive(Default)]
 struct PersistState {
@@ -123,7 +92,7 @@ fn run(inner: &PersisterInner) {
             (std::mem::take(&mut s.pending), s.submitted)
         };
         for (path, content) in batch {
-            if let Err(e) = rmq_store::config_manager::persist_atomically(&path, &content) {
+            if let Err(e) = rmq_common::mix_all::string_to_file(&content, &path) {
                 tracing::error!(file = %path.display(), error = %e, "persist file exception");
             }
         }
@@ -149,20 +118,10 @@ mod tests {
         }
         persister.flush();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "{\"v\":99}");
-        assert!(backup_path(&p).exists());
-        std::fs::write(&p, "{\"v\":").unwrap();
-        let mut seen = None;
-        assert!(load_with_backup(&p, |t| {
-            match serde_json::from_str::<serde_json::Value>(t) {
-                Ok(v) => {
-                    seen = v["v"].as_i64();
-                    true
-                }
-                Err(_) => false,
-            }
-        }));
-        assert!(seen.is_some());
-        assert!(!load_with_backup(&dir.path().join("none.json"), |_| true));
+        let bak = rmq_common::mix_all::with_suffix(&p, ".bak");
+        let previous = std::fs::read_to_string(bak).unwrap();
+        assert!(previous.starts_with("{\"v\":"), "{previous}");
+        assert_ne!(previous, "{\"v\":99}");
         persister.shutdown();
     }
 }

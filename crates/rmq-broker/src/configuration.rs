@@ -9,9 +9,9 @@
 //! file, taking effect at the next start.
 
 use crate::broker_config::BrokerConfig;
-use parking_lot::{Mutex, RwLock};
-use rmq_common::properties::{self, Properties};
-use rmq_common::DataVersion;
+use parking_lot::RwLock;
+use rmq_common::configuration::SharedConfig;
+use rmq_common::properties::Properties;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -24,17 +24,11 @@ pub fn default_broker_config_path() -> PathBuf {
         .join("broker.properties")
 }
 
-struct Inner {
-    /// Properties of the objects that are not live (netty, store), updated in place.
-    fixed: Properties,
-    data_version: DataVersion,
-}
-
-/// All config objects of a broker, printable and updatable as one properties set.
+/// All config objects of a broker, printable and updatable as one properties set: an
+/// [`rmq_common::Configuration`] with `BrokerConfig` registered live and the other objects'
+/// properties registered as plain properties, plus the broker's key spellings.
 pub struct Configuration {
-    broker_config: Arc<RwLock<BrokerConfig>>,
-    store_path: PathBuf,
-    inner: Mutex<Inner>,
+    inner: rmq_common::Configuration,
 }
 
 impl Configuration {
@@ -44,47 +38,58 @@ impl Configuration {
         fixed: Properties,
         store_path: PathBuf,
     ) -> Self {
-        Configuration {
-            broker_config,
-            store_path,
-            inner: Mutex::new(Inner {
-                fixed,
-                data_version: DataVersion::new(),
-            }),
-        }
+        let inner = rmq_common::Configuration::new(store_path)
+            .register_properties(fixed)
+            .register_config(SharedConfig::new(
+                broker_config,
+                crate::broker_config::BROKER_CONFIG_ALIASES,
+            ));
+        Configuration { inner }
     }
 
     /// Returns the file `update` rewrites.
-    pub fn store_path(&self) -> &Path {
-        &self.store_path
+    pub fn store_path(&self) -> PathBuf {
+        self.inner.store_path()
     }
 
     /// Returns every key and value (Java `getAllConfigs` after a reload from the objects).
     pub fn all_configs(&self) -> Properties {
-        let mut all = self.inner.lock().fixed.clone();
-        all.extend(properties::object_to_properties(
-            &*self.broker_config.read(),
-        ));
-        all
+        self.inner.all_configs()
     }
 
     /// Returns Java's `getAllConfigsFormatString`: `key=value` lines, sorted.
     pub fn all_configs_format_string(&self) -> String {
-        properties::to_string(&self.all_configs())
+        self.inner.all_configs_format_string()
     }
 
     /// Returns the data version as JSON (`getDataVersionJson`).
     pub fn data_version_json(&self) -> String {
-        rmq_common::fastjson::to_string(&self.inner.lock().data_version)
+        self.inner.data_version_json()
     }
 
     /// Applies `props` (Java `update`: only keys that exist are taken, each object binds the
     /// keys it knows) and returns the text to persist with [`Configuration::persist`].
     pub fn update(&self, props: &Properties) -> String {
-        let mut inner = self.inner.lock();
-        for (k, v) in props {
-            // A setter spelling (`scanAvailableNameSrv`) updates the printed field
-            // (`isScanAvailableNameSrv`), as Java's reload from the objects shows it.
+        self.inner.update(&normalize(props));
+        self.inner.all_configs_format_string()
+    }
+
+    /// Writes `text` to the config file, keeping the previous one as `.bak` (Java `persist`,
+    /// `MixAll.string2File`); blocking.
+    pub fn persist(&self, text: &str) {
+        if let Err(e) = rmq_common::mix_all::string_to_file(text, &self.inner.store_path()) {
+            tracing::error!("persist string2File error, {e}");
+        }
+    }
+}
+
+/// Renames setter spellings (`scanAvailableNameSrv`) to the printed field names
+/// (`isScanAvailableNameSrv`), as Java's reload from the objects shows them, and keeps pinned
+/// keys at their pinned value (with a warning when another was asked for).
+fn normalize(props: &Properties) -> Properties {
+    props
+        .iter()
+        .map(|(k, v)| {
             let k = rmq_remoting::NETTY_CLIENT_CONFIG_ALIASES
                 .iter()
                 .chain(rmq_store::config::MESSAGE_STORE_CONFIG_ALIASES)
@@ -101,43 +106,19 @@ impl Configuration {
                             rmq_remoting::not_implemented_keys::warning(k, "not implemented")
                         );
                     }
-                    &pinned.to_string()
+                    pinned.to_string()
                 }
-                None => v,
+                None => v.clone(),
             };
-            if let Some(slot) = inner.fixed.get_mut(k) {
-                if slot != v {
-                    tracing::info!("Replace, key: {}, value: {} -> {}", k, slot, v);
-                }
-                slot.clone_from(v);
-            }
-        }
-        properties::bind(
-            &mut *self.broker_config.write(),
-            props,
-            crate::broker_config::BROKER_CONFIG_ALIASES,
-        );
-        inner.data_version.next_version();
-        let mut all = inner.fixed.clone();
-        drop(inner);
-        all.extend(properties::object_to_properties(
-            &*self.broker_config.read(),
-        ));
-        properties::to_string(&all)
-    }
-
-    /// Writes `text` to the config file, keeping the previous one as `.bak` (Java `persist`,
-    /// `MixAll.string2File`); blocking.
-    pub fn persist(&self, text: &str) {
-        if let Err(e) = rmq_store::config_manager::persist_atomically(&self.store_path, text) {
-            tracing::error!("persist string2File error, {e}");
-        }
-    }
+            (k.to_string(), v)
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rmq_common::properties;
 
     #[test]
     fn update_binds_live_keys_keeps_fixed_ones_and_persists() {

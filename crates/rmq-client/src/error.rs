@@ -88,6 +88,14 @@ impl ClientError {
     }
 }
 
+/// A frame, header or body that does not decode is a remoting failure, as Java's
+/// `RemotingCommandException` is a `RemotingException`.
+impl From<rmq_remoting::CodecError> for ClientError {
+    fn from(e: rmq_remoting::CodecError) -> Self {
+        ClientError::Remoting(e.into())
+    }
+}
+
 impl From<MessageDecodeError> for ClientError {
     fn from(e: MessageDecodeError) -> Self {
         ClientError::Decode(e.to_string())

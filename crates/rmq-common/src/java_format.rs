@@ -96,6 +96,11 @@ pub fn format_fixed(value: f64, precision: usize) -> String {
     out
 }
 
+/// Java's `String.valueOf(Object)` for an optional string: `null` when absent.
+pub fn jstr(value: Option<&str>) -> &str {
+    value.unwrap_or("null")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,6 +126,12 @@ mod tests {
     }
 
     #[test]
+    fn jstr_prints_null() {
+        assert_eq!(jstr(None), "null");
+        assert_eq!(jstr(Some("x")), "x");
+    }
+
+    #[test]
     fn format_fixed_rounds_half_up_like_java() {
         for (d, p, java) in [
             (0.125, 2, "0.13"),
@@ -132,6 +143,10 @@ mod tests {
             (12.0, 3, "12.000"),
             (2.5, 0, "3"),
             (1e-7, 4, "0.0000"),
+            (498803.4712, 2, "498803.47"),
+            (f64::NAN, 3, "NaN"),
+            (f64::INFINITY, 3, "Infinity"),
+            (4.12345, 3, "4.123"),
         ] {
             assert_eq!(format_fixed(d, p), java, "{d} {p}");
         }

@@ -108,3 +108,90 @@ pub fn namesrv_addr_from_env() -> Option<String> {
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
 }
+
+/// Serializes [`string_to_file`] calls, as Java's `static synchronized` does.
+static STRING_TO_FILE_LOCK: parking_lot::Mutex<()> = parking_lot::Mutex::new(());
+
+/// Returns `path` with `suffix` appended to its file name (`<file>.bak`, `<file>.tmp`).
+pub fn with_suffix(path: &std::path::Path, suffix: &str) -> std::path::PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    std::path::PathBuf::from(s)
+}
+
+/// Writes `content` to `path` (Java `MixAll.string2File`): the new content goes to
+/// `<path>.tmp` and is fsynced, the previous content (if any) is copied to `<path>.bak`, then
+/// the temp file is renamed over `path`, so `path` is always whole and `.bak` holds the previous
+/// version. Creates missing parent directories. Blocking.
+pub fn string_to_file(content: &str, path: &std::path::Path) -> std::io::Result<()> {
+    use std::io::Write;
+    let _serialized = STRING_TO_FILE_LOCK.lock();
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
+    let tmp = with_suffix(path, ".tmp");
+    let written = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(content.as_bytes())?;
+        f.sync_all()
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    match std::fs::read(path) {
+        Ok(prev) => std::fs::write(with_suffix(path, ".bak"), prev)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    std::fs::rename(&tmp, path)?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Reads `path` as UTF-8 text (invalid bytes replaced); `Ok(None)` when the file does not
+/// exist (Java `MixAll.file2String`). Blocking.
+pub fn file_to_string(path: &std::path::Path) -> std::io::Result<Option<String>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_to_file_keeps_the_previous_content_as_bak() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a/b/c.json");
+        assert_eq!(file_to_string(&p).unwrap(), None);
+        string_to_file("one", &p).unwrap();
+        assert!(!with_suffix(&p, ".bak").exists());
+        string_to_file("two", &p).unwrap();
+        assert_eq!(file_to_string(&p).unwrap().as_deref(), Some("two"));
+        assert_eq!(
+            file_to_string(&with_suffix(&p, ".bak")).unwrap().as_deref(),
+            Some("one")
+        );
+        let mut names: Vec<_> = std::fs::read_dir(p.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["c.json", "c.json.bak"], "temp file left behind");
+    }
+
+    #[test]
+    fn string_to_file_reports_an_unwritable_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("blocker"), "").unwrap();
+        assert!(string_to_file("x", &dir.path().join("blocker/f.json")).is_err());
+    }
+}

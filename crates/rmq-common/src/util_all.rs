@@ -99,9 +99,24 @@ pub fn pid() -> u32 {
     std::process::id()
 }
 
+/// `UtilAll.frontStringAtLeast`: the first `size` characters of `s`.
+pub fn front_string_at_least(s: &str, size: usize) -> &str {
+    match s.char_indices().nth(size) {
+        Some((byte_index, _)) => &s[..byte_index],
+        None => s,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn front_string_cuts_at_chars() {
+        assert_eq!(front_string_at_least("abcdef", 3), "abc");
+        assert_eq!(front_string_at_least("ab", 3), "ab");
+        assert_eq!(front_string_at_least("中文字", 2), "中文");
+    }
 
     #[test]
     fn crc_is_masked() {

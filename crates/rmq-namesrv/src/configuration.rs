@@ -1,13 +1,15 @@
 //! `Configuration`: the NameServer's live settings as one property set — `NamesrvConfig`,
 //! `NettyServerConfig` and any extra keys of the config file — read by GET_NAMESRV_CONFIG,
 //! changed by UPDATE_NAMESRV_CONFIG and persisted to `configStorePath` (Java
-//! `remoting/.../Configuration.java` as `NamesrvController` sets it up).
+//! `common/.../Configuration.java` as `NamesrvController` sets it up). The property set and its
+//! persistence are [`rmq_common::Configuration`]'s; this type adds typed access to the two
+//! objects and undoes an update whose write failed.
 
 use crate::error::NamesrvError;
-use crate::mix_all::string_to_file;
 use crate::namesrv_config::NamesrvConfig;
 use parking_lot::{Mutex, RwLock};
-use rmq_common::properties::{self, BindReport, Properties};
+use rmq_common::configuration::SharedConfig;
+use rmq_common::properties::{BindReport, Properties};
 use rmq_common::DataVersion;
 use rmq_remoting::NettyServerConfig;
 use std::path::PathBuf;
@@ -16,29 +18,32 @@ use std::sync::Arc;
 /// The registered config objects plus the file's extra properties.
 pub struct Configuration {
     namesrv_config: Arc<RwLock<NamesrvConfig>>,
-    netty_server_config: RwLock<NettyServerConfig>,
-    /// Every key ever registered (file properties included), with its latest value.
-    all_configs: RwLock<Properties>,
-    data_version: Mutex<DataVersion>,
+    netty_server_config: Arc<RwLock<NettyServerConfig>>,
+    inner: rmq_common::Configuration,
     persist_lock: Mutex<()>,
 }
 
 impl Configuration {
-    /// Registers the two config objects and the config file's properties (`registerConfig`),
-    /// so keys of the file that no object knows are still reported.
+    /// Registers the config file's properties and the two config objects (`registerConfig`),
+    /// so keys of the file that no object knows are still reported; the store path is read
+    /// from `configStorePath` at each persist (`setStorePathFromConfig`).
     pub fn new(
         namesrv_config: Arc<RwLock<NamesrvConfig>>,
         netty_server_config: NettyServerConfig,
         file_properties: Properties,
     ) -> Self {
-        let mut all = file_properties;
-        all.extend(properties::object_to_properties(&*namesrv_config.read()));
-        all.extend(properties::object_to_properties(&netty_server_config));
+        let netty_server_config = Arc::new(RwLock::new(netty_server_config));
+        let path_source = namesrv_config.clone();
+        let inner = rmq_common::Configuration::with_store_path_fn(Box::new(move || {
+            PathBuf::from(path_source.read().config_store_path.clone())
+        }))
+        .register_properties(file_properties)
+        .register_config(SharedConfig::new(namesrv_config.clone(), &[]))
+        .register_config(SharedConfig::new(netty_server_config.clone(), &[]));
         Configuration {
             namesrv_config,
-            netty_server_config: RwLock::new(netty_server_config),
-            all_configs: RwLock::new(all),
-            data_version: Mutex::new(DataVersion::new()),
+            netty_server_config,
+            inner,
             persist_lock: Mutex::new(()),
         }
     }
@@ -65,38 +70,13 @@ impl Configuration {
 
     /// Returns the DataVersion bumped by each update.
     pub fn data_version(&self) -> DataVersion {
-        self.data_version.lock().clone()
+        self.inner.data_version()
     }
 
     /// Applies `props` to the config objects (keys unknown to all of them are ignored) and
     /// bumps the version (`Configuration#update` without the persist).
     pub fn update(&self, props: &Properties) -> BindReport {
-        {
-            let mut all = self.all_configs.write();
-            for (k, v) in props {
-                if let Some(cur) = all.get_mut(k) {
-                    if cur != v {
-                        tracing::info!("Replace, key: {k}, value: {cur} -> {v}");
-                    }
-                    *cur = v.clone();
-                }
-            }
-        }
-        let ns_report = properties::bind(&mut *self.namesrv_config.write(), props, &[]);
-        let netty_report = properties::bind(&mut *self.netty_server_config.write(), props, &[]);
-        self.data_version.lock().next_version();
-        BindReport {
-            unknown_keys: ns_report
-                .unknown_keys
-                .into_iter()
-                .filter(|k| netty_report.unknown_keys.contains(k))
-                .collect(),
-            invalid_keys: ns_report
-                .invalid_keys
-                .into_iter()
-                .chain(netty_report.invalid_keys)
-                .collect(),
-        }
+        self.inner.update(props)
     }
 
     /// Applies `props` and persists the result, on a blocking thread. When the file cannot
@@ -112,20 +92,18 @@ impl Configuration {
         tokio::task::spawn_blocking(move || {
             let _serialized = this.persist_lock.lock();
             let saved = (
-                this.all_configs.read().clone(),
+                this.inner.snapshot(),
                 this.namesrv_config.read().clone(),
                 this.netty_server_config.read().clone(),
-                this.data_version.lock().clone(),
             );
             let report = this.update(&props);
             match this.write_file() {
                 Ok(()) => Ok(report),
                 Err(e) => {
                     tracing::error!(error = %e, "persist string2File error, update undone");
-                    *this.all_configs.write() = saved.0;
+                    this.inner.restore(saved.0);
                     *this.namesrv_config.write() = saved.1;
                     *this.netty_server_config.write() = saved.2;
-                    *this.data_version.lock() = saved.3;
                     Err(e)
                 }
             }
@@ -136,32 +114,27 @@ impl Configuration {
 
     /// Returns every setting as sorted `key=value` lines (`getAllConfigsFormatString`).
     pub fn all_configs_format_string(&self) -> String {
-        let mut all = self.all_configs.write();
-        all.extend(properties::object_to_properties(
-            &*self.namesrv_config.read(),
-        ));
-        all.extend(properties::object_to_properties(
-            &*self.netty_server_config.read(),
-        ));
-        properties::to_string(&all)
+        self.inner.all_configs_format_string()
     }
 
-    /// Writes every setting to `configStorePath` (blocking; atomic replace).
+    /// Writes every setting to `configStorePath` (blocking; atomic replace, previous file kept
+    /// as `.bak`).
     pub fn persist(&self) -> Result<(), NamesrvError> {
         let _serialized = self.persist_lock.lock();
         self.write_file()
     }
 
     fn write_file(&self) -> Result<(), NamesrvError> {
-        let content = self.all_configs_format_string();
-        let path = PathBuf::from(self.namesrv_config.read().config_store_path.clone());
-        string_to_file(&content, &path).map_err(|e| NamesrvError::io("write", path, e))
+        self.inner
+            .persist()
+            .map_err(|e| NamesrvError::io("write", self.inner.store_path(), e))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rmq_common::properties;
 
     #[test]
     fn update_format_and_persist() {

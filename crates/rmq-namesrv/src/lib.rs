@@ -8,7 +8,6 @@
 pub mod configuration;
 pub mod error;
 pub mod kvconfig;
-mod mix_all;
 pub mod namesrv_config;
 pub mod namesrv_controller;
 pub mod processor;

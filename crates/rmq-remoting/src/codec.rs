@@ -15,7 +15,7 @@ impl Decoder for RemotingCodec {
     type Error = RemotingError;
 
     fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Self::Item>, Self::Error> {
-        RemotingCommand::decode(src)
+        Ok(RemotingCommand::decode(src)?)
     }
 }
 
@@ -23,7 +23,7 @@ impl Encoder<RemotingCommand> for RemotingCodec {
     type Error = RemotingError;
 
     fn encode(&mut self, item: RemotingCommand, dst: &mut BytesMut) -> Result<(), Self::Error> {
-        item.encode(dst)
+        Ok(item.encode(dst)?)
     }
 }
 
@@ -31,6 +31,6 @@ impl Encoder<&RemotingCommand> for RemotingCodec {
     type Error = RemotingError;
 
     fn encode(&mut self, item: &RemotingCommand, dst: &mut BytesMut) -> Result<(), Self::Error> {
-        item.encode(dst)
+        Ok(item.encode(dst)?)
     }
 }

@@ -1,13 +1,17 @@
-//! Errors of the codec, the header mapping and the transport.
+//! Errors of rmq-remoting, in two layers: [`CodecError`] for turning bytes into frames,
+//! headers and bodies and back (pure, no I/O; Java `RemotingCommandException`), and
+//! [`RemotingError`] for the transport (connect, send, timeout, closed, socket errors), which
+//! wraps a `CodecError` met on a connection.
 //!
 //! A variant that wraps another error writes that error's text into its own and does not
 //! also return it from `source()`, so a chain printed with `{:#}` names each cause once.
 
 use std::net::SocketAddr;
 
-/// Everything that can go wrong in rmq-remoting.
+/// A frame, custom header or body that does not decode or encode (Java
+/// `RemotingCommandException`). No I/O is involved.
 #[derive(Debug, thiserror::Error)]
-pub enum RemotingError {
+pub enum CodecError {
     /// A frame's length field is outside `4..=16 MiB - 4`.
     #[error("frame length {length} out of range (max {max})")]
     FrameTooLarge { length: i64, max: usize },
@@ -23,6 +27,14 @@ pub enum RemotingError {
     /// A body could not be decoded.
     #[error("bad body: {0}")]
     BadBody(String),
+}
+
+/// What can go wrong talking to a peer.
+#[derive(Debug, thiserror::Error)]
+pub enum RemotingError {
+    /// A frame, header or body that does not decode or encode; its text is this error's.
+    #[error(transparent)]
+    Codec(#[from] CodecError),
     /// A request got no response in time.
     #[error("wait response on the channel <{addr}> timeout, {timeout_millis}(ms)")]
     Timeout { addr: String, timeout_millis: u64 },
@@ -45,7 +57,8 @@ pub enum RemotingError {
     /// A listen port outside `0..=65535`.
     #[error("listen port {port} out of range: a port must be 0..=65535")]
     InvalidPort { port: i32 },
-    /// A processor failed; the text becomes the SYSTEM_ERROR remark.
+    /// A processor failed; the text becomes the SYSTEM_ERROR remark. Still used by rmq-broker
+    /// (`BrokerOuterAPI` for a non-success REGISTER_BROKER answer).
     #[error("{0}")]
     Processor(String),
 }
@@ -71,5 +84,24 @@ impl RemotingError {
             addr: addr.to_string(),
             timeout_millis,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error;
+
+    #[test]
+    fn a_codec_error_keeps_its_text_as_a_remoting_error() {
+        let e: RemotingError = CodecError::MissingHeaderField("topic").into();
+        assert!(matches!(
+            e,
+            RemotingError::Codec(CodecError::MissingHeaderField("topic"))
+        ));
+        assert_eq!(e.to_string(), "the custom field <topic> is null");
+        assert!(e.source().is_none(), "the text would be printed twice");
+        let io: RemotingError = std::io::Error::other("reset").into();
+        assert_eq!(io.to_string(), "io error: reset");
     }
 }

@@ -10,7 +10,7 @@ pub mod netty;
 pub mod not_implemented_keys;
 pub mod protocol;
 
-pub use error::RemotingError;
+pub use error::{CodecError, RemotingError};
 pub use netty::channel::Channel;
 pub use netty::client::{NettyClientConfig, RemotingClient, NETTY_CLIENT_CONFIG_ALIASES};
 pub use netty::processor::{ChannelEventListener, RequestProcessor};

@@ -1,11 +1,13 @@
 //! What rmq's executables (`mqnamesrv`, `mqbroker`, `mqadmin`, the benchmark tools) share,
 //! as Java's `srvutil` module (`ServerUtil`, `ShutdownHookThread`) and its logback
 //! configurations do: log files under `~/logs/rocketmqlogs/` in logback's line layout, the
-//! shutdown signals, `ROCKETMQ_HOME` and `.properties` config files.
+//! shutdown signals, `ROCKETMQ_HOME` and `.properties` config files, and the command line
+//! handling (`ServerUtil` over an Apache Commons CLI model, [`cli`]).
 
+pub mod cli;
 mod error_chain;
 pub mod logging;
-mod server_util;
+pub mod server_util;
 mod shutdown_hook;
 
 pub use error_chain::{error_chain, ErrorChain};

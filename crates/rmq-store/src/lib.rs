@@ -14,7 +14,6 @@
 //!   and stops them; pulls go through `GetMessageService`.
 //! * Every OS call that can fail on a full or broken disk goes through `file_system`'s
 //!   `FileSystem` seam, where tests inject ENOSPC and EIO.
-//! * [`config_manager`] persists the broker's JSON config files with Java's `.bak` scheme.
 //!
 //! `unsafe` is confined to `logfile::MappedFile` and the OS calls of `file_system` (`fallocate`,
 //! `statvfs`, `fcntl`, `sysconf`).
@@ -24,7 +23,6 @@ mod clean_commit_log_service;
 mod commit_log;
 mod commit_log_dispatcher;
 pub mod config;
-pub mod config_manager;
 mod consume_queue;
 mod consume_queue_store;
 mod default_message_store;

@@ -30,6 +30,13 @@ pub enum ToolsError {
     NoNameServer,
 }
 
+/// A frame or body that does not decode is reported as the remoting failure it is in Java.
+impl From<rmq_remoting::CodecError> for ToolsError {
+    fn from(e: rmq_remoting::CodecError) -> Self {
+        ToolsError::Remoting(e.into())
+    }
+}
+
 /// Parses a Java `int` option value (`Integer.parseInt`).
 pub fn parse_i32(value: &str) -> Result<i32, ToolsError> {
     value

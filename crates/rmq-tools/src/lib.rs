@@ -4,15 +4,13 @@
 //!   [`command::mq_admin_startup::main0`], the `mqadmin` entry point;
 //! - [`admin_ext::MQAdminExt`]: rmq-client's `DefaultMQAdminExt` plus the
 //!   `DefaultMQAdminExtImpl` calls the commands need that the client lacks;
-//! - [`cli`]: Apache Commons CLI's option model, parse errors and help layout, over clap;
-//! - [`printf`] and [`to_string`]: Java's number formatting and `toString()` renderings, so
-//!   that output matches Java's byte for byte where it is deterministic.
+//! - [`to_string`]: Java's `toString()` renderings (number formatting is in
+//!   `rmq_common::java_format`, command line handling in `rmq_srvutil::cli`), so that output
+//!   matches Java's byte for byte where it is deterministic.
 
 pub mod admin_ext;
-pub mod cli;
 pub mod command;
 pub mod error;
-pub mod printf;
 pub mod to_string;
 
 pub use admin_ext::MQAdminExt;

@@ -7,7 +7,7 @@
 //! key being `(h ^ (h >>> 16)) & (c - 1)` with `h` its `hashCode()`; keys in one bucket keep
 //! insertion order, also across resizes. The table doubles while `size > 0.75 * c`.
 
-use crate::printf::jstr;
+use rmq_common::java_format::jstr;
 use rmq_common::java_hash::string_hash_code;
 use rmq_common::{perm_name, MessageExt, MessageQueue, TopicConfig};
 use rmq_remoting::protocol::body::route::TopicRouteData;

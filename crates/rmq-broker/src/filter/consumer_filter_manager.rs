@@ -19,8 +19,9 @@
 use super::consumer_filter_data::ConsumerFilterData;
 use crate::broker_config::BrokerConfig;
 use crate::broker_path_config_helper;
-use crate::config_manager::{self, ConfigPersister};
+use crate::config_manager::ConfigPersister;
 use parking_lot::RwLock;
+use rmq_common::config_manager::{ConfigManager, DecodeError};
 use rmq_common::util_all::current_millis;
 use rmq_filter::ExpressionType;
 use rmq_remoting::protocol::body::heartbeat::SubscriptionData;
@@ -303,9 +304,21 @@ impl ConsumerFilterManager {
             true
         });
     }
+}
 
+/// Java `reAlive`.
+fn re_alive(data: &ConsumerFilterData) -> ConsumerFilterData {
+    tracing::info!(filter = %data, old_dead_time = data.dead_time, "Re alive consumer filter");
+    let mut alive = data.clone();
+    alive.dead_time = 0;
+    alive
+}
+
+/// `config/consumerFilter.json` (Java `ConsumerFilterManager` as a `ConfigManager`); the
+/// in-memory manager neither loads nor persists.
+impl ConfigManager for ConsumerFilterManager {
     /// Returns the JSON of `consumerFilter.json` after cleaning (Java `encode`).
-    pub fn encode(&self, pretty: bool) -> String {
+    fn encode(&self, pretty: bool) -> String {
         self.clean();
         let file = {
             let table = self.filter_data_by_topic.read();
@@ -339,15 +352,9 @@ impl ConsumerFilterManager {
 
     /// Loads a persisted table (Java `decode`): expressions are recompiled (one that fails is
     /// kept uncompiled and lets every message through, as in Java) and every filter is taken
-    /// for dead until its group's next heartbeat. False when the text does not decode.
-    pub fn decode(&self, json: &str) -> bool {
-        let file: ConsumerFilterFile = match rmq_common::fastjson::from_str(json) {
-            Ok(f) => f,
-            Err(e) => {
-                tracing::error!(error = %e, "decode consumerFilter.json failed");
-                return false;
-            }
-        };
+    /// for dead until its group's next heartbeat. Fails when the text does not decode.
+    fn decode(&self, json: &str) -> Result<(), DecodeError> {
+        let file: ConsumerFilterFile = rmq_common::fastjson::from_str(json)?;
         let now = current_millis();
         let mut loaded = HashMap::new();
         for (topic, topic_file) in file.filter_data_by_topic {
@@ -367,33 +374,25 @@ impl ConsumerFilterManager {
             loaded.insert(topic, by_topic);
         }
         *self.filter_data_by_topic.write() = loaded;
-        true
+        Ok(())
+    }
+
+    fn config_file_path(&self) -> PathBuf {
+        self.file_path.clone()
     }
 
     /// Loads `consumerFilter.json` or its `.bak`; false only when a file exists and neither
     /// copy decodes. Blocking.
-    pub fn load(&self) -> bool {
-        if self.persister.is_none() {
-            return true;
-        }
-        let exists = config_manager::exists_with_backup(&self.file_path);
-        config_manager::load_with_backup(&self.file_path, |text| self.decode(text)) || !exists
+    fn load(&self) -> bool {
+        self.persister.is_none() || rmq_common::config_manager::load_config(self)
     }
 
-    /// Queues a write of `consumerFilter.json` (Java `persist`).
-    pub fn persist(&self) {
+    /// Queues a write of `consumerFilter.json` on the persister thread (Java `persist`).
+    fn persist(&self) {
         if let Some(p) = &self.persister {
             p.submit(self.file_path.clone(), self.encode(true));
         }
     }
-}
-
-/// Java `reAlive`.
-fn re_alive(data: &ConsumerFilterData) -> ConsumerFilterData {
-    tracing::info!(filter = %data, old_dead_time = data.dead_time, "Re alive consumer filter");
-    let mut alive = data.clone();
-    alive.dead_time = 0;
-    alive
 }
 
 #[cfg(test)]
@@ -463,7 +462,7 @@ mod tests {
             "{json}"
         );
         let loaded = ConsumerFilterManager::in_memory();
-        assert!(loaded.decode(&json));
+        assert!(loaded.decode(&json).is_ok());
         let d = loaded.get("A", "G").unwrap();
         assert!(d.is_dead(), "loaded filters wait for a heartbeat");
         assert!(d.compiled_expression.is_some());
@@ -483,6 +482,6 @@ mod tests {
         loaded.clean();
         assert!(loaded.get("A", "G").is_none());
         assert!(loaded.get_by_topic("A").is_empty());
-        assert!(!loaded.decode("{"));
+        assert!(loaded.decode("{").is_err());
     }
 }

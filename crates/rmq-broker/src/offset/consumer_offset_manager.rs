@@ -6,9 +6,10 @@
 //! separate table that the next pull of that queue consumes.
 
 use crate::broker_path_config_helper;
-use crate::config_manager::{self, ConfigPersister};
+use crate::config_manager::ConfigPersister;
 use dashmap::DashMap;
 use parking_lot::Mutex;
+use rmq_common::config_manager::{ConfigManager, DecodeError};
 use rmq_common::DataVersion;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -66,25 +67,6 @@ impl ConsumerOffsetManager {
             consumer_offset_update_version_step: consumer_offset_update_version_step.max(1) as u64,
             persister,
         }
-    }
-
-    /// Loads `consumerOffset.json` (or its `.bak`). Blocking.
-    pub fn load(&self) -> bool {
-        let exists = config_manager::exists_with_backup(&self.file_path);
-        let loaded = config_manager::load_with_backup(&self.file_path, |text| {
-            match rmq_common::fastjson::from_str::<ConsumerOffsetFile>(text) {
-                Ok(file) => {
-                    self.set_offset_table(file.offset_table);
-                    *self.data_version.lock() = file.data_version;
-                    true
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "decode consumerOffset.json failed");
-                    false
-                }
-            }
-        });
-        loaded || !exists
     }
 
     /// Replaces the whole table (slave sync, load).
@@ -287,8 +269,16 @@ impl ConsumerOffsetManager {
         }
     }
 
+    /// Returns the data version.
+    pub fn data_version(&self) -> DataVersion {
+        self.data_version.lock().clone()
+    }
+}
+
+/// `config/consumerOffset.json` (Java `ConsumerOffsetManager` as a `ConfigManager`).
+impl ConfigManager for ConsumerOffsetManager {
     /// Returns the JSON of `consumerOffset.json`.
-    pub fn encode(&self, pretty: bool) -> String {
+    fn encode(&self, pretty: bool) -> String {
         let file = self.to_file();
         let bytes = if pretty {
             rmq_common::fastjson::to_vec_pretty(&file)
@@ -298,20 +288,21 @@ impl ConsumerOffsetManager {
         String::from_utf8(bytes).unwrap_or_default()
     }
 
-    /// Returns the data version.
-    pub fn data_version(&self) -> DataVersion {
-        self.data_version.lock().clone()
+    fn decode(&self, json: &str) -> Result<(), DecodeError> {
+        let file = rmq_common::fastjson::from_str::<ConsumerOffsetFile>(json)?;
+        self.set_offset_table(file.offset_table);
+        *self.data_version.lock() = file.data_version;
+        Ok(())
     }
 
-    /// Queues a write of `consumerOffset.json`.
-    pub fn persist(&self) {
+    fn config_file_path(&self) -> PathBuf {
+        self.file_path.clone()
+    }
+
+    /// Queues a write of `consumerOffset.json` on the persister thread.
+    fn persist(&self) {
         self.persister
             .submit(self.file_path.clone(), self.encode(true));
-    }
-
-    /// Returns the path of `consumerOffset.json`.
-    pub fn config_file_path(&self) -> &PathBuf {
-        &self.file_path
     }
 }
 

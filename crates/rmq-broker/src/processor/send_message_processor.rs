@@ -743,7 +743,7 @@ impl SendMessageProcessor {
             let v2: SendMessageRequestHeaderV2 = request.decode_header()?;
             Ok(v2.to_v1())
         } else {
-            request.decode_header()
+            Ok(request.decode_header()?)
         }
     }
 

@@ -11,8 +11,9 @@
 //! `flushDelayOffsetInterval` and at shutdown, so progress survives a restart.
 
 use crate::broker_path_config_helper;
-use crate::config_manager::{self, ConfigPersister};
+use crate::config_manager::ConfigPersister;
 use parking_lot::Mutex;
+use rmq_common::config_manager::{ConfigManager, DecodeError};
 use rmq_common::message::message_const::*;
 use rmq_common::message::message_decoder::{
     decode, decode_properties_string, java_properties_to_string, string_to_java_properties,
@@ -123,26 +124,8 @@ impl ScheduleMessageService {
         self.delay_level_table.get(&level).copied()
     }
 
-    /// Loads `delayOffset.json` and clamps each offset into its queue's range (Java `load` +
-    /// `correctDelayOffset`). Blocking.
-    pub fn load(&self) -> bool {
-        let exists = config_manager::exists_with_backup(&self.file_path);
-        let loaded = config_manager::load_with_backup(&self.file_path, |text| {
-            match rmq_common::fastjson::from_str::<DelayOffsetSerializeWrapper>(text) {
-                Ok(w) => {
-                    self.offset_table.lock().extend(w.offset_table);
-                    *self.data_version.lock() = w.data_version;
-                    true
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "decode delayOffset.json failed");
-                    false
-                }
-            }
-        });
-        if exists && !loaded {
-            return false;
-        }
+    /// Clamps each loaded offset into its queue's range (Java `correctDelayOffset`).
+    fn correct_delay_offset(&self) {
         let mut table = self.offset_table.lock();
         for level in self.delay_level_table.keys() {
             let Some(current) = table.get(level).copied() else {
@@ -172,7 +155,6 @@ impl ScheduleMessageService {
                 table.insert(*level, corrected);
             }
         }
-        true
     }
 
     /// Returns the offsets and version (GET_ALL_DELAY_OFFSET, persistence).
@@ -181,23 +163,6 @@ impl ScheduleMessageService {
             offset_table: self.offset_table.lock().clone(),
             data_version: self.data_version.lock().clone(),
         }
-    }
-
-    /// Returns the JSON of `delayOffset.json`.
-    pub fn encode(&self, pretty: bool) -> String {
-        let w = self.to_wrapper();
-        let bytes = if pretty {
-            rmq_common::fastjson::to_vec_pretty(&w)
-        } else {
-            rmq_common::fastjson::to_vec(&w)
-        };
-        String::from_utf8(bytes).unwrap_or_default()
-    }
-
-    /// Queues a write of `delayOffset.json`.
-    pub fn persist(&self) {
-        self.persister
-            .submit(self.file_path.clone(), self.encode(true));
     }
 
     /// Returns `scheduleMessageOffset_<level>` → `"<delayOffset>,<maxOffset>"` (Java
@@ -382,6 +347,47 @@ fn message_time_up(msg: MessageExt, stored_properties: &str) -> Option<MessageEx
         reconsume_times: msg.reconsume_times,
         prepared_transaction_offset: 0,
     })
+}
+
+/// `config/delayOffset.json` (Java `ScheduleMessageService` as a `ConfigManager`).
+impl ConfigManager for ScheduleMessageService {
+    /// Returns the JSON of `delayOffset.json`.
+    fn encode(&self, pretty: bool) -> String {
+        let w = self.to_wrapper();
+        let bytes = if pretty {
+            rmq_common::fastjson::to_vec_pretty(&w)
+        } else {
+            rmq_common::fastjson::to_vec(&w)
+        };
+        String::from_utf8(bytes).unwrap_or_default()
+    }
+
+    fn decode(&self, json: &str) -> Result<(), DecodeError> {
+        let w = rmq_common::fastjson::from_str::<DelayOffsetSerializeWrapper>(json)?;
+        self.offset_table.lock().extend(w.offset_table);
+        *self.data_version.lock() = w.data_version;
+        Ok(())
+    }
+
+    fn config_file_path(&self) -> PathBuf {
+        self.file_path.clone()
+    }
+
+    /// Loads `delayOffset.json` and clamps each offset into its queue's range (Java `load` +
+    /// `correctDelayOffset`). Blocking.
+    fn load(&self) -> bool {
+        if !rmq_common::config_manager::load_config(self) {
+            return false;
+        }
+        self.correct_delay_offset();
+        true
+    }
+
+    /// Queues a write of `delayOffset.json` on the persister thread.
+    fn persist(&self) {
+        self.persister
+            .submit(self.file_path.clone(), self.encode(true));
+    }
 }
 
 #[cfg(test)]

@@ -8,8 +8,9 @@
 
 use crate::broker_config::BrokerConfig;
 use crate::broker_path_config_helper;
-use crate::config_manager::{self, ConfigPersister};
+use crate::config_manager::ConfigPersister;
 use parking_lot::RwLock;
+use rmq_common::config_manager::{ConfigManager, DecodeError};
 use rmq_common::{mix_all, topic_validator, DataVersion};
 use rmq_remoting::protocol::body::subscription_group_config::SubscriptionGroupConfig;
 use serde::{Deserialize, Serialize};
@@ -71,31 +72,6 @@ impl SubscriptionGroupManager {
             }),
             persister,
         }
-    }
-
-    /// Loads `subscriptionGroup.json` (or its `.bak`); false when the file exists but neither
-    /// copy decodes. Blocking.
-    pub fn load(&self) -> bool {
-        let exists = config_manager::exists_with_backup(&self.file_path);
-        let loaded = config_manager::load_with_backup(&self.file_path, |text| {
-            match rmq_common::fastjson::from_str::<SubscriptionGroupFile>(text) {
-                Ok(file) => {
-                    let mut t = self.table.write();
-                    for (name, c) in file.subscription_group_table {
-                        tracing::info!(group = %c, "load exist subscription group");
-                        t.groups.insert(name, Arc::new(c));
-                    }
-                    t.forbidden.extend(file.forbidden_table);
-                    t.data_version = file.data_version;
-                    true
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "decode subscriptionGroup.json failed");
-                    false
-                }
-            }
-        });
-        loaded || !exists
     }
 
     /// Returns the group's config, creating it with defaults when unknown and
@@ -275,9 +251,17 @@ impl SubscriptionGroupManager {
     pub fn data_version(&self) -> DataVersion {
         self.table.read().data_version.clone()
     }
+}
 
+/// Java `MixAll.isSysConsumerGroup`: `CID_RMQ_SYS_` prefixed groups.
+fn is_sys_consumer_group(group: &str) -> bool {
+    group.starts_with("CID_RMQ_SYS_")
+}
+
+/// `config/subscriptionGroup.json` (Java `SubscriptionGroupManager` as a `ConfigManager`).
+impl ConfigManager for SubscriptionGroupManager {
     /// Returns the JSON of `subscriptionGroup.json`.
-    pub fn encode(&self, pretty: bool) -> String {
+    fn encode(&self, pretty: bool) -> String {
         let file = {
             let t = self.table.read();
             SubscriptionGroupFile {
@@ -298,16 +282,27 @@ impl SubscriptionGroupManager {
         String::from_utf8(bytes).unwrap_or_default()
     }
 
-    /// Queues a write of `subscriptionGroup.json`.
-    pub fn persist(&self) {
+    fn decode(&self, json: &str) -> Result<(), DecodeError> {
+        let file = rmq_common::fastjson::from_str::<SubscriptionGroupFile>(json)?;
+        let mut t = self.table.write();
+        for (name, c) in file.subscription_group_table {
+            tracing::info!(group = %c, "load exist subscription group");
+            t.groups.insert(name, Arc::new(c));
+        }
+        t.forbidden.extend(file.forbidden_table);
+        t.data_version = file.data_version;
+        Ok(())
+    }
+
+    fn config_file_path(&self) -> PathBuf {
+        self.file_path.clone()
+    }
+
+    /// Queues a write of `subscriptionGroup.json` on the persister thread.
+    fn persist(&self) {
         self.persister
             .submit(self.file_path.clone(), self.encode(true));
     }
-}
-
-/// Java `MixAll.isSysConsumerGroup`: `CID_RMQ_SYS_` prefixed groups.
-fn is_sys_consumer_group(group: &str) -> bool {
-    group.starts_with("CID_RMQ_SYS_")
 }
 
 #[cfg(test)]

@@ -10,8 +10,9 @@
 use crate::attribute_util;
 use crate::broker_config::BrokerConfig;
 use crate::broker_path_config_helper;
-use crate::config_manager::{self, ConfigPersister};
+use crate::config_manager::ConfigPersister;
 use parking_lot::{Mutex, RwLock};
+use rmq_common::config_manager::{ConfigManager, DecodeError};
 use rmq_common::{mix_all, perm_name, DataVersion, TopicConfig, TopicFilterType};
 use rmq_remoting::protocol::body::register_broker_body::TopicConfigSerializeWrapper;
 use rmq_remoting::protocol::body::route::KVTable;
@@ -142,35 +143,6 @@ impl TopicConfigManager {
     /// Sets the hook told about created or changed topics; only the first call counts.
     pub fn set_register_hook(&self, hook: RegisterHook) {
         let _ = self.register_hook.set(hook);
-    }
-
-    /// Loads `topics.json` (or its `.bak`) over the built-in topics; false when the file exists
-    /// but neither copy decodes. Blocking.
-    pub fn load(&self) -> bool {
-        let exists = config_manager::exists_with_backup(&self.file_path);
-        let loaded = config_manager::load_with_backup(&self.file_path, |text| {
-            match rmq_common::fastjson::from_str::<TopicsFile>(text) {
-                Ok(file) => {
-                    let mut t = self.table.write();
-                    for (name, tc) in file.topic_config_table {
-                        tracing::info!(topic = %tc, "load exist local topic");
-                        t.topics.insert(name, Arc::new(tc));
-                    }
-                    t.data_version = file.data_version;
-                    true
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "decode topics.json failed");
-                    false
-                }
-            }
-        });
-        loaded || !exists
-    }
-
-    /// Returns the path of `topics.json`.
-    pub fn config_file_path(&self) -> &PathBuf {
-        &self.file_path
     }
 
     /// Returns a topic's config.
@@ -510,8 +482,26 @@ impl TopicConfigManager {
             .unwrap_or_default()
     }
 
+    fn put_and_bump(&self, tc: TopicConfig) -> Arc<TopicConfig> {
+        let tc = Arc::new(tc);
+        let mut t = self.table.write();
+        t.topics.insert(tc.topic_name.clone(), tc.clone());
+        t.data_version.next_version();
+        tc
+    }
+
+    fn register(&self, tc: &Arc<TopicConfig>) {
+        if let Some(hook) = self.register_hook.get() {
+            hook(tc.clone(), self.data_version());
+        }
+    }
+}
+
+/// `config/topics.json`, loaded over the built-in topics (Java `TopicConfigManager` as a
+/// `ConfigManager`).
+impl ConfigManager for TopicConfigManager {
     /// Returns the JSON of `topics.json` (Java `encode(prettyFormat)`).
-    pub fn encode(&self, pretty: bool) -> String {
+    fn encode(&self, pretty: bool) -> String {
         let t = self.table.read();
         let file = TopicsFile {
             data_version: t.data_version.clone(),
@@ -529,24 +519,25 @@ impl TopicConfigManager {
         String::from_utf8(bytes).unwrap_or_default()
     }
 
-    /// Queues a write of `topics.json`.
-    pub fn persist(&self) {
+    fn decode(&self, json: &str) -> Result<(), DecodeError> {
+        let file = rmq_common::fastjson::from_str::<TopicsFile>(json)?;
+        let mut t = self.table.write();
+        for (name, tc) in file.topic_config_table {
+            tracing::info!(topic = %tc, "load exist local topic");
+            t.topics.insert(name, Arc::new(tc));
+        }
+        t.data_version = file.data_version;
+        Ok(())
+    }
+
+    fn config_file_path(&self) -> PathBuf {
+        self.file_path.clone()
+    }
+
+    /// Queues a write of `topics.json` on the persister thread.
+    fn persist(&self) {
         self.persister
             .submit(self.file_path.clone(), self.encode(true));
-    }
-
-    fn put_and_bump(&self, tc: TopicConfig) -> Arc<TopicConfig> {
-        let tc = Arc::new(tc);
-        let mut t = self.table.write();
-        t.topics.insert(tc.topic_name.clone(), tc.clone());
-        t.data_version.next_version();
-        tc
-    }
-
-    fn register(&self, tc: &Arc<TopicConfig>) {
-        if let Some(hook) = self.register_hook.get() {
-            hook(tc.clone(), self.data_version());
-        }
     }
 }
 

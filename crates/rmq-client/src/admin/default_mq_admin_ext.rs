@@ -7,7 +7,6 @@ use crate::client_config::ClientConfig;
 use crate::consumer::pull_result::PullResult;
 use crate::error::ClientError;
 use crate::factory::MQClientInstance;
-use crate::internal::mq_client_api_impl::with_bname;
 use rmq_common::message::message_decoder;
 use rmq_common::sys_flag::pull_sys_flag;
 use rmq_common::{mix_all, MessageExt, MessageQueue, TopicConfig};
@@ -15,25 +14,16 @@ use rmq_remoting::protocol::body::consume_message_directly_result::ConsumeMessag
 use rmq_remoting::protocol::body::consume_stats::ConsumeStats;
 use rmq_remoting::protocol::body::consumer_connection::ConsumerConnection;
 use rmq_remoting::protocol::body::consumer_running_info::ConsumerRunningInfo;
+use rmq_remoting::protocol::body::decode;
 use rmq_remoting::protocol::body::group_list::GroupList;
 use rmq_remoting::protocol::body::producer_connection::ProducerConnection;
-use rmq_remoting::protocol::body::query_consume_time_span_body::{
-    QueryConsumeTimeSpanBody, QueueTimeSpan,
-};
+use rmq_remoting::protocol::body::query_consume_time_span_body::QueueTimeSpan;
 use rmq_remoting::protocol::body::reset_offset_body::ResetOffsetBody;
 use rmq_remoting::protocol::body::route::{ClusterInfo, KVTable, TopicList, TopicRouteData};
 use rmq_remoting::protocol::body::subscription_group_config::SubscriptionGroupConfig;
 use rmq_remoting::protocol::body::topic_stats_table::TopicStatsTable;
-use rmq_remoting::protocol::body::{decode, encode};
 use rmq_remoting::protocol::header::broker::*;
-use rmq_remoting::protocol::header::client::{
-    ConsumeMessageDirectlyResultRequestHeader, GetConsumerRunningInfoRequestHeader,
-};
-use rmq_remoting::protocol::header::namesrv::{
-    DeleteTopicFromNamesrvRequestHeader, GetKVConfigRequestHeader, PutKVConfigRequestHeader,
-};
-use rmq_remoting::{RemotingCommand, RequestCode, ResponseCode};
-use serde::de::DeserializeOwned;
+use rmq_remoting::{RequestCode, ResponseCode};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -89,28 +79,6 @@ impl DefaultMQAdminExt {
             .ok_or_else(|| ClientError::IllegalState("admin not started".into()))
     }
 
-    async fn broker_call(
-        &self,
-        addr: &str,
-        req: RemotingCommand,
-    ) -> Result<RemotingCommand, ClientError> {
-        self.inst()?
-            .api()
-            .invoke_broker(addr, req, self.timeout_millis)
-            .await
-    }
-
-    async fn broker_body<T: DeserializeOwned>(
-        &self,
-        addr: &str,
-        req: RemotingCommand,
-    ) -> Result<T, ClientError> {
-        self.inst()?
-            .api()
-            .invoke_broker_body(addr, req, self.timeout_millis)
-            .await
-    }
-
     /// Returns the read address (`selectBrokerAddr`) of every broker routing `topic`.
     async fn route_broker_addrs(&self, topic: &str) -> Result<Vec<String>, ClientError> {
         let route = self.examine_topic_route_info(topic).await?;
@@ -119,13 +87,6 @@ impl DefaultMQAdminExt {
             .iter()
             .filter_map(|bd| bd.select_broker_addr().map(str::to_string))
             .collect())
-    }
-
-    async fn namesrv_call(&self, req: RemotingCommand) -> Result<RemotingCommand, ClientError> {
-        self.inst()?
-            .api()
-            .invoke_namesrv(req, self.timeout_millis)
-            .await
     }
 
     /// Returns brokers by name and broker names by cluster (`examineBrokerClusterInfo`).
@@ -205,20 +166,10 @@ impl DefaultMQAdminExt {
         config: &TopicConfig,
         attributes: Option<String>,
     ) -> Result<(), ClientError> {
-        let h = CreateTopicRequestHeader {
-            topic: config.topic_name.clone(),
-            default_topic: mix_all::AUTO_CREATE_TOPIC_KEY_TOPIC.to_string(),
-            read_queue_nums: config.read_queue_nums,
-            write_queue_nums: config.write_queue_nums,
-            perm: config.perm,
-            topic_filter_type: config.topic_filter_type.as_str().to_string(),
-            topic_sys_flag: Some(config.topic_sys_flag),
-            order: config.order,
-            attributes,
-            force: None,
-        };
-        let req = RemotingCommand::create_request_command(RequestCode::UPDATE_AND_CREATE_TOPIC, &h);
-        self.broker_call(addr, req).await.map(|_| ())
+        self.inst()?
+            .api()
+            .create_topic(addr, config, attributes, self.timeout_millis)
+            .await
     }
 
     /// Creates a topic with `queue_num` queues on every master of `cluster`, then waits until
@@ -255,13 +206,11 @@ impl DefaultMQAdminExt {
         addrs: &[String],
         topic: &str,
     ) -> Result<(), ClientError> {
+        let inst = self.inst()?;
         for addr in addrs {
-            let h = DeleteTopicRequestHeader {
-                topic: topic.to_string(),
-            };
-            let req =
-                RemotingCommand::create_request_command(RequestCode::DELETE_TOPIC_IN_BROKER, &h);
-            self.broker_call(addr, req).await?;
+            inst.api()
+                .delete_topic_in_broker(addr, topic, self.timeout_millis)
+                .await?;
         }
         Ok(())
     }
@@ -288,15 +237,9 @@ impl DefaultMQAdminExt {
         cluster: Option<&str>,
     ) -> Result<(), ClientError> {
         let inst = self.inst()?;
-        let h = DeleteTopicFromNamesrvRequestHeader {
-            topic: topic.to_string(),
-            cluster_name: cluster.map(str::to_string),
-        };
         for addr in inst.api().remoting().name_server_address_list() {
-            let req =
-                RemotingCommand::create_request_command(RequestCode::DELETE_TOPIC_IN_NAMESRV, &h);
             inst.api()
-                .invoke_broker(&addr, req, self.timeout_millis)
+                .delete_topic_in_name_server(&addr, topic, cluster, self.timeout_millis)
                 .await?;
         }
         Ok(())
@@ -309,9 +252,10 @@ impl DefaultMQAdminExt {
         addr: &str,
         config: &SubscriptionGroupConfig,
     ) -> Result<(), ClientError> {
-        let req = RemotingCommand::new_request(RequestCode::UPDATE_AND_CREATE_SUBSCRIPTIONGROUP)
-            .with_body(encode(config));
-        self.broker_call(addr, req).await.map(|_| ())
+        self.inst()?
+            .api()
+            .create_subscription_group(addr, config, self.timeout_millis)
+            .await
     }
 
     /// Deletes a subscription group on one broker (`deleteSubscriptionGroup`).
@@ -321,13 +265,10 @@ impl DefaultMQAdminExt {
         group: &str,
         clean_offset: bool,
     ) -> Result<(), ClientError> {
-        let h = DeleteSubscriptionGroupRequestHeader {
-            group_name: group.to_string(),
-            clean_offset: Some(clean_offset),
-        };
-        let req =
-            RemotingCommand::create_request_command(RequestCode::DELETE_SUBSCRIPTIONGROUP, &h);
-        self.broker_call(addr, req).await.map(|_| ())
+        self.inst()?
+            .api()
+            .delete_subscription_group(addr, group, clean_offset, self.timeout_millis)
+            .await
     }
 
     async fn addr_of(&self, mq: &MessageQueue) -> Result<String, ClientError> {
@@ -397,11 +338,10 @@ impl DefaultMQAdminExt {
             queue_id: mq.queue_id,
             commit_offset: offset,
         };
-        let req = with_bname(
-            RemotingCommand::create_request_command(RequestCode::UPDATE_CONSUMER_OFFSET, &h),
-            &mq.broker_name,
-        );
-        self.broker_call(broker_addr, req).await.map(|_| ())
+        self.inst()?
+            .api()
+            .update_consumer_offset(broker_addr, h, &mq.broker_name, false, self.timeout_millis)
+            .await
     }
 
     /// Returns the store time of a queue's first message (`earliestMsgStoreTime`).
@@ -585,14 +525,10 @@ impl DefaultMQAdminExt {
         jstack: bool,
     ) -> Result<ConsumerRunningInfo, ClientError> {
         let addr = self.group_broker_addr(group).await?;
-        let h = GetConsumerRunningInfoRequestHeader {
-            consumer_group: group.to_string(),
-            client_id: client_id.to_string(),
-            jstack_enable: Some(jstack),
-        };
-        let req =
-            RemotingCommand::create_request_command(RequestCode::GET_CONSUMER_RUNNING_INFO, &h);
-        self.broker_body(&addr, req).await
+        self.inst()?
+            .api()
+            .get_consumer_running_info(&addr, group, client_id, jstack, self.timeout_millis)
+            .await
     }
 
     /// Makes a consumer consume one message now (`consumeMessageDirectly`).
@@ -604,16 +540,18 @@ impl DefaultMQAdminExt {
         offset_msg_id: &str,
     ) -> Result<ConsumeMessageDirectlyResult, ClientError> {
         let id = message_decoder::decode_message_id(offset_msg_id)?;
-        let h = ConsumeMessageDirectlyResultRequestHeader {
-            consumer_group: group.to_string(),
-            client_id: Some(client_id.to_string()),
-            msg_id: Some(offset_msg_id.to_string()),
-            topic: Some(topic.to_string()),
-            ..Default::default()
-        };
-        let req =
-            RemotingCommand::create_request_command(RequestCode::CONSUME_MESSAGE_DIRECTLY, &h);
-        self.broker_body(&id.address.to_string(), req).await
+        let addr = id.address.to_string();
+        self.inst()?
+            .api()
+            .consume_message_directly(
+                &addr,
+                group,
+                client_id,
+                topic,
+                offset_msg_id,
+                self.timeout_millis,
+            )
+            .await
     }
 
     /// Moves a group's offsets of a topic to `timestamp` on every broker
@@ -639,11 +577,12 @@ impl DefaultMQAdminExt {
                 timestamp,
                 is_force,
             };
-            let req = RemotingCommand::create_request_command(
-                RequestCode::INVOKE_BROKER_TO_RESET_OFFSET,
-                &h,
-            );
-            let resp = self.broker_call(addr, req).await?;
+            let resp = self
+                .inst()?
+                .api()
+                .invoke_broker_to_reset_offset(addr, &h, false, self.timeout_millis)
+                .await?;
+            let resp = crate::internal::expect_success(resp, addr)?;
             if !resp.body.is_empty() {
                 let b: ResetOffsetBody = decode(&resp.body)?;
                 out.extend(b.offset_table);
@@ -682,13 +621,10 @@ impl DefaultMQAdminExt {
 
     /// Reads a KV config entry from the name servers (`getKVConfig`).
     pub async fn get_kv_config(&self, namespace: &str, key: &str) -> Result<String, ClientError> {
-        let h = GetKVConfigRequestHeader {
-            namespace: namespace.to_string(),
-            key: key.to_string(),
-        };
-        let req = RemotingCommand::create_request_command(RequestCode::GET_KV_CONFIG, &h);
-        let resp = self.namesrv_call(req).await?;
-        Ok(resp.ext_field("value").unwrap_or_default().to_string())
+        self.inst()?
+            .api()
+            .get_kv_config_value(namespace, key, self.timeout_millis)
+            .await
     }
 
     /// Writes a KV config entry on every name server (`createAndUpdateKvConfig`).
@@ -699,15 +635,9 @@ impl DefaultMQAdminExt {
         value: &str,
     ) -> Result<(), ClientError> {
         let inst = self.inst()?;
-        let h = PutKVConfigRequestHeader {
-            namespace: namespace.to_string(),
-            key: key.to_string(),
-            value: value.to_string(),
-        };
         for addr in inst.api().remoting().name_server_address_list() {
-            let req = RemotingCommand::create_request_command(RequestCode::PUT_KV_CONFIG, &h);
             inst.api()
-                .invoke_broker(&addr, req, self.timeout_millis)
+                .put_kv_config_value(&addr, namespace, key, value, self.timeout_millis)
                 .await?;
         }
         Ok(())
@@ -731,11 +661,10 @@ impl DefaultMQAdminExt {
         broker_addr: &str,
         topic: &str,
     ) -> Result<TopicStatsTable, ClientError> {
-        let h = GetTopicStatsInfoRequestHeader {
-            topic: topic.to_string(),
-        };
-        let req = RemotingCommand::create_request_command(RequestCode::GET_TOPIC_STATS_INFO, &h);
-        self.broker_body(broker_addr, req).await
+        self.inst()?
+            .api()
+            .get_topic_stats_info(broker_addr, topic, self.timeout_millis)
+            .await
     }
 
     /// Returns a group's progress on every queue, optionally of one topic
@@ -771,15 +700,9 @@ impl DefaultMQAdminExt {
         topic: Option<&str>,
         timeout_millis: u64,
     ) -> Result<ConsumeStats, ClientError> {
-        let h = GetConsumeStatsRequestHeader {
-            consumer_group: group.to_string(),
-            topic: topic.map(str::to_string),
-            topic_list: None,
-        };
-        let req = RemotingCommand::create_request_command(RequestCode::GET_CONSUME_STATS, &h);
         self.inst()?
             .api()
-            .invoke_broker_body(broker_addr, req, timeout_millis)
+            .get_consume_stats(broker_addr, group, topic, timeout_millis)
             .await
     }
 
@@ -802,12 +725,11 @@ impl DefaultMQAdminExt {
         group: &str,
         broker_addr: &str,
     ) -> Result<ConsumerConnection, ClientError> {
-        let h = GetConsumerConnectionListRequestHeader {
-            consumer_group: group.to_string(),
-        };
-        let req =
-            RemotingCommand::create_request_command(RequestCode::GET_CONSUMER_CONNECTION_LIST, &h);
-        let cc: ConsumerConnection = self.broker_body(broker_addr, req).await?;
+        let cc = self
+            .inst()?
+            .api()
+            .get_consumer_connection_list(broker_addr, group, self.timeout_millis)
+            .await?;
         if cc.connection_set.is_empty() {
             return Err(ClientError::client(
                 ResponseCode::CONSUMER_NOT_ONLINE.0,
@@ -841,12 +763,10 @@ impl DefaultMQAdminExt {
         group: &str,
         broker_addr: &str,
     ) -> Result<ProducerConnection, ClientError> {
-        let h = GetProducerConnectionListRequestHeader {
-            producer_group: group.to_string(),
-        };
-        let req =
-            RemotingCommand::create_request_command(RequestCode::GET_PRODUCER_CONNECTION_LIST, &h);
-        self.broker_body(broker_addr, req).await
+        self.inst()?
+            .api()
+            .get_producer_connection_list(broker_addr, group, self.timeout_millis)
+            .await
     }
 
     /// Returns the groups consuming a topic (`queryTopicConsumeByWho`).
@@ -868,12 +788,10 @@ impl DefaultMQAdminExt {
         broker_addr: &str,
         topic: &str,
     ) -> Result<GroupList, ClientError> {
-        let h = QueryTopicConsumeByWhoRequestHeader {
-            topic: topic.to_string(),
-        };
-        let req =
-            RemotingCommand::create_request_command(RequestCode::QUERY_TOPIC_CONSUME_BY_WHO, &h);
-        self.broker_body(broker_addr, req).await
+        self.inst()?
+            .api()
+            .query_topic_consume_by_who(broker_addr, topic, self.timeout_millis)
+            .await
     }
 
     /// Returns per-queue time spans of a group on a topic (`queryConsumeTimeSpan`).
@@ -883,14 +801,12 @@ impl DefaultMQAdminExt {
         group: &str,
     ) -> Result<Vec<QueueTimeSpan>, ClientError> {
         let mut out = Vec::new();
+        let inst = self.inst()?;
         for addr in self.route_broker_addrs(topic).await? {
-            let h = QueryConsumeTimeSpanRequestHeader {
-                topic: topic.to_string(),
-                group: group.to_string(),
-            };
-            let req =
-                RemotingCommand::create_request_command(RequestCode::QUERY_CONSUME_TIME_SPAN, &h);
-            let b: QueryConsumeTimeSpanBody = self.broker_body(&addr, req).await?;
+            let b = inst
+                .api()
+                .query_consume_time_span(&addr, topic, group, self.timeout_millis)
+                .await?;
             out.extend(b.consume_time_span_set);
         }
         Ok(out)

@@ -46,7 +46,7 @@ impl RequestProcessor for ClientRemotingProcessor {
             RequestCode::CHECK_TRANSACTION_STATE => {
                 let h: CheckTransactionStateRequestHeader = request.decode_header()?;
                 let (msg, _) = message_decoder::decode(&request.body, DecodeOptions::default())
-                    .map_err(|e| RemotingError::BadBody(e.to_string()))?;
+                    .map_err(|e| rmq_remoting::CodecError::BadBody(e.to_string()))?;
                 let group = msg.property(PROPERTY_PRODUCER_GROUP).unwrap_or_default();
                 match inst.select_producer(group) {
                     Some(p) => {
@@ -118,7 +118,7 @@ impl RequestProcessor for ClientRemotingProcessor {
                     )));
                 };
                 let (msg, _) = message_decoder::decode(&request.body, DecodeOptions::default())
-                    .map_err(|e| RemotingError::BadBody(e.to_string()))?;
+                    .map_err(|e| rmq_remoting::CodecError::BadBody(e.to_string()))?;
                 let r = c.consume_message_directly(msg, h.broker_name).await;
                 Ok(Some(RemotingCommand::success().with_body(encode(&r))))
             }

@@ -29,10 +29,7 @@ pub struct MQClientAPIImpl {
 }
 
 /// Returns `resp` when it is SUCCESS, else an `MQBrokerException` naming `addr`.
-pub(crate) fn expect_success(
-    resp: RemotingCommand,
-    addr: &str,
-) -> Result<RemotingCommand, ClientError> {
+pub fn expect_success(resp: RemotingCommand, addr: &str) -> Result<RemotingCommand, ClientError> {
     if resp.code == ResponseCode::SUCCESS.0 {
         Ok(resp)
     } else {
@@ -41,7 +38,7 @@ pub(crate) fn expect_success(
 }
 
 /// Returns `resp` when it is SUCCESS, else an `MQClientException` with its code and remark.
-fn expect_success_as_client(resp: RemotingCommand) -> Result<RemotingCommand, ClientError> {
+pub fn expect_success_as_client(resp: RemotingCommand) -> Result<RemotingCommand, ClientError> {
     if resp.code == ResponseCode::SUCCESS.0 {
         Ok(resp)
     } else {
@@ -350,16 +347,20 @@ impl MQClientAPIImpl {
         Ok(h.offset)
     }
 
-    /// UPDATE_CONSUMER_OFFSET, oneway or awaited.
+    /// UPDATE_CONSUMER_OFFSET, oneway or awaited (`updateConsumerOffset[Oneway]`); a
+    /// non-empty `broker_name` goes in the RPC header's `bname`.
     pub async fn update_consumer_offset(
         &self,
         addr: &str,
         header: UpdateConsumerOffsetRequestHeader,
+        broker_name: &str,
         oneway: bool,
         timeout_millis: u64,
     ) -> Result<(), ClientError> {
-        let req =
-            RemotingCommand::create_request_command(RequestCode::UPDATE_CONSUMER_OFFSET, &header);
+        let req = with_bname(
+            RemotingCommand::create_request_command(RequestCode::UPDATE_CONSUMER_OFFSET, &header),
+            broker_name,
+        );
         self.invoke_broker_maybe_oneway(addr, req, oneway, timeout_millis)
             .await
     }

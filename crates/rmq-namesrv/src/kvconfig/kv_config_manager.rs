@@ -4,8 +4,8 @@
 
 use super::kv_config_serialize_wrapper::KVConfigSerializeWrapper;
 use crate::error::NamesrvError;
-use crate::mix_all::{file_to_string, string_to_file};
 use parking_lot::{Mutex, RwLock};
+use rmq_common::mix_all::{file_to_string, string_to_file};
 use rmq_remoting::protocol::body::route::KVTable;
 use std::collections::BTreeMap;
 use std::path::PathBuf;

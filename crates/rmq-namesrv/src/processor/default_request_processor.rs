@@ -19,7 +19,8 @@ use rmq_remoting::protocol::body::route::{
 };
 use rmq_remoting::protocol::header::namesrv::*;
 use rmq_remoting::{
-    Channel, RemotingCommand, RemotingError, RequestCode, RequestProcessor, ResponseCode,
+    Channel, CodecError, RemotingCommand, RemotingError, RequestCode, RequestProcessor,
+    ResponseCode,
 };
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -46,7 +47,7 @@ pub struct DefaultRequestProcessor {
 /// What checking and decoding a REGISTER_BROKER body gave.
 enum BodyOutcome {
     CrcMismatch,
-    Decoded(Box<Result<RegisterBrokerBody, RemotingError>>),
+    Decoded(Box<Result<RegisterBrokerBody, CodecError>>),
 }
 
 fn success() -> RemotingCommand {
@@ -114,7 +115,7 @@ impl DefaultRequestProcessor {
         });
         Some(match job.await {
             Ok(outcome) => outcome,
-            Err(e) => BodyOutcome::Decoded(Box::new(Err(RemotingError::BadBody(format!(
+            Err(e) => BodyOutcome::Decoded(Box::new(Err(CodecError::BadBody(format!(
                 "decode task failed: {e}"
             ))))),
         })
@@ -216,9 +217,9 @@ impl DefaultRequestProcessor {
                     Ok(body) => body,
                     // Java: RemotingCommandException("Failed to decode RegisterBrokerBody").
                     Err(e) => {
-                        return Err(RemotingError::Processor(format!(
-                            "Failed to decode RegisterBrokerBody: {e}"
-                        )))
+                        let remark = format!("Failed to decode RegisterBrokerBody: {e}");
+                        tracing::warn!(remote = %channel.remote_addr_string(), "{remark}");
+                        return Ok(RemotingCommand::error(ResponseCode::SYSTEM_ERROR, remark));
                     }
                 },
             };

@@ -4,7 +4,7 @@
 use super::channel::Channel;
 use super::processor::RequestDispatcher;
 use crate::codec::RemotingCodec;
-use crate::error::RemotingError;
+use crate::error::{CodecError, RemotingError};
 use crate::protocol::{RemotingCommand, ResponseCode};
 use bytes::BytesMut;
 use futures::StreamExt;
@@ -177,7 +177,7 @@ fn encode_logged(cmd: &RemotingCommand, buf: &mut BytesMut, channel: &Channel) {
         return;
     }
     let remark = match &error {
-        RemotingError::FrameTooLarge { length, max } => {
+        CodecError::FrameTooLarge { length, max } => {
             format!("response too large: {length} bytes exceeds the frame limit of {max} bytes")
         }
         other => format!("cannot encode response: {other}"),

@@ -20,7 +20,7 @@ use super::header::CommandCustomHeader;
 use super::language_code::LanguageCode;
 use super::request_code::RequestCode;
 use super::response_code::ResponseCode;
-use crate::error::RemotingError;
+use crate::error::CodecError;
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -218,7 +218,7 @@ impl RemotingCommand {
 
     /// Reads the custom header; a missing required field is an error whose text Java uses
     /// as the SYSTEM_ERROR remark.
-    pub fn decode_header<H: CommandCustomHeader>(&self) -> Result<H, RemotingError> {
+    pub fn decode_header<H: CommandCustomHeader>(&self) -> Result<H, CodecError> {
         H::read_from(&self.ext_fields)
     }
 
@@ -263,7 +263,7 @@ impl RemotingCommand {
     }
 
     /// Encodes the complete frame, length field included, into `dst`.
-    pub fn encode(&self, dst: &mut BytesMut) -> Result<(), RemotingError> {
+    pub fn encode(&self, dst: &mut BytesMut) -> Result<(), CodecError> {
         let start = dst.len();
         dst.reserve(64 + self.body.len());
         dst.put_i32(0); // length, patched below
@@ -276,14 +276,14 @@ impl RemotingCommand {
         let header_len = dst.len() - header_start;
         if header_len > MAX_HEADER_LENGTH {
             dst.truncate(start);
-            return Err(RemotingError::BadFrame(format!(
+            return Err(CodecError::BadFrame(format!(
                 "header of {header_len} bytes too long"
             )));
         }
         let total = 4 + 4 + header_len + self.body.len();
         if total > FRAME_MAX_LENGTH {
             dst.truncate(start);
-            return Err(RemotingError::FrameTooLarge {
+            return Err(CodecError::FrameTooLarge {
                 length: total as i64,
                 max: FRAME_MAX_LENGTH,
             });
@@ -297,7 +297,7 @@ impl RemotingCommand {
     }
 
     /// Encodes the complete frame into a new buffer.
-    pub fn encode_to_bytes(&self) -> Result<Bytes, RemotingError> {
+    pub fn encode_to_bytes(&self) -> Result<Bytes, CodecError> {
         let mut b = BytesMut::new();
         self.encode(&mut b)?;
         Ok(b.freeze())
@@ -306,13 +306,13 @@ impl RemotingCommand {
     /// Decodes one frame from the front of `src`: `Ok(None)` until a whole frame is there;
     /// an error for a length outside the cap or an undecodable header (the caller closes the
     /// connection, as Java does).
-    pub fn decode(src: &mut BytesMut) -> Result<Option<Self>, RemotingError> {
+    pub fn decode(src: &mut BytesMut) -> Result<Option<Self>, CodecError> {
         if src.len() < 4 {
             return Ok(None);
         }
         let length = i32::from_be_bytes([src[0], src[1], src[2], src[3]]);
         if length < 4 || length as usize > FRAME_MAX_LENGTH - 4 {
-            return Err(RemotingError::FrameTooLarge {
+            return Err(CodecError::FrameTooLarge {
                 length: length as i64,
                 max: FRAME_MAX_LENGTH - 4,
             });
@@ -328,9 +328,9 @@ impl RemotingCommand {
     }
 
     /// Decodes a frame without its length field (`RemotingCommand.decode(ByteBuffer)`).
-    pub fn decode_frame(mut frame: Bytes) -> Result<Self, RemotingError> {
+    pub fn decode_frame(mut frame: Bytes) -> Result<Self, CodecError> {
         if frame.len() < 4 {
-            return Err(RemotingError::BadFrame(
+            return Err(CodecError::BadFrame(
                 "frame shorter than its header mark".into(),
             ));
         }
@@ -338,9 +338,9 @@ impl RemotingCommand {
         let type_code = (mark >> 24) as u8;
         let header_len = (mark & 0xFF_FFFF) as usize;
         let serialize_type = SerializeType::from_code(type_code)
-            .ok_or(RemotingError::UnknownSerializeType(type_code))?;
+            .ok_or(CodecError::UnknownSerializeType(type_code))?;
         if header_len > frame.len() {
-            return Err(RemotingError::BadFrame(format!(
+            return Err(CodecError::BadFrame(format!(
                 "header length {header_len} exceeds frame of {}",
                 frame.len()
             )));
@@ -361,11 +361,11 @@ impl RemotingCommand {
         let _ = write_json_header_to(&mut w, self);
     }
 
-    fn read_json_header(header: &[u8]) -> Result<Self, RemotingError> {
+    fn read_json_header(header: &[u8]) -> Result<Self, CodecError> {
         let h: JsonHeader = match serde_json::from_slice(header) {
             Ok(h) => h,
             Err(strict) => rmq_common::fastjson::from_slice(header)
-                .map_err(|_| RemotingError::BadFrame(format!("bad json header: {strict}")))?,
+                .map_err(|_| CodecError::BadFrame(format!("bad json header: {strict}")))?,
         };
         let ext_fields = h
             .ext_fields
@@ -421,21 +421,17 @@ impl RemotingCommand {
         dst[len_pos..len_pos + 4].copy_from_slice(&ext_len.to_be_bytes());
     }
 
-    fn read_rocketmq_header(mut h: Bytes) -> Result<Self, RemotingError> {
-        fn need(h: &Bytes, n: usize, what: &str) -> Result<(), RemotingError> {
+    fn read_rocketmq_header(mut h: Bytes) -> Result<Self, CodecError> {
+        fn need(h: &Bytes, n: usize, what: &str) -> Result<(), CodecError> {
             if h.remaining() < n {
-                Err(RemotingError::BadFrame(format!(
+                Err(CodecError::BadFrame(format!(
                     "rocketmq header truncated in {what}"
                 )))
             } else {
                 Ok(())
             }
         }
-        fn read_str(
-            h: &mut Bytes,
-            len: usize,
-            what: &str,
-        ) -> Result<Option<String>, RemotingError> {
+        fn read_str(h: &mut Bytes, len: usize, what: &str) -> Result<Option<String>, CodecError> {
             need(h, len, what)?;
             if len == 0 {
                 return Ok(None);
@@ -451,7 +447,7 @@ impl RemotingCommand {
         let flag = h.get_i32();
         let remark_len = h.get_i32();
         if remark_len < 0 {
-            return Err(RemotingError::BadFrame(format!(
+            return Err(CodecError::BadFrame(format!(
                 "negative remark length {remark_len}"
             )));
         }
@@ -459,7 +455,7 @@ impl RemotingCommand {
         need(&h, 4, "ext fields length")?;
         let ext_len = h.get_i32();
         if ext_len < 0 || ext_len as usize > h.remaining() {
-            return Err(RemotingError::BadFrame(format!(
+            return Err(CodecError::BadFrame(format!(
                 "bad ext fields length {ext_len}"
             )));
         }
@@ -469,15 +465,13 @@ impl RemotingCommand {
             need(&ext, 2, "ext key length")?;
             let klen = ext.get_i16();
             if klen < 0 {
-                return Err(RemotingError::BadFrame(format!(
-                    "negative key length {klen}"
-                )));
+                return Err(CodecError::BadFrame(format!("negative key length {klen}")));
             }
             let key = read_str(&mut ext, klen as usize, "ext key")?;
             need(&ext, 4, "ext value length")?;
             let vlen = ext.get_i32();
             if vlen < 0 {
-                return Err(RemotingError::BadFrame(format!(
+                return Err(CodecError::BadFrame(format!(
                     "negative value length {vlen}"
                 )));
             }
@@ -647,7 +641,7 @@ mod tests {
         b.put_i32((FRAME_MAX_LENGTH - 3) as i32);
         assert!(matches!(
             RemotingCommand::decode(&mut b),
-            Err(RemotingError::FrameTooLarge { .. })
+            Err(CodecError::FrameTooLarge { .. })
         ));
         let mut b = BytesMut::new();
         b.put_i32(-1);

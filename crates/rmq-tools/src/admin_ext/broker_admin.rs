@@ -2,11 +2,7 @@
 
 use super::MQAdminExt;
 use crate::error::ToolsError;
-use rmq_client::ClientError;
 pub use rmq_remoting::protocol::body::broker_stats_data::{BrokerStatsData, BrokerStatsItem};
-use rmq_remoting::protocol::body::decode;
-use rmq_remoting::protocol::header::broker::ViewBrokerStatsDataRequestHeader;
-use rmq_remoting::{RemotingCommand, RequestCode};
 
 /// Statistic names of `BrokerStatsManager` that mqadmin asks for (Java `common/stats/Stats`).
 pub mod stats {
@@ -39,11 +35,9 @@ impl MQAdminExt {
         if body.is_empty() {
             return Ok(());
         }
-        let req = RemotingCommand::new_request(RequestCode::UPDATE_BROKER_CONFIG)
-            .with_body(body.into_bytes());
         self.instance()
             .api()
-            .invoke_broker(broker_addr, req, self.timeout_millis())
+            .update_broker_config(broker_addr, &body, self.timeout_millis())
             .await?;
         Ok(())
     }
@@ -56,26 +50,18 @@ impl MQAdminExt {
         stats_name: &str,
         stats_key: &str,
     ) -> Result<BrokerStatsData, ToolsError> {
-        let h = ViewBrokerStatsDataRequestHeader {
-            stats_name: stats_name.to_string(),
-            stats_key: stats_key.to_string(),
-        };
-        let req = RemotingCommand::create_request_command(RequestCode::VIEW_BROKER_STATS_DATA, &h);
-        let resp = self
+        Ok(self
             .instance()
             .api()
-            .invoke_with_client_exception(broker_addr, req, self.timeout_millis())
-            .await?;
-        if resp.body.is_empty() {
-            return Err(ClientError::client(resp.code, resp.remark.unwrap_or_default()).into());
-        }
-        Ok(decode(&resp.body)?)
+            .view_broker_stats_data(broker_addr, stats_name, stats_key, self.timeout_millis())
+            .await?)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rmq_remoting::protocol::body::decode;
 
     #[test]
     fn decodes_java_broker_stats_data() {

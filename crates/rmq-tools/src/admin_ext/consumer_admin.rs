@@ -8,6 +8,7 @@
 
 use super::MQAdminExt;
 use crate::error::ToolsError;
+use rmq_client::internal::{expect_success, expect_success_as_client};
 use rmq_client::ClientError;
 use rmq_common::{mix_all, MessageExt, MessageQueue};
 use rmq_remoting::protocol::body::consume_stats::{ConsumeStats, OffsetWrapper};
@@ -17,10 +18,8 @@ use rmq_remoting::protocol::body::heartbeat::{ConsumeType, MessageModel};
 use rmq_remoting::protocol::body::producer_connection::ProducerConnection;
 use rmq_remoting::protocol::body::reset_offset_body::ResetOffsetBody;
 use rmq_remoting::protocol::body::subscription_group_config::SubscriptionGroupConfig;
-use rmq_remoting::protocol::header::broker::{
-    GetSubscriptionGroupConfigRequestHeader, ResetOffsetRequestHeader,
-};
-use rmq_remoting::{LanguageCode, RemotingCommand, RequestCode, ResponseCode};
+use rmq_remoting::protocol::header::broker::ResetOffsetRequestHeader;
+use rmq_remoting::ResponseCode;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -195,20 +194,11 @@ impl MQAdminExt {
         broker_addr: &str,
         group: &str,
     ) -> Result<Option<SubscriptionGroupConfig>, ToolsError> {
-        let h = GetSubscriptionGroupConfigRequestHeader {
-            group: group.to_string(),
-        };
-        let req =
-            RemotingCommand::create_request_command(RequestCode::GET_SUBSCRIPTIONGROUP_CONFIG, &h);
-        let resp = self
+        Ok(self
             .instance()
             .api()
-            .invoke_broker(broker_addr, req, self.timeout_millis())
-            .await?;
-        if resp.body.is_empty() || resp.body.as_ref() == b"null" {
-            return Ok(None);
-        }
-        Ok(Some(decode(&resp.body)?))
+            .get_subscription_group_config(broker_addr, group, self.timeout_millis())
+            .await?)
     }
 
     /// The group's connections, asked of a broker routing `%RETRY%<group>`
@@ -366,18 +356,12 @@ impl MQAdminExt {
                 timestamp,
                 is_force,
             };
-            let mut req = RemotingCommand::create_request_command(
-                RequestCode::INVOKE_BROKER_TO_RESET_OFFSET,
-                &h,
-            );
-            if is_c {
-                req.language = LanguageCode::CPP;
-            }
             let resp = self
                 .instance()
                 .api()
-                .invoke_with_client_exception(addr, req, self.timeout_millis())
+                .invoke_broker_to_reset_offset(addr, &h, is_c, self.timeout_millis())
                 .await?;
+            let resp = expect_success_as_client(resp)?;
             if resp.body.is_empty() {
                 return Err(ClientError::client(resp.code, resp.remark.unwrap_or_default()).into());
             }
@@ -408,17 +392,12 @@ impl MQAdminExt {
             timestamp: 0,
             is_force: false,
         };
-        let req =
-            RemotingCommand::create_request_command(RequestCode::INVOKE_BROKER_TO_RESET_OFFSET, &h);
         let resp = self
             .instance()
             .api()
-            .remoting()
-            .invoke(broker_addr, req, self.timeout_millis())
+            .invoke_broker_to_reset_offset(broker_addr, &h, false, self.timeout_millis())
             .await?;
-        if resp.code != ResponseCode::SUCCESS.0 {
-            return Err(ClientError::broker(resp.code, resp.remark.as_deref(), broker_addr).into());
-        }
+        expect_success(resp, broker_addr)?;
         Ok(())
     }
 

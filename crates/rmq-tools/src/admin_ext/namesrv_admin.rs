@@ -4,26 +4,8 @@
 use super::broker_admin::properties_to_string;
 use super::MQAdminExt;
 use crate::error::ToolsError;
-use rmq_remoting::protocol::header::namesrv::{
-    AddWritePermOfBrokerRequestHeader, AddWritePermOfBrokerResponseHeader,
-    DeleteKVConfigRequestHeader, WipeWritePermOfBrokerRequestHeader,
-    WipeWritePermOfBrokerResponseHeader,
-};
-use rmq_remoting::{RemotingCommand, RequestCode};
 
 impl MQAdminExt {
-    async fn namesrv_invoke(
-        &self,
-        namesrv_addr: &str,
-        req: RemotingCommand,
-    ) -> Result<RemotingCommand, ToolsError> {
-        Ok(self
-            .instance()
-            .api()
-            .invoke_with_client_exception(namesrv_addr, req, self.timeout_millis())
-            .await?)
-    }
-
     /// WIPE_WRITE_PERM_OF_BROKER on one name server; returns how many topics lost write
     /// permission (`wipeWritePermOfBroker`).
     pub async fn wipe_write_perm_of_broker(
@@ -31,14 +13,11 @@ impl MQAdminExt {
         namesrv_addr: &str,
         broker_name: &str,
     ) -> Result<i32, ToolsError> {
-        let h = WipeWritePermOfBrokerRequestHeader {
-            broker_name: broker_name.to_string(),
-        };
-        let req =
-            RemotingCommand::create_request_command(RequestCode::WIPE_WRITE_PERM_OF_BROKER, &h);
-        let resp = self.namesrv_invoke(namesrv_addr, req).await?;
-        let rh: WipeWritePermOfBrokerResponseHeader = resp.decode_header()?;
-        Ok(rh.wipe_topic_count)
+        Ok(self
+            .instance()
+            .api()
+            .wipe_write_perm_of_broker(namesrv_addr, broker_name, self.timeout_millis())
+            .await?)
     }
 
     /// ADD_WRITE_PERM_OF_BROKER on one name server; returns how many topics got write
@@ -48,28 +27,24 @@ impl MQAdminExt {
         namesrv_addr: &str,
         broker_name: &str,
     ) -> Result<i32, ToolsError> {
-        let h = AddWritePermOfBrokerRequestHeader {
-            broker_name: broker_name.to_string(),
-        };
-        let req =
-            RemotingCommand::create_request_command(RequestCode::ADD_WRITE_PERM_OF_BROKER, &h);
-        let resp = self.namesrv_invoke(namesrv_addr, req).await?;
-        let rh: AddWritePermOfBrokerResponseHeader = resp.decode_header()?;
-        Ok(rh.add_topic_count)
+        Ok(self
+            .instance()
+            .api()
+            .add_write_perm_of_broker(namesrv_addr, broker_name, self.timeout_millis())
+            .await?)
     }
 
     /// DELETE_KV_CONFIG on every name server; the last failure is reported
     /// (`deleteKvConfig`).
     pub async fn delete_kv_config(&self, namespace: &str, key: &str) -> Result<(), ToolsError> {
-        let h = DeleteKVConfigRequestHeader {
-            namespace: namespace.to_string(),
-            key: key.to_string(),
-        };
+        let api = self.instance().api();
         let mut err = None;
         for addr in self.name_server_address_list() {
-            let req = RemotingCommand::create_request_command(RequestCode::DELETE_KV_CONFIG, &h);
-            if let Err(e) = self.namesrv_invoke(&addr, req).await {
-                err = Some(e);
+            if let Err(e) = api
+                .delete_kv_config_value(&addr, namespace, key, self.timeout_millis())
+                .await
+            {
+                err = Some(e.into());
             }
         }
         err.map_or(Ok(()), Err)
@@ -88,9 +63,11 @@ impl MQAdminExt {
         };
         let mut out = Vec::new();
         for addr in servers {
-            let req = RemotingCommand::new_request(RequestCode::GET_NAMESRV_CONFIG);
-            let resp = self.namesrv_invoke(&addr, req).await?;
-            let text = String::from_utf8_lossy(&resp.body);
+            let text = self
+                .instance()
+                .api()
+                .get_name_server_config(&addr, self.timeout_millis())
+                .await?;
             out.push((
                 addr,
                 rmq_common::properties::parse(&text).into_iter().collect(),
@@ -116,10 +93,13 @@ impl MQAdminExt {
         };
         let mut err = None;
         for addr in servers {
-            let req = RemotingCommand::new_request(RequestCode::UPDATE_NAMESRV_CONFIG)
-                .with_body(body.clone().into_bytes());
-            if let Err(e) = self.namesrv_invoke(&addr, req).await {
-                err = Some(e);
+            if let Err(e) = self
+                .instance()
+                .api()
+                .update_name_server_config(&addr, &body, self.timeout_millis())
+                .await
+            {
+                err = Some(e.into());
             }
         }
         err.map_or(Ok(()), Err)

@@ -14,8 +14,8 @@ pub mod stats;
 pub mod topic;
 
 use crate::admin_ext::MQAdminExt;
-use crate::cli::{render_help, CliOption, CommandLine, Options};
 use crate::error::ToolsError;
+use rmq_srvutil::cli::{render_help, CliOption, CommandLine, Options};
 use std::io::Write;
 
 /// One mqadmin subcommand (Java `SubCommand`).

@@ -10,9 +10,9 @@
 //! after Java's `The sub command X not exist.`
 
 use super::{sub_commands, CommandContext, SubCommand};
-use crate::cli::server_util::{build_command_line_options, parse_cmd_line, ParseOutcome};
-use crate::cli::{render_help, Options};
 use crate::error::ToolsError;
+use rmq_srvutil::cli::{render_help, Options};
+use rmq_srvutil::server_util::{build_command_line_options, parse_cmd_line, ParseOutcome};
 use std::io::Write;
 
 /// Finds a command by name or alias, ignoring case (`findSubCommand`).

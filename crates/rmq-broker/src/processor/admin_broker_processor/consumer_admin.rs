@@ -5,7 +5,7 @@ use super::answer_budget::{too_large, AnswerBudget};
 use super::AdminBrokerProcessor;
 use crate::client::net::broker2client;
 use rmq_common::message::message_decoder::decode_message_id;
-use rmq_common::{mq_version, MessageQueue};
+use rmq_common::{mq_version, ConfigManager, MessageQueue};
 use rmq_remoting::protocol::body::connection::Connection;
 use rmq_remoting::protocol::body::consume_stats::{ConsumeStats, OffsetWrapper};
 use rmq_remoting::protocol::body::consume_stats_list::ConsumeStatsList;

@@ -5,6 +5,7 @@
 use super::{read_offset_from_memory, ReadOffsetType};
 use crate::error::ClientError;
 use parking_lot::Mutex;
+use rmq_common::mix_all::{file_to_string, string_to_file};
 use rmq_common::MessageQueue;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -50,21 +51,25 @@ impl LocalFileOffsetStore {
         &self.offset_table
     }
 
+    /// Reads the file, or its `.bak` when the file is missing, empty or does not decode
+    /// (`readLocalOffset` / `readLocalOffsetBak`, `MixAll.file2String`).
     async fn read_local_offset(&self) -> Result<Option<OffsetSerializeWrapper>, ClientError> {
-        let bak = self.store_path.with_extension("json.bak");
-        for path in [&self.store_path, &bak] {
-            match tokio::fs::read(path).await {
-                Ok(bytes) if !bytes.is_empty() => {
-                    match rmq_common::fastjson::from_slice::<OffsetSerializeWrapper>(&bytes) {
-                        Ok(w) => return Ok(Some(w)),
-                        Err(e) => {
-                            tracing::warn!(path = %path.display(), error = %e, "readLocalOffset failed, trying the backup")
-                        }
-                    }
+        let path = self.store_path.clone();
+        let texts = tokio::task::spawn_blocking(move || {
+            let bak = rmq_common::mix_all::with_suffix(&path, ".bak");
+            Ok::<_, std::io::Error>([(file_to_string(&path)?, path), (file_to_string(&bak)?, bak)])
+        })
+        .await
+        .map_err(|e| std::io::Error::other(e.to_string()))??;
+        for (text, path) in texts {
+            let Some(text) = text.filter(|t| !t.is_empty()) else {
+                continue;
+            };
+            match rmq_common::fastjson::from_str::<OffsetSerializeWrapper>(&text) {
+                Ok(w) => return Ok(Some(w)),
+                Err(e) => {
+                    tracing::warn!(path = %path.display(), error = %e, "readLocalOffset failed, trying the backup")
                 }
-                Ok(_) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(e.into()),
             }
         }
         Ok(None)
@@ -115,23 +120,14 @@ impl LocalFileOffsetStore {
                 .map(|(k, v)| (k.clone(), *v))
                 .collect(),
         };
-        let json = rmq_common::fastjson::to_vec_pretty(&wrapper);
-        if let Err(e) = self.write_file(&json).await {
+        let json =
+            String::from_utf8(rmq_common::fastjson::to_vec_pretty(&wrapper)).unwrap_or_default();
+        let path = self.store_path.clone();
+        let written = tokio::task::spawn_blocking(move || string_to_file(&json, &path)).await;
+        let result = written.unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())));
+        if let Err(e) = result {
             tracing::error!(path = %self.store_path.display(), error = %e, "persistAll consumer offset Exception");
         }
-    }
-
-    async fn write_file(&self, data: &[u8]) -> std::io::Result<()> {
-        if let Some(dir) = self.store_path.parent() {
-            tokio::fs::create_dir_all(dir).await?;
-        }
-        let tmp = self.store_path.with_extension("json.tmp");
-        let bak = self.store_path.with_extension("json.bak");
-        tokio::fs::write(&tmp, data).await?;
-        if tokio::fs::metadata(&self.store_path).await.is_ok() {
-            tokio::fs::copy(&self.store_path, &bak).await?;
-        }
-        tokio::fs::rename(&tmp, &self.store_path).await
     }
 }
 
@@ -159,6 +155,7 @@ mod tests {
         assert!(text.contains(r#""offsetTable""#), "{text}");
         assert!(text.contains(r#""topic":"T""#), "{text}");
         assert!(path.with_extension("json.bak").exists());
+        assert!(!path.with_extension("json.tmp").exists());
         // A fresh store reads the file, as Java's consumer would.
         let again = OffsetStore::Local(LocalFileOffsetStore::new(dir.path(), "127.0.0.1@1#2", "g"));
         assert_eq!(

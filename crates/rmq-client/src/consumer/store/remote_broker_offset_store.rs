@@ -153,7 +153,7 @@ impl RemoteBrokerOffsetStore {
         };
         self.instance
             .api()
-            .update_consumer_offset(&addr, h, oneway, self.instance.api_timeout_millis())
+            .update_consumer_offset(&addr, h, "", oneway, self.instance.api_timeout_millis())
             .await
     }
 }

@@ -3,7 +3,7 @@
 //! object map keys; encode with [`encode`], which writes standard JSON plus raw object keys
 //! where a body has MessageQueue-keyed maps.
 
-use crate::error::RemotingError;
+use crate::error::CodecError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -34,8 +34,8 @@ pub mod subscription_group_list;
 pub mod topic_stats_table;
 
 /// Decodes a JSON body.
-pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, RemotingError> {
-    rmq_common::fastjson::from_slice(body).map_err(|e| RemotingError::BadBody(e.to_string()))
+pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, CodecError> {
+    rmq_common::fastjson::from_slice(body).map_err(|e| CodecError::BadBody(e.to_string()))
 }
 
 /// Encodes a JSON body.

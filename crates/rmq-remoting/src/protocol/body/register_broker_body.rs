@@ -5,7 +5,7 @@
 //! topic count; per topic the `TopicConfig` text form; filter server list JSON; and, only
 //! for brokers of version 5.0.0 or later, a count plus TopicQueueMappingInfo JSON entries.
 
-use crate::error::RemotingError;
+use crate::error::CodecError;
 use bytes::BufMut;
 use rmq_common::{DataVersion, TopicConfig};
 use serde::{Deserialize, Serialize};
@@ -62,11 +62,7 @@ impl RegisterBrokerBody {
     /// Decodes a body with the default inflate limit ([`MAX_INFLATED_BYTES`]).
     /// `broker_version` decides whether a compressed body has the mapping section; brokers
     /// older than 3.0.11 send a bare `TopicConfigSerializeWrapper`.
-    pub fn decode(
-        data: &[u8],
-        compressed: bool,
-        broker_version: i32,
-    ) -> Result<Self, RemotingError> {
+    pub fn decode(data: &[u8], compressed: bool, broker_version: i32) -> Result<Self, CodecError> {
         Self::decode_with_limit(data, compressed, broker_version, MAX_INFLATED_BYTES)
     }
 
@@ -79,7 +75,7 @@ impl RegisterBrokerBody {
         compressed: bool,
         broker_version: i32,
         max_inflated_bytes: u64,
-    ) -> Result<Self, RemotingError> {
+    ) -> Result<Self, CodecError> {
         if !compressed {
             if broker_version < rmq_common::mq_version::V3_0_11 {
                 let wrapper: TopicConfigSerializeWrapper = super::decode(data)?;
@@ -102,7 +98,7 @@ impl RegisterBrokerBody {
             let text = String::from_utf8_lossy(&bytes);
             let tc = TopicConfig::decode(&text).ok_or_else(|| {
                 let shown: String = text.chars().take(200).collect();
-                RemotingError::BadBody(format!("bad topic config text {shown:?}"))
+                CodecError::BadBody(format!("bad topic config text {shown:?}"))
             })?;
             table.insert(tc.topic_name.clone(), tc);
         }
@@ -148,34 +144,34 @@ struct InflatedReader<R> {
 }
 
 impl<R: Read> InflatedReader<R> {
-    fn fill(&mut self, buf: &mut [u8], what: &str) -> Result<(), RemotingError> {
+    fn fill(&mut self, buf: &mut [u8], what: &str) -> Result<(), CodecError> {
         match self.inner.read_exact(buf) {
             Ok(()) => Ok(()),
             Err(_) if self.inner.limit() == 0 => Err(self.too_large()),
-            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(RemotingError::BadBody(
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(CodecError::BadBody(
                 format!("truncated compressed register body at {what}"),
             )),
-            Err(e) => Err(RemotingError::BadBody(format!(
+            Err(e) => Err(CodecError::BadBody(format!(
                 "bad compressed register body at {what}: {e}"
             ))),
         }
     }
 
-    fn too_large(&self) -> RemotingError {
-        RemotingError::BadBody(format!(
+    fn too_large(&self) -> CodecError {
+        CodecError::BadBody(format!(
             "compressed register body inflates past the limit of {} bytes",
             self.limit
         ))
     }
 
-    fn int(&mut self, what: &str) -> Result<i32, RemotingError> {
+    fn int(&mut self, what: &str) -> Result<i32, CodecError> {
         let mut b = [0u8; 4];
         self.fill(&mut b, what)?;
         Ok(i32::from_be_bytes(b))
     }
 
     /// Reads an i32, or `None` at a clean end of the stream.
-    fn int_or_end(&mut self, what: &str) -> Result<Option<i32>, RemotingError> {
+    fn int_or_end(&mut self, what: &str) -> Result<Option<i32>, CodecError> {
         let mut b = [0u8; 4];
         let mut got = 0;
         while got < b.len() {
@@ -185,15 +181,13 @@ impl<R: Read> InflatedReader<R> {
                     return Err(if self.inner.limit() == 0 {
                         self.too_large()
                     } else {
-                        RemotingError::BadBody(format!(
-                            "truncated compressed register body at {what}"
-                        ))
+                        CodecError::BadBody(format!("truncated compressed register body at {what}"))
                     })
                 }
                 Ok(n) => got += n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => {
-                    return Err(RemotingError::BadBody(format!(
+                    return Err(CodecError::BadBody(format!(
                         "bad compressed register body at {what}: {e}"
                     )))
                 }
@@ -204,12 +198,10 @@ impl<R: Read> InflatedReader<R> {
 
     /// Reads an i32 length and that many bytes; the length is checked against the bytes
     /// left under the limit before any allocation.
-    fn chunk(&mut self, what: &str) -> Result<Vec<u8>, RemotingError> {
+    fn chunk(&mut self, what: &str) -> Result<Vec<u8>, CodecError> {
         let len = self.int(what)?;
         let Ok(len) = u64::try_from(len) else {
-            return Err(RemotingError::BadBody(format!(
-                "bad length {len} at {what}"
-            )));
+            return Err(CodecError::BadBody(format!("bad length {len} at {what}")));
         };
         if len > self.inner.limit() {
             return Err(self.too_large());

@@ -6,7 +6,7 @@
 //! (`Option<T>`) reads as `None`. A value that does not parse keeps the field's default, as
 //! Java silently ignores it.
 
-use crate::error::RemotingError;
+use crate::error::CodecError;
 use std::collections::HashMap;
 
 pub mod broker;
@@ -18,7 +18,7 @@ pub trait CommandCustomHeader: Sized {
     /// Writes the fields that are set into `map`.
     fn write_to(&self, map: &mut HashMap<String, String>);
     /// Reads the header from `map`.
-    fn read_from(map: &HashMap<String, String>) -> Result<Self, RemotingError>;
+    fn read_from(map: &HashMap<String, String>) -> Result<Self, CodecError>;
 }
 
 /// A header without fields.
@@ -27,7 +27,7 @@ pub struct EmptyHeader;
 
 impl CommandCustomHeader for EmptyHeader {
     fn write_to(&self, _map: &mut HashMap<String, String>) {}
-    fn read_from(_map: &HashMap<String, String>) -> Result<Self, RemotingError> {
+    fn read_from(_map: &HashMap<String, String>) -> Result<Self, CodecError> {
         Ok(EmptyHeader)
     }
 }
@@ -84,16 +84,16 @@ impl HeaderValue for rmq_common::TopicFilterType {
 /// How a struct field maps to an ext field: required (`T`) or optional (`Option<T>`).
 pub trait HeaderField: Sized {
     /// Reads the field named `key`.
-    fn read_field(map: &HashMap<String, String>, key: &'static str) -> Result<Self, RemotingError>;
+    fn read_field(map: &HashMap<String, String>, key: &'static str) -> Result<Self, CodecError>;
     /// Writes the field named `key` if it has a value.
     fn write_field(&self, map: &mut HashMap<String, String>, key: &'static str);
 }
 
 impl<T: HeaderValue + Default> HeaderField for T {
-    fn read_field(map: &HashMap<String, String>, key: &'static str) -> Result<Self, RemotingError> {
+    fn read_field(map: &HashMap<String, String>, key: &'static str) -> Result<Self, CodecError> {
         match map.get(key) {
             Some(v) => Ok(T::parse_value(v).unwrap_or_default()),
-            None => Err(RemotingError::MissingHeaderField(key)),
+            None => Err(CodecError::MissingHeaderField(key)),
         }
     }
     fn write_field(&self, map: &mut HashMap<String, String>, key: &'static str) {
@@ -102,7 +102,7 @@ impl<T: HeaderValue + Default> HeaderField for T {
 }
 
 impl<T: HeaderValue> HeaderField for Option<T> {
-    fn read_field(map: &HashMap<String, String>, key: &'static str) -> Result<Self, RemotingError> {
+    fn read_field(map: &HashMap<String, String>, key: &'static str) -> Result<Self, CodecError> {
         Ok(map.get(key).and_then(|v| T::parse_value(v)))
     }
     fn write_field(&self, map: &mut HashMap<String, String>, key: &'static str) {
@@ -140,7 +140,7 @@ macro_rules! command_header {
             }
             fn read_from(
                 map: &std::collections::HashMap<String, String>,
-            ) -> Result<Self, $crate::error::RemotingError> {
+            ) -> Result<Self, $crate::error::CodecError> {
                 let _ = &map;
                 Ok($name {
                     $($field: <$ty as $crate::protocol::header::HeaderField>::read_field(map, $key)?,)*

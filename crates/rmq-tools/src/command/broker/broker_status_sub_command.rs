@@ -1,10 +1,10 @@
 //! `brokerStatus` (Java `BrokerStatusSubCommand`): a broker's runtime statistics, keys
 //! sorted; with `-c` every broker of the cluster, each line prefixed by its address.
 
-use crate::cli::{CliOption, Options};
 use crate::command::{command_util, CommandContext, SubCommand};
 use crate::error::ToolsError;
 use rmq_remoting::protocol::body::route::KVTable;
+use rmq_srvutil::cli::{CliOption, Options};
 
 /// `brokerStatus`.
 pub struct BrokerStatusSubCommand;

@@ -2,10 +2,10 @@
 //! master's and slave's of a cluster.
 
 use crate::admin_ext::MQAdminExt;
-use crate::cli::{CliOption, Options};
 use crate::command::command_util::{fetch_master_and_slave_distinguish, NO_MASTER_PLACEHOLDER};
 use crate::command::{CommandContext, SubCommand};
 use crate::error::ToolsError;
+use rmq_srvutil::cli::{CliOption, Options};
 use std::io::Write;
 
 /// `getBrokerConfig`.

@@ -1,9 +1,9 @@
 //! `updateBrokerConfig` (Java `UpdateBrokerConfigSubCommand`): sets one config key on a
 //! broker, or on a cluster's masters (`-a`: and slaves).
 
-use crate::cli::{CliOption, Options};
 use crate::command::{command_util, CommandContext, SubCommand};
 use crate::error::ToolsError;
+use rmq_srvutil::cli::{CliOption, Options};
 
 /// `updateBrokerConfig`.
 pub struct UpdateBrokerConfigSubCommand;

@@ -2,11 +2,11 @@
 //! version, load and disk use, or with `-m` its message totals; `-i` repeats every N seconds.
 
 use crate::admin_ext::MQAdminExt;
-use crate::cli::{CliOption, Options};
 use crate::command::{CommandContext, SubCommand};
 use crate::error::{parse_i64, ToolsError};
-use crate::printf::fixed;
+use rmq_common::java_format::format_fixed;
 use rmq_remoting::protocol::body::route::{ClusterInfo, KVTable};
+use rmq_srvutil::cli::{CliOption, Options};
 use std::collections::BTreeSet;
 use std::io::Write;
 
@@ -113,13 +113,13 @@ pub fn base_row(
         .is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let in_load = format!(
         "{:>9}({},{}ms)",
-        fixed(in_tps, 2),
+        format_fixed(in_tps, 2),
         get_or_null("sendThreadPoolQueueSize"),
         get_or_null("sendThreadPoolQueueHeadWaitTimeMills")
     );
     let out_load = format!(
         "{:>9}({},{}ms|{},{}ms)",
-        fixed(out_tps, 2),
+        format_fixed(out_tps, 2),
         get_or_null("pullThreadPoolQueueSize"),
         get_or_null("pullThreadPoolQueueHeadWaitTimeMills"),
         get_or_n("ackThreadPoolQueueSize"),
@@ -127,9 +127,9 @@ pub fn base_row(
     );
     let timer = format!(
         "{read_behind}-{offset_behind}({}w, {}, {})",
-        fixed(f64::from(congest as f32 / 10000.0f32), 1),
-        fixed(f64::from(enqueue), 1),
-        fixed(f64::from(dequeue), 1)
+        format_fixed(f64::from(congest as f32 / 10000.0f32), 1),
+        format_fixed(f64::from(enqueue), 1),
+        format_fixed(f64::from(dequeue), 1)
     );
     format!(
         "{:<22}  {:<22}  {:<4}  {:<22} {:<16}  {:>16}  {:>30}  {:<22}  {:>11}  {:<12}  {:<8}  {:>10}\n",
@@ -142,8 +142,8 @@ pub fn base_row(
         out_load,
         timer,
         get_or_null("pageCacheLockTimeMills"),
-        fixed(hour, 2),
-        fixed(space, 4),
+        format_fixed(hour, 2),
+        format_fixed(space, 4),
         active
     )
 }
@@ -309,7 +309,7 @@ mod tests {
         }
         // Java 5.3.3: earliestMessageTimeStamp -1 gives the age of the epoch in hours.
         let now = 1_795_692_512_009 + 1;
-        let hour = fixed((now + 1) as f64 / 3_600_000.0, 2);
+        let hour = format_fixed((now + 1) as f64 / 3_600_000.0, 2);
         let expected_header = "#Cluster Name           #Broker Name            #BID  #Addr                  #Version              #InTPS(LOAD)                   #OutTPS(LOAD)  #Timer(Progress)        #PCWait(ms)  #Hour         #SPACE    #ACTIVATED\n";
         assert_eq!(base_header(), expected_header);
         let row = base_row(

@@ -2,11 +2,11 @@
 //! broker's own topic (named after the broker) and prints the average send time, every `-i`
 //! seconds until interrupted.
 
-use crate::cli::{CliOption, Options};
 use crate::command::{CommandContext, SubCommand};
 use crate::error::{parse_bool, parse_i64, ToolsError};
-use crate::printf::fixed;
 use rmq_client::{DefaultMQProducer, Message};
+use rmq_common::java_format::format_fixed;
+use rmq_srvutil::cli::{CliOption, Options};
 use std::time::Instant;
 
 /// `clusterRT`.
@@ -16,7 +16,7 @@ pub struct CLusterSendMsgRTCommand;
 pub fn rt_row(cluster: &str, broker: &str, rt: f64, success: u64, fail: u64) -> String {
     format!(
         "{cluster:<24}  {broker:<24}  {:<8}  {success:<16}  {fail:<16}\n",
-        fixed(rt, 2)
+        format_fixed(rt, 2)
     )
 }
 
@@ -135,7 +135,7 @@ impl SubCommand for CLusterSendMsgRTCommand {
                                 ctx.out,
                                 "{}|{machine_room}|{cluster}|{broker}|{}",
                                 cur_time_gmt8(),
-                                fixed(rt, 0)
+                                format_fixed(rt, 0)
                             )?;
                         } else {
                             ctx.out

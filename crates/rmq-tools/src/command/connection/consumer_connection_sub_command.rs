@@ -1,14 +1,14 @@
 //! `consumerConnection` (Java `ConsumerConnectionSubCommand`): a consumer group's clients,
 //! subscriptions and consume settings.
 
-use crate::cli::{CliOption, Options};
 use crate::command::{CommandContext, SubCommand};
 use crate::error::ToolsError;
-use crate::printf::jstr;
 use crate::to_string::{java_hash_order, DEFAULT_CAPACITY};
+use rmq_common::java_format::jstr;
 use rmq_common::java_hash::string_hash_code;
 use rmq_common::mq_version::get_version_desc;
 use rmq_remoting::protocol::body::consumer_connection::ConsumerConnection;
+use rmq_srvutil::cli::{CliOption, Options};
 
 /// `consumerConnection`.
 pub struct ConsumerConnectionSubCommand;

@@ -1,10 +1,10 @@
 //! `producerConnection` (Java `ProducerConnectionSubCommand`): a producer group's clients.
 
-use crate::cli::{CliOption, Options};
 use crate::command::{CommandContext, SubCommand};
 use crate::error::ToolsError;
 use rmq_common::mq_version::get_version_desc;
 use rmq_remoting::protocol::body::producer_connection::ProducerConnection;
+use rmq_srvutil::cli::{CliOption, Options};
 
 /// `producerConnection`.
 pub struct ProducerConnectionSubCommand;

@@ -3,17 +3,18 @@
 //! through its `%RETRY%` topic.
 
 use crate::admin_ext::MQAdminExt;
-use crate::cli::{CliOption, Options};
 use crate::command::topic::topic_list_sub_command::java_set_order;
 use crate::command::{lmq_cluster_option, CommandContext, SubCommand};
 use crate::error::ToolsError;
-use crate::printf::{fixed, front_string_at_least};
+use rmq_common::java_format::format_fixed;
 use rmq_common::mq_version::get_version_desc;
 use rmq_common::util_all::format_millis;
+use rmq_common::util_all::front_string_at_least;
 use rmq_common::{mix_all, MessageQueue};
 use rmq_remoting::protocol::body::consume_stats::ConsumeStats;
 use rmq_remoting::protocol::body::consumer_connection::ConsumerConnection;
 use rmq_remoting::protocol::body::heartbeat::ConsumeType;
+use rmq_srvutil::cli::{CliOption, Options};
 use std::collections::HashMap;
 
 /// `consumerProgress`.
@@ -96,7 +97,10 @@ pub fn format_group_progress(
         }
     }
     s.push('\n');
-    s.push_str(&format!("Consume TPS: {}\n", fixed(stats.consume_tps, 2)));
+    s.push_str(&format!(
+        "Consume TPS: {}\n",
+        format_fixed(stats.consume_tps, 2)
+    ));
     s.push_str(&format!("Consume Diff Total: {diff_total}\n"));
     s.push_str(&format!("Consume Inflight Total: {inflight_total}\n"));
     s

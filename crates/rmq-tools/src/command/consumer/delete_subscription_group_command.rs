@@ -1,11 +1,11 @@
 //! `deleteSubGroup` (Java `DeleteSubscriptionGroupCommand`): deletes a subscription group from
 //! a broker, or from a cluster's masters together with its retry and DLQ topics.
 
-use crate::cli::{CliOption, Options};
 use crate::command::topic::delete_topic_sub_command::delete_topic;
 use crate::command::{command_util, CommandContext, SubCommand};
 use crate::error::{parse_bool, ToolsError};
 use rmq_common::mix_all;
+use rmq_srvutil::cli::{CliOption, Options};
 
 /// `deleteSubGroup`.
 pub struct DeleteSubscriptionGroupCommand;

@@ -1,11 +1,11 @@
 //! `getConsumerConfig` (Java `GetConsumerConfigSubCommand`): a subscription group's config on
 //! every broker that has it, one `%-40s=  %s` line per field.
 
-use crate::cli::{CliOption, Options};
 use crate::command::{CommandContext, SubCommand};
 use crate::error::ToolsError;
 use crate::to_string::java_btree_map_to_string;
 use rmq_remoting::protocol::body::subscription_group_config::SubscriptionGroupConfig;
+use rmq_srvutil::cli::{CliOption, Options};
 
 /// `getConsumerConfig`.
 pub struct GetConsumerConfigSubCommand;

@@ -1,12 +1,12 @@
 //! `updateSubGroup` (Java `UpdateSubGroupSubCommand`): creates or updates a subscription group
 //! on one broker (`-b`) or on a cluster's masters (`-c`).
 
-use crate::cli::{CliOption, Options};
 use crate::command::topic::update_topic_sub_command::parse_attributes;
 use crate::command::{command_util, CommandContext, SubCommand};
 use crate::error::{parse_bool, parse_i32, parse_i64, ToolsError};
 use crate::to_string::subscription_group_config_to_string;
 use rmq_remoting::protocol::body::subscription_group_config::SubscriptionGroupConfig;
+use rmq_srvutil::cli::{CliOption, Options};
 
 /// `updateSubGroup`.
 pub struct UpdateSubGroupSubCommand;

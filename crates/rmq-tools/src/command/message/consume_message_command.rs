@@ -3,13 +3,13 @@
 //! them.
 
 use crate::admin_ext::MQAdminExt;
-use crate::cli::{CliOption, Options};
 use crate::command::message::print_message_sub_command::{
     print_pull_result, queue_offset_range, timestamp_format,
 };
 use crate::command::{CommandContext, SubCommand};
 use crate::error::{parse_i32, parse_i64, ToolsError};
 use rmq_common::{mix_all, MessageQueue};
+use rmq_srvutil::cli::{CliOption, Options};
 use std::io::Write;
 
 /// `consumeMessage`.

@@ -2,13 +2,13 @@
 //! (optionally a tag expression and a time range), pulled as `TOOLS_CONSUMER`.
 
 use crate::admin_ext::MQAdminExt;
-use crate::cli::{CliOption, Options};
 use crate::command::message::query_msg_by_id_sub_command::decode_body;
 use crate::command::{CommandContext, SubCommand};
 use crate::error::{parse_bool, ToolsError};
 use crate::to_string::message_ext_to_string;
 use rmq_client::consumer::pull_result::{PullResult, PullStatus};
 use rmq_common::{mix_all, MessageExt, MessageQueue};
+use rmq_srvutil::cli::{CliOption, Options};
 use std::io::Write;
 
 /// `printMsg`.

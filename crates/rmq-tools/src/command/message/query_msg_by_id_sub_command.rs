@@ -3,13 +3,13 @@
 //! consumer instead, `-s true` sends it again.
 
 use crate::admin_ext::MQAdminExt;
-use crate::cli::{CliOption, Options};
 use crate::command::{lmq_cluster_option, CommandContext, SubCommand};
 use crate::error::{parse_bool, ToolsError};
 use crate::to_string::{java_map_to_string, socket_addr_addr, MESSAGE_PROPERTIES_CAPACITY};
 use rmq_client::{DefaultMQProducer, Message};
 use rmq_common::util_all::time_millis_to_human_string2;
 use rmq_common::MessageExt;
+use rmq_srvutil::cli::{CliOption, Options};
 use std::io::Write;
 
 /// `queryMsgById`.

@@ -1,10 +1,10 @@
 //! `queryMsgByKey` (Java `QueryMsgByKeySubCommand`): message ids, queues and offsets of the
 //! messages with a key.
 
-use crate::cli::{CliOption, Options};
 use crate::command::{lmq_cluster_option, CommandContext, SubCommand};
 use crate::error::{parse_i32, parse_i64, ToolsError};
 use rmq_common::MessageExt;
+use rmq_srvutil::cli::{CliOption, Options};
 
 /// `queryMsgByKey`.
 pub struct QueryMsgByKeySubCommand;

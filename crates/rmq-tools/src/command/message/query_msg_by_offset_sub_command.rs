@@ -1,12 +1,12 @@
 //! `queryMsgByOffset` (Java `QueryMsgByOffsetSubCommand`): the message at a queue offset,
 //! pulled as `TOOLS_CONSUMER`.
 
-use crate::cli::{CliOption, Options};
 use crate::command::message::query_msg_by_id_sub_command::print_msg;
 use crate::command::{CommandContext, SubCommand};
 use crate::error::{parse_i32, parse_i64, ToolsError};
 use rmq_client::consumer::pull_result::PullStatus;
 use rmq_common::{mix_all, MessageQueue};
+use rmq_srvutil::cli::{CliOption, Options};
 
 /// `queryMsgByOffset`.
 pub struct QueryMsgByOffsetSubCommand;

@@ -1,12 +1,12 @@
 //! `queryMsgByUniqueKey` (Java `QueryMsgByUniqueKeySubCommand`): the message with a unique
 //! key (`-a`: all copies, up to 32), or pushes it to a consumer with `-g -d`.
 
-use crate::cli::{CliOption, Options};
 use crate::command::message::query_msg_by_id_sub_command::{
     create_body_file, format_message_detail,
 };
 use crate::command::{lmq_cluster_option, CommandContext, SubCommand};
 use crate::error::ToolsError;
+use rmq_srvutil::cli::{CliOption, Options};
 
 /// `queryMsgByUniqueKey`.
 pub struct QueryMsgByUniqueKeySubCommand;

@@ -1,10 +1,10 @@
 //! `sendMessage` (Java `SendMessageCommand`): sends one message, optionally to a given
 //! broker and queue, and prints where it went.
 
-use crate::cli::{CliOption, Options};
 use crate::command::{CommandContext, SubCommand};
 use crate::error::{parse_i32, ToolsError};
 use rmq_client::{DefaultMQProducer, Message, MessageQueue, SendResult};
+use rmq_srvutil::cli::{CliOption, Options};
 
 /// `sendMessage`.
 pub struct SendMessageCommand;

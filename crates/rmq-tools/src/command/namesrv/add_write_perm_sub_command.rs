@@ -1,10 +1,10 @@
 //! `addWritePerm` (Java `AddWritePermSubCommand`): asks every name server to add the write permission of a
 //! broker's topics; prints the topic count per name server.
 
-use crate::cli::{CliOption, Options};
 use crate::command::namesrv::execute_write_perm;
 use crate::command::{CommandContext, SubCommand};
 use crate::error::ToolsError;
+use rmq_srvutil::cli::{CliOption, Options};
 
 /// `addWritePerm`.
 pub struct AddWritePermSubCommand;

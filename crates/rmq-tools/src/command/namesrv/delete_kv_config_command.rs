@@ -1,9 +1,9 @@
 //! `deleteKvConfig` (Java `DeleteKvConfigCommand`): deletes a KV config entry on every name
 //! server.
 
-use crate::cli::{CliOption, Options};
 use crate::command::{CommandContext, SubCommand};
 use crate::error::ToolsError;
+use rmq_srvutil::cli::{CliOption, Options};
 
 /// `deleteKvConfig`.
 pub struct DeleteKvConfigCommand;

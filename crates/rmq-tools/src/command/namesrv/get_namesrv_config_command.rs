@@ -1,9 +1,9 @@
 //! `getNamesrvConfig` (Java `GetNamesrvConfigCommand`): the configuration of each name server.
 
 use super::server_list;
-use crate::cli::Options;
 use crate::command::{CommandContext, SubCommand};
 use crate::error::ToolsError;
+use rmq_srvutil::cli::Options;
 
 /// `getNamesrvConfig`.
 pub struct GetNamesrvConfigCommand;

@@ -1,9 +1,9 @@
 //! `updateKvConfig` (Java `UpdateKvConfigCommand`): writes a KV config entry on every name
 //! server.
 
-use crate::cli::{CliOption, Options};
 use crate::command::{CommandContext, SubCommand};
 use crate::error::ToolsError;
+use rmq_srvutil::cli::{CliOption, Options};
 
 /// `updateKvConfig`.
 pub struct UpdateKvConfigCommand;

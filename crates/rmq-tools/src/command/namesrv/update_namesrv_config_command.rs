@@ -2,9 +2,9 @@
 //! name server.
 
 use super::{java_list_to_string, server_list};
-use crate::cli::{CliOption, Options};
 use crate::command::{CommandContext, SubCommand};
 use crate::error::ToolsError;
+use rmq_srvutil::cli::{CliOption, Options};
 
 /// `updateNamesrvConfig`.
 pub struct UpdateNamesrvConfigCommand;

@@ -1,9 +1,9 @@
 //! `cloneGroupOffset` (Java `CloneGroupOffsetCommand`): copies one consumer group's committed
 //! offsets to another group.
 
-use crate::cli::{CliOption, Options};
 use crate::command::{CommandContext, SubCommand};
 use crate::error::ToolsError;
+use rmq_srvutil::cli::{CliOption, Options};
 
 /// `cloneGroupOffset`.
 pub struct CloneGroupOffsetCommand;

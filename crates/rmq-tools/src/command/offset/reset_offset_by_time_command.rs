@@ -3,14 +3,14 @@
 //! offline group it falls back to writing the offsets (`ResetOffsetByTimeOldCommand`).
 
 use crate::admin_ext::consumer_admin::RollbackStats;
-use crate::cli::{CliOption, Options};
 use crate::command::message::print_message_sub_command::timestamp_format;
 use crate::command::{lmq_cluster_option, CommandContext, SubCommand};
 use crate::error::{parse_bool, parse_i32, parse_i64, ToolsError};
-use crate::printf::front_string_at_least;
 use rmq_client::ClientError;
+use rmq_common::util_all::front_string_at_least;
 use rmq_common::MessageQueue;
 use rmq_remoting::ResponseCode;
+use rmq_srvutil::cli::{CliOption, Options};
 use std::collections::HashMap;
 
 /// `resetOffsetByTime`.

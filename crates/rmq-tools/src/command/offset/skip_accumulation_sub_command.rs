@@ -2,12 +2,12 @@
 //! topic to the end of each queue (a reset to timestamp -1), through the broker, or by
 //! writing the offsets when the group is offline.
 
-use crate::cli::{CliOption, Options};
 use crate::command::{lmq_cluster_option, CommandContext, SubCommand};
 use crate::error::{parse_bool, ToolsError};
-use crate::printf::front_string_at_least;
 use rmq_client::ClientError;
+use rmq_common::util_all::front_string_at_least;
 use rmq_remoting::ResponseCode;
+use rmq_srvutil::cli::{CliOption, Options};
 
 /// `skipAccumulatedMessage`.
 pub struct SkipAccumulationSubCommand;

@@ -3,12 +3,13 @@
 
 use crate::admin_ext::broker_admin::{stats, BrokerStatsData};
 use crate::admin_ext::MQAdminExt;
-use crate::cli::{CliOption, Options};
 use crate::command::topic::topic_list_sub_command::java_set_order;
 use crate::command::{CommandContext, SubCommand};
 use crate::error::ToolsError;
-use crate::printf::{fixed, front_string_at_least};
+use rmq_common::java_format::format_fixed;
 use rmq_common::mix_all;
+use rmq_common::util_all::front_string_at_least;
+use rmq_srvutil::cli::{CliOption, Options};
 use std::io::Write;
 
 /// `statsAll`.
@@ -51,8 +52,8 @@ pub fn group_row(
         front_string_at_least(topic, 64),
         front_string_at_least(group, 64),
         accumulate,
-        fixed(in_tps, 2),
-        fixed(out_tps, 2),
+        format_fixed(in_tps, 2),
+        format_fixed(out_tps, 2),
         in_day,
         out_day
     )
@@ -65,7 +66,7 @@ pub fn no_consumer_row(topic: &str, in_tps: f64, in_day: i64) -> String {
         front_string_at_least(topic, 64),
         "",
         0,
-        fixed(in_tps, 2),
+        format_fixed(in_tps, 2),
         "",
         in_day,
         "NO_CONSUMER"

@@ -2,9 +2,9 @@
 //! then from the name servers.
 
 use crate::admin_ext::MQAdminExt;
-use crate::cli::{CliOption, Options};
 use crate::command::{command_util, CommandContext, SubCommand};
 use crate::error::ToolsError;
+use rmq_srvutil::cli::{CliOption, Options};
 use std::io::Write;
 
 /// `deleteTopic`.

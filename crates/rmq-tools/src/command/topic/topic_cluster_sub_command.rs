@@ -1,8 +1,8 @@
 //! `topicClusterList` (Java `TopicClusterSubCommand`): the clusters a topic lives in.
 
-use crate::cli::{CliOption, Options};
 use crate::command::{CommandContext, SubCommand};
 use crate::error::ToolsError;
+use rmq_srvutil::cli::{CliOption, Options};
 
 /// `topicClusterList`.
 pub struct TopicClusterSubCommand;

@@ -1,14 +1,14 @@
 //! `topicList` (Java `TopicListSubCommand`): every topic the name servers know, or with `-c`
 //! a table of cluster, topic and consumer groups.
 
-use crate::cli::{CliOption, Options};
 use crate::command::{CommandContext, SubCommand};
 use crate::error::ToolsError;
-use crate::printf::front_string_at_least;
 use crate::to_string::{java_hash_order, DEFAULT_CAPACITY};
 use rmq_common::java_hash::string_hash_code;
 use rmq_common::mix_all;
+use rmq_common::util_all::front_string_at_least;
 use rmq_remoting::protocol::body::route::ClusterInfo;
+use rmq_srvutil::cli::{CliOption, Options};
 
 /// `topicList`.
 pub struct TopicListSubCommand;

@@ -1,11 +1,11 @@
 //! `topicRoute` (Java `TopicRouteSubCommand`): a topic's route as fastjson pretty JSON, or
 //! with `-l` as a table with totals.
 
-use crate::cli::{CliOption, Options};
 use crate::command::{CommandContext, SubCommand};
 use crate::error::ToolsError;
 use crate::to_string::topic_route_data_to_pretty_json;
 use rmq_remoting::protocol::body::route::TopicRouteData;
+use rmq_srvutil::cli::{CliOption, Options};
 use std::collections::BTreeMap;
 
 /// `topicRoute`.

@@ -1,12 +1,13 @@
 //! `topicStatus` (Java `TopicStatusSubCommand`): min/max offset and last update time of each
 //! queue of a topic, then the topic's put TPS.
 
-use crate::cli::{CliOption, Options};
 use crate::command::{CommandContext, SubCommand};
 use crate::error::ToolsError;
-use crate::printf::{front_string_at_least, java_double_to_string};
+use rmq_common::java_format::double_to_string;
+use rmq_common::util_all::front_string_at_least;
 use rmq_common::util_all::time_millis_to_human_string2;
 use rmq_remoting::protocol::body::topic_stats_table::TopicStatsTable;
+use rmq_srvutil::cli::{CliOption, Options};
 
 /// `topicStatus`.
 pub struct TopicStatusSubCommand;
@@ -37,7 +38,7 @@ pub fn format_topic_status(table: &TopicStatsTable) -> String {
     s.push('\n');
     s.push_str(&format!(
         "Topic Put TPS: {}\n",
-        java_double_to_string(table.topic_put_tps)
+        double_to_string(table.topic_put_tps)
     ));
     s
 }

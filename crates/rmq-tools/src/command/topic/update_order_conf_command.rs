@@ -3,9 +3,9 @@
 //! namespace.
 
 use crate::admin_ext::topic_admin::NAMESPACE_ORDER_TOPIC_CONFIG;
-use crate::cli::{CliOption, Options};
 use crate::command::{CommandContext, SubCommand};
 use crate::error::ToolsError;
+use rmq_srvutil::cli::{CliOption, Options};
 
 /// `updateOrderConf`.
 pub struct UpdateOrderConfCommand;

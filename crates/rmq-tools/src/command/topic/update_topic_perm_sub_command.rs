@@ -1,11 +1,11 @@
 //! `updateTopicPerm` (Java `UpdateTopicPermSubCommand`): changes a topic's permission on one
 //! master (`-b`) or on every master of a cluster (`-c`).
 
-use crate::cli::{CliOption, Options};
 use crate::command::{command_util, CommandContext, SubCommand};
 use crate::error::{parse_i32, ToolsError};
 use crate::to_string::topic_config_to_string;
 use rmq_common::{mix_all, TopicConfig};
+use rmq_srvutil::cli::{CliOption, Options};
 
 /// `updateTopicPerm`.
 pub struct UpdateTopicPermSubCommand;

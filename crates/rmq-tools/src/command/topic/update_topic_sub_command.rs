@@ -1,12 +1,12 @@
 //! `updateTopic` (Java `UpdateTopicSubCommand`): creates or updates a topic on one broker
 //! (`-b`) or on every master of a cluster (`-c`), optionally ordered.
 
-use crate::cli::{CliOption, Options};
 use crate::command::{command_util, CommandContext, SubCommand};
 use crate::error::{parse_bool, parse_i32, ToolsError};
 use crate::to_string::topic_config_to_string;
 use rmq_common::sys_flag::topic_sys_flag;
 use rmq_common::TopicConfig;
+use rmq_srvutil::cli::{CliOption, Options};
 use std::collections::BTreeMap;
 
 /// `updateTopic`.
