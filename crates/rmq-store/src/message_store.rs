@@ -120,6 +120,20 @@ pub trait MessageStore: Send + Sync {
     fn append_to_commit_log(&self, start_offset: i64, data: &[u8]) -> Result<bool, StoreError>;
     /// Runtime figures for the broker status page (Java `getRuntimeInfo`).
     fn get_runtime_info(&self) -> HashMap<String, String>;
+    /// Returns true once the store was shut down (or before `start`).
+    fn is_shutdown(&self) -> bool;
+    /// Returns the CommitLog offset below which every record has been dispatched (Java
+    /// `ReputMessageService#getReputFromOffset`).
+    fn reput_from_offset(&self) -> i64;
+    /// Returns bytes written to the CommitLog but not yet dispatched (Java
+    /// `dispatchBehindBytes`).
+    fn dispatch_behind_bytes(&self) -> i64;
+    /// Returns bytes written but not yet flushed.
+    fn flush_behind_bytes(&self) -> i64;
+    /// Returns when the current append took the lock (0 when idle).
+    fn lock_time_mills(&self) -> i64;
+    /// Returns true when an append holds the lock too long (Java `isOSPageCacheBusy`).
+    fn is_os_page_cache_busy(&self) -> bool;
 }
 
 impl DefaultMessageStore {
@@ -669,6 +683,30 @@ impl MessageStore for DefaultMessageStore {
             self.lock_time_mills().to_string(),
         );
         m
+    }
+
+    fn is_shutdown(&self) -> bool {
+        DefaultMessageStore::is_shutdown(self)
+    }
+
+    fn reput_from_offset(&self) -> i64 {
+        DefaultMessageStore::reput_from_offset(self)
+    }
+
+    fn dispatch_behind_bytes(&self) -> i64 {
+        DefaultMessageStore::dispatch_behind_bytes(self)
+    }
+
+    fn flush_behind_bytes(&self) -> i64 {
+        DefaultMessageStore::flush_behind_bytes(self)
+    }
+
+    fn lock_time_mills(&self) -> i64 {
+        DefaultMessageStore::lock_time_mills(self)
+    }
+
+    fn is_os_page_cache_busy(&self) -> bool {
+        DefaultMessageStore::is_os_page_cache_busy(self)
     }
 }
 

@@ -7,7 +7,11 @@
 //! `IS_SUPPORT_HEART_BEAT_V2=true` and `IS_SUB_CHANGE`, which is `true` for v1 heartbeats and,
 //! for v2 (non-zero fingerprint), whether a group's fingerprint changed.
 
-use crate::broker_controller::BrokerController;
+use crate::broker_config_handle::BrokerConfigHandle;
+use crate::client::consumer_manager::ConsumerManager;
+use crate::client::producer_manager::ProducerManager;
+use crate::subscription::subscription_group_manager::SubscriptionGroupManager;
+use crate::topic::topic_config_manager::TopicConfigManager;
 use crate::client::client_channel_info::ClientChannelInfo;
 use async_trait::async_trait;
 use dashmap::DashMap;
@@ -27,17 +31,32 @@ pub const IS_SUPPORT_HEART_BEAT_V2: &str = "IS_SUPPORT_HEART_BEAT_V2";
 /// Java `MixAll.IS_SUB_CHANGE`.
 pub const IS_SUB_CHANGE: &str = "IS_SUB_CHANGE";
 
+/// What `ClientManageProcessor` uses.
+#[derive(Clone)]
+pub struct ClientManageContext {
+    /// The broker config snapshot.
+    pub config: BrokerConfigHandle,
+    /// The connected consumer groups.
+    pub consumer_manager: Arc<ConsumerManager>,
+    /// The connected producer groups.
+    pub producer_manager: Arc<ProducerManager>,
+    /// The topic configs.
+    pub topic_config_manager: Arc<TopicConfigManager>,
+    /// The subscription group configs.
+    pub subscription_group_manager: Arc<SubscriptionGroupManager>,
+}
+
 /// The client management processor.
 pub struct ClientManageProcessor {
-    controller: Arc<BrokerController>,
+    ctx: ClientManageContext,
     consumer_group_heartbeat_table: DashMap<String, i32>,
 }
 
 impl ClientManageProcessor {
     /// Builds the processor.
-    pub fn new(controller: Arc<BrokerController>) -> Self {
+    pub fn new(ctx: ClientManageContext) -> Self {
         ClientManageProcessor {
-            controller,
+            ctx,
             consumer_group_heartbeat_table: DashMap::new(),
         }
     }
@@ -54,9 +73,9 @@ impl ClientManageProcessor {
             request.language,
             request.version,
         );
-        let c = &self.controller;
+        let c = &self.ctx;
         let v2 = data.heartbeat_fingerprint != 0;
-        let reject_pull = c.broker_config().read().reject_pull_consumer_enable;
+        let reject_pull = c.config.load().reject_pull_consumer_enable;
         let mut is_sub_change = false;
         for consumer in &data.consumer_data_set {
             if reject_pull && consumer.consume_type == ConsumeType::ConsumeActively {
@@ -71,9 +90,9 @@ impl ClientManageProcessor {
             let has_order_topic_sub = consumer
                 .subscription_data_set
                 .iter()
-                .any(|s| c.topic_config_manager().is_order_topic(&s.topic));
+                .any(|s| c.topic_config_manager.is_order_topic(&s.topic));
             let Some(sgc) = c
-                .subscription_group_manager()
+                .subscription_group_manager
                 .find_subscription_group_config(&consumer.group_name)
             else {
                 continue;
@@ -83,7 +102,7 @@ impl ClientManageProcessor {
             } else {
                 0
             };
-            c.topic_config_manager()
+            c.topic_config_manager
                 .create_topic_in_send_message_back_method(
                     &mix_all::get_retry_topic(&consumer.group_name),
                     sgc.retry_queue_nums,
@@ -96,7 +115,7 @@ impl ClientManageProcessor {
             } else {
                 Some(consumer.subscription_data_set.as_slice())
             };
-            let changed = c.consumer_manager().register_consumer(
+            let changed = c.consumer_manager.register_consumer(
                 &consumer.group_name,
                 info.clone(),
                 consumer.consume_type,
@@ -114,7 +133,7 @@ impl ClientManageProcessor {
             }
         }
         for producer in &data.producer_data_set {
-            c.producer_manager()
+            c.producer_manager
                 .register_producer(&producer.group_name, info.clone());
         }
         let mut r = RemotingCommand::success();
@@ -138,17 +157,17 @@ impl ClientManageProcessor {
             request.language,
             request.version,
         );
-        let c = &self.controller;
+        let c = &self.ctx;
         if let Some(group) = &header.producer_group {
-            c.producer_manager().unregister_producer(group, &info);
+            c.producer_manager.unregister_producer(group, &info);
         }
         if let Some(group) = &header.consumer_group {
             let notify = c
-                .subscription_group_manager()
+                .subscription_group_manager
                 .find_subscription_group_config(group)
                 .map(|g| g.notify_consumer_ids_changed_enable)
                 .unwrap_or(true);
-            c.consumer_manager()
+            c.consumer_manager
                 .unregister_consumer(group, &info, notify);
         }
         Ok(RemotingCommand::success())
@@ -176,9 +195,9 @@ impl ClientManageProcessor {
             return Ok(RemotingCommand::success());
         }
         if !self
-            .controller
-            .broker_config()
-            .read()
+            .ctx
+            .config
+            .load()
             .enable_property_filter
         {
             return Ok(RemotingCommand::error(

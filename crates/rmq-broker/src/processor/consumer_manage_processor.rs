@@ -1,7 +1,12 @@
 //! `ConsumerManageProcessor`: GET_CONSUMER_LIST_BY_GROUP, UPDATE_CONSUMER_OFFSET and
 //! QUERY_CONSUMER_OFFSET (Java `broker/processor/ConsumerManageProcessor`).
 
-use crate::broker_controller::BrokerController;
+use crate::broker_config_handle::BrokerConfigHandle;
+use crate::client::consumer_manager::ConsumerManager;
+use crate::offset::consumer_offset_manager::ConsumerOffsetManager;
+use crate::subscription::subscription_group_manager::SubscriptionGroupManager;
+use crate::topic::topic_config_manager::TopicConfigManager;
+use rmq_store::MessageStoreConfig;
 use async_trait::async_trait;
 use rmq_remoting::protocol::body::heartbeat::GetConsumerListByGroupResponseBody;
 use rmq_remoting::protocol::header::broker::{
@@ -20,15 +25,34 @@ use std::time::Duration;
 /// timeouts (3 s in the Go client, 5 s in Java's `queryConsumerOffset`).
 const DISPATCH_WAIT_MILLIS: u64 = 1000;
 
+/// What `ConsumerManageProcessor` uses.
+#[derive(Clone)]
+pub struct ConsumerManageContext {
+    /// The broker config snapshot.
+    pub config: BrokerConfigHandle,
+    /// The message store.
+    pub message_store: Arc<dyn MessageStore>,
+    /// The store config the broker started with.
+    pub message_store_config: Arc<MessageStoreConfig>,
+    /// The topic configs.
+    pub topic_config_manager: Arc<TopicConfigManager>,
+    /// The committed consumer offsets.
+    pub consumer_offset_manager: Arc<ConsumerOffsetManager>,
+    /// The connected consumer groups.
+    pub consumer_manager: Arc<ConsumerManager>,
+    /// The subscription group configs.
+    pub subscription_group_manager: Arc<SubscriptionGroupManager>,
+}
+
 /// The consumer management processor.
 pub struct ConsumerManageProcessor {
-    controller: Arc<BrokerController>,
+    ctx: ConsumerManageContext,
 }
 
 impl ConsumerManageProcessor {
     /// Builds the processor.
-    pub fn new(controller: Arc<BrokerController>) -> Self {
-        ConsumerManageProcessor { controller }
+    pub fn new(ctx: ConsumerManageContext) -> Self {
+        ConsumerManageProcessor { ctx }
     }
 
     fn get_consumer_list_by_group(
@@ -38,8 +62,8 @@ impl ConsumerManageProcessor {
     ) -> Result<RemotingCommand, RemotingError> {
         let header: GetConsumerListByGroupRequestHeader = request.decode_header()?;
         match self
-            .controller
-            .consumer_manager()
+            .ctx
+            .consumer_manager
             .get_consumer_group_info(&header.consumer_group)
         {
             Some(info) => {
@@ -68,7 +92,7 @@ impl ConsumerManageProcessor {
         channel: &Channel,
         request: &RemotingCommand,
     ) -> Result<RemotingCommand, RemotingError> {
-        let c = &self.controller;
+        let c = &self.ctx;
         if request.ext_field("queueId").is_none() && request.ext_field("topic").is_some() {
             let topic = request.ext_field("topic").unwrap_or_default();
             return Ok(RemotingCommand::error(
@@ -79,7 +103,7 @@ impl ConsumerManageProcessor {
         let header: UpdateConsumerOffsetRequestHeader = request.decode_header()?;
         let (topic, group) = (&header.topic, &header.consumer_group);
         if !c
-            .subscription_group_manager()
+            .subscription_group_manager
             .contains_subscription_group(group)
         {
             return Ok(RemotingCommand::error(
@@ -87,14 +111,14 @@ impl ConsumerManageProcessor {
                 format!("Group {group} not exist!"),
             ));
         }
-        if !c.topic_config_manager().contains_topic(topic) {
+        if !c.topic_config_manager.contains_topic(topic) {
             return Ok(RemotingCommand::error(
                 ResponseCode::TOPIC_NOT_EXIST,
                 format!("Topic {topic} not exist!"),
             ));
         }
-        let offsets = c.consumer_offset_manager();
-        if c.broker_config().read().use_server_side_reset_offset
+        let offsets = &c.consumer_offset_manager;
+        if c.config.load().use_server_side_reset_offset
             && offsets.has_offset_reset(topic, group, header.queue_id)
         {
             tracing::info!(
@@ -121,8 +145,8 @@ impl ConsumerManageProcessor {
         request: &RemotingCommand,
     ) -> Result<RemotingCommand, RemotingError> {
         let header: QueryConsumerOffsetRequestHeader = request.decode_header()?;
-        let c = &self.controller;
-        let offset = c.consumer_offset_manager().query_offset(
+        let c = &self.ctx;
+        let offset = c.consumer_offset_manager.query_offset(
             &header.consumer_group,
             &header.topic,
             header.queue_id,
@@ -144,7 +168,7 @@ impl ConsumerManageProcessor {
             // A message acknowledged before this request may still be on its way to the
             // ConsumeQueue; answering now would let the client start after it (it then asks
             // GET_MAX_OFFSET, which may already count it). See `wait_for_dispatch`.
-            let written = c.message_store().get_max_phy_offset();
+            let written = c.message_store.get_max_phy_offset();
             if self.wait_for_dispatch(written).await {
                 from_zero = self.first_message_in_memory(&header.topic, header.queue_id);
             }
@@ -165,7 +189,7 @@ impl ConsumerManageProcessor {
     /// Java's test for starting a group without an offset at 0: the queue was never cleaned
     /// (`minOffset <= 0`) and its first message is still in memory.
     fn first_message_in_memory(&self, topic: &str, queue_id: i32) -> bool {
-        let store = self.controller.message_store();
+        let store = &self.ctx.message_store;
         store.get_min_offset_in_queue(topic, queue_id) <= 0
             && self.check_in_mem_by_consume_offset(topic, queue_id, 0)
     }
@@ -182,7 +206,7 @@ impl ConsumerManageProcessor {
     /// messages acknowledged before the query, which is what a consumer started after its
     /// producer expects.
     async fn wait_for_dispatch(&self, phy_offset: i64) -> bool {
-        let store = self.controller.message_store();
+        let store = &self.ctx.message_store;
         if store.reput_from_offset() >= phy_offset {
             return false;
         }
@@ -199,8 +223,8 @@ impl ConsumerManageProcessor {
     /// Java `checkInMemByConsumeOffset(topic, queueId, offset, 1)`: the message at the queue
     /// offset exists and lies within the in-memory window of the CommitLog.
     fn check_in_mem_by_consume_offset(&self, topic: &str, queue_id: i32, offset: i64) -> bool {
-        let c = &self.controller;
-        let store = c.message_store();
+        let c = &self.ctx;
+        let store = &c.message_store;
         let max = store.get_max_offset_in_queue(topic, queue_id);
         let min = store.get_min_offset_in_queue(topic, queue_id);
         if offset >= max || offset < min.max(0) {
@@ -208,7 +232,7 @@ impl ConsumerManageProcessor {
         }
         let phy = store.get_commit_log_offset_in_queue(topic, queue_id, offset);
         let memory = rmq_store::total_physical_memory_size() as f64
-            * (c.message_store_config().access_message_in_memory_max_ratio as f64 / 100.0);
+            * (c.message_store_config.access_message_in_memory_max_ratio as f64 / 100.0);
         (store.get_max_phy_offset() - phy) as f64 <= memory
     }
 }
@@ -308,7 +332,7 @@ mod tests {
         for i in 0..5 {
             test_broker::put(&c, "TopicQ", 0, &format!("m{i}")).await;
         }
-        let p = ConsumerManageProcessor::new(c.clone());
+        let p = ConsumerManageProcessor::new(c.consumer_manage_context());
         // Dispatch is asynchronous; the query waits for the records written before it.
         let r = p.query_consumer_offset(&query("TopicQ", 0)).await.unwrap();
         assert_eq!(offset_of(&r), (ResponseCode::SUCCESS.0, Some(0)));
@@ -344,7 +368,7 @@ mod tests {
             0
         );
 
-        let p = ConsumerManageProcessor::new(c.clone());
+        let p = ConsumerManageProcessor::new(c.consumer_manage_context());
         let request = query("FreshTopic", 0);
         let answer = p.query_consumer_offset(&request);
         tokio::pin!(answer);

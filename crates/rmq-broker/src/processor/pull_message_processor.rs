@@ -13,9 +13,16 @@
 //! [`PullRequestHoldService`](crate::longpolling::pull_request_hold_service). The body of a
 //! SUCCESS response is the found CommitLog records concatenated.
 
-use crate::broker_controller::BrokerController;
-use crate::filter::consumer_filter_data::ConsumerFilterData;
+use crate::broker_config_handle::BrokerConfigHandle;
+use crate::client::consumer_manager::ConsumerManager;
 use crate::filter::consumer_filter_manager::ConsumerFilterManager;
+use crate::longpolling::pull_request_hold_service::PullRequestHoldService;
+use crate::offset::consumer_offset_manager::ConsumerOffsetManager;
+use crate::stats::broker_stats_manager::BrokerStatsManager;
+use crate::subscription::subscription_group_manager::SubscriptionGroupManager;
+use crate::topic::topic_config_manager::TopicConfigManager;
+use rmq_store::MessageStoreConfig;
+use crate::filter::consumer_filter_data::ConsumerFilterData;
 use crate::filter::expression_for_retry_message_filter::ExpressionForRetryMessageFilter;
 use crate::filter::expression_message_filter::ExpressionMessageFilter;
 use crate::filter::BrokerMessageFilter;
@@ -45,9 +52,34 @@ mod forbidden_type {
 /// Java `PermName.INDEX_PERM_READ`.
 const INDEX_PERM_READ: u32 = 2;
 
+/// What `PullMessageProcessor` uses.
+#[derive(Clone)]
+pub struct PullMessageContext {
+    /// The broker config snapshot.
+    pub config: BrokerConfigHandle,
+    /// The message store.
+    pub message_store: Arc<dyn MessageStore>,
+    /// The store config the broker started with.
+    pub message_store_config: Arc<MessageStoreConfig>,
+    /// The topic configs.
+    pub topic_config_manager: Arc<TopicConfigManager>,
+    /// The subscription group configs.
+    pub subscription_group_manager: Arc<SubscriptionGroupManager>,
+    /// The committed consumer offsets.
+    pub consumer_offset_manager: Arc<ConsumerOffsetManager>,
+    /// The connected consumer groups.
+    pub consumer_manager: Arc<ConsumerManager>,
+    /// The compiled SQL92 filters.
+    pub consumer_filter_manager: Arc<ConsumerFilterManager>,
+    /// The parked long-polling pulls.
+    pub pull_request_hold_service: Arc<PullRequestHoldService>,
+    /// The put/get counters.
+    pub broker_stats_manager: Arc<BrokerStatsManager>,
+}
+
 /// The pull processor.
 pub struct PullMessageProcessor {
-    controller: Arc<BrokerController>,
+    ctx: PullMessageContext,
 }
 
 fn error_with_forbidden(
@@ -64,8 +96,8 @@ fn error_with_forbidden(
 
 impl PullMessageProcessor {
     /// Builds the processor.
-    pub fn new(controller: Arc<BrokerController>) -> Self {
-        PullMessageProcessor { controller }
+    pub fn new(ctx: PullMessageContext) -> Self {
+        PullMessageProcessor { ctx }
     }
 
     /// Re-runs a parked pull without suspension and answers on its connection (Java
@@ -99,9 +131,9 @@ impl PullMessageProcessor {
         broker_allow_suspend: bool,
     ) -> Result<Option<RemotingCommand>, RemotingError> {
         let header: PullMessageRequestHeader = request.decode_header()?;
-        let c = &self.controller;
+        let c = &self.ctx;
         let (broker_perm, broker_ip1, lite_pull_enable, enable_property_filter) = {
-            let bc = c.broker_config().read();
+            let bc = c.config.load();
             (
                 bc.broker_permission,
                 bc.broker_ip1.clone(),
@@ -124,7 +156,7 @@ impl PullMessageProcessor {
             )));
         }
         let Some(sgc) = c
-            .subscription_group_manager()
+            .subscription_group_manager
             .find_subscription_group_config(&header.consumer_group)
         else {
             return Ok(Some(RemotingCommand::error(
@@ -146,7 +178,7 @@ impl PullMessageProcessor {
                 Some(forbidden_type::GROUP_FORBIDDEN),
             )));
         }
-        let Some(topic_config) = c.topic_config_manager().select_topic_config(&header.topic) else {
+        let Some(topic_config) = c.topic_config_manager.select_topic_config(&header.topic) else {
             tracing::error!(topic = %header.topic, consumer = %channel.remote_addr(), "the topic not exist");
             return Ok(Some(RemotingCommand::error(
                 ResponseCode::TOPIC_NOT_EXIST,
@@ -219,7 +251,7 @@ impl PullMessageProcessor {
             Arc::new(sd)
         } else {
             let Some(group_info) = c
-                .consumer_manager()
+                .consumer_manager
                 .get_consumer_group_info(&header.consumer_group)
             else {
                 tracing::warn!(group = %header.consumer_group, "the consumer's group info not exist");
@@ -241,7 +273,7 @@ impl PullMessageProcessor {
                 )));
             }
             let forbidden = c
-                .subscription_group_manager()
+                .subscription_group_manager
                 .get_forbidden(&sgc.group_name, &header.topic);
             if forbidden & (1 << INDEX_PERM_READ) != 0 {
                 return Ok(Some(error_with_forbidden(
@@ -269,7 +301,7 @@ impl PullMessageProcessor {
             }
             if !sd.is_tag_type() {
                 let Some(data) = c
-                    .consumer_filter_manager()
+                    .consumer_filter_manager
                     .get(&header.topic, &header.consumer_group)
                 else {
                     return Ok(Some(RemotingCommand::error(
@@ -305,23 +337,23 @@ impl PullMessageProcessor {
         }
         let expression_filter =
             ExpressionMessageFilter::new(Some(subscription_data), consumer_filter_data);
-        let filter: Arc<dyn BrokerMessageFilter> = if c.broker_config().read().filter_support_retry
+        let filter: Arc<dyn BrokerMessageFilter> = if c.config.load().filter_support_retry
         {
             Arc::new(ExpressionForRetryMessageFilter::new(
                 expression_filter,
-                c.consumer_filter_manager().clone(),
+                c.consumer_filter_manager.clone(),
             ))
         } else {
             Arc::new(expression_filter)
         };
 
-        let store = c.message_store();
-        let reset = c.consumer_offset_manager().query_then_erase_reset_offset(
+        let store = &c.message_store;
+        let reset = c.consumer_offset_manager.query_then_erase_reset_offset(
             &header.topic,
             &header.consumer_group,
             header.queue_id,
         );
-        let use_reset = c.broker_config().read().use_server_side_reset_offset;
+        let use_reset = c.config.load().use_server_side_reset_offset;
         let result = match reset.filter(|_| use_reset) {
             Some(offset) => GetMessageResult {
                 status: GetMessageStatus::OffsetReset,
@@ -378,7 +410,7 @@ impl PullMessageProcessor {
         broker_allow_suspend: bool,
         filter: Arc<dyn BrokerMessageFilter>,
     ) -> Option<RemotingCommand> {
-        let c = &self.controller;
+        let c = &self.ctx;
         let code = match result.status {
             GetMessageStatus::Found => ResponseCode::SUCCESS,
             GetMessageStatus::MessageWasRemoving | GetMessageStatus::NoMatchedMessage => {
@@ -407,7 +439,7 @@ impl PullMessageProcessor {
             | GetMessageStatus::OffsetTooSmall => ResponseCode::PULL_OFFSET_MOVED,
         };
         let (slave_read_enable, broker_id) = {
-            let bc = c.broker_config().read();
+            let bc = c.config.load();
             (bc.slave_read_enable, bc.broker_id)
         };
         let mut suggest = if slave_read_enable {
@@ -428,14 +460,14 @@ impl PullMessageProcessor {
         }
         let client_address = channel.remote_addr_string();
         // Java `tryCommitOffset`.
-        c.consumer_offset_manager().commit_pull_offset(
+        c.consumer_offset_manager.commit_pull_offset(
             &header.consumer_group,
             &header.topic,
             header.queue_id,
             result.next_begin_offset,
         );
         if broker_allow_suspend && pull_sys_flag::has_commit_offset_flag(header.sys_flag) {
-            c.consumer_offset_manager().commit_offset(
+            c.consumer_offset_manager.commit_offset(
                 &client_address,
                 &header.consumer_group,
                 &header.topic,
@@ -455,7 +487,7 @@ impl PullMessageProcessor {
         };
         match code {
             ResponseCode::SUCCESS => {
-                let stats = c.broker_stats_manager();
+                let stats = &c.broker_stats_manager;
                 let n = i64::from(result.msg_count);
                 stats.inc_group_get_nums(&header.consumer_group, &header.topic, n);
                 stats.inc_group_get_size(
@@ -477,7 +509,7 @@ impl PullMessageProcessor {
                 let has_suspend = pull_sys_flag::has_suspend_flag(header.sys_flag);
                 if broker_allow_suspend && has_suspend {
                     let (long_polling, short_ms) = {
-                        let bc = c.broker_config().read();
+                        let bc = c.config.load();
                         (bc.long_polling_enable, bc.short_polling_time_mills)
                     };
                     let polling_ms = if long_polling {
@@ -493,7 +525,7 @@ impl PullMessageProcessor {
                         pull_from_this_offset: header.queue_offset,
                         message_filter: filter,
                     };
-                    c.pull_request_hold_service().suspend_pull_request(
+                    c.pull_request_hold_service.suspend_pull_request(
                         &header.topic,
                         header.queue_id,
                         pull_request,
@@ -502,8 +534,8 @@ impl PullMessageProcessor {
                 }
             }
             ResponseCode::PULL_OFFSET_MOVED => {
-                let role = c.message_store_config().broker_role;
-                if role != BrokerRole::Slave || c.message_store_config().offset_check_in_slave {
+                let role = c.message_store_config.broker_role;
+                if role != BrokerRole::Slave || c.message_store_config.offset_check_in_slave {
                     tracing::warn!(
                         topic = %header.topic,
                         group_id = %header.consumer_group,
@@ -536,8 +568,8 @@ impl RequestProcessor for PullMessageProcessor {
     }
 
     fn reject_request(&self) -> bool {
-        let c = &self.controller;
-        !c.broker_config().read().slave_read_enable
-            && c.message_store_config().broker_role == BrokerRole::Slave
+        let c = &self.ctx;
+        !c.config.load().slave_read_enable
+            && c.message_store_config.broker_role == BrokerRole::Slave
     }
 }

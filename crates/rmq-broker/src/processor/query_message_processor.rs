@@ -2,7 +2,7 @@
 //! VIEW_MESSAGE_BY_ID (one raw record at a CommitLog offset) (Java
 //! `broker/processor/QueryMessageProcessor`).
 
-use crate::broker_controller::BrokerController;
+use rmq_store::MessageStoreConfig;
 use async_trait::async_trait;
 use bytes::BytesMut;
 use rmq_remoting::protocol::header::broker::{
@@ -17,23 +17,32 @@ use std::sync::Arc;
 /// Java `MixAll.UNIQUE_MSG_QUERY_FLAG`.
 pub const UNIQUE_MSG_QUERY_FLAG: &str = "_UNIQUE_KEY_QUERY";
 
+/// What `QueryMessageProcessor` uses.
+#[derive(Clone)]
+pub struct QueryMessageContext {
+    /// The message store.
+    pub message_store: Arc<dyn MessageStore>,
+    /// The store config the broker started with.
+    pub message_store_config: Arc<MessageStoreConfig>,
+}
+
 /// The query processor.
 pub struct QueryMessageProcessor {
-    controller: Arc<BrokerController>,
+    ctx: QueryMessageContext,
 }
 
 impl QueryMessageProcessor {
     /// Builds the processor.
-    pub fn new(controller: Arc<BrokerController>) -> Self {
-        QueryMessageProcessor { controller }
+    pub fn new(ctx: QueryMessageContext) -> Self {
+        QueryMessageProcessor { ctx }
     }
 
     fn query_message(&self, request: &RemotingCommand) -> Result<RemotingCommand, RemotingError> {
         let mut header: QueryMessageRequestHeader = request.decode_header()?;
         if request.ext_field(UNIQUE_MSG_QUERY_FLAG) == Some("true") {
-            header.max_num = self.controller.message_store_config().default_query_max_num;
+            header.max_num = self.ctx.message_store_config.default_query_max_num;
         }
-        let result = self.controller.message_store().query_message(
+        let result = self.ctx.message_store.query_message(
             &header.topic,
             &header.key,
             header.max_num,
@@ -67,8 +76,8 @@ impl QueryMessageProcessor {
     ) -> Result<RemotingCommand, RemotingError> {
         let header: ViewMessageRequestHeader = request.decode_header()?;
         match self
-            .controller
-            .message_store()
+            .ctx
+            .message_store
             .select_one_message_by_offset(header.offset)
         {
             Some(record) => Ok(RemotingCommand::success().with_body(record)),

@@ -6,7 +6,10 @@
 //! PUSH_REPLY_MESSAGE_TO_CLIENT, and, with `storeReplyMessageEnable`, also stored. The
 //! response tells whether the push worked.
 
-use crate::broker_controller::BrokerController;
+use crate::broker_address::BrokerAddress;
+use crate::broker_config_handle::BrokerConfigHandle;
+use crate::client::producer_manager::ProducerManager;
+use crate::stats::broker_stats_manager::BrokerStatsManager;
 use crate::client::net::broker2client;
 use crate::processor::send_message_processor::{rewrite_request_properties, SendMessageProcessor};
 use async_trait::async_trait;
@@ -24,9 +27,24 @@ use rmq_remoting::{
 use rmq_store::{MessageExtBrokerInner, MessageStore, PutMessageStatus};
 use std::sync::Arc;
 
+/// What `ReplyMessageProcessor` uses.
+#[derive(Clone)]
+pub struct ReplyMessageContext {
+    /// The broker config snapshot.
+    pub config: BrokerConfigHandle,
+    /// The bound address and store host.
+    pub address: Arc<BrokerAddress>,
+    /// The message store.
+    pub message_store: Arc<dyn MessageStore>,
+    /// The connected producer groups.
+    pub producer_manager: Arc<ProducerManager>,
+    /// The put/get counters.
+    pub broker_stats_manager: Arc<BrokerStatsManager>,
+}
+
 /// The reply processor; shares the send checks with a [`SendMessageProcessor`].
 pub struct ReplyMessageProcessor {
-    controller: Arc<BrokerController>,
+    ctx: ReplyMessageContext,
     send: Arc<SendMessageProcessor>,
 }
 
@@ -38,8 +56,8 @@ struct PushReplyResult {
 
 impl ReplyMessageProcessor {
     /// Builds the processor.
-    pub fn new(controller: Arc<BrokerController>, send: Arc<SendMessageProcessor>) -> Self {
-        ReplyMessageProcessor { controller, send }
+    pub fn new(ctx: ReplyMessageContext, send: Arc<SendMessageProcessor>) -> Self {
+        ReplyMessageProcessor { ctx, send }
     }
 
     async fn push_reply_message(
@@ -48,9 +66,9 @@ impl ReplyMessageProcessor {
         header: &SendMessageRequestHeader,
         body: Bytes,
     ) -> PushReplyResult {
-        let c = &self.controller;
+        let c = &self.ctx;
         let born = channel.remote_addr();
-        let store = c.store_host();
+        let store = c.address.store_host();
         let mut reply_header = ReplyMessageRequestHeader {
             producer_group: header.producer_group.clone(),
             topic: header.topic.clone(),
@@ -80,7 +98,7 @@ impl ReplyMessageProcessor {
                 ),
             };
         };
-        let Some(target) = c.producer_manager().find_channel(&sender_id) else {
+        let Some(target) = c.producer_manager.find_channel(&sender_id) else {
             let remark = format!("push reply message fail, channel of <{sender_id}> not found.");
             tracing::warn!("{remark}");
             return PushReplyResult {
@@ -127,11 +145,11 @@ impl ReplyMessageProcessor {
         request: &RemotingCommand,
         mut header: SendMessageRequestHeader,
     ) -> RemotingCommand {
-        let c = &self.controller;
+        let c = &self.ctx;
         // Java `buildMsgContext`: the pushed and stored properties carry the broker's region
         // and trace switch, in Java's order.
         let (region, trace_on) = {
-            let bc = c.broker_config().read();
+            let bc = c.config.load();
             (bc.region_id.clone(), bc.trace_on)
         };
         header.properties = Some(rewrite_request_properties(
@@ -168,7 +186,7 @@ impl ReplyMessageProcessor {
             response.code = ResponseCode::SYSTEM_ERROR.0;
             response.remark = Some(push.remark);
         }
-        if c.broker_config().read().store_reply_message_enable {
+        if c.config.load().store_reply_message_enable {
             let msg = MessageExtBrokerInner {
                 topic: header.topic.clone(),
                 queue_id,
@@ -179,11 +197,11 @@ impl ReplyMessageProcessor {
                 sys_flag: header.sys_flag,
                 born_timestamp: header.born_timestamp,
                 born_host: channel.remote_addr(),
-                store_host: c.store_host(),
+                store_host: c.address.store_host(),
                 reconsume_times: header.reconsume_times.unwrap_or(0),
                 prepared_transaction_offset: 0,
             };
-            let result = c.message_store().put_message(&msg).await;
+            let result = c.message_store.put_message(&msg).await;
             let put_ok = matches!(
                 result.status,
                 PutMessageStatus::PutOk
@@ -193,7 +211,7 @@ impl ReplyMessageProcessor {
             );
             match (put_ok, result.append_result.as_ref()) {
                 (true, Some(a)) => {
-                    let stats = c.broker_stats_manager();
+                    let stats = &c.broker_stats_manager;
                     stats.inc_topic_put_nums(&msg.topic, i64::from(a.msg_num), 1);
                     stats.inc_topic_put_size(&msg.topic, i64::from(a.wrote_bytes));
                     stats.inc_broker_put_nums(&msg.topic, i64::from(a.msg_num));

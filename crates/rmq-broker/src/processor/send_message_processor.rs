@@ -13,7 +13,15 @@
 //! `waitTimeMillsInSendQueue` gets SYSTEM_BUSY `[TIMEOUT_CLEAN_QUEUE]...`, and one arriving
 //! while `sendThreadPoolQueueCapacity` requests wait gets `[OVERLOAD]...`.
 
-use crate::broker_controller::BrokerController;
+use crate::broker_address::BrokerAddress;
+use crate::broker_config_handle::BrokerConfigHandle;
+use crate::client::rebalance::rebalance_lock_manager::RebalanceLockManager;
+use crate::schedule::schedule_message_service::ScheduleMessageService;
+use crate::stats::broker_stats_manager::BrokerStatsManager;
+use crate::subscription::subscription_group_manager::SubscriptionGroupManager;
+use crate::thread_pool_queue::ThreadPoolQueue;
+use crate::topic::topic_config_manager::TopicConfigManager;
+use rmq_store::MessageStoreConfig;
 use crate::util::hook_utils;
 use async_trait::async_trait;
 use rmq_common::java_hash_map::JavaHashMap;
@@ -55,9 +63,34 @@ pub(crate) fn rewrite_request_properties(
 /// DLQ queues per group (Java `DLQ_NUMS_PER_GROUP`).
 const DLQ_NUMS_PER_GROUP: i32 = 1;
 
+/// What `SendMessageProcessor` uses.
+#[derive(Clone)]
+pub struct SendMessageContext {
+    /// The broker config snapshot.
+    pub config: BrokerConfigHandle,
+    /// The bound address and store host.
+    pub address: Arc<BrokerAddress>,
+    /// The message store.
+    pub message_store: Arc<dyn MessageStore>,
+    /// The store config the broker started with.
+    pub message_store_config: Arc<MessageStoreConfig>,
+    /// The topic configs.
+    pub topic_config_manager: Arc<TopicConfigManager>,
+    /// The subscription group configs.
+    pub subscription_group_manager: Arc<SubscriptionGroupManager>,
+    /// The ordered-consumption queue locks.
+    pub rebalance_lock_manager: Arc<RebalanceLockManager>,
+    /// The delay levels.
+    pub schedule_message_service: Arc<ScheduleMessageService>,
+    /// The put/get counters.
+    pub broker_stats_manager: Arc<BrokerStatsManager>,
+    /// The sends waiting for a slot.
+    pub send_thread_pool_queue: Arc<ThreadPoolQueue>,
+}
+
 /// The send processor.
 pub struct SendMessageProcessor {
-    controller: Arc<BrokerController>,
+    ctx: SendMessageContext,
     send_permits: Semaphore,
 }
 
@@ -71,14 +104,14 @@ fn random_queue_id(n: i32) -> i32 {
 
 impl SendMessageProcessor {
     /// Builds the processor.
-    pub fn new(controller: Arc<BrokerController>) -> Self {
-        let permits = controller
-            .broker_config()
-            .read()
+    pub fn new(ctx: SendMessageContext) -> Self {
+        let permits = ctx
+            .config
+            .load()
             .send_message_thread_pool_nums
             .max(1) as usize;
         SendMessageProcessor {
-            controller,
+            ctx,
             send_permits: Semaphore::new(permits),
         }
     }
@@ -86,7 +119,7 @@ impl SendMessageProcessor {
     fn new_send_response(&self) -> RemotingCommand {
         let mut r = RemotingCommand::success();
         let (region, trace_on) = {
-            let bc = self.controller.broker_config().read();
+            let bc = self.ctx.config.load();
             (bc.region_id.clone(), bc.trace_on)
         };
         r.add_ext_field(PROPERTY_MSG_REGION, region);
@@ -100,7 +133,7 @@ impl SendMessageProcessor {
     /// `sendMessage`/`sendBatchMessage` parse the result.
     pub(crate) fn request_properties(&self, header: &SendMessageRequestHeader) -> JavaHashMap {
         let (region, trace_on) = {
-            let bc = self.controller.broker_config().read();
+            let bc = self.ctx.config.load();
             (bc.region_id.clone(), bc.trace_on)
         };
         let text = rewrite_request_properties(header.properties.as_deref(), &region, trace_on);
@@ -130,13 +163,13 @@ impl SendMessageProcessor {
         header: &SendMessageRequestHeader,
         response: RemotingCommand,
     ) -> Result<(Arc<TopicConfig>, RemotingCommand), Box<RemotingCommand>> {
-        let c = &self.controller;
+        let c = &self.ctx;
         let (broker_perm, broker_ip1) = {
-            let bc = c.broker_config().read();
+            let bc = c.config.load();
             (bc.broker_permission, bc.broker_ip1.clone())
         };
         if !perm_name::is_writeable(broker_perm)
-            && c.topic_config_manager().is_order_topic(&header.topic)
+            && c.topic_config_manager.is_order_topic(&header.topic)
         {
             return Err(Box::new(self.fail(
                 response,
@@ -159,7 +192,7 @@ impl SendMessageProcessor {
             )));
         }
         let remote = channel.remote_addr_string();
-        let topic_config = match c.topic_config_manager().select_topic_config(&header.topic) {
+        let topic_config = match c.topic_config_manager.select_topic_config(&header.topic) {
             Some(tc) => tc,
             None => {
                 let mut sys_flag = 0;
@@ -172,7 +205,7 @@ impl SendMessageProcessor {
                 }
                 tracing::warn!(topic = %header.topic, producer = %remote, "the topic not exist");
                 let created = c
-                    .topic_config_manager()
+                    .topic_config_manager
                     .create_topic_in_send_message_method(
                         &header.topic,
                         &header.default_topic,
@@ -182,7 +215,7 @@ impl SendMessageProcessor {
                     );
                 let created = created.or_else(|| {
                     mix_all::is_retry_topic(&header.topic).then(|| {
-                        c.topic_config_manager()
+                        c.topic_config_manager
                             .create_topic_in_send_message_back_method(
                                 &header.topic,
                                 1,
@@ -242,9 +275,9 @@ impl SendMessageProcessor {
     ) -> Result<(Arc<TopicConfig>, RemotingCommand), Box<RemotingCommand>> {
         let response = self.new_send_response();
         let start = self
-            .controller
-            .broker_config()
-            .read()
+            .ctx
+            .config
+            .load()
             .start_accept_send_request_time_stamp;
         if rmq_common::util_all::current_millis() < start {
             return Err(Box::new(self.fail(
@@ -266,7 +299,7 @@ impl SendMessageProcessor {
         header: SendMessageRequestHeader,
         permit: tokio::sync::SemaphorePermit<'_>,
     ) -> RemotingCommand {
-        let c = &self.controller;
+        let c = &self.ctx;
         let (topic_config, mut response) = match self.pre_send(channel, &header) {
             Ok(v) => v,
             Err(r) => return *r,
@@ -286,7 +319,7 @@ impl SendMessageProcessor {
                 .unwrap_or_default()
                 .to_string();
             let Some(sgc) = c
-                .subscription_group_manager()
+                .subscription_group_manager
                 .find_subscription_group_config(&group)
             else {
                 return self.fail(
@@ -301,7 +334,7 @@ impl SendMessageProcessor {
                     max_reconsume_times = m;
                 }
             }
-            let to_dlq_directly = c.rebalance_lock_manager().has_unexpired_lock(&group);
+            let to_dlq_directly = c.rebalance_lock_manager.has_unexpired_lock(&group);
             if to_dlq_directly {
                 tracing::info!(group, topic = %topic, reconsume_times, max_reconsume_times, "Group has unexpired lock record, which show it is ordered message, send it to DLQ right now");
             }
@@ -309,7 +342,7 @@ impl SendMessageProcessor {
                 props.insert(PROPERTY_DELAY_TIME_LEVEL, "-1");
                 topic = mix_all::get_dlq_topic(&group);
                 queue_id = random_queue_id(DLQ_NUMS_PER_GROUP);
-                c.topic_config_manager()
+                c.topic_config_manager
                     .create_topic_in_send_message_back_method(
                         &topic,
                         DLQ_NUMS_PER_GROUP,
@@ -330,7 +363,7 @@ impl SendMessageProcessor {
             props.insert(PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX, create_uniq_id());
         }
         let (cluster, reject_tx, broker_ip1) = {
-            let bc = c.broker_config().read();
+            let bc = c.config.load();
             (
                 bc.broker_cluster_name.clone(),
                 bc.reject_transaction_message,
@@ -361,7 +394,7 @@ impl SendMessageProcessor {
                 "accurate timer message is not enabled, timerWheelEnable is false".into(),
             );
         }
-        let max_level = c.schedule_message_service().max_delay_level();
+        let max_level = c.schedule_message_service.max_delay_level();
         hook_utils::handle_schedule_message(
             sys_flag,
             &mut topic,
@@ -379,11 +412,11 @@ impl SendMessageProcessor {
             sys_flag,
             born_timestamp: header.born_timestamp,
             born_host: channel.remote_addr(),
-            store_host: c.store_host(),
+            store_host: c.address.store_host(),
             reconsume_times,
             prepared_transaction_offset: 0,
         };
-        let future = c.message_store().put_message(&msg);
+        let future = c.message_store.put_message(&msg);
         // The slot covers checks and the append; the flush wait (SYNC_FLUSH) happens outside,
         // as Java completes the put future on another executor.
         drop(permit);
@@ -418,7 +451,7 @@ impl SendMessageProcessor {
         header: SendMessageRequestHeader,
         permit: tokio::sync::SemaphorePermit<'_>,
     ) -> RemotingCommand {
-        let c = &self.controller;
+        let c = &self.ctx;
         let (topic_config, mut response) = match self.pre_send(channel, &header) {
             Ok(v) => v,
             Err(r) => return *r,
@@ -451,7 +484,7 @@ impl SendMessageProcessor {
         let mut props = self.request_properties(&header);
         props.insert(
             PROPERTY_CLUSTER,
-            c.broker_config().read().broker_cluster_name.clone(),
+            c.config.load().broker_cluster_name.clone(),
         );
         let batch = MessageExtBatch {
             topic: header.topic.clone(),
@@ -461,10 +494,10 @@ impl SendMessageProcessor {
             sys_flag,
             born_timestamp: header.born_timestamp,
             born_host: channel.remote_addr(),
-            store_host: c.store_host(),
+            store_host: c.address.store_host(),
             reconsume_times: header.reconsume_times.unwrap_or(0),
         };
-        let future = c.message_store().put_messages(&batch);
+        let future = c.message_store.put_messages(&batch);
         drop(permit);
         let result = future.await;
         if self.handle_put_message_result(&batch.topic, &result, &mut response) {
@@ -499,7 +532,7 @@ impl SendMessageProcessor {
         result: &PutMessageResult,
         response: &mut RemotingCommand,
     ) -> bool {
-        let max_size = self.controller.message_store_config().max_message_size;
+        let max_size = self.ctx.message_store_config.max_message_size;
         let (code, remark, ok): (ResponseCode, Option<String>, bool) = match result.status {
             PutMessageStatus::PutOk => (ResponseCode::SUCCESS, None, true),
             PutMessageStatus::FlushDiskTimeout => (ResponseCode::FLUSH_DISK_TIMEOUT, None, true),
@@ -548,7 +581,7 @@ impl SendMessageProcessor {
         response.remark = remark;
         if ok {
             if let Some(a) = result.append_result.as_ref() {
-                let stats = self.controller.broker_stats_manager();
+                let stats = &self.ctx.broker_stats_manager;
                 stats.inc_topic_put_nums(topic, i64::from(a.msg_num), 1);
                 stats.inc_topic_put_size(topic, i64::from(a.wrote_bytes));
                 stats.inc_broker_put_nums(topic, i64::from(a.msg_num));
@@ -558,7 +591,7 @@ impl SendMessageProcessor {
     }
 
     fn disk_util(&self) -> String {
-        let cfg = self.controller.message_store_config();
+        let cfg = &self.ctx.message_store_config;
         let ratio = |p: std::path::PathBuf| rmq_store::disk_partition_space_used_percent(&p);
         format!(
             "CL: {:5.2} CQ: {:5.2} INDEX: {:5.2}",
@@ -576,10 +609,10 @@ impl SendMessageProcessor {
         request: &RemotingCommand,
     ) -> Result<RemotingCommand, RemotingError> {
         let header: ConsumerSendMsgBackRequestHeader = request.decode_header()?;
-        let c = &self.controller;
+        let c = &self.ctx;
         let err = |code: ResponseCode, remark: String| RemotingCommand::error(code, remark);
         let Some(sgc) = c
-            .subscription_group_manager()
+            .subscription_group_manager
             .find_subscription_group_config(&header.group)
         else {
             return Ok(err(
@@ -588,7 +621,7 @@ impl SendMessageProcessor {
             ));
         };
         let (broker_perm, broker_ip1) = {
-            let bc = c.broker_config().read();
+            let bc = c.config.load();
             (bc.broker_permission, bc.broker_ip1.clone())
         };
         if !perm_name::is_writeable(broker_perm) {
@@ -608,7 +641,7 @@ impl SendMessageProcessor {
             0
         };
         let tc = c
-            .topic_config_manager()
+            .topic_config_manager
             .create_topic_in_send_message_back_method(
                 &new_topic,
                 sgc.retry_queue_nums,
@@ -624,7 +657,7 @@ impl SendMessageProcessor {
         }
         // Java `lookMessageByOffset`: the record decoded, its properties in a Java map.
         let record = c
-            .message_store()
+            .message_store
             .select_one_message_by_offset(header.offset);
         let decoded = record.as_deref().and_then(|r| {
             let options = DecodeOptions {
@@ -657,7 +690,7 @@ impl SendMessageProcessor {
         if is_dlq {
             new_topic = mix_all::get_dlq_topic(&header.group);
             queue_id = random_queue_id(DLQ_NUMS_PER_GROUP);
-            c.topic_config_manager()
+            c.topic_config_manager
                 .create_topic_in_send_message_back_method(
                     &new_topic,
                     DLQ_NUMS_PER_GROUP,
@@ -679,7 +712,7 @@ impl SendMessageProcessor {
             .map_or_else(|| msg_ext.msg_id.clone(), str::to_string);
         props.insert(PROPERTY_ORIGIN_MESSAGE_ID, origin);
         let mut topic = new_topic.clone();
-        let max_level = c.schedule_message_service().max_delay_level();
+        let max_level = c.schedule_message_service.max_delay_level();
         hook_utils::handle_schedule_message(
             msg_ext.sys_flag,
             &mut topic,
@@ -697,11 +730,11 @@ impl SendMessageProcessor {
             sys_flag: msg_ext.sys_flag,
             born_timestamp: msg_ext.born_timestamp,
             born_host: msg_ext.born_host,
-            store_host: c.store_host(),
+            store_host: c.address.store_host(),
             reconsume_times: msg_ext.reconsume_times + 1,
             prepared_transaction_offset: 0,
         };
-        let result = c.message_store().put_message(&inner).await;
+        let result = c.message_store.put_message(&inner).await;
         if result.status == PutMessageStatus::PutOk {
             if is_dlq {
                 tracing::info!(
@@ -711,7 +744,7 @@ impl SendMessageProcessor {
                     "send msg to DLQ"
                 );
             }
-            let stats = c.broker_stats_manager();
+            let stats = &c.broker_stats_manager;
             if inner.topic == mix_all::RMQ_SYS_SCHEDULE_TOPIC {
                 let wrote = result.append_result.as_ref().map_or(0, |a| a.wrote_bytes);
                 stats.inc_topic_put_nums(&inner.topic, 1, 1);
@@ -751,7 +784,7 @@ impl SendMessageProcessor {
     /// when the request waited too long or the queue is full.
     async fn acquire_slot(&self) -> Result<tokio::sync::SemaphorePermit<'_>, RemotingCommand> {
         let (capacity, max_wait, fast_failure) = {
-            let bc = self.controller.broker_config().read();
+            let bc = self.ctx.config.load();
             (
                 bc.send_thread_pool_queue_capacity.max(1) as usize,
                 bc.wait_time_mills_in_send_queue,
@@ -759,7 +792,7 @@ impl SendMessageProcessor {
             )
         };
         let arrived = Instant::now();
-        let queue = self.controller.send_thread_pool_queue();
+        let queue = &self.ctx.send_thread_pool_queue;
         let Some(queued) = queue.try_enter(capacity, rmq_common::util_all::current_millis()) else {
             return Err(RemotingCommand::error(
                 ResponseCode::SYSTEM_BUSY,
@@ -813,10 +846,10 @@ impl RequestProcessor for SendMessageProcessor {
     }
 
     fn reject_request(&self) -> bool {
-        let c = &self.controller;
-        (!c.broker_config().read().enable_slave_acting_master
-            && c.message_store_config().broker_role == rmq_store::BrokerRole::Slave)
-            || c.message_store().is_os_page_cache_busy()
+        let c = &self.ctx;
+        (!c.config.load().enable_slave_acting_master
+            && c.message_store_config.broker_role == rmq_store::BrokerRole::Slave)
+            || c.message_store.is_os_page_cache_busy()
     }
 }
 

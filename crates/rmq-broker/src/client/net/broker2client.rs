@@ -3,7 +3,10 @@
 //! (both oneway), RESET_CONSUMER_CLIENT_OFFSET, GET_CONSUMER_STATUS_FROM_CLIENT and
 //! synchronous calls relayed for admin tools.
 
-use crate::broker_controller::BrokerController;
+use crate::broker_config_handle::BrokerConfigHandle;
+use crate::client::consumer_manager::ConsumerManager;
+use crate::offset::consumer_offset_manager::ConsumerOffsetManager;
+use crate::topic::topic_config_manager::TopicConfigManager;
 use crate::client::client_channel_info::ClientChannelInfo;
 use bytes::Bytes;
 use rmq_common::{mq_version, MessageQueue};
@@ -22,10 +25,26 @@ use rmq_remoting::protocol::header::client::{
 use rmq_remoting::{Channel, RemotingCommand, RemotingError, RequestCode, ResponseCode};
 use rmq_store::{BoundaryType, MessageStore};
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Timeout of calls relayed to a client (Java `callClient`: 10 s).
 pub const CALL_CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What `reset_offset` and `get_consume_status` use (Java `Broker2Client`'s controller).
+#[derive(Clone)]
+pub struct Broker2ClientContext {
+    /// The broker config snapshot.
+    pub config: BrokerConfigHandle,
+    /// The message store.
+    pub message_store: Arc<dyn MessageStore>,
+    /// The topic configs.
+    pub topic_config_manager: Arc<TopicConfigManager>,
+    /// The committed consumer offsets.
+    pub consumer_offset_manager: Arc<ConsumerOffsetManager>,
+    /// The connected consumer groups.
+    pub consumer_manager: Arc<ConsumerManager>,
+}
 
 /// Sends NOTIFY_CONSUMER_IDS_CHANGED oneway; errors are logged.
 pub async fn notify_consumer_ids_changed(channel: &Channel, consumer_group: &str) {
@@ -60,14 +79,14 @@ pub async fn invoke_oneway(
 /// RESET_CONSUMER_CLIENT_OFFSET, oneway (Java `Broker2Client#resetOffset`, used when
 /// `useServerSideResetOffset` is off). `is_c` selects the C++ body.
 pub async fn reset_offset(
-    controller: &BrokerController,
+    ctx: &Broker2ClientContext,
     topic: &str,
     group: &str,
     timestamp: i64,
     is_force: bool,
     is_c: bool,
 ) -> RemotingCommand {
-    let Some(topic_config) = controller.topic_config_manager().select_topic_config(topic) else {
+    let Some(topic_config) = ctx.topic_config_manager.select_topic_config(topic) else {
         tracing::error!(
             "[reset-offset] reset offset failed, no topic in this broker. topic={topic}"
         );
@@ -76,12 +95,12 @@ pub async fn reset_offset(
             format!("[reset-offset] reset offset failed, no topic in this broker. topic={topic}"),
         );
     };
-    let broker_name = controller.broker_config().read().broker_name.clone();
-    let store = controller.message_store();
+    let broker_name = ctx.config.load().broker_name.clone();
+    let store = &ctx.message_store;
     let mut offset_table = HashMap::new();
     for i in 0..topic_config.write_queue_nums {
-        let consumer_offset = controller
-            .consumer_offset_manager()
+        let consumer_offset = ctx
+            .consumer_offset_manager
             .query_offset(group, topic, i);
         if consumer_offset == -1 {
             return RemotingCommand::error(
@@ -134,8 +153,8 @@ pub async fn reset_offset(
             offset_table: offset_table.clone(),
         }))
     };
-    let channels: Vec<ClientChannelInfo> = controller
-        .consumer_manager()
+    let channels: Vec<ClientChannelInfo> = ctx
+        .consumer_manager
         .get_consumer_group_info(group)
         .map(|g| g.channel_info_table.into_values().collect())
         .unwrap_or_default();
@@ -176,7 +195,7 @@ pub async fn reset_offset(
 /// GET_CONSUMER_STATUS_FROM_CLIENT, 5 s each, and returns every answer keyed by client id
 /// (Java `Broker2Client#getConsumeStatus`).
 pub async fn get_consume_status(
-    controller: &BrokerController,
+    ctx: &Broker2ClientContext,
     topic: &str,
     group: &str,
     origin_client_id: Option<&str>,
@@ -190,8 +209,8 @@ pub async fn get_consume_status(
         RequestCode::GET_CONSUMER_STATUS_FROM_CLIENT,
         &header,
     );
-    let channels: Vec<ClientChannelInfo> = controller
-        .consumer_manager()
+    let channels: Vec<ClientChannelInfo> = ctx
+        .consumer_manager
         .get_consumer_group_info(group)
         .map(|g| g.channel_info_table.into_values().collect())
         .unwrap_or_default();

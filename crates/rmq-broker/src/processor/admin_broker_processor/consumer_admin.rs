@@ -39,7 +39,7 @@ use rmq_remoting::protocol::header::client::{
     GetConsumerStatusRequestHeader,
 };
 use rmq_remoting::{Channel, RemotingCommand, RemotingError, RequestCode, ResponseCode};
-use rmq_store::{BoundaryType, BrokerRole, MessageStore};
+use rmq_store::{BoundaryType, BrokerRole};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -73,20 +73,20 @@ impl AdminBrokerProcessor {
             RequestCode::UPDATE_AND_CREATE_SUBSCRIPTIONGROUP => {
                 let config: SubscriptionGroupConfig = decode(&request.body)?;
                 tracing::info!(caller = %channel.remote_addr(), group = %config.group_name, "AdminBrokerProcessor#updateAndCreateSubscriptionGroup called");
-                self.controller
-                    .subscription_group_manager()
+                self.ctx
+                    .subscription_group_manager
                     .update_subscription_group_config(config);
                 RemotingCommand::success()
             }
             RequestCode::UPDATE_AND_CREATE_SUBSCRIPTIONGROUP_LIST => {
                 let list: SubscriptionGroupList = decode(&request.body)?;
-                self.controller
-                    .subscription_group_manager()
+                self.ctx
+                    .subscription_group_manager
                     .update_subscription_group_config_list(list.group_config_list);
                 RemotingCommand::success()
             }
             RequestCode::GET_ALL_SUBSCRIPTIONGROUP_CONFIG => {
-                let m = self.controller.subscription_group_manager();
+                let m = &self.ctx.subscription_group_manager;
                 let body = SubscriptionGroupWrapper {
                     subscription_group_table: m.subscription_group_table(),
                     data_version: m.data_version(),
@@ -96,22 +96,22 @@ impl AdminBrokerProcessor {
             RequestCode::DELETE_SUBSCRIPTIONGROUP => {
                 let h: DeleteSubscriptionGroupRequestHeader = request.decode_header()?;
                 tracing::info!(caller = %channel.remote_addr(), group = %h.group_name, "AdminBrokerProcessor#deleteSubscriptionGroup");
-                self.controller
-                    .subscription_group_manager()
+                self.ctx
+                    .subscription_group_manager
                     .delete_subscription_group_config(&h.group_name);
                 if h.clean_offset.unwrap_or(false) {
-                    self.controller
-                        .consumer_offset_manager()
+                    self.ctx
+                        .consumer_offset_manager
                         .remove_offset(&h.group_name);
                 }
                 if self
-                    .controller
-                    .broker_config()
-                    .read()
+                    .ctx
+                    .config
+                    .load()
                     .auto_delete_unused_stats
                 {
-                    self.controller
-                        .broker_stats_manager()
+                    self.ctx
+                        .broker_stats_manager
                         .on_group_deleted(&h.group_name);
                 }
                 RemotingCommand::success()
@@ -119,8 +119,8 @@ impl AdminBrokerProcessor {
             RequestCode::GET_SUBSCRIPTIONGROUP_CONFIG => {
                 let h: GetSubscriptionGroupConfigRequestHeader = request.decode_header()?;
                 match self
-                    .controller
-                    .subscription_group_manager()
+                    .ctx
+                    .subscription_group_manager
                     .find_subscription_group_config(&h.group)
                 {
                     Some(g) => RemotingCommand::success().with_body(encode(&*g)),
@@ -132,7 +132,7 @@ impl AdminBrokerProcessor {
             }
             RequestCode::UPDATE_AND_GET_GROUP_FORBIDDEN => {
                 let h: UpdateGroupForbiddenRequestHeader = request.decode_header()?;
-                let m = self.controller.subscription_group_manager();
+                let m = &self.ctx.subscription_group_manager;
                 if let Some(readable) = h.readable {
                     m.update_forbidden(&h.group, &h.topic, INDEX_PERM_READ, !readable);
                 }
@@ -158,11 +158,11 @@ impl AdminBrokerProcessor {
                 self.fetch_all_consume_stats_in_broker(request)?
             }
             RequestCode::GET_ALL_CONSUMER_OFFSET => {
-                let body = self.controller.consumer_offset_manager().encode(false);
+                let body = self.ctx.consumer_offset_manager.encode(false);
                 RemotingCommand::success().with_body(body.into_bytes())
             }
             RequestCode::GET_ALL_DELAY_OFFSET => {
-                let body = self.controller.schedule_message_service().encode(false);
+                let body = self.ctx.schedule_message_service.encode(false);
                 RemotingCommand::success().with_body(body.into_bytes())
             }
             RequestCode::INVOKE_BROKER_TO_GET_CONSUMER_STATUS => {
@@ -174,7 +174,7 @@ impl AdminBrokerProcessor {
                     h.group
                 );
                 broker2client::get_consume_status(
-                    &self.controller,
+                    &self.ctx.broker2client,
                     &h.topic,
                     &h.group,
                     h.client_addr.as_deref(),
@@ -183,9 +183,9 @@ impl AdminBrokerProcessor {
             }
             RequestCode::INVOKE_BROKER_TO_RESET_OFFSET => {
                 let server_side = self
-                    .controller
-                    .broker_config()
-                    .read()
+                    .ctx
+                    .config
+                    .load()
                     .use_server_side_reset_offset;
                 if server_side {
                     self.reset_offset(channel, request)?
@@ -194,7 +194,7 @@ impl AdminBrokerProcessor {
                     tracing::info!(caller = %channel.remote_addr(), topic = %h.topic, group = %h.group, timestamp = h.timestamp, is_force = h.is_force, "[reset-offset] reset offset started");
                     let is_c = request.language == rmq_remoting::LanguageCode::CPP;
                     broker2client::reset_offset(
-                        &self.controller,
+                        &self.ctx.broker2client,
                         &h.topic,
                         &h.group,
                         h.timestamp,
@@ -207,14 +207,14 @@ impl AdminBrokerProcessor {
             RequestCode::QUERY_TOPIC_CONSUME_BY_WHO => {
                 let h: QueryTopicConsumeByWhoRequestHeader = request.decode_header()?;
                 let mut groups: BTreeSet<String> = self
-                    .controller
-                    .consumer_manager()
+                    .ctx
+                    .consumer_manager
                     .query_topic_consume_by_who(&h.topic)
                     .into_iter()
                     .collect();
                 groups.extend(
-                    self.controller
-                        .consumer_offset_manager()
+                    self.ctx
+                        .consumer_offset_manager
                         .which_group_by_topic(&h.topic),
                 );
                 RemotingCommand::success().with_body(encode(&GroupList { group_list: groups }))
@@ -222,12 +222,12 @@ impl AdminBrokerProcessor {
             RequestCode::QUERY_TOPICS_BY_CONSUMER => {
                 let h: QueryTopicsByConsumerRequestHeader = request.decode_header()?;
                 let topics = self
-                    .controller
-                    .consumer_offset_manager()
+                    .ctx
+                    .consumer_offset_manager
                     .which_topic_by_consumer(&h.group);
                 let body = TopicList {
                     topic_list: topics.into_iter().collect(),
-                    broker_addr: Some(self.controller.broker_addr()),
+                    broker_addr: Some(self.ctx.address.broker_addr()),
                 };
                 RemotingCommand::success().with_body(encode(&body))
             }
@@ -235,8 +235,8 @@ impl AdminBrokerProcessor {
                 let h: QuerySubscriptionByConsumerRequestHeader = request.decode_header()?;
                 let topic = h.topic.clone().unwrap_or_default();
                 let sd = self
-                    .controller
-                    .consumer_manager()
+                    .ctx
+                    .consumer_manager
                     .find_subscription_data(&h.group, &topic);
                 let body = QuerySubscriptionResponseBody {
                     subscription_data: sd.as_deref(),
@@ -279,8 +279,8 @@ impl AdminBrokerProcessor {
     ) -> Result<RemotingCommand, RemotingError> {
         let h: GetConsumerConnectionListRequestHeader = request.decode_header()?;
         let Some(info) = self
-            .controller
-            .consumer_manager()
+            .ctx
+            .consumer_manager
             .get_consumer_group_info(&h.consumer_group)
         else {
             return Ok(RemotingCommand::error(
@@ -312,8 +312,8 @@ impl AdminBrokerProcessor {
     ) -> Result<RemotingCommand, RemotingError> {
         let h: GetProducerConnectionListRequestHeader = request.decode_header()?;
         let members = self
-            .controller
-            .producer_manager()
+            .ctx
+            .producer_manager
             .group_channels(&h.producer_group);
         if members.is_empty() {
             return Ok(RemotingCommand::error(
@@ -329,8 +329,8 @@ impl AdminBrokerProcessor {
 
     fn get_all_producer_info(&self) -> RemotingCommand {
         let data = self
-            .controller
-            .producer_manager()
+            .ctx
+            .producer_manager
             .producer_table()
             .into_iter()
             .map(|(group, members)| {
@@ -352,7 +352,7 @@ impl AdminBrokerProcessor {
 
     /// Java `getTopicsForCollectingConsumeStats`.
     fn topics_for_consume_stats(&self, h: &GetConsumeStatsRequestHeader) -> BTreeSet<String> {
-        let c = &self.controller;
+        let c = &self.ctx;
         let list: Vec<String> = h
             .topic_list
             .as_deref()
@@ -368,17 +368,17 @@ impl AdminBrokerProcessor {
         {
             Some(t) => [t.to_string()].into(),
             None => c
-                .consumer_offset_manager()
+                .consumer_offset_manager
                 .which_topic_by_consumer(&h.consumer_group)
                 .into_iter()
                 .collect(),
         };
         let count = c
-            .consumer_manager()
+            .consumer_manager
             .find_subscription_data_count(&h.consumer_group);
         topics.retain(|t| {
             count == 0
-                || c.consumer_manager()
+                || c.consumer_manager
                     .find_subscription_data(&h.consumer_group, t)
                     .is_some()
         });
@@ -392,16 +392,16 @@ impl AdminBrokerProcessor {
         queue_id: i32,
         with_pull: bool,
     ) -> OffsetWrapper {
-        let c = &self.controller;
-        let store = c.message_store();
+        let c = &self.ctx;
+        let store = &c.message_store;
         let broker_offset = store.get_max_offset_in_queue(topic, queue_id).max(0);
         let consumer_offset = c
-            .consumer_offset_manager()
+            .consumer_offset_manager
             .query_offset(group, topic, queue_id)
             .max(0);
         let pull_offset = if with_pull {
             consumer_offset.max(
-                c.consumer_offset_manager()
+                c.consumer_offset_manager
                     .query_pull_offset(group, topic, queue_id),
             )
         } else {
@@ -433,7 +433,7 @@ impl AdminBrokerProcessor {
         queues: i32,
         with_pull: bool,
     ) -> bool {
-        let broker_name = self.controller.broker_config().read().broker_name.clone();
+        let broker_name = self.ctx.config.load().broker_name.clone();
         let smallest = AnswerBudget::entry_len(
             &MessageQueue::new(topic, broker_name.clone(), 0),
             &OffsetWrapper::default(),
@@ -457,11 +457,11 @@ impl AdminBrokerProcessor {
         request: &RemotingCommand,
     ) -> Result<RemotingCommand, RemotingError> {
         let h: GetConsumeStatsRequestHeader = request.decode_header()?;
-        let c = &self.controller;
+        let c = &self.ctx;
         let mut stats = ConsumeStats::default();
         let mut budget = AnswerBudget::frame();
         for topic in self.topics_for_consume_stats(&h) {
-            let Some(tc) = c.topic_config_manager().select_topic_config(&topic) else {
+            let Some(tc) = c.topic_config_manager.select_topic_config(&topic) else {
                 tracing::warn!(
                     topic,
                     "AdminBrokerProcessor#getConsumeStats: topic config does not exist"
@@ -481,7 +481,7 @@ impl AdminBrokerProcessor {
                 return Ok(too_large(&subject, &queues));
             }
             stats.consume_tps += c
-                .broker_stats_manager()
+                .broker_stats_manager
                 .tps_group_get_nums(&h.consumer_group, &topic);
         }
         Ok(RemotingCommand::success().with_body(encode(&stats)))
@@ -492,29 +492,29 @@ impl AdminBrokerProcessor {
         request: &RemotingCommand,
     ) -> Result<RemotingCommand, RemotingError> {
         let h: GetConsumeStatsInBrokerHeader = request.decode_header()?;
-        let c = &self.controller;
+        let c = &self.ctx;
         let mut budget = AnswerBudget::frame();
         let mut list = ConsumeStatsList {
-            broker_addr: c.broker_addr(),
+            broker_addr: c.address.broker_addr(),
             ..Default::default()
         };
         for group in c
-            .subscription_group_manager()
+            .subscription_group_manager
             .subscription_group_table()
             .into_keys()
         {
             let mut per_group = Vec::new();
-            for topic in c.consumer_offset_manager().which_topic_by_consumer(&group) {
-                let Some(tc) = c.topic_config_manager().select_topic_config(&topic) else {
+            for topic in c.consumer_offset_manager.which_topic_by_consumer(&group) {
+                let Some(tc) = c.topic_config_manager.select_topic_config(&topic) else {
                     continue;
                 };
                 if h.is_order && !tc.order {
                     continue;
                 }
-                if c.consumer_manager()
+                if c.consumer_manager
                     .find_subscription_data(&group, &topic)
                     .is_none()
-                    && c.consumer_manager().find_subscription_data_count(&group) > 0
+                    && c.consumer_manager.find_subscription_data_count(&group) > 0
                 {
                     continue;
                 }
@@ -531,7 +531,7 @@ impl AdminBrokerProcessor {
                     let queues = format!("{} queues", tc.write_queue_nums);
                     return Ok(too_large(&subject, &queues));
                 }
-                stats.consume_tps += c.broker_stats_manager().tps_group_get_nums(&group, &topic);
+                stats.consume_tps += c.broker_stats_manager.tps_group_get_nums(&group, &topic);
                 list.total_diff += stats.compute_total_diff();
                 list.total_inflight_diff += stats.compute_inflight_total_diff();
                 per_group.push(stats);
@@ -552,21 +552,21 @@ impl AdminBrokerProcessor {
     ) -> Result<RemotingCommand, RemotingError> {
         let h: ResetOffsetRequestHeader = request.decode_header()?;
         tracing::info!(caller = %channel.remote_addr(), topic = %h.topic, group = %h.group, timestamp = h.timestamp, is_force = h.is_force, "[reset-offset] reset offset started");
-        let c = &self.controller;
-        if c.message_store_config().broker_role == BrokerRole::Slave {
+        let c = &self.ctx;
+        if c.message_store_config.broker_role == BrokerRole::Slave {
             return Ok(RemotingCommand::error(
                 ResponseCode::SYSTEM_ERROR,
                 "Can not reset offset in slave broker",
             ));
         }
-        let Some(tc) = c.topic_config_manager().select_topic_config(&h.topic) else {
+        let Some(tc) = c.topic_config_manager.select_topic_config(&h.topic) else {
             return Ok(RemotingCommand::error(
                 ResponseCode::TOPIC_NOT_EXIST,
                 format!("Topic {} does not exist", h.topic),
             ));
         };
         if !c
-            .subscription_group_manager()
+            .subscription_group_manager
             .contains_subscription_group(&h.group)
         {
             return Ok(RemotingCommand::error(
@@ -574,7 +574,7 @@ impl AdminBrokerProcessor {
                 format!("Group {} does not exist", h.group),
             ));
         }
-        let store = c.message_store();
+        let store = &c.message_store;
         let search = |qid: i32| {
             if h.timestamp < 0 {
                 store.get_max_offset_in_queue(&h.topic, qid)
@@ -617,7 +617,7 @@ impl AdminBrokerProcessor {
                 "No queues to reset.",
             ));
         }
-        let broker_name = c.broker_config().read().broker_name.clone();
+        let broker_name = c.config.load().broker_name.clone();
         // The answer lists every queue: it must fit before any offset is reset.
         let mut budget = AnswerBudget::frame();
         let mut body = ResetOffsetBody::default();
@@ -631,7 +631,7 @@ impl AdminBrokerProcessor {
             body.offset_table.insert(mq, offset);
         }
         for (qid, offset) in queue_offsets {
-            c.consumer_offset_manager()
+            c.consumer_offset_manager
                 .assign_reset_offset(&h.topic, &h.group, qid, offset);
         }
         Ok(RemotingCommand::success().with_body(encode(&body)))
@@ -642,15 +642,15 @@ impl AdminBrokerProcessor {
         request: &RemotingCommand,
     ) -> Result<RemotingCommand, RemotingError> {
         let h: QueryConsumeTimeSpanRequestHeader = request.decode_header()?;
-        let c = &self.controller;
-        let Some(tc) = c.topic_config_manager().select_topic_config(&h.topic) else {
+        let c = &self.ctx;
+        let Some(tc) = c.topic_config_manager.select_topic_config(&h.topic) else {
             return Ok(RemotingCommand::error(
                 ResponseCode::TOPIC_NOT_EXIST,
                 format!("topic[{}] not exist", h.topic),
             ));
         };
-        let store = c.message_store();
-        let broker_name = c.broker_config().read().broker_name.clone();
+        let store = &c.message_store;
+        let broker_name = c.config.load().broker_name.clone();
         let mut body = QueryConsumeTimeSpanBody::default();
         let mut budget = AnswerBudget::frame();
         let subject = format!("the consume time span of topic[{}]", h.topic);
@@ -668,7 +668,7 @@ impl AdminBrokerProcessor {
             let max = store.get_max_offset_in_queue(&h.topic, i);
             let max_time = store.get_message_store_timestamp(&h.topic, i, max - 1);
             let consumer_offset = c
-                .consumer_offset_manager()
+                .consumer_offset_manager
                 .query_offset(&h.group, &h.topic, i);
             let consume_time = if consumer_offset > 0 {
                 store.get_message_store_timestamp(&h.topic, i, consumer_offset - 1)
@@ -701,7 +701,7 @@ impl AdminBrokerProcessor {
         request: &RemotingCommand,
     ) -> Result<RemotingCommand, RemotingError> {
         let h: QueryCorrectionOffsetHeader = request.decode_header()?;
-        let c = &self.controller;
+        let c = &self.ctx;
         let filter: HashSet<&str> = h
             .filter_groups
             .as_deref()
@@ -709,9 +709,9 @@ impl AdminBrokerProcessor {
             .split(',')
             .filter(|g| !g.trim().is_empty())
             .collect();
-        let store = c.message_store();
+        let store = &c.message_store;
         let mut correction: BTreeMap<i32, i64> = BTreeMap::new();
-        for (group, offsets) in c.consumer_offset_manager().offsets_of_topic(&h.topic) {
+        for (group, offsets) in c.consumer_offset_manager.offsets_of_topic(&h.topic) {
             if filter.contains(group.as_str()) {
                 continue;
             }
@@ -723,7 +723,7 @@ impl AdminBrokerProcessor {
             }
         }
         if let Some(compare) = c
-            .consumer_offset_manager()
+            .consumer_offset_manager
             .query_offset_table(&h.compare_group, &h.topic)
         {
             for (qid, offset) in compare {
@@ -742,34 +742,34 @@ impl AdminBrokerProcessor {
         request: &RemotingCommand,
     ) -> Result<RemotingCommand, RemotingError> {
         let h: CloneGroupOffsetRequestHeader = request.decode_header()?;
-        let c = &self.controller;
+        let c = &self.ctx;
         let topics: BTreeSet<String> = match h.topic.as_deref().filter(|t| !t.trim().is_empty()) {
             Some(t) => [t.to_string()].into(),
             None => c
-                .consumer_offset_manager()
+                .consumer_offset_manager
                 .which_topic_by_consumer(&h.src_group)
                 .into_iter()
                 .collect(),
         };
         for topic in topics {
-            if c.topic_config_manager()
+            if c.topic_config_manager
                 .select_topic_config(&topic)
                 .is_none()
             {
                 continue;
             }
             if !h.offline.unwrap_or(false)
-                && c.consumer_manager()
+                && c.consumer_manager
                     .find_subscription_data_count(&h.src_group)
                     > 0
-                && c.consumer_manager()
+                && c.consumer_manager
                     .find_subscription_data(&h.src_group, &topic)
                     .is_none()
             {
                 tracing::warn!(topic, group = %h.src_group, "AdminBrokerProcessor#cloneGroupOffset: topic does not exist in consumer group's subscription");
                 continue;
             }
-            c.consumer_offset_manager()
+            c.consumer_offset_manager
                 .clone_offset(&h.src_group, &h.dest_group, &topic);
         }
         Ok(RemotingCommand::success())
@@ -780,24 +780,24 @@ impl AdminBrokerProcessor {
         request: &RemotingCommand,
     ) -> Result<RemotingCommand, RemotingError> {
         let h: ConsumeMessageDirectlyResultRequestHeader = request.decode_header()?;
-        let c = &self.controller;
+        let c = &self.ctx;
         let mut req = request.clone();
-        req.add_ext_field("brokerName", c.broker_config().read().broker_name.clone());
+        req.add_ext_field("brokerName", c.config.load().broker_name.clone());
         if let Some(topic) = h.topic.as_deref().filter(|t| !t.is_empty()) {
-            if let Some(tc) = c.topic_config_manager().select_topic_config(topic) {
+            if let Some(tc) = c.topic_config_manager.select_topic_config(topic) {
                 req.add_ext_field("topicSysFlag", tc.topic_sys_flag.to_string());
             }
         }
         if !h.consumer_group.is_empty() {
             if let Some(g) = c
-                .subscription_group_manager()
+                .subscription_group_manager
                 .find_subscription_group_config(&h.consumer_group)
             {
                 req.add_ext_field("groupSysFlag", g.group_sys_flag.to_string());
             }
         }
         if let Some(id) = h.msg_id.as_deref().and_then(|m| decode_message_id(m).ok()) {
-            if let Some(record) = c.message_store().select_one_message_by_offset(id.offset) {
+            if let Some(record) = c.message_store.select_one_message_by_offset(id.offset) {
                 req.body = record;
             }
         }
@@ -820,8 +820,8 @@ impl AdminBrokerProcessor {
         client_id: &str,
     ) -> RemotingCommand {
         let Some(info) = self
-            .controller
-            .consumer_manager()
+            .ctx
+            .consumer_manager
             .find_channel(group, client_id)
         else {
             return RemotingCommand::error(

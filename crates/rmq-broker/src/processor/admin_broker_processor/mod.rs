@@ -12,7 +12,22 @@ mod consumer_admin;
 
 use answer_budget::AnswerBudget;
 
-use crate::broker_controller::BrokerController;
+use crate::broker_address::BrokerAddress;
+use crate::broker_config_handle::BrokerConfigHandle;
+use crate::broker_stats::BrokerStats;
+use crate::client::consumer_manager::ConsumerManager;
+use crate::client::net::broker2client::Broker2ClientContext;
+use crate::client::producer_manager::ProducerManager;
+use crate::client::rebalance::rebalance_lock_manager::RebalanceLockManager;
+use crate::configuration::Configuration;
+use crate::offset::consumer_offset_manager::ConsumerOffsetManager;
+use crate::out::registrar::BrokerRegistrar;
+use crate::schedule::schedule_message_service::ScheduleMessageService;
+use crate::stats::broker_stats_manager::BrokerStatsManager;
+use crate::subscription::subscription_group_manager::SubscriptionGroupManager;
+use crate::thread_pool_queue::ThreadPoolQueue;
+use crate::topic::topic_config_manager::TopicConfigManager;
+use rmq_store::MessageStoreConfig;
 use crate::stats::stats_item::StatsSnapshot;
 use async_trait::async_trait;
 use rmq_common::{mq_version, topic_validator, TopicConfig, TopicFilterType};
@@ -43,9 +58,48 @@ use rmq_store::{BoundaryType, MessageStore};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+/// What `AdminBrokerProcessor` uses: the admin codes read and change most of the broker.
+#[derive(Clone)]
+pub struct AdminBrokerContext {
+    /// The broker config snapshot.
+    pub config: BrokerConfigHandle,
+    /// The view of all config objects (GET/UPDATE_BROKER_CONFIG).
+    pub configuration: Arc<Configuration>,
+    /// The bound address and store host.
+    pub address: Arc<BrokerAddress>,
+    /// The name server registration.
+    pub registrar: Arc<dyn BrokerRegistrar>,
+    /// The message store.
+    pub message_store: Arc<dyn MessageStore>,
+    /// The store config the broker started with.
+    pub message_store_config: Arc<MessageStoreConfig>,
+    /// The topic configs.
+    pub topic_config_manager: Arc<TopicConfigManager>,
+    /// The subscription group configs.
+    pub subscription_group_manager: Arc<SubscriptionGroupManager>,
+    /// The committed consumer offsets.
+    pub consumer_offset_manager: Arc<ConsumerOffsetManager>,
+    /// The connected consumer groups.
+    pub consumer_manager: Arc<ConsumerManager>,
+    /// The connected producer groups.
+    pub producer_manager: Arc<ProducerManager>,
+    /// The ordered-consumption queue locks.
+    pub rebalance_lock_manager: Arc<RebalanceLockManager>,
+    /// The delay levels.
+    pub schedule_message_service: Arc<ScheduleMessageService>,
+    /// The put/get counters.
+    pub broker_stats_manager: Arc<BrokerStatsManager>,
+    /// The daily totals.
+    pub broker_stats: Arc<BrokerStats>,
+    /// The sends waiting for a slot.
+    pub send_thread_pool_queue: Arc<ThreadPoolQueue>,
+    /// What the calls to clients need.
+    pub broker2client: Broker2ClientContext,
+}
+
 /// The admin processor.
 pub struct AdminBrokerProcessor {
-    controller: Arc<BrokerController>,
+    ctx: AdminBrokerContext,
     /// Serializes topic and config changes (Java's `synchronized` methods).
     update_lock: tokio::sync::Mutex<()>,
 }
@@ -70,9 +124,9 @@ fn unknown_code(request: &RemotingCommand) -> RemotingCommand {
 
 impl AdminBrokerProcessor {
     /// Builds the processor.
-    pub fn new(controller: Arc<BrokerController>) -> Self {
+    pub fn new(ctx: AdminBrokerContext) -> Self {
         AdminBrokerProcessor {
-            controller,
+            ctx,
             update_lock: tokio::sync::Mutex::new(()),
         }
     }
@@ -85,7 +139,7 @@ impl AdminBrokerProcessor {
         let header: CreateTopicRequestHeader = request.decode_header()?;
         let _guard = self.update_lock.lock().await;
         tracing::info!(topic = %header.topic, caller = %channel.remote_addr(), "Broker receive request to update or create topic");
-        let c = &self.controller;
+        let c = &self.ctx;
         if let Err(remark) = topic_validator::validate_topic(&header.topic) {
             return Ok(RemotingCommand::error(
                 ResponseCode::INVALID_PARAMETER,
@@ -93,7 +147,7 @@ impl AdminBrokerProcessor {
             ));
         }
         let (validate_system, mixed) = {
-            let bc = c.broker_config().read();
+            let bc = c.config.load();
             (
                 bc.validate_system_topic_when_update_topic,
                 bc.enable_mixed_message_type,
@@ -137,19 +191,19 @@ impl AdminBrokerProcessor {
             order: header.order,
             attributes,
         };
-        if c.topic_config_manager()
+        if c.topic_config_manager
             .select_topic_config(&tc.topic_name)
             .is_some_and(|cur| *cur == tc)
         {
             tracing::info!(topic = %tc.topic_name, "topicConfig has no changes, so idempotent");
             return Ok(RemotingCommand::success());
         }
-        let stored = match c.topic_config_manager().try_update_topic_config(tc) {
+        let stored = match c.topic_config_manager.try_update_topic_config(tc) {
             Ok(t) => t,
             Err(e) => return Ok(RemotingCommand::error(ResponseCode::SYSTEM_ERROR, e)),
         };
-        let version = c.topic_config_manager().data_version();
-        c.register_increment_broker_data(vec![stored], version)
+        let version = c.topic_config_manager.data_version();
+        c.registrar.register_increment(vec![stored], version)
             .await;
         Ok(RemotingCommand::success())
     }
@@ -160,10 +214,10 @@ impl AdminBrokerProcessor {
     ) -> Result<RemotingCommand, RemotingError> {
         let body: CreateTopicListRequestBody = decode(&request.body)?;
         let _guard = self.update_lock.lock().await;
-        let c = &self.controller;
+        let c = &self.ctx;
         let validate_system = c
-            .broker_config()
-            .read()
+            .config
+            .load()
             .validate_system_topic_when_update_topic;
         for tc in &body.topic_config_list {
             if let Err(remark) = topic_validator::validate_topic(&tc.topic_name) {
@@ -191,17 +245,17 @@ impl AdminBrokerProcessor {
             }
         }
         if let Err(e) = c
-            .topic_config_manager()
+            .topic_config_manager
             .update_topic_config_list(body.topic_config_list.clone())
         {
             return Ok(RemotingCommand::error(ResponseCode::SYSTEM_ERROR, e));
         }
-        c.register_broker_all(false, false, true).await;
+        c.registrar.register_broker_all(false, false, true).await;
         Ok(RemotingCommand::success())
     }
 
     fn is_system_topic(&self, topic: &str) -> bool {
-        let bc = self.controller.broker_config().read();
+        let bc = self.ctx.config.load();
         topic_validator::is_system_topic(topic)
             || topic == bc.broker_cluster_name
             || topic == bc.broker_name
@@ -223,9 +277,9 @@ impl AdminBrokerProcessor {
                 "The specified topic is blank.",
             ));
         }
-        let c = &self.controller;
-        if c.broker_config()
-            .read()
+        let c = &self.ctx;
+        if c.config
+            .load()
             .validate_system_topic_when_update_topic
             && self.is_system_topic(&header.topic)
         {
@@ -234,18 +288,18 @@ impl AdminBrokerProcessor {
                 format!("The topic[{}] is conflict with system topic.", header.topic),
             ));
         }
-        c.topic_config_manager().delete_topic_config(&header.topic);
-        c.consumer_offset_manager()
+        c.topic_config_manager.delete_topic_config(&header.topic);
+        c.consumer_offset_manager
             .clean_offset_by_topic(&header.topic);
-        c.message_store()
+        c.message_store
             .delete_topics(std::slice::from_ref(&header.topic));
         Ok(RemotingCommand::success())
     }
 
     fn get_all_topic_config(&self) -> RemotingCommand {
-        let c = &self.controller;
+        let c = &self.ctx;
         let mut wrapper: TopicConfigSerializeWrapper = c
-            .topic_config_manager()
+            .topic_config_manager
             .build_topic_config_serialize_wrapper();
         wrapper.mapping_data_version = rmq_common::DataVersion::new();
         RemotingCommand::success().with_body(encode(&wrapper))
@@ -257,8 +311,8 @@ impl AdminBrokerProcessor {
     ) -> Result<RemotingCommand, RemotingError> {
         let header: GetTopicConfigRequestHeader = request.decode_header()?;
         match self
-            .controller
-            .topic_config_manager()
+            .ctx
+            .topic_config_manager
             .select_topic_config(&header.topic)
         {
             // Java `TopicConfigAndQueueMapping`: the TopicConfig fields plus a null mapping.
@@ -275,15 +329,15 @@ impl AdminBrokerProcessor {
         request: &RemotingCommand,
     ) -> Result<RemotingCommand, RemotingError> {
         let header: GetTopicStatsInfoRequestHeader = request.decode_header()?;
-        let c = &self.controller;
-        let Some(tc) = c.topic_config_manager().select_topic_config(&header.topic) else {
+        let c = &self.ctx;
+        let Some(tc) = c.topic_config_manager.select_topic_config(&header.topic) else {
             return Ok(RemotingCommand::error(
                 ResponseCode::TOPIC_NOT_EXIST,
                 format!("topic[{}] not exist", header.topic),
             ));
         };
-        let broker_name = c.broker_config().read().broker_name.clone();
-        let store = c.message_store();
+        let broker_name = c.config.load().broker_name.clone();
+        let store = &c.message_store;
         let queues = tc.write_queue_nums.max(tc.read_queue_nums);
         let subject = format!("topic[{}]", header.topic);
         let mut budget = AnswerBudget::frame();
@@ -331,12 +385,12 @@ impl AdminBrokerProcessor {
         request: &RemotingCommand,
     ) -> Result<RemotingCommand, RemotingError> {
         let h: QueryConsumeQueueRequestHeader = request.decode_header()?;
-        let c = &self.controller;
+        let c = &self.ctx;
         let topic = h.topic.unwrap_or_default();
         let queue_id = h.queue_id.unwrap_or(0);
         let index = h.index.unwrap_or(0);
         let count = i64::from(h.count.unwrap_or(0));
-        let store = c.message_store();
+        let store = &c.message_store;
         let max = store.get_max_offset_in_queue(&topic, queue_id);
         let min = store.get_min_offset_in_queue(&topic, queue_id);
         if max <= 0 {
@@ -351,7 +405,7 @@ impl AdminBrokerProcessor {
             ..Default::default()
         };
         if let Some(group) = h.consumer_group {
-            match c.consumer_manager().find_subscription_data(&group, &topic) {
+            match c.consumer_manager.find_subscription_data(&group, &topic) {
                 Some(sub) => {
                     body.subscription_data = Some((*sub).clone());
                     // Java prints the (absent for tag subscriptions) ConsumerFilterData.
@@ -378,7 +432,7 @@ impl AdminBrokerProcessor {
                     .property(rmq_common::message::message_const::PROPERTY_DELAY_TIME_LEVEL)
                     .and_then(|l| l.parse::<i32>().ok())
                     .unwrap_or(0);
-                let schedule = c.schedule_message_service();
+                let schedule = &c.schedule_message_service;
                 let level = level.min(schedule.max_delay_level());
                 if let Some(delay) = schedule.delay_millis(level) {
                     tags_code = msg.store_timestamp + delay;
@@ -409,8 +463,8 @@ impl AdminBrokerProcessor {
     ) -> Result<RemotingCommand, RemotingError> {
         let h: ViewBrokerStatsDataRequestHeader = request.decode_header()?;
         let Some(item) = self
-            .controller
-            .broker_stats_manager()
+            .ctx
+            .broker_stats_manager
             .get_stats_item(&h.stats_name, &h.stats_key)
         else {
             return Ok(RemotingCommand::error(
@@ -432,12 +486,12 @@ impl AdminBrokerProcessor {
     }
 
     fn get_broker_config(&self) -> RemotingCommand {
-        let configuration = self.controller.configuration();
+        let configuration = &self.ctx.configuration;
         let mut all = configuration.all_configs();
         // With `listenPort=0` show the port actually bound.
         all.insert(
             "listenPort".into(),
-            self.controller.listen_port().to_string(),
+            self.ctx.address.listen_port().to_string(),
         );
         let content = rmq_common::properties::to_string(&all);
         let version = configuration.data_version_json();
@@ -461,8 +515,8 @@ impl AdminBrokerProcessor {
         // Java parses the body with `Properties.load`, i.e. ISO-8859-1.
         let text: String = request.body.iter().map(|b| *b as char).collect();
         let props = rmq_common::properties::parse(&text);
-        let c = &self.controller;
-        let black_list = c.broker_config().read().config_black_list.clone();
+        let c = &self.ctx;
+        let black_list = c.config.load().config_black_list.clone();
         if props
             .keys()
             .any(|k| black_list.split(';').any(|b| b.trim() == k))
@@ -473,22 +527,24 @@ impl AdminBrokerProcessor {
             );
         }
         tracing::info!(?props, caller = %channel.remote_addr(), "updateBrokerConfig, new config");
-        let text = c.configuration().update(&props);
-        let c2 = c.clone();
-        let _ = tokio::task::spawn_blocking(move || c2.configuration().persist(&text)).await;
+        let text = c.configuration.update(&props);
+        // Requests from now on read the new values.
+        c.config.publish();
+        let configuration = c.configuration.clone();
+        let _ = tokio::task::spawn_blocking(move || configuration.persist(&text)).await;
         if props.contains_key("brokerPermission") {
-            c.topic_config_manager().next_data_version();
-            c.register_broker_all(false, false, true).await;
+            c.topic_config_manager.next_data_version();
+            c.registrar.register_broker_all(false, false, true).await;
         }
         RemotingCommand::success()
     }
 
     fn get_broker_runtime_info(&self) -> RemotingCommand {
-        let c = &self.controller;
-        let store = c.message_store();
+        let c = &self.ctx;
+        let store = &c.message_store;
         let mut info: BTreeMap<String, String> = store.get_runtime_info().into_iter().collect();
-        info.extend(c.schedule_message_service().build_running_stats());
-        let stats = c.broker_stats();
+        info.extend(c.schedule_message_service.build_running_stats());
+        let stats = &c.broker_stats;
         let put_now = stats.msg_put_total_today_now().to_string();
         let get_now = stats.msg_get_total_today_now().to_string();
         let mut put = |k: &str, v: String| {
@@ -498,7 +554,7 @@ impl AdminBrokerProcessor {
         // Java starts on a master only.
         put(
             "brokerActive",
-            (c.message_store_config().broker_role != rmq_store::BrokerRole::Slave).to_string(),
+            (c.message_store_config.broker_role != rmq_store::BrokerRole::Slave).to_string(),
         );
         put(
             "brokerVersionDesc",
@@ -537,8 +593,8 @@ impl AdminBrokerProcessor {
         );
         put(
             "startAcceptSendRequestTimeStamp",
-            c.broker_config()
-                .read()
+            c.config
+                .load()
                 .start_accept_send_request_time_stamp
                 .to_string(),
         );
@@ -557,8 +613,8 @@ impl AdminBrokerProcessor {
             rmq_store::human_readable_byte_count(store.flush_behind_bytes()),
         );
         let now = rmq_common::util_all::current_millis();
-        let send_queue = c.send_thread_pool_queue();
-        let bc = c.broker_config().read();
+        let send_queue = &c.send_thread_pool_queue;
+        let bc = c.config.load();
         // Sends wait for a slot as in Java's send pool; every other kind of request runs on
         // its own task as it arrives, so nothing queues for them: their queues are empty.
         let queues = [
@@ -603,7 +659,7 @@ impl AdminBrokerProcessor {
             Some(b) if b.eq_ignore_ascii_case("upper") => BoundaryType::Upper,
             _ => BoundaryType::Lower,
         };
-        let offset = self.controller.message_store().get_offset_in_queue_by_time(
+        let offset = self.ctx.message_store.get_offset_in_queue_by_time(
             &header.topic,
             header.queue_id,
             header.timestamp,
@@ -618,8 +674,8 @@ impl AdminBrokerProcessor {
     fn get_max_offset(&self, request: &RemotingCommand) -> Result<RemotingCommand, RemotingError> {
         let header: GetMaxOffsetRequestHeader = request.decode_header()?;
         let offset = self
-            .controller
-            .message_store()
+            .ctx
+            .message_store
             .get_max_offset_in_queue(&header.topic, header.queue_id);
         Ok(RemotingCommand::response_with_header(
             ResponseCode::SUCCESS,
@@ -630,8 +686,8 @@ impl AdminBrokerProcessor {
     fn get_min_offset(&self, request: &RemotingCommand) -> Result<RemotingCommand, RemotingError> {
         let header: GetMinOffsetRequestHeader = request.decode_header()?;
         let offset = self
-            .controller
-            .message_store()
+            .ctx
+            .message_store
             .get_min_offset_in_queue(&header.topic, header.queue_id);
         Ok(RemotingCommand::response_with_header(
             ResponseCode::SUCCESS,
@@ -645,8 +701,8 @@ impl AdminBrokerProcessor {
     ) -> Result<RemotingCommand, RemotingError> {
         let header: GetEarliestMsgStoretimeRequestHeader = request.decode_header()?;
         let timestamp = self
-            .controller
-            .message_store()
+            .ctx
+            .message_store
             .get_earliest_message_time(&header.topic, header.queue_id);
         Ok(RemotingCommand::response_with_header(
             ResponseCode::SUCCESS,
@@ -656,7 +712,7 @@ impl AdminBrokerProcessor {
 
     fn lock_batch_mq(&self, request: &RemotingCommand) -> Result<RemotingCommand, RemotingError> {
         let body: LockBatchRequestBody = decode(&request.body)?;
-        let locked = self.controller.rebalance_lock_manager().try_lock_batch(
+        let locked = self.ctx.rebalance_lock_manager.try_lock_batch(
             &body.consumer_group,
             &body.mq_set,
             &body.client_id,
@@ -669,7 +725,7 @@ impl AdminBrokerProcessor {
 
     fn unlock_batch_mq(&self, request: &RemotingCommand) -> Result<RemotingCommand, RemotingError> {
         let body: UnlockBatchRequestBody = decode(&request.body)?;
-        self.controller.rebalance_lock_manager().unlock_batch(
+        self.ctx.rebalance_lock_manager.unlock_batch(
             &body.consumer_group,
             &body.mq_set,
             &body.client_id,
@@ -678,9 +734,9 @@ impl AdminBrokerProcessor {
     }
 
     fn get_system_topic_list_from_broker(&self) -> RemotingCommand {
-        let c = &self.controller;
+        let c = &self.ctx;
         let topics: BTreeSet<String> = c
-            .topic_config_manager()
+            .topic_config_manager
             .topic_names()
             .into_iter()
             .filter(|t| self.is_system_topic(t))
@@ -693,9 +749,9 @@ impl AdminBrokerProcessor {
     }
 
     fn clean_unused_topic(&self) -> RemotingCommand {
-        let c = &self.controller;
-        let keep = c.topic_config_manager().topic_names().into_iter().collect();
-        c.message_store().clean_unused_topic(&keep);
+        let c = &self.ctx;
+        let keep = c.topic_config_manager.topic_names().into_iter().collect();
+        c.message_store.clean_unused_topic(&keep);
         RemotingCommand::success()
     }
 }
