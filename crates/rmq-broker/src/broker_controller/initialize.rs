@@ -196,9 +196,7 @@ fn open_store(
 }
 
 /// Sends every topic change of the manager to the incremental registration task.
-fn register_hook(
-    topics: &TopicConfigManager,
-) -> mpsc::UnboundedReceiver<IncrementRegistration> {
+fn register_hook(topics: &TopicConfigManager) -> mpsc::UnboundedReceiver<IncrementRegistration> {
     let (register_tx, register_rx) = mpsc::unbounded_channel();
     topics.set_register_hook(Box::new(move |tc, dv| {
         let _ = register_tx.send(IncrementRegistration {

@@ -104,9 +104,8 @@ impl BrokerController {
                     version = more.data_version;
                 }
                 let c2 = c.clone();
-                tracker.spawn(async move {
-                    c2.register_increment_broker_data(topics, version).await
-                });
+                tracker
+                    .spawn(async move { c2.register_increment_broker_data(topics, version).await });
             }
         });
     }

@@ -6,9 +6,7 @@ use crate::client::client_housekeeping_service::ClientHousekeepingService;
 use crate::client::net::broker2client::Broker2ClientContext;
 use crate::processor::admin_broker_processor::{AdminBrokerContext, AdminBrokerProcessor};
 use crate::processor::client_manage_processor::{ClientManageContext, ClientManageProcessor};
-use crate::processor::consumer_manage_processor::{
-    ConsumerManageContext, ConsumerManageProcessor,
-};
+use crate::processor::consumer_manage_processor::{ConsumerManageContext, ConsumerManageProcessor};
 use crate::processor::end_transaction_processor::EndTransactionProcessor;
 use crate::processor::pull_message_processor::{PullMessageContext, PullMessageProcessor};
 use crate::processor::query_message_processor::{QueryMessageContext, QueryMessageProcessor};
@@ -48,6 +46,7 @@ impl BrokerController {
             message_store: self.store(),
             producer_manager: self.producer_manager.clone(),
             broker_stats_manager: self.broker_stats_manager.clone(),
+            topic_config_manager: self.topic_config_manager.clone(),
         }
     }
 
@@ -150,14 +149,14 @@ impl BrokerController {
                     RequestCode::SEND_BATCH_MESSAGE,
                     RequestCode::CONSUMER_SEND_MSG_BACK,
                 ],
-                send.clone(),
+                send,
             ),
             (
                 vec![
                     RequestCode::SEND_REPLY_MESSAGE,
                     RequestCode::SEND_REPLY_MESSAGE_V2,
                 ],
-                Arc::new(ReplyMessageProcessor::new(self.reply_context(), send)),
+                Arc::new(ReplyMessageProcessor::new(self.reply_context())),
             ),
             (
                 vec![RequestCode::QUERY_MESSAGE, RequestCode::VIEW_MESSAGE_BY_ID],

@@ -8,11 +8,12 @@
 //! for v2 (non-zero fingerprint), whether a group's fingerprint changed.
 
 use crate::broker_config_handle::BrokerConfigHandle;
+use crate::broker_error::{answer, BrokerError};
+use crate::client::client_channel_info::ClientChannelInfo;
 use crate::client::consumer_manager::ConsumerManager;
 use crate::client::producer_manager::ProducerManager;
 use crate::subscription::subscription_group_manager::SubscriptionGroupManager;
 use crate::topic::topic_config_manager::TopicConfigManager;
-use crate::client::client_channel_info::ClientChannelInfo;
 use async_trait::async_trait;
 use dashmap::DashMap;
 use rmq_common::sys_flag::topic_sys_flag;
@@ -65,7 +66,7 @@ impl ClientManageProcessor {
         &self,
         channel: &Channel,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let data: HeartbeatData = rmq_remoting::protocol::body::decode(&request.body)?;
         let info = ClientChannelInfo::new(
             channel.clone(),
@@ -149,7 +150,7 @@ impl ClientManageProcessor {
         &self,
         channel: &Channel,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let header: UnregisterClientRequestHeader = request.decode_header()?;
         let info = ClientChannelInfo::new(
             channel.clone(),
@@ -167,8 +168,7 @@ impl ClientManageProcessor {
                 .find_subscription_group_config(group)
                 .map(|g| g.notify_consumer_ids_changed_enable)
                 .unwrap_or(true);
-            c.consumer_manager
-                .unregister_consumer(group, &info, notify);
+            c.consumer_manager.unregister_consumer(group, &info, notify);
         }
         Ok(RemotingCommand::success())
     }
@@ -179,7 +179,7 @@ impl ClientManageProcessor {
     fn check_client_config(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let body: Option<CheckClientRequestBody> = if request.body.is_empty() {
             None
         } else {
@@ -194,19 +194,11 @@ impl ClientManageProcessor {
         if sd.expression_type.is_empty() || sd.expression_type == EXPRESSION_TYPE_TAG {
             return Ok(RemotingCommand::success());
         }
-        if !self
-            .ctx
-            .config
-            .load()
-            .enable_property_filter
-        {
-            return Ok(RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                format!(
-                    "The broker does not support consumer to filter message by {}",
-                    sd.expression_type
-                ),
-            ));
+        if !self.ctx.config.load().enable_property_filter {
+            return Err(BrokerError::SystemError(format!(
+                "The broker does not support consumer to filter message by {}",
+                sd.expression_type
+            )));
         }
         if let Err(e) = rmq_filter::compile(&sd.expression_type, &sd.sub_string) {
             tracing::warn!(
@@ -216,7 +208,7 @@ impl ClientManageProcessor {
                 error = %e,
                 "Client filter message, but failed to compile expression!"
             );
-            return Ok(RemotingCommand::error(
+            return Err(BrokerError::refused(
                 ResponseCode::SUBSCRIPTION_PARSE_FAILED,
                 e.to_string(),
             ));
@@ -233,11 +225,11 @@ impl RequestProcessor for ClientManageProcessor {
         request: RemotingCommand,
     ) -> Result<Option<RemotingCommand>, RemotingError> {
         let r = match request.request_code() {
-            RequestCode::HEART_BEAT => self.heart_beat(channel, &request)?,
-            RequestCode::UNREGISTER_CLIENT => self.unregister_client(channel, &request)?,
-            RequestCode::CHECK_CLIENT_CONFIG => self.check_client_config(&request)?,
+            RequestCode::HEART_BEAT => self.heart_beat(channel, &request),
+            RequestCode::UNREGISTER_CLIENT => self.unregister_client(channel, &request),
+            RequestCode::CHECK_CLIENT_CONFIG => self.check_client_config(&request),
             _ => return Ok(None),
         };
-        Ok(Some(r))
+        answer(r)
     }
 }

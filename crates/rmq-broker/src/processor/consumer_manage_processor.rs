@@ -2,11 +2,11 @@
 //! QUERY_CONSUMER_OFFSET (Java `broker/processor/ConsumerManageProcessor`).
 
 use crate::broker_config_handle::BrokerConfigHandle;
+use crate::broker_error::{answer, BrokerError};
 use crate::client::consumer_manager::ConsumerManager;
 use crate::offset::consumer_offset_manager::ConsumerOffsetManager;
 use crate::subscription::subscription_group_manager::SubscriptionGroupManager;
 use crate::topic::topic_config_manager::TopicConfigManager;
-use rmq_store::MessageStoreConfig;
 use async_trait::async_trait;
 use rmq_remoting::protocol::body::heartbeat::GetConsumerListByGroupResponseBody;
 use rmq_remoting::protocol::header::broker::{
@@ -17,6 +17,7 @@ use rmq_remoting::{
     Channel, RemotingCommand, RemotingError, RequestCode, RequestProcessor, ResponseCode,
 };
 use rmq_store::MessageStore;
+use rmq_store::MessageStoreConfig;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -59,7 +60,7 @@ impl ConsumerManageProcessor {
         &self,
         channel: &Channel,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let header: GetConsumerListByGroupRequestHeader = request.decode_header()?;
         match self
             .ctx
@@ -81,24 +82,23 @@ impl ConsumerManageProcessor {
                 tracing::warn!(group = %header.consumer_group, remote = %channel.remote_addr(), "getConsumerGroupInfo failed");
             }
         }
-        Ok(RemotingCommand::error(
-            ResponseCode::SYSTEM_ERROR,
-            format!("no consumer for this group, {}", header.consumer_group),
-        ))
+        Err(BrokerError::SystemError(format!(
+            "no consumer for this group, {}",
+            header.consumer_group
+        )))
     }
 
     fn update_consumer_offset(
         &self,
         channel: &Channel,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let c = &self.ctx;
         if request.ext_field("queueId").is_none() && request.ext_field("topic").is_some() {
             let topic = request.ext_field("topic").unwrap_or_default();
-            return Ok(RemotingCommand::error(
-                ResponseCode::INVALID_PARAMETER,
-                format!("QueueId is null, topic is {topic}"),
-            ));
+            return Err(BrokerError::InvalidParameter(format!(
+                "QueueId is null, topic is {topic}"
+            )));
         }
         let header: UpdateConsumerOffsetRequestHeader = request.decode_header()?;
         let (topic, group) = (&header.topic, &header.consumer_group);
@@ -106,16 +106,14 @@ impl ConsumerManageProcessor {
             .subscription_group_manager
             .contains_subscription_group(group)
         {
-            return Ok(RemotingCommand::error(
-                ResponseCode::SUBSCRIPTION_GROUP_NOT_EXIST,
-                format!("Group {group} not exist!"),
-            ));
+            return Err(BrokerError::SubscriptionGroupNotExist(format!(
+                "Group {group} not exist!"
+            )));
         }
         if !c.topic_config_manager.contains_topic(topic) {
-            return Ok(RemotingCommand::error(
-                ResponseCode::TOPIC_NOT_EXIST,
-                format!("Topic {topic} not exist!"),
-            ));
+            return Err(BrokerError::TopicNotExist(format!(
+                "Topic {topic} not exist!"
+            )));
         }
         let offsets = &c.consumer_offset_manager;
         if c.config.load().use_server_side_reset_offset
@@ -143,7 +141,7 @@ impl ConsumerManageProcessor {
     async fn query_consumer_offset(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let header: QueryConsumerOffsetRequestHeader = request.decode_header()?;
         let c = &self.ctx;
         let offset = c.consumer_offset_manager.query_offset(
@@ -158,9 +156,8 @@ impl ConsumerManageProcessor {
             ));
         }
         if header.set_zero_if_not_found == Some(false) {
-            return Ok(RemotingCommand::error(
-                ResponseCode::QUERY_NOT_FOUND,
-                "Not found, do not set to zero, maybe this group boot first",
+            return Err(BrokerError::QueryNotFound(
+                "Not found, do not set to zero, maybe this group boot first".into(),
             ));
         }
         let mut from_zero = self.first_message_in_memory(&header.topic, header.queue_id);
@@ -179,9 +176,8 @@ impl ConsumerManageProcessor {
                 &QueryConsumerOffsetResponseHeader { offset: 0 },
             ))
         } else {
-            Ok(RemotingCommand::error(
-                ResponseCode::QUERY_NOT_FOUND,
-                "Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first",
+            Err(BrokerError::QueryNotFound(
+                "Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first".into(),
             ))
         }
     }
@@ -246,15 +242,13 @@ impl RequestProcessor for ConsumerManageProcessor {
     ) -> Result<Option<RemotingCommand>, RemotingError> {
         let r = match request.request_code() {
             RequestCode::GET_CONSUMER_LIST_BY_GROUP => {
-                self.get_consumer_list_by_group(channel, &request)?
+                self.get_consumer_list_by_group(channel, &request)
             }
-            RequestCode::UPDATE_CONSUMER_OFFSET => {
-                self.update_consumer_offset(channel, &request)?
-            }
-            RequestCode::QUERY_CONSUMER_OFFSET => self.query_consumer_offset(&request).await?,
+            RequestCode::UPDATE_CONSUMER_OFFSET => self.update_consumer_offset(channel, &request),
+            RequestCode::QUERY_CONSUMER_OFFSET => self.query_consumer_offset(&request).await,
             _ => return Ok(None),
         };
-        Ok(Some(r))
+        answer(r)
     }
 }
 
@@ -334,10 +328,14 @@ mod tests {
         }
         let p = ConsumerManageProcessor::new(c.consumer_manage_context());
         // Dispatch is asynchronous; the query waits for the records written before it.
-        let r = p.query_consumer_offset(&query("TopicQ", 0)).await.unwrap();
+        let r = answer(p.query_consumer_offset(&query("TopicQ", 0)).await)
+            .unwrap()
+            .unwrap();
         assert_eq!(offset_of(&r), (ResponseCode::SUCCESS.0, Some(0)));
         // A queue that never had a message: not found, as Java.
-        let r = p.query_consumer_offset(&query("TopicQ", 3)).await.unwrap();
+        let r = answer(p.query_consumer_offset(&query("TopicQ", 3)).await)
+            .unwrap()
+            .unwrap();
         assert_eq!(r.code, ResponseCode::QUERY_NOT_FOUND.0);
         assert_eq!(
             r.remark.as_deref(),
@@ -370,13 +368,16 @@ mod tests {
 
         let p = ConsumerManageProcessor::new(c.consumer_manage_context());
         let request = query("FreshTopic", 0);
-        let answer = p.query_consumer_offset(&request);
-        tokio::pin!(answer);
-        if let std::task::Poll::Ready(r) = futures::poll!(&mut answer) {
-            panic!("answered before the dispatch: {:?}", offset_of(&r.unwrap()));
+        let answer_future = p.query_consumer_offset(&request);
+        tokio::pin!(answer_future);
+        if let std::task::Poll::Ready(r) = futures::poll!(&mut answer_future) {
+            panic!(
+                "answered before the dispatch: {:?}",
+                answer(r).map(|r| r.map(|r| offset_of(&r)))
+            );
         }
         gate.release();
-        let r = answer.await.unwrap();
+        let r = answer(answer_future.await).unwrap().unwrap();
         assert_eq!(offset_of(&r), (ResponseCode::SUCCESS.0, Some(0)));
         broker.shutdown().await;
     }

@@ -2,8 +2,9 @@
 //! Transactional messages are not served yet, so the code is answered
 //! REQUEST_CODE_NOT_SUPPORTED (nothing is sent for the oneway requests Java producers use).
 
+use crate::broker_error::{answer, BrokerError};
 use async_trait::async_trait;
-use rmq_remoting::{Channel, RemotingCommand, RemotingError, RequestProcessor, ResponseCode};
+use rmq_remoting::{Channel, RemotingCommand, RemotingError, RequestProcessor};
 
 /// The end-transaction processor.
 #[derive(Debug, Default)]
@@ -23,9 +24,9 @@ impl RequestProcessor for EndTransactionProcessor {
         _channel: &Channel,
         request: RemotingCommand,
     ) -> Result<Option<RemotingCommand>, RemotingError> {
-        Ok(Some(RemotingCommand::error(
-            ResponseCode::REQUEST_CODE_NOT_SUPPORTED,
-            format!(" request type {} not supported", request.code),
-        )))
+        answer(Err(BrokerError::RequestCodeNotSupported(format!(
+            " request type {} not supported",
+            request.code
+        ))))
     }
 }

@@ -15,18 +15,17 @@
 
 use crate::broker_config_handle::BrokerConfigHandle;
 use crate::client::consumer_manager::ConsumerManager;
+use crate::filter::consumer_filter_data::ConsumerFilterData;
 use crate::filter::consumer_filter_manager::ConsumerFilterManager;
+use crate::filter::expression_for_retry_message_filter::ExpressionForRetryMessageFilter;
+use crate::filter::expression_message_filter::ExpressionMessageFilter;
+use crate::filter::BrokerMessageFilter;
+use crate::longpolling::pull_request_hold_service::PullRequest;
 use crate::longpolling::pull_request_hold_service::PullRequestHoldService;
 use crate::offset::consumer_offset_manager::ConsumerOffsetManager;
 use crate::stats::broker_stats_manager::BrokerStatsManager;
 use crate::subscription::subscription_group_manager::SubscriptionGroupManager;
 use crate::topic::topic_config_manager::TopicConfigManager;
-use rmq_store::MessageStoreConfig;
-use crate::filter::consumer_filter_data::ConsumerFilterData;
-use crate::filter::expression_for_retry_message_filter::ExpressionForRetryMessageFilter;
-use crate::filter::expression_message_filter::ExpressionMessageFilter;
-use crate::filter::BrokerMessageFilter;
-use crate::longpolling::pull_request_hold_service::PullRequest;
 use async_trait::async_trait;
 use bytes::BytesMut;
 use rmq_common::sys_flag::pull_sys_flag;
@@ -37,6 +36,7 @@ use rmq_remoting::protocol::header::broker::{PullMessageRequestHeader, PullMessa
 use rmq_remoting::{
     Channel, RemotingCommand, RemotingError, RequestCode, RequestProcessor, ResponseCode,
 };
+use rmq_store::MessageStoreConfig;
 use rmq_store::{BrokerRole, GetMessageResult, GetMessageStatus, MessageStore};
 use std::sync::Arc;
 
@@ -337,8 +337,7 @@ impl PullMessageProcessor {
         }
         let expression_filter =
             ExpressionMessageFilter::new(Some(subscription_data), consumer_filter_data);
-        let filter: Arc<dyn BrokerMessageFilter> = if c.config.load().filter_support_retry
-        {
+        let filter: Arc<dyn BrokerMessageFilter> = if c.config.load().filter_support_retry {
             Arc::new(ExpressionForRetryMessageFilter::new(
                 expression_filter,
                 c.consumer_filter_manager.clone(),

@@ -2,7 +2,7 @@
 //! VIEW_MESSAGE_BY_ID (one raw record at a CommitLog offset) (Java
 //! `broker/processor/QueryMessageProcessor`).
 
-use rmq_store::MessageStoreConfig;
+use crate::broker_error::{answer, BrokerError};
 use async_trait::async_trait;
 use bytes::BytesMut;
 use rmq_remoting::protocol::header::broker::{
@@ -12,6 +12,7 @@ use rmq_remoting::{
     Channel, RemotingCommand, RemotingError, RequestCode, RequestProcessor, ResponseCode,
 };
 use rmq_store::MessageStore;
+use rmq_store::MessageStoreConfig;
 use std::sync::Arc;
 
 /// Java `MixAll.UNIQUE_MSG_QUERY_FLAG`.
@@ -73,7 +74,7 @@ impl QueryMessageProcessor {
     fn view_message_by_id(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let header: ViewMessageRequestHeader = request.decode_header()?;
         match self
             .ctx
@@ -81,10 +82,10 @@ impl QueryMessageProcessor {
             .select_one_message_by_offset(header.offset)
         {
             Some(record) => Ok(RemotingCommand::success().with_body(record)),
-            None => Ok(RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                format!("can not find message by the offset, {}", header.offset),
-            )),
+            None => Err(BrokerError::SystemError(format!(
+                "can not find message by the offset, {}",
+                header.offset
+            ))),
         }
     }
 }
@@ -96,11 +97,10 @@ impl RequestProcessor for QueryMessageProcessor {
         _channel: &Channel,
         request: RemotingCommand,
     ) -> Result<Option<RemotingCommand>, RemotingError> {
-        let r = match request.request_code() {
-            RequestCode::QUERY_MESSAGE => self.query_message(&request)?,
-            RequestCode::VIEW_MESSAGE_BY_ID => self.view_message_by_id(&request)?,
-            _ => return Ok(None),
-        };
-        Ok(Some(r))
+        match request.request_code() {
+            RequestCode::QUERY_MESSAGE => self.query_message(&request).map(Some),
+            RequestCode::VIEW_MESSAGE_BY_ID => answer(self.view_message_by_id(&request)),
+            _ => Ok(None),
+        }
     }
 }

@@ -4,10 +4,10 @@
 //! synchronous calls relayed for admin tools.
 
 use crate::broker_config_handle::BrokerConfigHandle;
+use crate::client::client_channel_info::ClientChannelInfo;
 use crate::client::consumer_manager::ConsumerManager;
 use crate::offset::consumer_offset_manager::ConsumerOffsetManager;
 use crate::topic::topic_config_manager::TopicConfigManager;
-use crate::client::client_channel_info::ClientChannelInfo;
 use bytes::Bytes;
 use rmq_common::{mq_version, MessageQueue};
 use rmq_remoting::protocol::body::get_consumer_status_body::{
@@ -99,9 +99,7 @@ pub async fn reset_offset(
     let store = &ctx.message_store;
     let mut offset_table = HashMap::new();
     for i in 0..topic_config.write_queue_nums {
-        let consumer_offset = ctx
-            .consumer_offset_manager
-            .query_offset(group, topic, i);
+        let consumer_offset = ctx.consumer_offset_manager.query_offset(group, topic, i);
         if consumer_offset == -1 {
             return RemotingCommand::error(
                 ResponseCode::SYSTEM_ERROR,

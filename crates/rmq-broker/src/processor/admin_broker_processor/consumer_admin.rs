@@ -104,12 +104,7 @@ impl AdminBrokerProcessor {
                         .consumer_offset_manager
                         .remove_offset(&h.group_name);
                 }
-                if self
-                    .ctx
-                    .config
-                    .load()
-                    .auto_delete_unused_stats
-                {
+                if self.ctx.config.load().auto_delete_unused_stats {
                     self.ctx
                         .broker_stats_manager
                         .on_group_deleted(&h.group_name);
@@ -182,11 +177,7 @@ impl AdminBrokerProcessor {
                 .await
             }
             RequestCode::INVOKE_BROKER_TO_RESET_OFFSET => {
-                let server_side = self
-                    .ctx
-                    .config
-                    .load()
-                    .use_server_side_reset_offset;
+                let server_side = self.ctx.config.load().use_server_side_reset_offset;
                 if server_side {
                     self.reset_offset(channel, request)?
                 } else {
@@ -311,10 +302,7 @@ impl AdminBrokerProcessor {
         request: &RemotingCommand,
     ) -> Result<RemotingCommand, RemotingError> {
         let h: GetProducerConnectionListRequestHeader = request.decode_header()?;
-        let members = self
-            .ctx
-            .producer_manager
-            .group_channels(&h.producer_group);
+        let members = self.ctx.producer_manager.group_channels(&h.producer_group);
         if members.is_empty() {
             return Ok(RemotingCommand::error(
                 ResponseCode::SYSTEM_ERROR,
@@ -752,10 +740,7 @@ impl AdminBrokerProcessor {
                 .collect(),
         };
         for topic in topics {
-            if c.topic_config_manager
-                .select_topic_config(&topic)
-                .is_none()
-            {
+            if c.topic_config_manager.select_topic_config(&topic).is_none() {
                 continue;
             }
             if !h.offline.unwrap_or(false)
@@ -819,11 +804,7 @@ impl AdminBrokerProcessor {
         group: &str,
         client_id: &str,
     ) -> RemotingCommand {
-        let Some(info) = self
-            .ctx
-            .consumer_manager
-            .find_channel(group, client_id)
-        else {
+        let Some(info) = self.ctx.consumer_manager.find_channel(group, client_id) else {
             return RemotingCommand::error(
                 ResponseCode::SYSTEM_ERROR,
                 format!("The Consumer <{group}> <{client_id}> not online"),

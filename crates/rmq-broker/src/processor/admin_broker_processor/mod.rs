@@ -24,11 +24,10 @@ use crate::offset::consumer_offset_manager::ConsumerOffsetManager;
 use crate::out::registrar::BrokerRegistrar;
 use crate::schedule::schedule_message_service::ScheduleMessageService;
 use crate::stats::broker_stats_manager::BrokerStatsManager;
+use crate::stats::stats_item::StatsSnapshot;
 use crate::subscription::subscription_group_manager::SubscriptionGroupManager;
 use crate::thread_pool_queue::ThreadPoolQueue;
 use crate::topic::topic_config_manager::TopicConfigManager;
-use rmq_store::MessageStoreConfig;
-use crate::stats::stats_item::StatsSnapshot;
 use async_trait::async_trait;
 use rmq_common::{mq_version, topic_validator, TopicConfig, TopicFilterType};
 use rmq_remoting::protocol::body::broker_stats_data::{BrokerStatsData, BrokerStatsItem};
@@ -54,6 +53,7 @@ use rmq_remoting::protocol::header::broker::{
 use rmq_remoting::{
     Channel, RemotingCommand, RemotingError, RequestCode, RequestProcessor, ResponseCode,
 };
+use rmq_store::MessageStoreConfig;
 use rmq_store::{BoundaryType, MessageStore};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -203,8 +203,7 @@ impl AdminBrokerProcessor {
             Err(e) => return Ok(RemotingCommand::error(ResponseCode::SYSTEM_ERROR, e)),
         };
         let version = c.topic_config_manager.data_version();
-        c.registrar.register_increment(vec![stored], version)
-            .await;
+        c.registrar.register_increment(vec![stored], version).await;
         Ok(RemotingCommand::success())
     }
 
@@ -215,10 +214,7 @@ impl AdminBrokerProcessor {
         let body: CreateTopicListRequestBody = decode(&request.body)?;
         let _guard = self.update_lock.lock().await;
         let c = &self.ctx;
-        let validate_system = c
-            .config
-            .load()
-            .validate_system_topic_when_update_topic;
+        let validate_system = c.config.load().validate_system_topic_when_update_topic;
         for tc in &body.topic_config_list {
             if let Err(remark) = topic_validator::validate_topic(&tc.topic_name) {
                 return Ok(RemotingCommand::error(
@@ -278,9 +274,7 @@ impl AdminBrokerProcessor {
             ));
         }
         let c = &self.ctx;
-        if c.config
-            .load()
-            .validate_system_topic_when_update_topic
+        if c.config.load().validate_system_topic_when_update_topic
             && self.is_system_topic(&header.topic)
         {
             return Ok(RemotingCommand::error(
