@@ -39,6 +39,10 @@ pub enum BrokerError {
     /// A request field is out of range or malformed (INVALID_PARAMETER).
     #[error("invalid parameter: {0}")]
     InvalidParameter(String),
+    /// A pull the broker, topic or group forbids (NO_PERMISSION with `forbiddenType`, Java
+    /// `ForbiddenType`).
+    #[error("forbidden ({forbidden_type}): {remark}")]
+    Forbidden { remark: String, forbidden_type: i32 },
     /// The topic is unknown (TOPIC_NOT_EXIST).
     #[error("topic not exist: {0}")]
     TopicNotExist(String),
@@ -96,6 +100,7 @@ impl BrokerError {
         let text = |s: &String| Some(s.clone());
         match self {
             BrokerError::NoPermission(r) => (ResponseCode::NO_PERMISSION, text(r)),
+            BrokerError::Forbidden { remark, .. } => (ResponseCode::NO_PERMISSION, text(remark)),
             BrokerError::InvalidParameter(r) => (ResponseCode::INVALID_PARAMETER, text(r)),
             BrokerError::TopicNotExist(r) => (ResponseCode::TOPIC_NOT_EXIST, text(r)),
             BrokerError::SubscriptionGroupNotExist(r) => {
@@ -126,6 +131,9 @@ impl BrokerError {
         let (code, remark) = self.code_and_remark();
         response.code = code.0;
         response.remark = remark;
+        if let BrokerError::Forbidden { forbidden_type, .. } = self {
+            response.add_ext_field("forbiddenType", forbidden_type.to_string());
+        }
         response
     }
 }
@@ -202,6 +210,19 @@ mod tests {
             let r = e.into_response();
             assert_eq!((r.code, r.remark.as_deref()), (code.0, Some("a")));
         }
+        let forbidden = BrokerError::Forbidden {
+            remark: "f".into(),
+            forbidden_type: 3,
+        }
+        .into_response();
+        assert_eq!(forbidden.code, ResponseCode::NO_PERMISSION.0);
+        assert_eq!(
+            forbidden
+                .ext_fields
+                .get("forbiddenType")
+                .map(String::as_str),
+            Some("3")
+        );
         let (code, remark) = BrokerError::InvalidConfig("x".into()).code_and_remark();
         assert_eq!(
             (code, remark.as_deref()),

@@ -4,6 +4,7 @@
 //! synchronous calls relayed for admin tools.
 
 use crate::broker_config_handle::BrokerConfigHandle;
+use crate::broker_error::BrokerError;
 use crate::client::client_channel_info::ClientChannelInfo;
 use crate::client::consumer_manager::ConsumerManager;
 use crate::offset::consumer_offset_manager::ConsumerOffsetManager;
@@ -90,10 +91,10 @@ pub async fn reset_offset(
         tracing::error!(
             "[reset-offset] reset offset failed, no topic in this broker. topic={topic}"
         );
-        return RemotingCommand::error(
-            ResponseCode::TOPIC_NOT_EXIST,
-            format!("[reset-offset] reset offset failed, no topic in this broker. topic={topic}"),
-        );
+        return BrokerError::TopicNotExist(format!(
+            "[reset-offset] reset offset failed, no topic in this broker. topic={topic}"
+        ))
+        .into_response();
     };
     let broker_name = ctx.config.load().broker_name.clone();
     let store = &ctx.message_store;
@@ -101,10 +102,8 @@ pub async fn reset_offset(
     for i in 0..topic_config.write_queue_nums {
         let consumer_offset = ctx.consumer_offset_manager.query_offset(group, topic, i);
         if consumer_offset == -1 {
-            return RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                format!("THe consumer group <{group}> not exist"),
-            );
+            return BrokerError::SystemError(format!("THe consumer group <{group}> not exist"))
+                .into_response();
         }
         let mut ts_offset = if timestamp == -1 {
             store.get_max_offset_in_queue(topic, i)
@@ -161,7 +160,7 @@ pub async fn reset_offset(
             "Consumer not online, so can not reset offset, Group: {group} Topic: {topic} Timestamp: {timestamp}"
         );
         tracing::error!("{info}");
-        return RemotingCommand::error(ResponseCode::CONSUMER_NOT_ONLINE, info);
+        return BrokerError::ConsumerNotOnline(info.into()).into_response();
     }
     let min_version = mq_version::version_ordinal("V3_0_7_SNAPSHOT").unwrap_or(0);
     for info in channels {
@@ -171,10 +170,10 @@ pub async fn reset_offset(
                 "[reset-offset] the client does not support this feature. channel={}, version={desc}",
                 info.channel.remote_addr()
             );
-            return RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                format!("the client does not support this feature. version={desc}"),
-            );
+            return BrokerError::SystemError(format!(
+                "the client does not support this feature. version={desc}"
+            ))
+            .into_response();
         }
         match invoke_oneway(&info.channel, request.clone()).await {
             Ok(()) => tracing::info!(
@@ -213,10 +212,10 @@ pub async fn get_consume_status(
         .map(|g| g.channel_info_table.into_values().collect())
         .unwrap_or_default();
     if channels.is_empty() {
-        return RemotingCommand::error(
-            ResponseCode::SYSTEM_ERROR,
-            format!("No Any Consumer online in the consumer group: [{group}]"),
-        );
+        return BrokerError::SystemError(format!(
+            "No Any Consumer online in the consumer group: [{group}]"
+        ))
+        .into_response();
     }
     let origin = origin_client_id.filter(|c| !c.trim().is_empty());
     let min_version = mq_version::version_ordinal("V3_0_7_SNAPSHOT").unwrap_or(0);
@@ -228,10 +227,10 @@ pub async fn get_consume_status(
                 "[get-consumer-status] the client does not support this feature. channel={}, version={desc}",
                 info.channel.remote_addr()
             );
-            return RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                format!("the client does not support this feature. version={desc}"),
-            );
+            return BrokerError::SystemError(format!(
+                "the client does not support this feature. version={desc}"
+            ))
+            .into_response();
         }
         if origin.is_some_and(|o| o != info.client_id) {
             continue;

@@ -3,6 +3,7 @@
 
 use super::answer_budget::{too_large, AnswerBudget};
 use super::AdminBrokerProcessor;
+use crate::broker_error::BrokerError;
 use crate::client::net::broker2client;
 use rmq_common::message::message_decoder::decode_message_id;
 use rmq_common::{mq_version, MessageQueue};
@@ -68,7 +69,22 @@ impl AdminBrokerProcessor {
         &self,
         channel: &Channel,
         request: &RemotingCommand,
-    ) -> Result<Option<RemotingCommand>, RemotingError> {
+    ) -> Result<Option<RemotingCommand>, BrokerError> {
+        if let Some(r) = self.process_group_admin(channel, request)? {
+            return Ok(Some(r));
+        }
+        if let Some(r) = self.process_offset_admin(request)? {
+            return Ok(Some(r));
+        }
+        self.process_client_admin(channel, request).await
+    }
+
+    /// The subscription group codes.
+    fn process_group_admin(
+        &self,
+        channel: &Channel,
+        request: &RemotingCommand,
+    ) -> Result<Option<RemotingCommand>, BrokerError> {
         let r = match request.request_code() {
             RequestCode::UPDATE_AND_CREATE_SUBSCRIPTIONGROUP => {
                 let config: SubscriptionGroupConfig = decode(&request.body)?;
@@ -119,10 +135,10 @@ impl AdminBrokerProcessor {
                     .find_subscription_group_config(&h.group)
                 {
                     Some(g) => RemotingCommand::success().with_body(encode(&*g)),
-                    None => RemotingCommand::error(
-                        ResponseCode::SUBSCRIPTION_GROUP_NOT_EXIST,
-                        "No group in this broker",
-                    ),
+                    None => {
+                        BrokerError::SubscriptionGroupNotExist("No group in this broker".into())
+                            .into_response()
+                    }
                 }
             }
             RequestCode::UPDATE_AND_GET_GROUP_FORBIDDEN => {
@@ -141,6 +157,17 @@ impl AdminBrokerProcessor {
                     .with_remark("")
                     .with_body(encode(&body))
             }
+            _ => return Ok(None),
+        };
+        Ok(Some(r))
+    }
+
+    /// The connection, consume statistics and offset codes.
+    fn process_offset_admin(
+        &self,
+        request: &RemotingCommand,
+    ) -> Result<Option<RemotingCommand>, BrokerError> {
+        let r = match request.request_code() {
             RequestCode::GET_CONSUMER_CONNECTION_LIST => {
                 self.get_consumer_connection_list(request)?
             }
@@ -159,41 +186,6 @@ impl AdminBrokerProcessor {
             RequestCode::GET_ALL_DELAY_OFFSET => {
                 let body = self.ctx.schedule_message_service.encode(false);
                 RemotingCommand::success().with_body(body.into_bytes())
-            }
-            RequestCode::INVOKE_BROKER_TO_GET_CONSUMER_STATUS => {
-                let h: GetConsumerStatusRequestHeader = request.decode_header()?;
-                tracing::info!(
-                    "[get-consumer-status] get consumer status by {}. topic={}, group={}",
-                    channel.remote_addr(),
-                    h.topic,
-                    h.group
-                );
-                broker2client::get_consume_status(
-                    &self.ctx.broker2client,
-                    &h.topic,
-                    &h.group,
-                    h.client_addr.as_deref(),
-                )
-                .await
-            }
-            RequestCode::INVOKE_BROKER_TO_RESET_OFFSET => {
-                let server_side = self.ctx.config.load().use_server_side_reset_offset;
-                if server_side {
-                    self.reset_offset(channel, request)?
-                } else {
-                    let h: ResetOffsetRequestHeader = request.decode_header()?;
-                    tracing::info!(caller = %channel.remote_addr(), topic = %h.topic, group = %h.group, timestamp = h.timestamp, is_force = h.is_force, "[reset-offset] reset offset started");
-                    let is_c = request.language == rmq_remoting::LanguageCode::CPP;
-                    broker2client::reset_offset(
-                        &self.ctx.broker2client,
-                        &h.topic,
-                        &h.group,
-                        h.timestamp,
-                        h.is_force,
-                        is_c,
-                    )
-                    .await
-                }
             }
             RequestCode::QUERY_TOPIC_CONSUME_BY_WHO => {
                 let h: QueryTopicConsumeByWhoRequestHeader = request.decode_header()?;
@@ -239,6 +231,53 @@ impl AdminBrokerProcessor {
             RequestCode::QUERY_CONSUME_TIME_SPAN => self.query_consume_time_span(request)?,
             RequestCode::QUERY_CORRECTION_OFFSET => self.query_correction_offset(request)?,
             RequestCode::CLONE_GROUP_OFFSET => self.clone_group_offset(request)?,
+            _ => return Ok(None),
+        };
+        Ok(Some(r))
+    }
+
+    /// The codes relayed to the clients of a group.
+    async fn process_client_admin(
+        &self,
+        channel: &Channel,
+        request: &RemotingCommand,
+    ) -> Result<Option<RemotingCommand>, BrokerError> {
+        let r = match request.request_code() {
+            RequestCode::INVOKE_BROKER_TO_GET_CONSUMER_STATUS => {
+                let h: GetConsumerStatusRequestHeader = request.decode_header()?;
+                tracing::info!(
+                    "[get-consumer-status] get consumer status by {}. topic={}, group={}",
+                    channel.remote_addr(),
+                    h.topic,
+                    h.group
+                );
+                broker2client::get_consume_status(
+                    &self.ctx.broker2client,
+                    &h.topic,
+                    &h.group,
+                    h.client_addr.as_deref(),
+                )
+                .await
+            }
+            RequestCode::INVOKE_BROKER_TO_RESET_OFFSET => {
+                let server_side = self.ctx.config.load().use_server_side_reset_offset;
+                if server_side {
+                    self.reset_offset(channel, request)?
+                } else {
+                    let h: ResetOffsetRequestHeader = request.decode_header()?;
+                    tracing::info!(caller = %channel.remote_addr(), topic = %h.topic, group = %h.group, timestamp = h.timestamp, is_force = h.is_force, "[reset-offset] reset offset started");
+                    let is_c = request.language == rmq_remoting::LanguageCode::CPP;
+                    broker2client::reset_offset(
+                        &self.ctx.broker2client,
+                        &h.topic,
+                        &h.group,
+                        h.timestamp,
+                        h.is_force,
+                        is_c,
+                    )
+                    .await
+                }
+            }
             RequestCode::GET_CONSUMER_RUNNING_INFO => {
                 let h: GetConsumerRunningInfoRequestHeader = request.decode_header()?;
                 self.call_consumer(
@@ -267,17 +306,17 @@ impl AdminBrokerProcessor {
     fn get_consumer_connection_list(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let h: GetConsumerConnectionListRequestHeader = request.decode_header()?;
         let Some(info) = self
             .ctx
             .consumer_manager
             .get_consumer_group_info(&h.consumer_group)
         else {
-            return Ok(RemotingCommand::error(
-                ResponseCode::CONSUMER_NOT_ONLINE,
-                format!("the consumer group[{}] not online", h.consumer_group),
-            ));
+            return Err(BrokerError::ConsumerNotOnline(format!(
+                "the consumer group[{}] not online",
+                h.consumer_group
+            )));
         };
         let body = ConsumerConnection {
             connection_set: info
@@ -300,14 +339,14 @@ impl AdminBrokerProcessor {
     fn get_producer_connection_list(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let h: GetProducerConnectionListRequestHeader = request.decode_header()?;
         let members = self.ctx.producer_manager.group_channels(&h.producer_group);
         if members.is_empty() {
-            return Ok(RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                format!("the producer group[{}] not exist", h.producer_group),
-            ));
+            return Err(BrokerError::SystemError(format!(
+                "the producer group[{}] not exist",
+                h.producer_group
+            )));
         }
         let body = ProducerConnection {
             connection_set: members.iter().map(Self::connection_of).collect(),
@@ -440,10 +479,7 @@ impl AdminBrokerProcessor {
         true
     }
 
-    fn get_consume_stats(
-        &self,
-        request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    fn get_consume_stats(&self, request: &RemotingCommand) -> Result<RemotingCommand, BrokerError> {
         let h: GetConsumeStatsRequestHeader = request.decode_header()?;
         let c = &self.ctx;
         let mut stats = ConsumeStats::default();
@@ -478,7 +514,7 @@ impl AdminBrokerProcessor {
     fn fetch_all_consume_stats_in_broker(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let h: GetConsumeStatsInBrokerHeader = request.decode_header()?;
         let c = &self.ctx;
         let mut budget = AnswerBudget::frame();
@@ -537,30 +573,29 @@ impl AdminBrokerProcessor {
         &self,
         channel: &Channel,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let h: ResetOffsetRequestHeader = request.decode_header()?;
         tracing::info!(caller = %channel.remote_addr(), topic = %h.topic, group = %h.group, timestamp = h.timestamp, is_force = h.is_force, "[reset-offset] reset offset started");
         let c = &self.ctx;
         if c.message_store_config.broker_role == BrokerRole::Slave {
-            return Ok(RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                "Can not reset offset in slave broker",
+            return Err(BrokerError::SystemError(
+                "Can not reset offset in slave broker".into(),
             ));
         }
         let Some(tc) = c.topic_config_manager.select_topic_config(&h.topic) else {
-            return Ok(RemotingCommand::error(
-                ResponseCode::TOPIC_NOT_EXIST,
-                format!("Topic {} does not exist", h.topic),
-            ));
+            return Err(BrokerError::TopicNotExist(format!(
+                "Topic {} does not exist",
+                h.topic
+            )));
         };
         if !c
             .subscription_group_manager
             .contains_subscription_group(&h.group)
         {
-            return Ok(RemotingCommand::error(
-                ResponseCode::SUBSCRIPTION_GROUP_NOT_EXIST,
-                format!("Group {} does not exist", h.group),
-            ));
+            return Err(BrokerError::SubscriptionGroupNotExist(format!(
+                "Group {} does not exist",
+                h.group
+            )));
         }
         let store = &c.message_store;
         let search = |qid: i32| {
@@ -578,10 +613,9 @@ impl AdminBrokerProcessor {
                     let min = store.get_min_offset_in_queue(&h.topic, queue_id);
                     let max = store.get_max_offset_in_queue(&h.topic, queue_id);
                     if (min >= 0 && o < min) || o > max + 1 {
-                        return Ok(RemotingCommand::error(
-                            ResponseCode::SYSTEM_ERROR,
-                            format!("Target offset {o} not in consume queue range [{min}-{max}]"),
-                        ));
+                        return Err(BrokerError::SystemError(format!(
+                            "Target offset {o} not in consume queue range [{min}-{max}]"
+                        )));
                     }
                     o
                 }
@@ -600,10 +634,7 @@ impl AdminBrokerProcessor {
             }
         }
         if queue_offsets.is_empty() {
-            return Ok(RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                "No queues to reset.",
-            ));
+            return Err(BrokerError::SystemError("No queues to reset.".into()));
         }
         let broker_name = c.config.load().broker_name.clone();
         // The answer lists every queue: it must fit before any offset is reset.
@@ -628,14 +659,14 @@ impl AdminBrokerProcessor {
     fn query_consume_time_span(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let h: QueryConsumeTimeSpanRequestHeader = request.decode_header()?;
         let c = &self.ctx;
         let Some(tc) = c.topic_config_manager.select_topic_config(&h.topic) else {
-            return Ok(RemotingCommand::error(
-                ResponseCode::TOPIC_NOT_EXIST,
-                format!("topic[{}] not exist", h.topic),
-            ));
+            return Err(BrokerError::TopicNotExist(format!(
+                "topic[{}] not exist",
+                h.topic
+            )));
         };
         let store = &c.message_store;
         let broker_name = c.config.load().broker_name.clone();
@@ -687,7 +718,7 @@ impl AdminBrokerProcessor {
     fn query_correction_offset(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let h: QueryCorrectionOffsetHeader = request.decode_header()?;
         let c = &self.ctx;
         let filter: HashSet<&str> = h
@@ -728,7 +759,7 @@ impl AdminBrokerProcessor {
     fn clone_group_offset(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let h: CloneGroupOffsetRequestHeader = request.decode_header()?;
         let c = &self.ctx;
         let topics: BTreeSet<String> = match h.topic.as_deref().filter(|t| !t.trim().is_empty()) {
@@ -763,7 +794,7 @@ impl AdminBrokerProcessor {
     async fn consume_message_directly(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let h: ConsumeMessageDirectlyResultRequestHeader = request.decode_header()?;
         let c = &self.ctx;
         let mut req = request.clone();
@@ -805,33 +836,31 @@ impl AdminBrokerProcessor {
         client_id: &str,
     ) -> RemotingCommand {
         let Some(info) = self.ctx.consumer_manager.find_channel(group, client_id) else {
-            return RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                format!("The Consumer <{group}> <{client_id}> not online"),
-            );
+            return BrokerError::SystemError(format!(
+                "The Consumer <{group}> <{client_id}> not online"
+            ))
+            .into_response();
         };
         if info.version < 62 {
-            return RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                format!(
+            return BrokerError::SystemError(format!(
                     "The Consumer <{client_id}> Version <{}> too low to finish, please upgrade it to V3_1_8_SNAPSHOT",
                     mq_version::get_version_desc(info.version)
-                ),
-            );
+                )).into_response();
         }
         let mut new_request = RemotingCommand::new_request(code);
         new_request.ext_fields = request.ext_fields.clone();
         new_request.body = request.body.clone();
         match broker2client::call_client(&info.channel, new_request).await {
             Ok(r) => r,
-            Err(e @ RemotingError::Timeout { .. }) => RemotingCommand::error(
+            Err(e @ RemotingError::Timeout { .. }) => BrokerError::refused(
                 ResponseCode::CONSUME_MSG_TIMEOUT,
                 format!("consumer <{group}> <{client_id}> Timeout: {e}"),
-            ),
-            Err(e) => RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                format!("invoke consumer <{group}> <{client_id}> Exception: {e}"),
-            ),
+            )
+            .into_response(),
+            Err(e) => BrokerError::SystemError(format!(
+                "invoke consumer <{group}> <{client_id}> Exception: {e}"
+            ))
+            .into_response(),
         }
     }
 }

@@ -10,6 +10,7 @@
 mod answer_budget;
 mod consumer_admin;
 
+use crate::broker_error::{answer, BrokerError};
 use answer_budget::AnswerBudget;
 
 use crate::broker_address::BrokerAddress;
@@ -116,10 +117,8 @@ fn illegal_queue_nums(topic: &str, read_queue_nums: i32, write_queue_nums: i32) 
 }
 
 fn unknown_code(request: &RemotingCommand) -> RemotingCommand {
-    RemotingCommand::error(
-        ResponseCode::REQUEST_CODE_NOT_SUPPORTED,
-        format!(" request type {} not supported", request.code),
-    )
+    BrokerError::RequestCodeNotSupported(format!(" request type {} not supported", request.code))
+        .into_response()
 }
 
 impl AdminBrokerProcessor {
@@ -135,16 +134,13 @@ impl AdminBrokerProcessor {
         &self,
         channel: &Channel,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let header: CreateTopicRequestHeader = request.decode_header()?;
         let _guard = self.update_lock.lock().await;
         tracing::info!(topic = %header.topic, caller = %channel.remote_addr(), "Broker receive request to update or create topic");
         let c = &self.ctx;
         if let Err(remark) = topic_validator::validate_topic(&header.topic) {
-            return Ok(RemotingCommand::error(
-                ResponseCode::INVALID_PARAMETER,
-                remark,
-            ));
+            return Err(BrokerError::InvalidParameter(remark.into()));
         }
         let (validate_system, mixed) = {
             let bc = c.config.load();
@@ -154,30 +150,26 @@ impl AdminBrokerProcessor {
             )
         };
         if validate_system && self.is_system_topic(&header.topic) {
-            return Ok(RemotingCommand::error(
-                ResponseCode::INVALID_PARAMETER,
-                format!("The topic[{}] is conflict with system topic.", header.topic),
-            ));
+            return Err(BrokerError::InvalidParameter(format!(
+                "The topic[{}] is conflict with system topic.",
+                header.topic
+            )));
         }
         if let Some(remark) = illegal_queue_nums(
             &header.topic,
             header.read_queue_nums,
             header.write_queue_nums,
         ) {
-            return Ok(RemotingCommand::error(
-                ResponseCode::INVALID_PARAMETER,
-                remark,
-            ));
+            return Err(BrokerError::InvalidParameter(remark.into()));
         }
         let attributes =
             match crate::attribute_util::parse_to_map(header.attributes.as_deref().unwrap_or("")) {
                 Ok(a) => a,
-                Err(e) => return Ok(RemotingCommand::error(ResponseCode::SYSTEM_ERROR, e)),
+                Err(e) => return Err(BrokerError::SystemError(e.into())),
             };
         if !mixed && attributes.get("+message.type").map(String::as_str) == Some("MIXED") {
-            return Ok(RemotingCommand::error(
-                ResponseCode::INVALID_PARAMETER,
-                "MIXED message type is not supported.",
+            return Err(BrokerError::InvalidParameter(
+                "MIXED message type is not supported.".into(),
             ));
         }
         let tc = TopicConfig {
@@ -200,7 +192,7 @@ impl AdminBrokerProcessor {
         }
         let stored = match c.topic_config_manager.try_update_topic_config(tc) {
             Ok(t) => t,
-            Err(e) => return Ok(RemotingCommand::error(ResponseCode::SYSTEM_ERROR, e)),
+            Err(e) => return Err(BrokerError::SystemError(e.into())),
         };
         let version = c.topic_config_manager.data_version();
         c.registrar.register_increment(vec![stored], version).await;
@@ -210,41 +202,32 @@ impl AdminBrokerProcessor {
     async fn update_and_create_topic_list(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let body: CreateTopicListRequestBody = decode(&request.body)?;
         let _guard = self.update_lock.lock().await;
         let c = &self.ctx;
         let validate_system = c.config.load().validate_system_topic_when_update_topic;
         for tc in &body.topic_config_list {
             if let Err(remark) = topic_validator::validate_topic(&tc.topic_name) {
-                return Ok(RemotingCommand::error(
-                    ResponseCode::INVALID_PARAMETER,
-                    remark,
-                ));
+                return Err(BrokerError::InvalidParameter(remark.into()));
             }
             if validate_system && self.is_system_topic(&tc.topic_name) {
-                return Ok(RemotingCommand::error(
-                    ResponseCode::INVALID_PARAMETER,
-                    format!(
-                        "The topic[{}] is conflict with system topic.",
-                        tc.topic_name
-                    ),
-                ));
+                return Err(BrokerError::InvalidParameter(format!(
+                    "The topic[{}] is conflict with system topic.",
+                    tc.topic_name
+                )));
             }
             if let Some(remark) =
                 illegal_queue_nums(&tc.topic_name, tc.read_queue_nums, tc.write_queue_nums)
             {
-                return Ok(RemotingCommand::error(
-                    ResponseCode::INVALID_PARAMETER,
-                    remark,
-                ));
+                return Err(BrokerError::InvalidParameter(remark.into()));
             }
         }
         if let Err(e) = c
             .topic_config_manager
             .update_topic_config_list(body.topic_config_list.clone())
         {
-            return Ok(RemotingCommand::error(ResponseCode::SYSTEM_ERROR, e));
+            return Err(BrokerError::SystemError(e.into()));
         }
         c.registrar.register_broker_all(false, false, true).await;
         Ok(RemotingCommand::success())
@@ -263,24 +246,23 @@ impl AdminBrokerProcessor {
         &self,
         channel: &Channel,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let header: DeleteTopicRequestHeader = request.decode_header()?;
         let _guard = self.update_lock.lock().await;
         tracing::info!(topic = %header.topic, caller = %channel.remote_addr(), "AdminBrokerProcessor#deleteTopic: broker receive request to delete topic");
         if header.topic.trim().is_empty() {
-            return Ok(RemotingCommand::error(
-                ResponseCode::INVALID_PARAMETER,
-                "The specified topic is blank.",
+            return Err(BrokerError::InvalidParameter(
+                "The specified topic is blank.".into(),
             ));
         }
         let c = &self.ctx;
         if c.config.load().validate_system_topic_when_update_topic
             && self.is_system_topic(&header.topic)
         {
-            return Ok(RemotingCommand::error(
-                ResponseCode::INVALID_PARAMETER,
-                format!("The topic[{}] is conflict with system topic.", header.topic),
-            ));
+            return Err(BrokerError::InvalidParameter(format!(
+                "The topic[{}] is conflict with system topic.",
+                header.topic
+            )));
         }
         c.topic_config_manager.delete_topic_config(&header.topic);
         c.consumer_offset_manager
@@ -299,10 +281,7 @@ impl AdminBrokerProcessor {
         RemotingCommand::success().with_body(encode(&wrapper))
     }
 
-    fn get_topic_config(
-        &self,
-        request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    fn get_topic_config(&self, request: &RemotingCommand) -> Result<RemotingCommand, BrokerError> {
         let header: GetTopicConfigRequestHeader = request.decode_header()?;
         match self
             .ctx
@@ -311,24 +290,24 @@ impl AdminBrokerProcessor {
         {
             // Java `TopicConfigAndQueueMapping`: the TopicConfig fields plus a null mapping.
             Some(tc) => Ok(RemotingCommand::success().with_body(encode(&*tc))),
-            None => Ok(RemotingCommand::error(
-                ResponseCode::TOPIC_NOT_EXIST,
-                format!("No topic in this broker. topic: {}", header.topic),
-            )),
+            None => Err(BrokerError::TopicNotExist(format!(
+                "No topic in this broker. topic: {}",
+                header.topic
+            ))),
         }
     }
 
     fn get_topic_stats_info(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let header: GetTopicStatsInfoRequestHeader = request.decode_header()?;
         let c = &self.ctx;
         let Some(tc) = c.topic_config_manager.select_topic_config(&header.topic) else {
-            return Ok(RemotingCommand::error(
-                ResponseCode::TOPIC_NOT_EXIST,
-                format!("topic[{}] not exist", header.topic),
-            ));
+            return Err(BrokerError::TopicNotExist(format!(
+                "topic[{}] not exist",
+                header.topic
+            )));
         };
         let broker_name = c.config.load().broker_name.clone();
         let store = &c.message_store;
@@ -377,7 +356,7 @@ impl AdminBrokerProcessor {
     fn query_consume_queue(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let h: QueryConsumeQueueRequestHeader = request.decode_header()?;
         let c = &self.ctx;
         let topic = h.topic.unwrap_or_default();
@@ -388,10 +367,9 @@ impl AdminBrokerProcessor {
         let max = store.get_max_offset_in_queue(&topic, queue_id);
         let min = store.get_min_offset_in_queue(&topic, queue_id);
         if max <= 0 {
-            return Ok(RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                format!("{queue_id}@{topic} is not exist!"),
-            ));
+            return Err(BrokerError::SystemError(format!(
+                "{queue_id}@{topic} is not exist!"
+            )));
         }
         let mut body = QueryConsumeQueueResponseBody {
             max_queue_index: max,
@@ -454,17 +432,17 @@ impl AdminBrokerProcessor {
     fn view_broker_stats_data(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let h: ViewBrokerStatsDataRequestHeader = request.decode_header()?;
         let Some(item) = self
             .ctx
             .broker_stats_manager
             .get_stats_item(&h.stats_name, &h.stats_key)
         else {
-            return Ok(RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                format!("The stats <{}> <{}> not exist", h.stats_name, h.stats_key),
-            ));
+            return Err(BrokerError::SystemError(format!(
+                "The stats <{}> <{}> not exist",
+                h.stats_name, h.stats_key
+            )));
         };
         let to_item = |s: StatsSnapshot| BrokerStatsItem {
             sum: s.sum,
@@ -515,10 +493,8 @@ impl AdminBrokerProcessor {
             .keys()
             .any(|k| black_list.split(';').any(|b| b.trim() == k))
         {
-            return RemotingCommand::error(
-                ResponseCode::NO_PERMISSION,
-                "Can not update config in black list.",
-            );
+            return BrokerError::NoPermission("Can not update config in black list.".into())
+                .into_response();
         }
         tracing::info!(?props, caller = %channel.remote_addr(), "updateBrokerConfig, new config");
         let text = c.configuration.update(&props);
@@ -647,7 +623,7 @@ impl AdminBrokerProcessor {
     fn search_offset_by_timestamp(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let header: SearchOffsetRequestHeader = request.decode_header()?;
         let boundary = match header.boundary_type.as_deref() {
             Some(b) if b.eq_ignore_ascii_case("upper") => BoundaryType::Upper,
@@ -665,7 +641,7 @@ impl AdminBrokerProcessor {
         ))
     }
 
-    fn get_max_offset(&self, request: &RemotingCommand) -> Result<RemotingCommand, RemotingError> {
+    fn get_max_offset(&self, request: &RemotingCommand) -> Result<RemotingCommand, BrokerError> {
         let header: GetMaxOffsetRequestHeader = request.decode_header()?;
         let offset = self
             .ctx
@@ -677,7 +653,7 @@ impl AdminBrokerProcessor {
         ))
     }
 
-    fn get_min_offset(&self, request: &RemotingCommand) -> Result<RemotingCommand, RemotingError> {
+    fn get_min_offset(&self, request: &RemotingCommand) -> Result<RemotingCommand, BrokerError> {
         let header: GetMinOffsetRequestHeader = request.decode_header()?;
         let offset = self
             .ctx
@@ -692,7 +668,7 @@ impl AdminBrokerProcessor {
     fn get_earliest_msg_storetime(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let header: GetEarliestMsgStoretimeRequestHeader = request.decode_header()?;
         let timestamp = self
             .ctx
@@ -704,7 +680,7 @@ impl AdminBrokerProcessor {
         ))
     }
 
-    fn lock_batch_mq(&self, request: &RemotingCommand) -> Result<RemotingCommand, RemotingError> {
+    fn lock_batch_mq(&self, request: &RemotingCommand) -> Result<RemotingCommand, BrokerError> {
         let body: LockBatchRequestBody = decode(&request.body)?;
         let locked = self.ctx.rebalance_lock_manager.try_lock_batch(
             &body.consumer_group,
@@ -717,7 +693,7 @@ impl AdminBrokerProcessor {
         Ok(RemotingCommand::success().with_body(encode(&response)))
     }
 
-    fn unlock_batch_mq(&self, request: &RemotingCommand) -> Result<RemotingCommand, RemotingError> {
+    fn unlock_batch_mq(&self, request: &RemotingCommand) -> Result<RemotingCommand, BrokerError> {
         let body: UnlockBatchRequestBody = decode(&request.body)?;
         self.ctx.rebalance_lock_manager.unlock_batch(
             &body.consumer_group,
@@ -757,39 +733,50 @@ impl RequestProcessor for AdminBrokerProcessor {
         channel: &Channel,
         request: RemotingCommand,
     ) -> Result<Option<RemotingCommand>, RemotingError> {
+        answer(self.dispatch(channel, &request).await)
+    }
+}
+
+impl AdminBrokerProcessor {
+    /// Serves one admin code; unknown codes get REQUEST_CODE_NOT_SUPPORTED.
+    async fn dispatch(
+        &self,
+        channel: &Channel,
+        request: &RemotingCommand,
+    ) -> Result<RemotingCommand, BrokerError> {
         let r = match request.request_code() {
             RequestCode::UPDATE_AND_CREATE_TOPIC => {
-                self.update_and_create_topic(channel, &request).await?
+                self.update_and_create_topic(channel, request).await?
             }
             RequestCode::UPDATE_AND_CREATE_TOPIC_LIST => {
-                self.update_and_create_topic_list(&request).await?
+                self.update_and_create_topic_list(request).await?
             }
-            RequestCode::DELETE_TOPIC_IN_BROKER => self.delete_topic(channel, &request).await?,
+            RequestCode::DELETE_TOPIC_IN_BROKER => self.delete_topic(channel, request).await?,
             RequestCode::GET_ALL_TOPIC_CONFIG => self.get_all_topic_config(),
-            RequestCode::GET_TOPIC_CONFIG => self.get_topic_config(&request)?,
-            RequestCode::GET_TOPIC_STATS_INFO => self.get_topic_stats_info(&request)?,
-            RequestCode::UPDATE_BROKER_CONFIG => self.update_broker_config(channel, &request).await,
+            RequestCode::GET_TOPIC_CONFIG => self.get_topic_config(request)?,
+            RequestCode::GET_TOPIC_STATS_INFO => self.get_topic_stats_info(request)?,
+            RequestCode::UPDATE_BROKER_CONFIG => self.update_broker_config(channel, request).await,
             RequestCode::GET_BROKER_CONFIG => self.get_broker_config(),
             RequestCode::GET_BROKER_RUNTIME_INFO => self.get_broker_runtime_info(),
-            RequestCode::SEARCH_OFFSET_BY_TIMESTAMP => self.search_offset_by_timestamp(&request)?,
-            RequestCode::GET_MAX_OFFSET => self.get_max_offset(&request)?,
-            RequestCode::GET_MIN_OFFSET => self.get_min_offset(&request)?,
-            RequestCode::GET_EARLIEST_MSG_STORETIME => self.get_earliest_msg_storetime(&request)?,
-            RequestCode::LOCK_BATCH_MQ => self.lock_batch_mq(&request)?,
-            RequestCode::UNLOCK_BATCH_MQ => self.unlock_batch_mq(&request)?,
+            RequestCode::SEARCH_OFFSET_BY_TIMESTAMP => self.search_offset_by_timestamp(request)?,
+            RequestCode::GET_MAX_OFFSET => self.get_max_offset(request)?,
+            RequestCode::GET_MIN_OFFSET => self.get_min_offset(request)?,
+            RequestCode::GET_EARLIEST_MSG_STORETIME => self.get_earliest_msg_storetime(request)?,
+            RequestCode::LOCK_BATCH_MQ => self.lock_batch_mq(request)?,
+            RequestCode::UNLOCK_BATCH_MQ => self.unlock_batch_mq(request)?,
             RequestCode::GET_SYSTEM_TOPIC_LIST_FROM_BROKER => {
                 self.get_system_topic_list_from_broker()
             }
             RequestCode::CLEAN_EXPIRED_CONSUMEQUEUE => RemotingCommand::success(),
             RequestCode::DELETE_EXPIRED_COMMITLOG => RemotingCommand::success(),
             RequestCode::CLEAN_UNUSED_TOPIC => self.clean_unused_topic(),
-            RequestCode::QUERY_CONSUME_QUEUE => self.query_consume_queue(&request)?,
-            RequestCode::VIEW_BROKER_STATS_DATA => self.view_broker_stats_data(&request)?,
-            _ => match self.process_consumer_admin(channel, &request).await? {
+            RequestCode::QUERY_CONSUME_QUEUE => self.query_consume_queue(request)?,
+            RequestCode::VIEW_BROKER_STATS_DATA => self.view_broker_stats_data(request)?,
+            _ => match self.process_consumer_admin(channel, request).await? {
                 Some(r) => r,
-                None => unknown_code(&request),
+                None => unknown_code(request),
             },
         };
-        Ok(Some(r))
+        Ok(r)
     }
 }
