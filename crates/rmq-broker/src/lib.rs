@@ -25,7 +25,7 @@ pub mod schedule;
 pub mod stats;
 pub mod subscription;
 #[cfg(test)]
-mod test_broker;
+mod test_support;
 pub mod thread_pool_queue;
 pub mod topic;
 pub mod util;

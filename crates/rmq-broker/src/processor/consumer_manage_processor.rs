@@ -255,7 +255,7 @@ impl RequestProcessor for ConsumerManageProcessor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_broker;
+    use crate::test_support::broker as test_broker;
     use rmq_store::MessageArrivingListener;
     use std::sync::{Condvar, Mutex};
 

@@ -87,14 +87,35 @@ pub async fn reset_offset(
     is_force: bool,
     is_c: bool,
 ) -> RemotingCommand {
+    let reset = async {
+        let offset_table = reset_offsets(ctx, topic, group, timestamp, is_force)?;
+        let request = reset_request(topic, group, timestamp, is_c, &offset_table);
+        notify_reset(ctx, topic, group, timestamp, request).await?;
+        Ok::<_, BrokerError>(offset_table)
+    };
+    match reset.await {
+        Ok(offset_table) => {
+            RemotingCommand::success().with_body(encode(&ResetOffsetBody { offset_table }))
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The offset each queue of `topic` moves to for `group`.
+fn reset_offsets(
+    ctx: &Broker2ClientContext,
+    topic: &str,
+    group: &str,
+    timestamp: i64,
+    is_force: bool,
+) -> Result<HashMap<MessageQueue, i64>, BrokerError> {
     let Some(topic_config) = ctx.topic_config_manager.select_topic_config(topic) else {
         tracing::error!(
             "[reset-offset] reset offset failed, no topic in this broker. topic={topic}"
         );
-        return BrokerError::TopicNotExist(format!(
+        return Err(BrokerError::TopicNotExist(format!(
             "[reset-offset] reset offset failed, no topic in this broker. topic={topic}"
-        ))
-        .into_response();
+        )));
     };
     let broker_name = ctx.config.load().broker_name.clone();
     let store = &ctx.message_store;
@@ -102,8 +123,9 @@ pub async fn reset_offset(
     for i in 0..topic_config.write_queue_nums {
         let consumer_offset = ctx.consumer_offset_manager.query_offset(group, topic, i);
         if consumer_offset == -1 {
-            return BrokerError::SystemError(format!("THe consumer group <{group}> not exist"))
-                .into_response();
+            return Err(BrokerError::SystemError(format!(
+                "THe consumer group <{group}> not exist"
+            )));
         }
         let mut ts_offset = if timestamp == -1 {
             store.get_max_offset_in_queue(topic, i)
@@ -123,6 +145,17 @@ pub async fn reset_offset(
         };
         offset_table.insert(MessageQueue::new(topic, broker_name.clone(), i), offset);
     }
+    Ok(offset_table)
+}
+
+/// RESET_CONSUMER_CLIENT_OFFSET with the Java or the C++ body.
+fn reset_request(
+    topic: &str,
+    group: &str,
+    timestamp: i64,
+    is_c: bool,
+    offset_table: &HashMap<MessageQueue, i64>,
+) -> RemotingCommand {
     let header = ResetOffsetRequestHeader {
         group: group.to_string(),
         topic: topic.to_string(),
@@ -150,6 +183,17 @@ pub async fn reset_offset(
             offset_table: offset_table.clone(),
         }))
     };
+    request
+}
+
+/// Sends the reset to every online consumer of the group, oneway.
+async fn notify_reset(
+    ctx: &Broker2ClientContext,
+    topic: &str,
+    group: &str,
+    timestamp: i64,
+    request: RemotingCommand,
+) -> Result<(), BrokerError> {
     let channels: Vec<ClientChannelInfo> = ctx
         .consumer_manager
         .get_consumer_group_info(group)
@@ -160,7 +204,7 @@ pub async fn reset_offset(
             "Consumer not online, so can not reset offset, Group: {group} Topic: {topic} Timestamp: {timestamp}"
         );
         tracing::error!("{info}");
-        return BrokerError::ConsumerNotOnline(info.into()).into_response();
+        return Err(BrokerError::ConsumerNotOnline(info));
     }
     let min_version = mq_version::version_ordinal("V3_0_7_SNAPSHOT").unwrap_or(0);
     for info in channels {
@@ -170,10 +214,9 @@ pub async fn reset_offset(
                 "[reset-offset] the client does not support this feature. channel={}, version={desc}",
                 info.channel.remote_addr()
             );
-            return BrokerError::SystemError(format!(
+            return Err(BrokerError::SystemError(format!(
                 "the client does not support this feature. version={desc}"
-            ))
-            .into_response();
+            )));
         }
         match invoke_oneway(&info.channel, request.clone()).await {
             Ok(()) => tracing::info!(
@@ -185,7 +228,7 @@ pub async fn reset_offset(
             ),
         }
     }
-    RemotingCommand::success().with_body(encode(&ResetOffsetBody { offset_table }))
+    Ok(())
 }
 
 /// Asks the consumers of `group` (or only `origin_client_id`) for their consume offsets with

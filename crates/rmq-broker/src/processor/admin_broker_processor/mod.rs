@@ -14,6 +14,7 @@ use crate::broker_error::{answer, BrokerError};
 use answer_budget::AnswerBudget;
 
 use crate::broker_address::BrokerAddress;
+use crate::broker_config::BrokerConfig;
 use crate::broker_config_handle::BrokerConfigHandle;
 use crate::broker_stats::BrokerStats;
 use crate::client::consumer_manager::ConsumerManager;
@@ -511,82 +512,103 @@ impl AdminBrokerProcessor {
 
     fn get_broker_runtime_info(&self) -> RemotingCommand {
         let c = &self.ctx;
-        let store = &c.message_store;
-        let mut info: BTreeMap<String, String> = store.get_runtime_info().into_iter().collect();
+        let bc = c.config.load();
+        let mut info: BTreeMap<String, String> =
+            c.message_store.get_runtime_info().into_iter().collect();
         info.extend(c.schedule_message_service.build_running_stats());
+        let entries = self
+            .runtime_stats_entries()
+            .into_iter()
+            .chain(self.runtime_store_entries(&bc))
+            .chain(self.runtime_queue_entries(&bc));
+        info.extend(entries);
+        let body = KVTable { table: info };
+        RemotingCommand::success().with_body(encode(&body))
+    }
+
+    /// Version, activity and the daily put/get totals of the runtime info.
+    fn runtime_stats_entries(&self) -> Vec<(String, String)> {
+        let c = &self.ctx;
         let stats = &c.broker_stats;
         let put_now = stats.msg_put_total_today_now().to_string();
         let get_now = stats.msg_get_total_today_now().to_string();
-        let mut put = |k: &str, v: String| {
-            info.insert(k.to_string(), v);
-        };
         // Java `isSpecialServiceRunning`: the schedule and transaction-check services, which
         // Java starts on a master only.
-        put(
-            "brokerActive",
-            (c.message_store_config.broker_role != rmq_store::BrokerRole::Slave).to_string(),
-        );
-        put(
-            "brokerVersionDesc",
-            mq_version::get_version_desc(mq_version::CURRENT_VERSION).into(),
-        );
-        put("brokerVersion", mq_version::CURRENT_VERSION.to_string());
-        put(
-            "msgPutTotalYesterdayMorning",
-            stats.msg_put_total_yesterday_morning().to_string(),
-        );
-        put(
-            "msgPutTotalTodayMorning",
-            stats.msg_put_total_today_morning().to_string(),
-        );
-        put("msgPutTotalTodayNow", put_now);
-        put(
-            "msgGetTotalYesterdayMorning",
-            stats.msg_get_total_yesterday_morning().to_string(),
-        );
-        put(
-            "msgGetTotalTodayMorning",
-            stats.msg_get_total_today_morning().to_string(),
-        );
-        put("msgGetTotalTodayNow", get_now);
-        put(
-            "dispatchBehindBytes",
-            store.dispatch_behind_bytes().to_string(),
-        );
-        put(
-            "pageCacheLockTimeMills",
-            store.lock_time_mills().to_string(),
-        );
-        put(
-            "earliestMessageTimeStamp",
-            store.get_earliest_message_time_of_store().to_string(),
-        );
-        put(
-            "startAcceptSendRequestTimeStamp",
-            c.config
-                .load()
-                .start_accept_send_request_time_stamp
-                .to_string(),
-        );
+        let active = c.message_store_config.broker_role != rmq_store::BrokerRole::Slave;
+        [
+            ("brokerActive", active.to_string()),
+            (
+                "brokerVersionDesc",
+                mq_version::get_version_desc(mq_version::CURRENT_VERSION).into(),
+            ),
+            ("brokerVersion", mq_version::CURRENT_VERSION.to_string()),
+            (
+                "msgPutTotalYesterdayMorning",
+                stats.msg_put_total_yesterday_morning().to_string(),
+            ),
+            (
+                "msgPutTotalTodayMorning",
+                stats.msg_put_total_today_morning().to_string(),
+            ),
+            ("msgPutTotalTodayNow", put_now),
+            (
+                "msgGetTotalYesterdayMorning",
+                stats.msg_get_total_yesterday_morning().to_string(),
+            ),
+            (
+                "msgGetTotalTodayMorning",
+                stats.msg_get_total_today_morning().to_string(),
+            ),
+            ("msgGetTotalTodayNow", get_now),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    }
+
+    /// The store's lag figures and the features rmq answers as Java does without them.
+    fn runtime_store_entries(&self, bc: &BrokerConfig) -> Vec<(String, String)> {
+        let store = &self.ctx.message_store;
+        let mut out: Vec<(&str, String)> = vec![
+            (
+                "dispatchBehindBytes",
+                store.dispatch_behind_bytes().to_string(),
+            ),
+            (
+                "pageCacheLockTimeMills",
+                store.lock_time_mills().to_string(),
+            ),
+            (
+                "earliestMessageTimeStamp",
+                store.get_earliest_message_time_of_store().to_string(),
+            ),
+            (
+                "startAcceptSendRequestTimeStamp",
+                bc.start_accept_send_request_time_stamp.to_string(),
+            ),
+        ];
         // rmq has no timer wheel and refuses timer messages as Java does with
         // `timerWheelEnable=false`, whose values these are.
         for k in ["timerReadBehind", "timerOffsetBehind", "timerCongestNum"] {
-            put(k, "0".into());
+            out.push((k, "0".into()));
         }
-        put("timerEnqueueTps", "0.0".into());
-        put("timerDequeueTps", "0.0".into());
+        out.push(("timerEnqueueTps", "0.0".into()));
+        out.push(("timerDequeueTps", "0.0".into()));
         // rmq has no TransientStorePool; Java answers Integer.MAX_VALUE without one and then
         // omits `remainHowManyDataToCommit`.
-        put("remainTransientStoreBufferNumbs", i32::MAX.to_string());
-        put(
+        out.push(("remainTransientStoreBufferNumbs", i32::MAX.to_string()));
+        out.push((
             "remainHowManyDataToFlush",
             rmq_store::human_readable_byte_count(store.flush_behind_bytes()),
-        );
+        ));
+        out.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    }
+
+    /// The request queues: sends wait for a slot as in Java's send pool; every other kind of
+    /// request runs on its own task as it arrives, so nothing queues for them.
+    fn runtime_queue_entries(&self, bc: &BrokerConfig) -> Vec<(String, String)> {
         let now = rmq_common::util_all::current_millis();
-        let send_queue = &c.send_thread_pool_queue;
-        let bc = c.config.load();
-        // Sends wait for a slot as in Java's send pool; every other kind of request runs on
-        // its own task as it arrives, so nothing queues for them: their queues are empty.
+        let send_queue = &self.ctx.send_thread_pool_queue;
         let queues = [
             (
                 "send",
@@ -599,25 +621,24 @@ impl AdminBrokerProcessor {
             ("query", 0, bc.query_thread_pool_queue_capacity, 0),
             ("ack", 0, bc.ack_thread_pool_queue_capacity, 0),
         ];
+        let mut out = Vec::new();
         for (name, size, capacity, head_wait) in queues {
-            put(&format!("{name}ThreadPoolQueueSize"), size.to_string());
-            put(
-                &format!("{name}ThreadPoolQueueCapacity"),
+            out.push((format!("{name}ThreadPoolQueueSize"), size.to_string()));
+            out.push((
+                format!("{name}ThreadPoolQueueCapacity"),
                 capacity.to_string(),
-            );
-            put(
-                &format!("{name}ThreadPoolQueueHeadWaitTimeMills"),
+            ));
+            out.push((
+                format!("{name}ThreadPoolQueueHeadWaitTimeMills"),
                 head_wait.to_string(),
-            );
+            ));
         }
-        put("EndTransactionQueueSize", "0".into());
-        put(
-            "EndTransactionThreadPoolQueueCapacity",
+        out.push(("EndTransactionQueueSize".into(), "0".into()));
+        out.push((
+            "EndTransactionThreadPoolQueueCapacity".into(),
             bc.end_transaction_pool_queue_capacity.to_string(),
-        );
-        drop(bc);
-        let body = KVTable { table: info };
-        RemotingCommand::success().with_body(encode(&body))
+        ));
+        out
     }
 
     fn search_offset_by_timestamp(

@@ -14,6 +14,8 @@
 //! while `sendThreadPoolQueueCapacity` requests wait gets `[OVERLOAD]...`.
 
 mod check;
+#[cfg(test)]
+mod processor_tests;
 mod put_result;
 mod send_back;
 
