@@ -233,3 +233,7 @@ impl RequestProcessor for ClientManageProcessor {
         answer(r)
     }
 }
+
+#[cfg(test)]
+#[path = "client_manage_processor_tests.rs"]
+mod processor_tests;

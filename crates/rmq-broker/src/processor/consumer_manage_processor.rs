@@ -382,3 +382,7 @@ mod tests {
         broker.shutdown().await;
     }
 }
+
+#[cfg(test)]
+#[path = "consumer_manage_processor_tests.rs"]
+mod processor_tests;

@@ -30,3 +30,25 @@ impl RequestProcessor for EndTransactionProcessor {
         ))))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rmq_remoting::{RequestCode, ResponseCode};
+
+    #[tokio::test]
+    async fn end_transaction_is_not_supported() {
+        let (ch, _rx) = Channel::detached("127.0.0.1:5555".parse().unwrap());
+        let r = RemotingCommand::create_request_command(
+            RequestCode::END_TRANSACTION,
+            &rmq_remoting::protocol::header::broker::CreateTopicListRequestHeader::default(),
+        );
+        let r = EndTransactionProcessor::new()
+            .process_request(&ch, r)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(r.code, ResponseCode::REQUEST_CODE_NOT_SUPPORTED.0);
+        assert_eq!(r.remark.as_deref(), Some(" request type 37 not supported"));
+    }
+}

@@ -104,3 +104,7 @@ impl RequestProcessor for QueryMessageProcessor {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "query_message_processor_tests.rs"]
+mod processor_tests;

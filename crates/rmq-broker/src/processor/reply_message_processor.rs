@@ -270,3 +270,7 @@ impl RequestProcessor for ReplyMessageProcessor {
         }))
     }
 }
+
+#[cfg(test)]
+#[path = "reply_message_processor_tests.rs"]
+mod processor_tests;

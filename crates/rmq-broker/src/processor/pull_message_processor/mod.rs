@@ -15,6 +15,8 @@
 
 mod checks;
 mod handle;
+#[cfg(test)]
+mod processor_tests;
 
 use crate::broker_config::BrokerConfig;
 use crate::broker_config_handle::BrokerConfigHandle;
