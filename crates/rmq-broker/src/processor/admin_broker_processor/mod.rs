@@ -9,6 +9,8 @@
 
 mod answer_budget;
 mod consumer_admin;
+#[cfg(test)]
+mod processor_tests;
 
 use crate::broker_error::{answer, BrokerError};
 use answer_budget::AnswerBudget;
