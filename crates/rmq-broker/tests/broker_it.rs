@@ -579,7 +579,7 @@ async fn topic_stats_runtime_and_config(
         .unwrap();
     assert_eq!(r.code, ResponseCode::INVALID_PARAMETER.0);
 
-    send_ok(&c, &addr, "AdminT", 2, &[], b"z").await;
+    send_ok(c, &addr, "AdminT", 2, &[], b"z").await;
     wait_dispatched(broker, "AdminT", 2, 1).await;
     let r = c
         .invoke(
@@ -633,7 +633,7 @@ async fn topic_stats_runtime_and_config(
         "{written}"
     );
     assert!(written.contains("flushDiskType=ASYNC_FLUSH\n"), "{written}");
-    let r = send(&c, &addr, "AfterDisable", -1, &[], b"x").await;
+    let r = send(c, &addr, "AfterDisable", -1, &[], b"x").await;
     assert_eq!(r.code, ResponseCode::TOPIC_NOT_EXIST.0);
     let mut black = RemotingCommand::new_request(RequestCode::UPDATE_BROKER_CONFIG);
     black.body = Bytes::from_static(b"brokerConfigPath=/etc/x\n");
@@ -652,11 +652,11 @@ async fn send_limits(
     let addr = addr.to_string();
     // Limits: oversize body, not-sendable system topic, bad queue id, no write permission.
     let big = vec![b'x'; 4 * 1024 * 1024 + 1];
-    let r = send(&c, &addr, "AdminT", 0, &[], &big).await;
+    let r = send(c, &addr, "AdminT", 0, &[], &big).await;
     assert_eq!(r.code, ResponseCode::MESSAGE_ILLEGAL.0, "{:?}", r.remark);
-    let r = send(&c, &addr, "SCHEDULE_TOPIC_XXXX", 0, &[], b"x").await;
+    let r = send(c, &addr, "SCHEDULE_TOPIC_XXXX", 0, &[], b"x").await;
     assert_eq!(r.code, ResponseCode::NO_PERMISSION.0);
-    let r = send(&c, &addr, "AdminT", 9, &[], b"x").await;
+    let r = send(c, &addr, "AdminT", 9, &[], b"x").await;
     assert_eq!(r.code, ResponseCode::INVALID_PARAMETER.0);
     let mut ro = create.clone();
     ro.topic = "ReadOnly".into();
@@ -668,12 +668,12 @@ async fn send_limits(
     )
     .await
     .unwrap();
-    let r = send(&c, &addr, "ReadOnly", 0, &[], b"x").await;
+    let r = send(c, &addr, "ReadOnly", 0, &[], b"x").await;
     assert_eq!(r.code, ResponseCode::NO_PERMISSION.0);
-    let r = send(&c, &addr, "bad topic!", 0, &[], b"x").await;
+    let r = send(c, &addr, "bad topic!", 0, &[], b"x").await;
     assert_eq!(r.code, ResponseCode::INVALID_PARAMETER.0);
     // 5.x timer messages are refused as a Java broker with timerWheelEnable=false does.
-    let r = send(&c, &addr, "AdminT", 0, &[("TIMER_DELAY_MS", "3000")], b"x").await;
+    let r = send(c, &addr, "AdminT", 0, &[("TIMER_DELAY_MS", "3000")], b"x").await;
     assert_eq!(r.code, ResponseCode::SYSTEM_ERROR.0);
     assert_eq!(
         r.remark.as_deref(),

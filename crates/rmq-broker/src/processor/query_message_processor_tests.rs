@@ -13,7 +13,8 @@ async fn view_by_id_answers_the_record_or_system_error() {
         body: bytes::Bytes::from_static(b"x"),
         ..Default::default()
     };
-    let _ = t.store.put_message(&msg);
+    let put = t.store.put_message(&msg).wait();
+    assert_eq!(put.status, rmq_store::PutMessageStatus::PutOk);
     let view = |offset| {
         let h = ViewMessageRequestHeader {
             topic: None,

@@ -143,7 +143,7 @@ impl AdminBrokerProcessor {
         tracing::info!(topic = %header.topic, caller = %channel.remote_addr(), "Broker receive request to update or create topic");
         let c = &self.ctx;
         if let Err(remark) = topic_validator::validate_topic(&header.topic) {
-            return Err(BrokerError::InvalidParameter(remark.into()));
+            return Err(BrokerError::InvalidParameter(remark));
         }
         let (validate_system, mixed) = {
             let bc = c.config.load();
@@ -163,12 +163,12 @@ impl AdminBrokerProcessor {
             header.read_queue_nums,
             header.write_queue_nums,
         ) {
-            return Err(BrokerError::InvalidParameter(remark.into()));
+            return Err(BrokerError::InvalidParameter(remark));
         }
         let attributes =
             match crate::attribute_util::parse_to_map(header.attributes.as_deref().unwrap_or("")) {
                 Ok(a) => a,
-                Err(e) => return Err(BrokerError::SystemError(e.into())),
+                Err(e) => return Err(BrokerError::SystemError(e)),
             };
         if !mixed && attributes.get("+message.type").map(String::as_str) == Some("MIXED") {
             return Err(BrokerError::InvalidParameter(
@@ -195,7 +195,7 @@ impl AdminBrokerProcessor {
         }
         let stored = match c.topic_config_manager.try_update_topic_config(tc) {
             Ok(t) => t,
-            Err(e) => return Err(BrokerError::SystemError(e.into())),
+            Err(e) => return Err(BrokerError::SystemError(e)),
         };
         let version = c.topic_config_manager.data_version();
         c.registrar.register_increment(vec![stored], version).await;
@@ -212,7 +212,7 @@ impl AdminBrokerProcessor {
         let validate_system = c.config.load().validate_system_topic_when_update_topic;
         for tc in &body.topic_config_list {
             if let Err(remark) = topic_validator::validate_topic(&tc.topic_name) {
-                return Err(BrokerError::InvalidParameter(remark.into()));
+                return Err(BrokerError::InvalidParameter(remark));
             }
             if validate_system && self.is_system_topic(&tc.topic_name) {
                 return Err(BrokerError::InvalidParameter(format!(
@@ -223,14 +223,14 @@ impl AdminBrokerProcessor {
             if let Some(remark) =
                 illegal_queue_nums(&tc.topic_name, tc.read_queue_nums, tc.write_queue_nums)
             {
-                return Err(BrokerError::InvalidParameter(remark.into()));
+                return Err(BrokerError::InvalidParameter(remark));
             }
         }
         if let Err(e) = c
             .topic_config_manager
             .update_topic_config_list(body.topic_config_list.clone())
         {
-            return Err(BrokerError::SystemError(e.into()));
+            return Err(BrokerError::SystemError(e));
         }
         c.registrar.register_broker_all(false, false, true).await;
         Ok(RemotingCommand::success())

@@ -116,7 +116,8 @@ async fn runtime_info_and_offsets_come_from_the_store() {
         topic: "OffT".into(),
         ..Default::default()
     };
-    let _ = t.store.put_message(&msg);
+    let put = t.store.put_message(&msg).wait();
+    assert_eq!(put.status, rmq_store::PutMessageStatus::PutOk);
     let h = GetMaxOffsetRequestHeader {
         topic: "OffT".into(),
         queue_id: 0,

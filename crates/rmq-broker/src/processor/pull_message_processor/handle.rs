@@ -104,11 +104,11 @@ impl PullMessageProcessor {
         };
         match code {
             ResponseCode::SUCCESS => return Some(self.found(o, &response_header)),
-            ResponseCode::PULL_NOT_FOUND => {
-                if o.broker_allow_suspend && pull_sys_flag::has_suspend_flag(o.header.sys_flag) {
-                    self.suspend(bc, o);
-                    return None;
-                }
+            ResponseCode::PULL_NOT_FOUND
+                if o.broker_allow_suspend && pull_sys_flag::has_suspend_flag(o.header.sys_flag) =>
+            {
+                self.suspend(bc, o);
+                return None;
             }
             ResponseCode::PULL_OFFSET_MOVED => {
                 let store_config = &self.ctx.message_store_config;

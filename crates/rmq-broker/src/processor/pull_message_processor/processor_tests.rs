@@ -25,7 +25,8 @@ fn parts_with_messages(f: impl FnOnce(&mut crate::broker_config::BrokerConfig)) 
             store_host: "127.0.0.1:10911".parse().unwrap(),
             ..Default::default()
         };
-        let _ = t.store.put_message(&msg);
+        let put = t.store.put_message(&msg).wait();
+        assert_eq!(put.status, rmq_store::PutMessageStatus::PutOk);
     }
     t
 }
