@@ -4,8 +4,9 @@
 Every `crate::`, `super::` and `self::` path in a source file (in `use` items, grouped
 `use crate::{a::b, c}` included, and inline paths) is resolved to the longest module it names;
 each file is one module. Prints the module graph's strongly connected components with more than
-one module, at file level and at top-level-module level (`processor`, `client`, ...), and
-exits 1 when the file level has one. Usage: use_cycles.py [crate_src_dir]
+one module, at file level and at top-level-module level (`processor`, `client`, ...), for the
+production code (without `#[cfg(test)]` modules and files) and with the tests; exits 1 when the
+production code has a file-level circle. Usage: use_cycles.py [crate_src_dir]
 """
 import os
 import re
@@ -115,19 +116,57 @@ def name(m):
     return "crate::" + "::".join(m) if m else "crate"
 
 
-def main():
-    src = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "src")
-    files = {}
-    for root, _, names in os.walk(src):
-        for n in names:
-            if n.endswith(".rs"):
-                p = os.path.join(root, n)
-                files[module_of(src, p)] = p
+TEST_MOD = re.compile(r"#\[cfg\(test\)\]\s*(?:#\[path\s*=\s*\"([^\"]+)\"\]\s*)?(?:pub(?:\([^)]*\))?\s+)?mod\s+(\w+)\s*([;{])")
+
+
+def test_only_files(files):
+    """Files declared as `#[cfg(test)] mod x;` (with `#[path]` too), and what they declare."""
+    out = set()
+    for m, p in files.items():
+        text = strip_comments(open(p, encoding="utf-8").read())
+        base = os.path.dirname(p) if os.path.basename(p) in ("mod.rs", "lib.rs") else p[:-3]
+        for path_attr, name, kind in TEST_MOD.findall(text):
+            if kind != ";":
+                continue
+            if path_attr:
+                cands = [os.path.join(os.path.dirname(p), path_attr)]
+            else:
+                cands = [os.path.join(base, name + ".rs"), os.path.join(base, name, "mod.rs")]
+            for c in cands:
+                c = os.path.normpath(c)
+                if os.path.exists(c):
+                    out.add(c)
+                    if c.endswith("mod.rs"):
+                        for root, _, names in os.walk(os.path.dirname(c)):
+                            out.update(os.path.normpath(os.path.join(root, n)) for n in names)
+    return out
+
+
+def production_text(text):
+    """The text without inline `#[cfg(test)] mod x { ... }` blocks."""
+    while True:
+        m = next((m for m in TEST_MOD.finditer(text) if m.group(3) == "{"), None)
+        if not m:
+            return text
+        depth, j = 0, m.end() - 1
+        while j < len(text):
+            depth += text[j] == "{"
+            depth -= text[j] == "}"
+            j += 1
+            if depth == 0:
+                break
+        text = text[: m.start()] + text[j:]
+
+
+def report(files, production):
     modules = set(files)
     graph = {m: set() for m in modules}
     for m, p in files.items():
         is_dir = os.path.basename(p) in ("mod.rs", "lib.rs")
-        for path in paths_in(open(p, encoding="utf-8").read()):
+        text = strip_comments(open(p, encoding="utf-8").read())
+        if production:
+            text = production_text(text)
+        for path in paths_in(text):
             t = resolve(path, m, is_dir, modules)
             if t is not None and t != m and t != ():
                 graph[m].add(t)
@@ -138,12 +177,28 @@ def main():
         top.setdefault(a, set()).update(t[:1] for t in ts if t[:1] != a)
     bad_top = [c for c in sccs(top) if len(c) > 1]
     edges = sum(len(v) for v in graph.values())
-    print(f"{len(modules)} modules, {edges} use edges")
+    what = "production" if production else "with tests"
+    print(f"{what}: {len(modules)} modules, {edges} use edges")
     for label, comps in (("file-level", bad), ("top-level", bad_top)):
         if not comps:
-            print(f"{label}: no use circle")
+            print(f"  {label}: no use circle")
         for c in comps:
-            print(f"{label} circle ({len(c)} modules): " + ", ".join(sorted(name(x) for x in c)))
+            print(f"  {label} circle ({len(c)} modules): " + ", ".join(sorted(name(x) for x in c)))
+    return bad
+
+
+def main():
+    src = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "src")
+    files = {}
+    for root, _, names in os.walk(src):
+        for n in names:
+            if n.endswith(".rs"):
+                p = os.path.normpath(os.path.join(root, n))
+                files[module_of(src, p)] = p
+    tests = test_only_files(files)
+    prod = {m: p for m, p in files.items() if p not in tests}
+    bad = report(prod, True)
+    report(files, False)
     return 1 if bad else 0
 
 

@@ -1,5 +1,6 @@
 //! ConsumerManageProcessor over the in-memory store: GET_CONSUMER_LIST_BY_GROUP,
-//! UPDATE_CONSUMER_OFFSET and QUERY_CONSUMER_OFFSET.
+//! UPDATE_CONSUMER_OFFSET and QUERY_CONSUMER_OFFSET; and against a started broker, the wait
+//! of QUERY_CONSUMER_OFFSET for the dispatch of acknowledged messages.
 
 use super::*;
 use crate::client::client_channel_info::ClientChannelInfo;
@@ -58,7 +59,7 @@ fn update(group: &str, topic: &str, offset: i64) -> RemotingCommand {
     RemotingCommand::create_request_command(RequestCode::UPDATE_CONSUMER_OFFSET, &h)
 }
 
-fn query(set_zero: Option<bool>) -> RemotingCommand {
+fn query_offset(set_zero: Option<bool>) -> RemotingCommand {
     let h = QueryConsumerOffsetRequestHeader {
         consumer_group: "cg".into(),
         topic: "TopicO".into(),
@@ -82,7 +83,7 @@ async fn offsets_are_committed_and_queried() {
             Some("Group cg not exist!")
         )
     );
-    let r = call(&p, query(Some(false))).await;
+    let r = call(&p, query_offset(Some(false))).await;
     assert_eq!(
         code_remark(&r),
         (
@@ -106,7 +107,7 @@ async fn offsets_are_committed_and_queried() {
     );
     let r = call(&p, update("cg", "TopicO", 5)).await;
     assert_eq!(r.code, ResponseCode::SUCCESS.0);
-    let r = call(&p, query(None)).await;
+    let r = call(&p, query_offset(None)).await;
     let h: QueryConsumerOffsetResponseHeader = r.decode_header().unwrap();
     assert_eq!((r.code, h.offset), (ResponseCode::SUCCESS.0, 5));
     let mut no_queue = update("cg", "TopicO", 1);
@@ -119,4 +120,131 @@ async fn offsets_are_committed_and_queried() {
             Some("QueueId is null, topic is TopicO")
         )
     );
+}
+
+use crate::test_support::broker as test_broker;
+use rmq_store::MessageArrivingListener;
+use std::sync::{Condvar, Mutex};
+
+fn query(topic: &str, queue_id: i32) -> RemotingCommand {
+    let header = QueryConsumerOffsetRequestHeader {
+        consumer_group: "new_group".into(),
+        topic: topic.into(),
+        queue_id,
+        set_zero_if_not_found: None,
+    };
+    RemotingCommand::create_request_command(RequestCode::QUERY_CONSUMER_OFFSET, &header)
+}
+
+fn offset_of(r: &RemotingCommand) -> (i32, Option<i64>) {
+    let offset = r
+        .decode_header::<QueryConsumerOffsetResponseHeader>()
+        .ok()
+        .map(|h| h.offset);
+    (r.code, offset)
+}
+
+/// Holds the ReputMessageService inside the arriving listener while held, so records
+/// written meanwhile stay undispatched.
+#[derive(Default)]
+struct Gate {
+    /// (held, times entered)
+    state: Mutex<(bool, usize)>,
+    cond: Condvar,
+}
+
+impl MessageArrivingListener for Gate {
+    fn arriving(&self, _: &str, _: i32, _: i64, _: i64, _: i64, _: &str) {
+        let mut state = self.state.lock().unwrap();
+        state.1 += 1;
+        self.cond.notify_all();
+        while state.0 {
+            state = self.cond.wait(state).unwrap();
+        }
+    }
+}
+
+impl Gate {
+    fn held() -> Self {
+        Gate {
+            state: Mutex::new((true, 0)),
+            cond: Condvar::new(),
+        }
+    }
+
+    fn wait_entered(&self) {
+        let mut state = self.state.lock().unwrap();
+        while state.1 == 0 {
+            state = self.cond.wait(state).unwrap();
+        }
+    }
+
+    fn release(&self) {
+        self.state.lock().unwrap().0 = false;
+        self.cond.notify_all();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_group_starts_at_zero_when_the_queue_holds_its_first_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let broker = test_broker::start(dir.path()).await;
+    let c = broker.controller().clone();
+    for i in 0..5 {
+        test_broker::put(&c, "TopicQ", 0, &format!("m{i}")).await;
+    }
+    let p = ConsumerManageProcessor::new(c.consumer_manage_context());
+    // Dispatch is asynchronous; the query waits for the records written before it.
+    let r = answer(p.query_consumer_offset(&query("TopicQ", 0)).await)
+        .unwrap()
+        .unwrap();
+    assert_eq!(offset_of(&r), (ResponseCode::SUCCESS.0, Some(0)));
+    // A queue that never had a message: not found, as Java.
+    let r = answer(p.query_consumer_offset(&query("TopicQ", 3)).await)
+        .unwrap()
+        .unwrap();
+    assert_eq!(r.code, ResponseCode::QUERY_NOT_FOUND.0);
+    assert_eq!(
+        r.remark.as_deref(),
+        Some("Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first")
+    );
+    broker.shutdown().await;
+}
+
+/// The Go client's lost message: a new group's QUERY_CONSUMER_OFFSET for a queue whose
+/// first message was acknowledged but not yet in the ConsumeQueue was answered
+/// QUERY_NOT_FOUND; the client then asked GET_MAX_OFFSET, got 1 once the unit arrived
+/// and never consumed offset 0. The query now waits for the records written before it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn query_waits_for_messages_acknowledged_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let broker = test_broker::start(dir.path()).await;
+    let c = broker.controller().clone();
+    let gate = Arc::new(Gate::held());
+    c.message_store()
+        .set_message_arriving_listener(Some(gate.clone()));
+    // The reput thread dispatches this one and then stays in the listener ...
+    test_broker::put(&c, "FreshTopic", 1, "first").await;
+    gate.wait_entered();
+    // ... so this acknowledged message is not in queue 0's ConsumeQueue yet.
+    assert_eq!(test_broker::put(&c, "FreshTopic", 0, "second").await, 0);
+    assert_eq!(
+        c.message_store().get_max_offset_in_queue("FreshTopic", 0),
+        0
+    );
+
+    let p = ConsumerManageProcessor::new(c.consumer_manage_context());
+    let request = query("FreshTopic", 0);
+    let answer_future = p.query_consumer_offset(&request);
+    tokio::pin!(answer_future);
+    if let std::task::Poll::Ready(r) = futures::poll!(&mut answer_future) {
+        panic!(
+            "answered before the dispatch: {:?}",
+            answer(r).map(|r| r.map(|r| offset_of(&r)))
+        );
+    }
+    gate.release();
+    let r = answer(answer_future.await).unwrap().unwrap();
+    assert_eq!(offset_of(&r), (ResponseCode::SUCCESS.0, Some(0)));
+    broker.shutdown().await;
 }
