@@ -315,3 +315,54 @@ pub async fn get_consume_status(
     };
     RemotingCommand::success().with_body(encode(&body))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{code_remark, TestParts};
+    use rmq_common::TopicConfig;
+
+    #[tokio::test]
+    async fn reset_offset_refusals() {
+        let t = TestParts::new();
+        let ctx = t.broker2client_context();
+        let r = reset_offset(&ctx, "NoTopic", "g", -1, false, false).await;
+        assert_eq!(
+            code_remark(&r),
+            (
+                ResponseCode::TOPIC_NOT_EXIST.0,
+                Some("[reset-offset] reset offset failed, no topic in this broker. topic=NoTopic")
+            )
+        );
+        t.topics
+            .update_topic_config(TopicConfig::with_queues("RT", 1, 1, 6));
+        let r = reset_offset(&ctx, "RT", "g", -1, false, false).await;
+        assert_eq!(
+            code_remark(&r),
+            (
+                ResponseCode::SYSTEM_ERROR.0,
+                Some("THe consumer group <g> not exist")
+            )
+        );
+        t.offsets.commit_offset("127.0.0.1:5555", "g", "RT", 0, 3);
+        let r = reset_offset(&ctx, "RT", "g", 0, true, false).await;
+        assert_eq!(r.code, ResponseCode::CONSUMER_NOT_ONLINE.0);
+        assert!(r
+            .remark
+            .as_deref()
+            .is_some_and(|m| m.starts_with("Consumer not online, so can not reset offset")));
+    }
+
+    #[tokio::test]
+    async fn consume_status_needs_an_online_consumer() {
+        let t = TestParts::new();
+        let r = get_consume_status(&t.broker2client_context(), "T", "g", None).await;
+        assert_eq!(
+            code_remark(&r),
+            (
+                ResponseCode::SYSTEM_ERROR.0,
+                Some("No Any Consumer online in the consumer group: [g]")
+            )
+        );
+    }
+}

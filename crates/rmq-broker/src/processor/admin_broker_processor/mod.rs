@@ -10,6 +10,9 @@
 mod answer_budget;
 mod consumer_admin;
 #[cfg(test)]
+#[path = "consumer_admin_tests.rs"]
+mod consumer_admin_tests;
+#[cfg(test)]
 mod processor_tests;
 
 use crate::broker_error::{answer, BrokerError};
@@ -145,14 +148,12 @@ impl AdminBrokerProcessor {
         if let Err(remark) = topic_validator::validate_topic(&header.topic) {
             return Err(BrokerError::InvalidParameter(remark));
         }
-        let (validate_system, mixed) = {
-            let bc = c.config.load();
-            (
-                bc.validate_system_topic_when_update_topic,
-                bc.enable_mixed_message_type,
-            )
-        };
-        if validate_system && self.is_system_topic(&header.topic) {
+        let bc = c.config.load();
+        let (validate_system, mixed) = (
+            bc.validate_system_topic_when_update_topic,
+            bc.enable_mixed_message_type,
+        );
+        if validate_system && Self::is_system_topic(&bc, &header.topic) {
             return Err(BrokerError::InvalidParameter(format!(
                 "The topic[{}] is conflict with system topic.",
                 header.topic
@@ -209,12 +210,13 @@ impl AdminBrokerProcessor {
         let body: CreateTopicListRequestBody = decode(&request.body)?;
         let _guard = self.update_lock.lock().await;
         let c = &self.ctx;
-        let validate_system = c.config.load().validate_system_topic_when_update_topic;
+        let bc = c.config.load();
+        let validate_system = bc.validate_system_topic_when_update_topic;
         for tc in &body.topic_config_list {
             if let Err(remark) = topic_validator::validate_topic(&tc.topic_name) {
                 return Err(BrokerError::InvalidParameter(remark));
             }
-            if validate_system && self.is_system_topic(&tc.topic_name) {
+            if validate_system && Self::is_system_topic(&bc, &tc.topic_name) {
                 return Err(BrokerError::InvalidParameter(format!(
                     "The topic[{}] is conflict with system topic.",
                     tc.topic_name
@@ -236,8 +238,7 @@ impl AdminBrokerProcessor {
         Ok(RemotingCommand::success())
     }
 
-    fn is_system_topic(&self, topic: &str) -> bool {
-        let bc = self.ctx.config.load();
+    fn is_system_topic(bc: &BrokerConfig, topic: &str) -> bool {
         topic_validator::is_system_topic(topic)
             || topic == bc.broker_cluster_name
             || topic == bc.broker_name
@@ -259,9 +260,8 @@ impl AdminBrokerProcessor {
             ));
         }
         let c = &self.ctx;
-        if c.config.load().validate_system_topic_when_update_topic
-            && self.is_system_topic(&header.topic)
-        {
+        let bc = c.config.load();
+        if bc.validate_system_topic_when_update_topic && Self::is_system_topic(&bc, &header.topic) {
             return Err(BrokerError::InvalidParameter(format!(
                 "The topic[{}] is conflict with system topic.",
                 header.topic
@@ -728,11 +728,12 @@ impl AdminBrokerProcessor {
 
     fn get_system_topic_list_from_broker(&self) -> RemotingCommand {
         let c = &self.ctx;
+        let bc = c.config.load();
         let topics: BTreeSet<String> = c
             .topic_config_manager
             .topic_names()
             .into_iter()
-            .filter(|t| self.is_system_topic(t))
+            .filter(|t| Self::is_system_topic(&bc, t))
             .collect();
         let body = TopicList {
             topic_list: topics,
