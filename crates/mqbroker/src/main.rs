@@ -171,7 +171,7 @@ fn build_configs(args: &Args) -> Result<(BrokerConfigs, Vec<String>), Exit> {
 async fn run(configs: BrokerConfigs) -> anyhow::Result<()> {
     let handle = BrokerController::start(configs).await?;
     let (name, namesrv) = {
-        let bc = handle.controller().broker_config().read();
+        let bc = handle.controller().broker_config().load();
         (bc.broker_name.clone(), bc.namesrv_addr.clone())
     };
     let mut tip = format!(

@@ -4,7 +4,9 @@
 //! on `listenPort` and the fast channel `listenPort - 2`.
 
 pub mod attribute_util;
+pub mod broker_address;
 pub mod broker_config;
+pub mod broker_config_handle;
 pub mod broker_controller;
 pub mod broker_error;
 pub mod broker_path_config_helper;
@@ -23,7 +25,7 @@ pub mod schedule;
 pub mod stats;
 pub mod subscription;
 #[cfg(test)]
-mod test_broker;
+mod test_support;
 pub mod thread_pool_queue;
 pub mod topic;
 pub mod util;

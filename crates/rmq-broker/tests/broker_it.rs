@@ -146,6 +146,15 @@ async fn offsets_and_queries() {
     wait_dispatched(&broker, "OT", 1, 5).await;
     heartbeat(&c, &addr, "og", "OT", "*").await;
 
+    consumer_offsets_are_committed_and_queried(&c, &addr).await;
+    queue_offsets_are_answered(&c, &addr, before).await;
+    messages_are_viewed_and_queried(&c, &addr, &h.msg_id).await;
+    broker.shutdown().await;
+}
+
+/// QUERY_CONSUMER_OFFSET before and after UPDATE_CONSUMER_OFFSET, and an unknown group.
+async fn consumer_offsets_are_committed_and_queried(c: &rmq_remoting::RemotingClient, addr: &str) {
+    let addr = addr.to_string();
     let q = |code: RequestCode, h: &dyn Fn(&mut RemotingCommand)| {
         let mut r = RemotingCommand::new_request(code);
         h(&mut r);
@@ -222,7 +231,11 @@ async fn offsets_and_queries() {
         c.invoke(&addr, bad, 3000).await.unwrap().code,
         ResponseCode::SUBSCRIPTION_GROUP_NOT_EXIST.0
     );
+}
 
+/// GET_MAX_OFFSET, GET_MIN_OFFSET, SEARCH_OFFSET_BY_TIMESTAMP, GET_EARLIEST_MSG_STORETIME.
+async fn queue_offsets_are_answered(c: &rmq_remoting::RemotingClient, addr: &str, before: i64) {
+    let addr = addr.to_string();
     let max = c
         .invoke(
             &addr,
@@ -306,9 +319,17 @@ async fn offsets_and_queries() {
         .unwrap()
         .timestamp;
     assert!(ts >= before - 5, "{ts} < {before}");
+}
 
+/// VIEW_MESSAGE_BY_ID with the offset msgId, and QUERY_MESSAGE by key.
+async fn messages_are_viewed_and_queried(
+    c: &rmq_remoting::RemotingClient,
+    addr: &str,
+    msg_id: &str,
+) {
+    let addr = addr.to_string();
     // VIEW_MESSAGE_BY_ID with the offset msgId's CommitLog offset.
-    let id = rmq_common::message::message_decoder::decode_message_id(&h.msg_id).unwrap();
+    let id = rmq_common::message::message_decoder::decode_message_id(msg_id).unwrap();
     let view = c
         .invoke(
             &addr,
@@ -357,7 +378,6 @@ async fn offsets_and_queries() {
     let msgs =
         rmq_common::message::message_decoder::decodes(&found.body, Default::default()).unwrap();
     assert_eq!(msgs.len(), 1);
-    broker.shutdown().await;
 }
 
 async fn send_back(
@@ -532,6 +552,20 @@ async fn admin_codes_limits_and_unknown_code() {
     let all: TopicConfigSerializeWrapper = decode(&r.body).unwrap();
     assert_eq!(all.topic_config_table["AdminT"].read_queue_nums, 3);
     assert!(all.topic_config_table.contains_key("SCHEDULE_TOPIC_XXXX"));
+    topic_stats_runtime_and_config(&broker, &c, dir.path(), &create).await;
+    send_limits(&c, &addr, &create).await;
+    unknown_codes_and_garbage_headers(&c, &addr).await;
+    broker.shutdown().await;
+}
+
+/// System topics, GET_TOPIC_STATS_INFO, runtime info, GET/UPDATE_BROKER_CONFIG.
+async fn topic_stats_runtime_and_config(
+    broker: &rmq_broker::BrokerHandle,
+    c: &rmq_remoting::RemotingClient,
+    dir: &std::path::Path,
+    create: &CreateTopicRequestHeader,
+) {
+    let addr = broker.local_addr().to_string();
     // System topics cannot be changed.
     let mut sys = create.clone();
     sys.topic = "SCHEDULE_TOPIC_XXXX".into();
@@ -545,8 +579,8 @@ async fn admin_codes_limits_and_unknown_code() {
         .unwrap();
     assert_eq!(r.code, ResponseCode::INVALID_PARAMETER.0);
 
-    send_ok(&c, &addr, "AdminT", 2, &[], b"z").await;
-    wait_dispatched(&broker, "AdminT", 2, 1).await;
+    send_ok(c, &addr, "AdminT", 2, &[], b"z").await;
+    wait_dispatched(broker, "AdminT", 2, 1).await;
     let r = c
         .invoke(
             &addr,
@@ -593,13 +627,13 @@ async fn admin_codes_limits_and_unknown_code() {
     upd.body = Bytes::from_static(b"autoCreateTopicEnable=false\n");
     assert_eq!(c.invoke(&addr, upd, 3000).await.unwrap().code, 0);
     // Java's Configuration#update rewrites brokerConfigPath with every key.
-    let written = std::fs::read_to_string(dir.path().join("broker.properties")).unwrap();
+    let written = std::fs::read_to_string(dir.join("broker.properties")).unwrap();
     assert!(
         written.contains("autoCreateTopicEnable=false\n"),
         "{written}"
     );
     assert!(written.contains("flushDiskType=ASYNC_FLUSH\n"), "{written}");
-    let r = send(&c, &addr, "AfterDisable", -1, &[], b"x").await;
+    let r = send(c, &addr, "AfterDisable", -1, &[], b"x").await;
     assert_eq!(r.code, ResponseCode::TOPIC_NOT_EXIST.0);
     let mut black = RemotingCommand::new_request(RequestCode::UPDATE_BROKER_CONFIG);
     black.body = Bytes::from_static(b"brokerConfigPath=/etc/x\n");
@@ -607,14 +641,22 @@ async fn admin_codes_limits_and_unknown_code() {
         c.invoke(&addr, black, 3000).await.unwrap().code,
         ResponseCode::NO_PERMISSION.0
     );
+}
 
+/// Oversize body, not-sendable system topic, bad queue id, no write permission, timers.
+async fn send_limits(
+    c: &rmq_remoting::RemotingClient,
+    addr: &str,
+    create: &CreateTopicRequestHeader,
+) {
+    let addr = addr.to_string();
     // Limits: oversize body, not-sendable system topic, bad queue id, no write permission.
     let big = vec![b'x'; 4 * 1024 * 1024 + 1];
-    let r = send(&c, &addr, "AdminT", 0, &[], &big).await;
+    let r = send(c, &addr, "AdminT", 0, &[], &big).await;
     assert_eq!(r.code, ResponseCode::MESSAGE_ILLEGAL.0, "{:?}", r.remark);
-    let r = send(&c, &addr, "SCHEDULE_TOPIC_XXXX", 0, &[], b"x").await;
+    let r = send(c, &addr, "SCHEDULE_TOPIC_XXXX", 0, &[], b"x").await;
     assert_eq!(r.code, ResponseCode::NO_PERMISSION.0);
-    let r = send(&c, &addr, "AdminT", 9, &[], b"x").await;
+    let r = send(c, &addr, "AdminT", 9, &[], b"x").await;
     assert_eq!(r.code, ResponseCode::INVALID_PARAMETER.0);
     let mut ro = create.clone();
     ro.topic = "ReadOnly".into();
@@ -626,18 +668,22 @@ async fn admin_codes_limits_and_unknown_code() {
     )
     .await
     .unwrap();
-    let r = send(&c, &addr, "ReadOnly", 0, &[], b"x").await;
+    let r = send(c, &addr, "ReadOnly", 0, &[], b"x").await;
     assert_eq!(r.code, ResponseCode::NO_PERMISSION.0);
-    let r = send(&c, &addr, "bad topic!", 0, &[], b"x").await;
+    let r = send(c, &addr, "bad topic!", 0, &[], b"x").await;
     assert_eq!(r.code, ResponseCode::INVALID_PARAMETER.0);
     // 5.x timer messages are refused as a Java broker with timerWheelEnable=false does.
-    let r = send(&c, &addr, "AdminT", 0, &[("TIMER_DELAY_MS", "3000")], b"x").await;
+    let r = send(c, &addr, "AdminT", 0, &[("TIMER_DELAY_MS", "3000")], b"x").await;
     assert_eq!(r.code, ResponseCode::SYSTEM_ERROR.0);
     assert_eq!(
         r.remark.as_deref(),
         Some("accurate timer message is not enabled, timerWheelEnable is false")
     );
+}
 
+/// Unknown codes and garbage headers never panic.
+async fn unknown_codes_and_garbage_headers(c: &rmq_remoting::RemotingClient, addr: &str) {
+    let addr = addr.to_string();
     // Unknown codes and garbage headers never panic.
     let r = c
         .invoke(&addr, RemotingCommand::new_request(RequestCode(9999)), 3000)
@@ -671,7 +717,6 @@ async fn admin_codes_limits_and_unknown_code() {
         c.invoke(&addr, garbage, 3000).await.unwrap().code,
         ResponseCode::MESSAGE_ILLEGAL.0
     );
-    broker.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

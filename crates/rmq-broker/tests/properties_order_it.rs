@@ -132,94 +132,140 @@ async fn stored_properties_are_in_javas_hash_map_order() {
             assert_ne!(stored, case.send, "the broker generated its own UNIQ_KEY");
         }
 
-        // A retry beyond its maximum goes to the DLQ with DELAY=-1.
-        if let Some(expected) = &case.send_dlq {
-            let to_dlq = send_raw(
-                &c,
-                &addr,
-                send_request(
-                    "%RETRY%g",
-                    0,
-                    &case.input,
-                    17,
-                    false,
-                    Bytes::from_static(b"b"),
-                ),
-            )
-            .await;
-            assert_eq!(
-                with_value(&stored_properties(&broker, to_dlq), "UNIQ_KEY", "FIXEDUNIQ"),
-                with_value(expected, "UNIQ_KEY", "FIXEDUNIQ"),
-                "DLQ send {name}"
-            );
-            dlq += 1;
-        }
-
-        // A batch of one message: its own properties, then the batch's.
-        let item = rmq_common::Message {
-            topic: "TopicA".into(),
-            body: Bytes::from_static(b"item"),
-            properties: [("X".to_string(), "y".to_string())].into(),
-            ..Default::default()
-        };
-        let body = rmq_common::message::message_decoder::encode_messages(&[item]);
-        let request = send_request("TopicB", 0, &case.input, 0, true, body.clone());
-        if name == "delay" {
-            // Java's CommitLog refuses a delayed batch too.
-            let r = c.invoke(&addr, request, 5000).await.unwrap();
-            assert_eq!(r.code, rmq_remoting::ResponseCode::MESSAGE_ILLEGAL.0);
+        dlq += dlq_send_keeps_java_order(&c, &addr, &broker, &case).await;
+        if !batch_keeps_java_order(&c, &addr, &broker, &case).await {
             continue;
         }
-        let batch = send_raw(
+        send_back_keeps_java_order(
             &c,
             &addr,
-            send_request("TopicB", 0, &case.input, 0, true, body),
+            &broker,
+            &case,
+            offset,
+            &mut schedule_level3,
+            &mut dlq,
         )
         .await;
-        assert_eq!(
-            stored_properties(&broker, batch),
-            format!("X\u{1}y\u{2}{}", case.batch),
-            "batch {name}"
-        );
-
-        // Sent back for a retry (delay level 3, parked in SCHEDULE_TOPIC_XXXX queue 2) and
-        // to the DLQ.
-        for (delay_level, expected) in [(3, &case.send_back), (-1, &case.send_back_dlq)] {
-            let header = ConsumerSendMsgBackRequestHeader {
-                offset,
-                group: "g".into(),
-                delay_level,
-                origin_msg_id: None,
-                origin_topic: Some("TopicA".into()),
-                unit_mode: None,
-                max_reconsume_times: None,
-            };
-            let r = c
-                .invoke(
-                    &addr,
-                    RemotingCommand::create_request_command(
-                        RequestCode::CONSUMER_SEND_MSG_BACK,
-                        &header,
-                    ),
-                    5000,
-                )
-                .await
-                .unwrap();
-            assert_eq!(r.code, 0, "{:?}", r.remark);
-            let props = if delay_level > 0 {
-                schedule_level3 += 1;
-                newest_properties(&broker, "SCHEDULE_TOPIC_XXXX", 2, schedule_level3).await
-            } else {
-                dlq += 1;
-                newest_properties(&broker, "%DLQ%g", 0, dlq).await
-            };
-            let props = with_value(&props, "ORIGIN_MESSAGE_ID", "MSGID");
-            assert_eq!(
-                with_value(&props, "UNIQ_KEY", "FIXEDUNIQ"),
-                with_value(expected, "UNIQ_KEY", "FIXEDUNIQ"),
-                "send back {name} at level {delay_level}"
-            );
-        }
     }
     broker.shutdown().await;
+}
+
+/// A retry beyond its maximum goes to the DLQ with DELAY=-1; returns the DLQ messages added.
+async fn dlq_send_keeps_java_order(
+    c: &RemotingClient,
+    addr: &str,
+    broker: &BrokerHandle,
+    case: &Case,
+) -> i64 {
+    let name = &case.name;
+    let Some(expected) = &case.send_dlq else {
+        return 0;
+    };
+    let to_dlq = send_raw(
+        c,
+        addr,
+        send_request(
+            "%RETRY%g",
+            0,
+            &case.input,
+            17,
+            false,
+            Bytes::from_static(b"b"),
+        ),
+    )
+    .await;
+    assert_eq!(
+        with_value(&stored_properties(broker, to_dlq), "UNIQ_KEY", "FIXEDUNIQ"),
+        with_value(expected, "UNIQ_KEY", "FIXEDUNIQ"),
+        "DLQ send {name}"
+    );
+    1
+}
+
+/// A batch of one message keeps its own properties, then the batch's; false for the delayed
+/// case, which Java refuses as a batch.
+async fn batch_keeps_java_order(
+    c: &RemotingClient,
+    addr: &str,
+    broker: &BrokerHandle,
+    case: &Case,
+) -> bool {
+    let name = &case.name;
+    let item = rmq_common::Message {
+        topic: "TopicA".into(),
+        body: Bytes::from_static(b"item"),
+        properties: [("X".to_string(), "y".to_string())].into(),
+        ..Default::default()
+    };
+    let body = rmq_common::message::message_decoder::encode_messages(&[item]);
+    let request = send_request("TopicB", 0, &case.input, 0, true, body.clone());
+    if name == "delay" {
+        // Java's CommitLog refuses a delayed batch too.
+        let r = c.invoke(addr, request, 5000).await.unwrap();
+        assert_eq!(r.code, rmq_remoting::ResponseCode::MESSAGE_ILLEGAL.0);
+        return false;
+    }
+    let batch = send_raw(
+        c,
+        addr,
+        send_request("TopicB", 0, &case.input, 0, true, body),
+    )
+    .await;
+    assert_eq!(
+        stored_properties(broker, batch),
+        format!("X\u{1}y\u{2}{}", case.batch),
+        "batch {name}"
+    );
+
+    true
+}
+
+/// Sent back for a retry (delay level 3) and to the DLQ, in Java's order.
+async fn send_back_keeps_java_order(
+    c: &RemotingClient,
+    addr: &str,
+    broker: &BrokerHandle,
+    case: &Case,
+    offset: i64,
+    schedule_level3: &mut i64,
+    dlq: &mut i64,
+) {
+    let name = &case.name;
+    // Delay level 3 is parked in SCHEDULE_TOPIC_XXXX queue 2.
+    for (delay_level, expected) in [(3, &case.send_back), (-1, &case.send_back_dlq)] {
+        let header = ConsumerSendMsgBackRequestHeader {
+            offset,
+            group: "g".into(),
+            delay_level,
+            origin_msg_id: None,
+            origin_topic: Some("TopicA".into()),
+            unit_mode: None,
+            max_reconsume_times: None,
+        };
+        let r = c
+            .invoke(
+                addr,
+                RemotingCommand::create_request_command(
+                    RequestCode::CONSUMER_SEND_MSG_BACK,
+                    &header,
+                ),
+                5000,
+            )
+            .await
+            .unwrap();
+        assert_eq!(r.code, 0, "{:?}", r.remark);
+        let props = if delay_level > 0 {
+            *schedule_level3 += 1;
+            newest_properties(broker, "SCHEDULE_TOPIC_XXXX", 2, *schedule_level3).await
+        } else {
+            *dlq += 1;
+            newest_properties(broker, "%DLQ%g", 0, *dlq).await
+        };
+        let props = with_value(&props, "ORIGIN_MESSAGE_ID", "MSGID");
+        assert_eq!(
+            with_value(&props, "UNIQ_KEY", "FIXEDUNIQ"),
+            with_value(expected, "UNIQ_KEY", "FIXEDUNIQ"),
+            "send back {name} at level {delay_level}"
+        );
+    }
 }

@@ -138,73 +138,10 @@ async fn runtime_info_has_javas_keys_and_formats() {
         .controller()
         .message_store_config()
         .commit_log_store_path();
-    let mut expected: Vec<String> = [
-        // StoreStatsService#getRuntimeInfo
-        "bootTimestamp",
-        "runtime",
-        "putMessageEntireTimeMax",
-        "putMessageTimesTotal",
-        "putMessageFailedTimes",
-        "putMessageSizeTotal",
-        "putMessageDistributeTime",
-        "putMessageAverageSize",
-        "dispatchMaxBuffer",
-        "getMessageEntireTimeMax",
-        "putTps",
-        "getFoundTps",
-        "getMissTps",
-        "getTotalTps",
-        "getTransferredTps",
-        "putLatency99",
-        "putLatency999",
-        // DefaultMessageStore#getRuntimeInfo
-        "commitLogDiskRatio",
-        "consumeQueueDiskRatio",
-        "commitLogMinOffset",
-        "commitLogMaxOffset",
-        // AdminBrokerProcessor#prepareRuntimeInfo
-        "brokerActive",
-        "brokerVersionDesc",
-        "brokerVersion",
-        "msgPutTotalYesterdayMorning",
-        "msgPutTotalTodayMorning",
-        "msgPutTotalTodayNow",
-        "msgGetTotalYesterdayMorning",
-        "msgGetTotalTodayMorning",
-        "msgGetTotalTodayNow",
-        "dispatchBehindBytes",
-        "pageCacheLockTimeMills",
-        "earliestMessageTimeStamp",
-        "startAcceptSendRequestTimeStamp",
-        "timerReadBehind",
-        "timerOffsetBehind",
-        "timerCongestNum",
-        "timerEnqueueTps",
-        "timerDequeueTps",
-        "remainTransientStoreBufferNumbs",
-        "remainHowManyDataToFlush",
-        "commitLogDirCapacity",
-        "sendThreadPoolQueueSize",
-        "sendThreadPoolQueueCapacity",
-        "pullThreadPoolQueueSize",
-        "pullThreadPoolQueueCapacity",
-        "litePullThreadPoolQueueSize",
-        "litePullThreadPoolQueueCapacity",
-        "queryThreadPoolQueueSize",
-        "queryThreadPoolQueueCapacity",
-        "ackThreadPoolQueueSize",
-        "ackThreadPoolQueueCapacity",
-        "sendThreadPoolQueueHeadWaitTimeMills",
-        "pullThreadPoolQueueHeadWaitTimeMills",
-        "queryThreadPoolQueueHeadWaitTimeMills",
-        "litePullThreadPoolQueueHeadWaitTimeMills",
-        "ackThreadPoolQueueHeadWaitTimeMills",
-        "EndTransactionQueueSize",
-        "EndTransactionThreadPoolQueueCapacity",
-    ]
-    .iter()
-    .map(|k| k.to_string())
-    .collect();
+    let mut expected: Vec<String> = JAVA_RUNTIME_INFO_KEYS
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
     expected.push(format!("commitLogDiskRatio_{}", store_path.display()));
     expected.sort();
     let mut keys: Vec<String> = t.keys().cloned().collect();
@@ -230,3 +167,69 @@ async fn runtime_info_has_javas_keys_and_formats() {
     assert!(t["putMessageAverageSize"].contains('.'));
     broker.shutdown().await;
 }
+
+/// The keys of Java's GET_BROKER_RUNTIME_INFO (besides the per-path disk ratio).
+const JAVA_RUNTIME_INFO_KEYS: &[&str] = &[
+    // StoreStatsService#getRuntimeInfo
+    "bootTimestamp",
+    "runtime",
+    "putMessageEntireTimeMax",
+    "putMessageTimesTotal",
+    "putMessageFailedTimes",
+    "putMessageSizeTotal",
+    "putMessageDistributeTime",
+    "putMessageAverageSize",
+    "dispatchMaxBuffer",
+    "getMessageEntireTimeMax",
+    "putTps",
+    "getFoundTps",
+    "getMissTps",
+    "getTotalTps",
+    "getTransferredTps",
+    "putLatency99",
+    "putLatency999",
+    // DefaultMessageStore#getRuntimeInfo
+    "commitLogDiskRatio",
+    "consumeQueueDiskRatio",
+    "commitLogMinOffset",
+    "commitLogMaxOffset",
+    // AdminBrokerProcessor#prepareRuntimeInfo
+    "brokerActive",
+    "brokerVersionDesc",
+    "brokerVersion",
+    "msgPutTotalYesterdayMorning",
+    "msgPutTotalTodayMorning",
+    "msgPutTotalTodayNow",
+    "msgGetTotalYesterdayMorning",
+    "msgGetTotalTodayMorning",
+    "msgGetTotalTodayNow",
+    "dispatchBehindBytes",
+    "pageCacheLockTimeMills",
+    "earliestMessageTimeStamp",
+    "startAcceptSendRequestTimeStamp",
+    "timerReadBehind",
+    "timerOffsetBehind",
+    "timerCongestNum",
+    "timerEnqueueTps",
+    "timerDequeueTps",
+    "remainTransientStoreBufferNumbs",
+    "remainHowManyDataToFlush",
+    "commitLogDirCapacity",
+    "sendThreadPoolQueueSize",
+    "sendThreadPoolQueueCapacity",
+    "pullThreadPoolQueueSize",
+    "pullThreadPoolQueueCapacity",
+    "litePullThreadPoolQueueSize",
+    "litePullThreadPoolQueueCapacity",
+    "queryThreadPoolQueueSize",
+    "queryThreadPoolQueueCapacity",
+    "ackThreadPoolQueueSize",
+    "ackThreadPoolQueueCapacity",
+    "sendThreadPoolQueueHeadWaitTimeMills",
+    "pullThreadPoolQueueHeadWaitTimeMills",
+    "queryThreadPoolQueueHeadWaitTimeMills",
+    "litePullThreadPoolQueueHeadWaitTimeMills",
+    "ackThreadPoolQueueHeadWaitTimeMills",
+    "EndTransactionQueueSize",
+    "EndTransactionThreadPoolQueueCapacity",
+];

@@ -83,4 +83,18 @@ pub trait MessageStore: Send + Sync {
     fn append_to_commit_log(&self, start_offset: i64, data: &[u8]) -> Result<bool, StoreError>;
     /// Runtime figures for the broker status page (Java `getRuntimeInfo`).
     fn get_runtime_info(&self) -> HashMap<String, String>;
+    /// Returns true once the store was shut down (or before `start`).
+    fn is_shutdown(&self) -> bool;
+    /// Returns the CommitLog offset below which every record has been dispatched (Java
+    /// `ReputMessageService#getReputFromOffset`).
+    fn reput_from_offset(&self) -> i64;
+    /// Returns bytes written to the CommitLog but not yet dispatched (Java
+    /// `dispatchBehindBytes`).
+    fn dispatch_behind_bytes(&self) -> i64;
+    /// Returns bytes written but not yet flushed.
+    fn flush_behind_bytes(&self) -> i64;
+    /// Returns when the current append took the lock (0 when idle).
+    fn lock_time_mills(&self) -> i64;
+    /// Returns true when an append holds the lock too long (Java `isOSPageCacheBusy`).
+    fn is_os_page_cache_busy(&self) -> bool;
 }

@@ -289,6 +289,30 @@ impl MessageStore for DefaultMessageStore {
         );
         m
     }
+
+    fn is_shutdown(&self) -> bool {
+        DefaultMessageStore::is_shutdown(self)
+    }
+
+    fn reput_from_offset(&self) -> i64 {
+        DefaultMessageStore::reput_from_offset(self)
+    }
+
+    fn dispatch_behind_bytes(&self) -> i64 {
+        DefaultMessageStore::dispatch_behind_bytes(self)
+    }
+
+    fn flush_behind_bytes(&self) -> i64 {
+        DefaultMessageStore::flush_behind_bytes(self)
+    }
+
+    fn lock_time_mills(&self) -> i64 {
+        DefaultMessageStore::lock_time_mills(self)
+    }
+
+    fn is_os_page_cache_busy(&self) -> bool {
+        DefaultMessageStore::is_os_page_cache_busy(self)
+    }
 }
 
 /// System topics that `clean_unused_topic` keeps (subset of Java `TopicValidator`).

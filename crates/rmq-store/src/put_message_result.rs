@@ -189,7 +189,8 @@ pub struct PutMessageFuture {
 }
 
 impl PutMessageFuture {
-    pub(crate) fn ready(result: PutMessageResult) -> Self {
+    /// A put whose result is known (also for stores outside this crate, e.g. test fakes).
+    pub fn ready(result: PutMessageResult) -> Self {
         PutMessageFuture {
             ready: Some(result),
             pending: None,

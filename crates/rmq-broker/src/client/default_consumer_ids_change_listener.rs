@@ -5,23 +5,22 @@
 
 use super::consumer_manager::ConsumerIdsChangeListener;
 use super::net::broker2client;
-use crate::broker_config::BrokerConfig;
+use crate::broker_config_handle::BrokerConfigHandle;
 use crate::filter::consumer_filter_manager::ConsumerFilterManager;
-use parking_lot::RwLock;
 use rmq_remoting::protocol::body::heartbeat::SubscriptionData;
 use rmq_remoting::Channel;
 use std::sync::Arc;
 
 /// Sends NOTIFY_CONSUMER_IDS_CHANGED to a group's members on change.
 pub struct DefaultConsumerIdsChangeListener {
-    broker_config: Arc<RwLock<BrokerConfig>>,
+    broker_config: BrokerConfigHandle,
     consumer_filter_manager: Arc<ConsumerFilterManager>,
 }
 
 impl DefaultConsumerIdsChangeListener {
     /// Builds the listener; `notifyConsumerIdsChangedEnable` is read on each change.
     pub fn new(
-        broker_config: Arc<RwLock<BrokerConfig>>,
+        broker_config: BrokerConfigHandle,
         consumer_filter_manager: Arc<ConsumerFilterManager>,
     ) -> Self {
         DefaultConsumerIdsChangeListener {
@@ -33,7 +32,7 @@ impl DefaultConsumerIdsChangeListener {
 
 impl ConsumerIdsChangeListener for DefaultConsumerIdsChangeListener {
     fn consumer_ids_changed(&self, group: &str, channels: Vec<Channel>) {
-        if channels.is_empty() || !self.broker_config.read().notify_consumer_ids_changed_enable {
+        if channels.is_empty() || !self.broker_config.load().notify_consumer_ids_changed_enable {
             return;
         }
         let Ok(handle) = tokio::runtime::Handle::try_current() else {

@@ -15,7 +15,7 @@ use dashmap::DashMap;
 use parking_lot::Mutex;
 use rmq_common::util_all::current_millis;
 use rmq_remoting::{Channel, RemotingCommand};
-use rmq_store::{DefaultMessageStore, MessageArrivingListener, MessageStore};
+use rmq_store::{MessageArrivingListener, MessageStore};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -37,7 +37,7 @@ pub struct PullRequest {
 pub struct PullRequestHoldService {
     table: DashMap<String, Vec<PullRequest>>,
     parked: AtomicUsize,
-    store: Arc<DefaultMessageStore>,
+    store: Arc<dyn MessageStore>,
     wake_tx: mpsc::UnboundedSender<PullRequest>,
     wake_rx: Mutex<Option<mpsc::UnboundedReceiver<PullRequest>>>,
 }
@@ -48,7 +48,7 @@ fn build_key(topic: &str, queue_id: i32) -> String {
 
 impl PullRequestHoldService {
     /// Builds the service; [`Self::take_wake_receiver`] yields the requests to re-run.
-    pub fn new(store: Arc<DefaultMessageStore>) -> Self {
+    pub fn new(store: Arc<dyn MessageStore>) -> Self {
         let (wake_tx, wake_rx) = mpsc::unbounded_channel();
         PullRequestHoldService {
             table: DashMap::new(),

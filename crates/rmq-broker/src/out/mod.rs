@@ -1,3 +1,4 @@
 //! Calls to name servers (Java `broker/out`).
 
 pub mod broker_outer_api;
+pub mod registrar;

@@ -7,8 +7,13 @@
 //! `IS_SUPPORT_HEART_BEAT_V2=true` and `IS_SUB_CHANGE`, which is `true` for v1 heartbeats and,
 //! for v2 (non-zero fingerprint), whether a group's fingerprint changed.
 
-use crate::broker_controller::BrokerController;
+use crate::broker_config_handle::BrokerConfigHandle;
+use crate::broker_error::{answer, BrokerError};
 use crate::client::client_channel_info::ClientChannelInfo;
+use crate::client::consumer_manager::ConsumerManager;
+use crate::client::producer_manager::ProducerManager;
+use crate::subscription::subscription_group_manager::SubscriptionGroupManager;
+use crate::topic::topic_config_manager::TopicConfigManager;
 use async_trait::async_trait;
 use dashmap::DashMap;
 use rmq_common::sys_flag::topic_sys_flag;
@@ -27,17 +32,32 @@ pub const IS_SUPPORT_HEART_BEAT_V2: &str = "IS_SUPPORT_HEART_BEAT_V2";
 /// Java `MixAll.IS_SUB_CHANGE`.
 pub const IS_SUB_CHANGE: &str = "IS_SUB_CHANGE";
 
+/// What `ClientManageProcessor` uses.
+#[derive(Clone)]
+pub struct ClientManageContext {
+    /// The broker config snapshot.
+    pub config: BrokerConfigHandle,
+    /// The connected consumer groups.
+    pub consumer_manager: Arc<ConsumerManager>,
+    /// The connected producer groups.
+    pub producer_manager: Arc<ProducerManager>,
+    /// The topic configs.
+    pub topic_config_manager: Arc<TopicConfigManager>,
+    /// The subscription group configs.
+    pub subscription_group_manager: Arc<SubscriptionGroupManager>,
+}
+
 /// The client management processor.
 pub struct ClientManageProcessor {
-    controller: Arc<BrokerController>,
+    ctx: ClientManageContext,
     consumer_group_heartbeat_table: DashMap<String, i32>,
 }
 
 impl ClientManageProcessor {
     /// Builds the processor.
-    pub fn new(controller: Arc<BrokerController>) -> Self {
+    pub fn new(ctx: ClientManageContext) -> Self {
         ClientManageProcessor {
-            controller,
+            ctx,
             consumer_group_heartbeat_table: DashMap::new(),
         }
     }
@@ -46,7 +66,7 @@ impl ClientManageProcessor {
         &self,
         channel: &Channel,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let data: HeartbeatData = rmq_remoting::protocol::body::decode(&request.body)?;
         let info = ClientChannelInfo::new(
             channel.clone(),
@@ -54,9 +74,9 @@ impl ClientManageProcessor {
             request.language,
             request.version,
         );
-        let c = &self.controller;
+        let c = &self.ctx;
         let v2 = data.heartbeat_fingerprint != 0;
-        let reject_pull = c.broker_config().read().reject_pull_consumer_enable;
+        let reject_pull = c.config.load().reject_pull_consumer_enable;
         let mut is_sub_change = false;
         for consumer in &data.consumer_data_set {
             if reject_pull && consumer.consume_type == ConsumeType::ConsumeActively {
@@ -71,9 +91,9 @@ impl ClientManageProcessor {
             let has_order_topic_sub = consumer
                 .subscription_data_set
                 .iter()
-                .any(|s| c.topic_config_manager().is_order_topic(&s.topic));
+                .any(|s| c.topic_config_manager.is_order_topic(&s.topic));
             let Some(sgc) = c
-                .subscription_group_manager()
+                .subscription_group_manager
                 .find_subscription_group_config(&consumer.group_name)
             else {
                 continue;
@@ -83,7 +103,7 @@ impl ClientManageProcessor {
             } else {
                 0
             };
-            c.topic_config_manager()
+            c.topic_config_manager
                 .create_topic_in_send_message_back_method(
                     &mix_all::get_retry_topic(&consumer.group_name),
                     sgc.retry_queue_nums,
@@ -96,7 +116,7 @@ impl ClientManageProcessor {
             } else {
                 Some(consumer.subscription_data_set.as_slice())
             };
-            let changed = c.consumer_manager().register_consumer(
+            let changed = c.consumer_manager.register_consumer(
                 &consumer.group_name,
                 info.clone(),
                 consumer.consume_type,
@@ -114,7 +134,7 @@ impl ClientManageProcessor {
             }
         }
         for producer in &data.producer_data_set {
-            c.producer_manager()
+            c.producer_manager
                 .register_producer(&producer.group_name, info.clone());
         }
         let mut r = RemotingCommand::success();
@@ -130,7 +150,7 @@ impl ClientManageProcessor {
         &self,
         channel: &Channel,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let header: UnregisterClientRequestHeader = request.decode_header()?;
         let info = ClientChannelInfo::new(
             channel.clone(),
@@ -138,18 +158,17 @@ impl ClientManageProcessor {
             request.language,
             request.version,
         );
-        let c = &self.controller;
+        let c = &self.ctx;
         if let Some(group) = &header.producer_group {
-            c.producer_manager().unregister_producer(group, &info);
+            c.producer_manager.unregister_producer(group, &info);
         }
         if let Some(group) = &header.consumer_group {
             let notify = c
-                .subscription_group_manager()
+                .subscription_group_manager
                 .find_subscription_group_config(group)
                 .map(|g| g.notify_consumer_ids_changed_enable)
                 .unwrap_or(true);
-            c.consumer_manager()
-                .unregister_consumer(group, &info, notify);
+            c.consumer_manager.unregister_consumer(group, &info, notify);
         }
         Ok(RemotingCommand::success())
     }
@@ -160,7 +179,7 @@ impl ClientManageProcessor {
     fn check_client_config(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let body: Option<CheckClientRequestBody> = if request.body.is_empty() {
             None
         } else {
@@ -175,19 +194,11 @@ impl ClientManageProcessor {
         if sd.expression_type.is_empty() || sd.expression_type == EXPRESSION_TYPE_TAG {
             return Ok(RemotingCommand::success());
         }
-        if !self
-            .controller
-            .broker_config()
-            .read()
-            .enable_property_filter
-        {
-            return Ok(RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                format!(
-                    "The broker does not support consumer to filter message by {}",
-                    sd.expression_type
-                ),
-            ));
+        if !self.ctx.config.load().enable_property_filter {
+            return Err(BrokerError::SystemError(format!(
+                "The broker does not support consumer to filter message by {}",
+                sd.expression_type
+            )));
         }
         if let Err(e) = rmq_filter::compile(&sd.expression_type, &sd.sub_string) {
             tracing::warn!(
@@ -197,7 +208,7 @@ impl ClientManageProcessor {
                 error = %e,
                 "Client filter message, but failed to compile expression!"
             );
-            return Ok(RemotingCommand::error(
+            return Err(BrokerError::refused(
                 ResponseCode::SUBSCRIPTION_PARSE_FAILED,
                 e.to_string(),
             ));
@@ -214,11 +225,15 @@ impl RequestProcessor for ClientManageProcessor {
         request: RemotingCommand,
     ) -> Result<Option<RemotingCommand>, RemotingError> {
         let r = match request.request_code() {
-            RequestCode::HEART_BEAT => self.heart_beat(channel, &request)?,
-            RequestCode::UNREGISTER_CLIENT => self.unregister_client(channel, &request)?,
-            RequestCode::CHECK_CLIENT_CONFIG => self.check_client_config(&request)?,
+            RequestCode::HEART_BEAT => self.heart_beat(channel, &request),
+            RequestCode::UNREGISTER_CLIENT => self.unregister_client(channel, &request),
+            RequestCode::CHECK_CLIENT_CONFIG => self.check_client_config(&request),
             _ => return Ok(None),
         };
-        Ok(Some(r))
+        answer(r)
     }
 }
+
+#[cfg(test)]
+#[path = "client_manage_processor_tests.rs"]
+mod processor_tests;

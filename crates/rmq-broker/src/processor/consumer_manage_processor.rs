@@ -1,7 +1,12 @@
 //! `ConsumerManageProcessor`: GET_CONSUMER_LIST_BY_GROUP, UPDATE_CONSUMER_OFFSET and
 //! QUERY_CONSUMER_OFFSET (Java `broker/processor/ConsumerManageProcessor`).
 
-use crate::broker_controller::BrokerController;
+use crate::broker_config_handle::BrokerConfigHandle;
+use crate::broker_error::{answer, BrokerError};
+use crate::client::consumer_manager::ConsumerManager;
+use crate::offset::consumer_offset_manager::ConsumerOffsetManager;
+use crate::subscription::subscription_group_manager::SubscriptionGroupManager;
+use crate::topic::topic_config_manager::TopicConfigManager;
 use async_trait::async_trait;
 use rmq_remoting::protocol::body::heartbeat::GetConsumerListByGroupResponseBody;
 use rmq_remoting::protocol::header::broker::{
@@ -12,6 +17,7 @@ use rmq_remoting::{
     Channel, RemotingCommand, RemotingError, RequestCode, RequestProcessor, ResponseCode,
 };
 use rmq_store::MessageStore;
+use rmq_store::MessageStoreConfig;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,26 +26,45 @@ use std::time::Duration;
 /// timeouts (3 s in the Go client, 5 s in Java's `queryConsumerOffset`).
 const DISPATCH_WAIT_MILLIS: u64 = 1000;
 
+/// What `ConsumerManageProcessor` uses.
+#[derive(Clone)]
+pub struct ConsumerManageContext {
+    /// The broker config snapshot.
+    pub config: BrokerConfigHandle,
+    /// The message store.
+    pub message_store: Arc<dyn MessageStore>,
+    /// The store config the broker started with.
+    pub message_store_config: Arc<MessageStoreConfig>,
+    /// The topic configs.
+    pub topic_config_manager: Arc<TopicConfigManager>,
+    /// The committed consumer offsets.
+    pub consumer_offset_manager: Arc<ConsumerOffsetManager>,
+    /// The connected consumer groups.
+    pub consumer_manager: Arc<ConsumerManager>,
+    /// The subscription group configs.
+    pub subscription_group_manager: Arc<SubscriptionGroupManager>,
+}
+
 /// The consumer management processor.
 pub struct ConsumerManageProcessor {
-    controller: Arc<BrokerController>,
+    ctx: ConsumerManageContext,
 }
 
 impl ConsumerManageProcessor {
     /// Builds the processor.
-    pub fn new(controller: Arc<BrokerController>) -> Self {
-        ConsumerManageProcessor { controller }
+    pub fn new(ctx: ConsumerManageContext) -> Self {
+        ConsumerManageProcessor { ctx }
     }
 
     fn get_consumer_list_by_group(
         &self,
         channel: &Channel,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let header: GetConsumerListByGroupRequestHeader = request.decode_header()?;
         match self
-            .controller
-            .consumer_manager()
+            .ctx
+            .consumer_manager
             .get_consumer_group_info(&header.consumer_group)
         {
             Some(info) => {
@@ -57,44 +82,41 @@ impl ConsumerManageProcessor {
                 tracing::warn!(group = %header.consumer_group, remote = %channel.remote_addr(), "getConsumerGroupInfo failed");
             }
         }
-        Ok(RemotingCommand::error(
-            ResponseCode::SYSTEM_ERROR,
-            format!("no consumer for this group, {}", header.consumer_group),
-        ))
+        Err(BrokerError::SystemError(format!(
+            "no consumer for this group, {}",
+            header.consumer_group
+        )))
     }
 
     fn update_consumer_offset(
         &self,
         channel: &Channel,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
-        let c = &self.controller;
+    ) -> Result<RemotingCommand, BrokerError> {
+        let c = &self.ctx;
         if request.ext_field("queueId").is_none() && request.ext_field("topic").is_some() {
             let topic = request.ext_field("topic").unwrap_or_default();
-            return Ok(RemotingCommand::error(
-                ResponseCode::INVALID_PARAMETER,
-                format!("QueueId is null, topic is {topic}"),
-            ));
+            return Err(BrokerError::InvalidParameter(format!(
+                "QueueId is null, topic is {topic}"
+            )));
         }
         let header: UpdateConsumerOffsetRequestHeader = request.decode_header()?;
         let (topic, group) = (&header.topic, &header.consumer_group);
         if !c
-            .subscription_group_manager()
+            .subscription_group_manager
             .contains_subscription_group(group)
         {
-            return Ok(RemotingCommand::error(
-                ResponseCode::SUBSCRIPTION_GROUP_NOT_EXIST,
-                format!("Group {group} not exist!"),
-            ));
+            return Err(BrokerError::SubscriptionGroupNotExist(format!(
+                "Group {group} not exist!"
+            )));
         }
-        if !c.topic_config_manager().contains_topic(topic) {
-            return Ok(RemotingCommand::error(
-                ResponseCode::TOPIC_NOT_EXIST,
-                format!("Topic {topic} not exist!"),
-            ));
+        if !c.topic_config_manager.contains_topic(topic) {
+            return Err(BrokerError::TopicNotExist(format!(
+                "Topic {topic} not exist!"
+            )));
         }
-        let offsets = c.consumer_offset_manager();
-        if c.broker_config().read().use_server_side_reset_offset
+        let offsets = &c.consumer_offset_manager;
+        if c.config.load().use_server_side_reset_offset
             && offsets.has_offset_reset(topic, group, header.queue_id)
         {
             tracing::info!(
@@ -119,10 +141,10 @@ impl ConsumerManageProcessor {
     async fn query_consumer_offset(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let header: QueryConsumerOffsetRequestHeader = request.decode_header()?;
-        let c = &self.controller;
-        let offset = c.consumer_offset_manager().query_offset(
+        let c = &self.ctx;
+        let offset = c.consumer_offset_manager.query_offset(
             &header.consumer_group,
             &header.topic,
             header.queue_id,
@@ -134,9 +156,8 @@ impl ConsumerManageProcessor {
             ));
         }
         if header.set_zero_if_not_found == Some(false) {
-            return Ok(RemotingCommand::error(
-                ResponseCode::QUERY_NOT_FOUND,
-                "Not found, do not set to zero, maybe this group boot first",
+            return Err(BrokerError::QueryNotFound(
+                "Not found, do not set to zero, maybe this group boot first".into(),
             ));
         }
         let mut from_zero = self.first_message_in_memory(&header.topic, header.queue_id);
@@ -144,7 +165,7 @@ impl ConsumerManageProcessor {
             // A message acknowledged before this request may still be on its way to the
             // ConsumeQueue; answering now would let the client start after it (it then asks
             // GET_MAX_OFFSET, which may already count it). See `wait_for_dispatch`.
-            let written = c.message_store().get_max_phy_offset();
+            let written = c.message_store.get_max_phy_offset();
             if self.wait_for_dispatch(written).await {
                 from_zero = self.first_message_in_memory(&header.topic, header.queue_id);
             }
@@ -155,9 +176,8 @@ impl ConsumerManageProcessor {
                 &QueryConsumerOffsetResponseHeader { offset: 0 },
             ))
         } else {
-            Ok(RemotingCommand::error(
-                ResponseCode::QUERY_NOT_FOUND,
-                "Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first",
+            Err(BrokerError::QueryNotFound(
+                "Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first".into(),
             ))
         }
     }
@@ -165,7 +185,7 @@ impl ConsumerManageProcessor {
     /// Java's test for starting a group without an offset at 0: the queue was never cleaned
     /// (`minOffset <= 0`) and its first message is still in memory.
     fn first_message_in_memory(&self, topic: &str, queue_id: i32) -> bool {
-        let store = self.controller.message_store();
+        let store = &self.ctx.message_store;
         store.get_min_offset_in_queue(topic, queue_id) <= 0
             && self.check_in_mem_by_consume_offset(topic, queue_id, 0)
     }
@@ -182,7 +202,7 @@ impl ConsumerManageProcessor {
     /// messages acknowledged before the query, which is what a consumer started after its
     /// producer expects.
     async fn wait_for_dispatch(&self, phy_offset: i64) -> bool {
-        let store = self.controller.message_store();
+        let store = &self.ctx.message_store;
         if store.reput_from_offset() >= phy_offset {
             return false;
         }
@@ -199,8 +219,8 @@ impl ConsumerManageProcessor {
     /// Java `checkInMemByConsumeOffset(topic, queueId, offset, 1)`: the message at the queue
     /// offset exists and lies within the in-memory window of the CommitLog.
     fn check_in_mem_by_consume_offset(&self, topic: &str, queue_id: i32, offset: i64) -> bool {
-        let c = &self.controller;
-        let store = c.message_store();
+        let c = &self.ctx;
+        let store = &c.message_store;
         let max = store.get_max_offset_in_queue(topic, queue_id);
         let min = store.get_min_offset_in_queue(topic, queue_id);
         if offset >= max || offset < min.max(0) {
@@ -208,7 +228,7 @@ impl ConsumerManageProcessor {
         }
         let phy = store.get_commit_log_offset_in_queue(topic, queue_id, offset);
         let memory = rmq_store::total_physical_memory_size() as f64
-            * (c.message_store_config().access_message_in_memory_max_ratio as f64 / 100.0);
+            * (c.message_store_config.access_message_in_memory_max_ratio as f64 / 100.0);
         (store.get_max_phy_offset() - phy) as f64 <= memory
     }
 }
@@ -222,138 +242,16 @@ impl RequestProcessor for ConsumerManageProcessor {
     ) -> Result<Option<RemotingCommand>, RemotingError> {
         let r = match request.request_code() {
             RequestCode::GET_CONSUMER_LIST_BY_GROUP => {
-                self.get_consumer_list_by_group(channel, &request)?
+                self.get_consumer_list_by_group(channel, &request)
             }
-            RequestCode::UPDATE_CONSUMER_OFFSET => {
-                self.update_consumer_offset(channel, &request)?
-            }
-            RequestCode::QUERY_CONSUMER_OFFSET => self.query_consumer_offset(&request).await?,
+            RequestCode::UPDATE_CONSUMER_OFFSET => self.update_consumer_offset(channel, &request),
+            RequestCode::QUERY_CONSUMER_OFFSET => self.query_consumer_offset(&request).await,
             _ => return Ok(None),
         };
-        Ok(Some(r))
+        answer(r)
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::test_broker;
-    use rmq_store::MessageArrivingListener;
-    use std::sync::{Condvar, Mutex};
-
-    fn query(topic: &str, queue_id: i32) -> RemotingCommand {
-        let header = QueryConsumerOffsetRequestHeader {
-            consumer_group: "new_group".into(),
-            topic: topic.into(),
-            queue_id,
-            set_zero_if_not_found: None,
-        };
-        RemotingCommand::create_request_command(RequestCode::QUERY_CONSUMER_OFFSET, &header)
-    }
-
-    fn offset_of(r: &RemotingCommand) -> (i32, Option<i64>) {
-        let offset = r
-            .decode_header::<QueryConsumerOffsetResponseHeader>()
-            .ok()
-            .map(|h| h.offset);
-        (r.code, offset)
-    }
-
-    /// Holds the ReputMessageService inside the arriving listener while held, so records
-    /// written meanwhile stay undispatched.
-    #[derive(Default)]
-    struct Gate {
-        /// (held, times entered)
-        state: Mutex<(bool, usize)>,
-        cond: Condvar,
-    }
-
-    impl MessageArrivingListener for Gate {
-        fn arriving(&self, _: &str, _: i32, _: i64, _: i64, _: i64, _: &str) {
-            let mut state = self.state.lock().unwrap();
-            state.1 += 1;
-            self.cond.notify_all();
-            while state.0 {
-                state = self.cond.wait(state).unwrap();
-            }
-        }
-    }
-
-    impl Gate {
-        fn held() -> Self {
-            Gate {
-                state: Mutex::new((true, 0)),
-                cond: Condvar::new(),
-            }
-        }
-
-        fn wait_entered(&self) {
-            let mut state = self.state.lock().unwrap();
-            while state.1 == 0 {
-                state = self.cond.wait(state).unwrap();
-            }
-        }
-
-        fn release(&self) {
-            self.state.lock().unwrap().0 = false;
-            self.cond.notify_all();
-        }
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn new_group_starts_at_zero_when_the_queue_holds_its_first_message() {
-        let dir = tempfile::tempdir().unwrap();
-        let broker = test_broker::start(dir.path()).await;
-        let c = broker.controller().clone();
-        for i in 0..5 {
-            test_broker::put(&c, "TopicQ", 0, &format!("m{i}")).await;
-        }
-        let p = ConsumerManageProcessor::new(c.clone());
-        // Dispatch is asynchronous; the query waits for the records written before it.
-        let r = p.query_consumer_offset(&query("TopicQ", 0)).await.unwrap();
-        assert_eq!(offset_of(&r), (ResponseCode::SUCCESS.0, Some(0)));
-        // A queue that never had a message: not found, as Java.
-        let r = p.query_consumer_offset(&query("TopicQ", 3)).await.unwrap();
-        assert_eq!(r.code, ResponseCode::QUERY_NOT_FOUND.0);
-        assert_eq!(
-            r.remark.as_deref(),
-            Some("Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first")
-        );
-        broker.shutdown().await;
-    }
-
-    /// The Go client's lost message: a new group's QUERY_CONSUMER_OFFSET for a queue whose
-    /// first message was acknowledged but not yet in the ConsumeQueue was answered
-    /// QUERY_NOT_FOUND; the client then asked GET_MAX_OFFSET, got 1 once the unit arrived
-    /// and never consumed offset 0. The query now waits for the records written before it.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn query_waits_for_messages_acknowledged_before_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let broker = test_broker::start(dir.path()).await;
-        let c = broker.controller().clone();
-        let gate = Arc::new(Gate::held());
-        c.message_store()
-            .set_message_arriving_listener(Some(gate.clone()));
-        // The reput thread dispatches this one and then stays in the listener ...
-        test_broker::put(&c, "FreshTopic", 1, "first").await;
-        gate.wait_entered();
-        // ... so this acknowledged message is not in queue 0's ConsumeQueue yet.
-        assert_eq!(test_broker::put(&c, "FreshTopic", 0, "second").await, 0);
-        assert_eq!(
-            c.message_store().get_max_offset_in_queue("FreshTopic", 0),
-            0
-        );
-
-        let p = ConsumerManageProcessor::new(c.clone());
-        let request = query("FreshTopic", 0);
-        let answer = p.query_consumer_offset(&request);
-        tokio::pin!(answer);
-        if let std::task::Poll::Ready(r) = futures::poll!(&mut answer) {
-            panic!("answered before the dispatch: {:?}", offset_of(&r.unwrap()));
-        }
-        gate.release();
-        let r = answer.await.unwrap();
-        assert_eq!(offset_of(&r), (ResponseCode::SUCCESS.0, Some(0)));
-        broker.shutdown().await;
-    }
-}
+#[path = "consumer_manage_processor_tests.rs"]
+mod processor_tests;

@@ -2,7 +2,7 @@
 //! VIEW_MESSAGE_BY_ID (one raw record at a CommitLog offset) (Java
 //! `broker/processor/QueryMessageProcessor`).
 
-use crate::broker_controller::BrokerController;
+use crate::broker_error::{answer, BrokerError};
 use async_trait::async_trait;
 use bytes::BytesMut;
 use rmq_remoting::protocol::header::broker::{
@@ -12,28 +12,38 @@ use rmq_remoting::{
     Channel, RemotingCommand, RemotingError, RequestCode, RequestProcessor, ResponseCode,
 };
 use rmq_store::MessageStore;
+use rmq_store::MessageStoreConfig;
 use std::sync::Arc;
 
 /// Java `MixAll.UNIQUE_MSG_QUERY_FLAG`.
 pub const UNIQUE_MSG_QUERY_FLAG: &str = "_UNIQUE_KEY_QUERY";
 
+/// What `QueryMessageProcessor` uses.
+#[derive(Clone)]
+pub struct QueryMessageContext {
+    /// The message store.
+    pub message_store: Arc<dyn MessageStore>,
+    /// The store config the broker started with.
+    pub message_store_config: Arc<MessageStoreConfig>,
+}
+
 /// The query processor.
 pub struct QueryMessageProcessor {
-    controller: Arc<BrokerController>,
+    ctx: QueryMessageContext,
 }
 
 impl QueryMessageProcessor {
     /// Builds the processor.
-    pub fn new(controller: Arc<BrokerController>) -> Self {
-        QueryMessageProcessor { controller }
+    pub fn new(ctx: QueryMessageContext) -> Self {
+        QueryMessageProcessor { ctx }
     }
 
     fn query_message(&self, request: &RemotingCommand) -> Result<RemotingCommand, RemotingError> {
         let mut header: QueryMessageRequestHeader = request.decode_header()?;
         if request.ext_field(UNIQUE_MSG_QUERY_FLAG) == Some("true") {
-            header.max_num = self.controller.message_store_config().default_query_max_num;
+            header.max_num = self.ctx.message_store_config.default_query_max_num;
         }
-        let result = self.controller.message_store().query_message(
+        let result = self.ctx.message_store.query_message(
             &header.topic,
             &header.key,
             header.max_num,
@@ -64,18 +74,18 @@ impl QueryMessageProcessor {
     fn view_message_by_id(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let header: ViewMessageRequestHeader = request.decode_header()?;
         match self
-            .controller
-            .message_store()
+            .ctx
+            .message_store
             .select_one_message_by_offset(header.offset)
         {
             Some(record) => Ok(RemotingCommand::success().with_body(record)),
-            None => Ok(RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                format!("can not find message by the offset, {}", header.offset),
-            )),
+            None => Err(BrokerError::SystemError(format!(
+                "can not find message by the offset, {}",
+                header.offset
+            ))),
         }
     }
 }
@@ -87,11 +97,14 @@ impl RequestProcessor for QueryMessageProcessor {
         _channel: &Channel,
         request: RemotingCommand,
     ) -> Result<Option<RemotingCommand>, RemotingError> {
-        let r = match request.request_code() {
-            RequestCode::QUERY_MESSAGE => self.query_message(&request)?,
-            RequestCode::VIEW_MESSAGE_BY_ID => self.view_message_by_id(&request)?,
-            _ => return Ok(None),
-        };
-        Ok(Some(r))
+        match request.request_code() {
+            RequestCode::QUERY_MESSAGE => self.query_message(&request).map(Some),
+            RequestCode::VIEW_MESSAGE_BY_ID => answer(self.view_message_by_id(&request)),
+            _ => Ok(None),
+        }
     }
 }
+
+#[cfg(test)]
+#[path = "query_message_processor_tests.rs"]
+mod processor_tests;

@@ -6,9 +6,17 @@
 //! PUSH_REPLY_MESSAGE_TO_CLIENT, and, with `storeReplyMessageEnable`, also stored. The
 //! response tells whether the push worked.
 
-use crate::broker_controller::BrokerController;
+use crate::broker_address::BrokerAddress;
+use crate::broker_config::BrokerConfig;
+use crate::broker_config_handle::BrokerConfigHandle;
+use crate::broker_error::{answer, BrokerError};
 use crate::client::net::broker2client;
-use crate::processor::send_message_processor::{rewrite_request_properties, SendMessageProcessor};
+use crate::client::producer_manager::ProducerManager;
+use crate::processor::send_message_processor::{
+    pre_send, rewrite_request_properties, SendMessageProcessor,
+};
+use crate::stats::broker_stats_manager::BrokerStatsManager;
+use crate::topic::topic_config_manager::TopicConfigManager;
 use async_trait::async_trait;
 use bytes::Bytes;
 use rmq_common::message::message_const::{
@@ -24,10 +32,26 @@ use rmq_remoting::{
 use rmq_store::{MessageExtBrokerInner, MessageStore, PutMessageStatus};
 use std::sync::Arc;
 
-/// The reply processor; shares the send checks with a [`SendMessageProcessor`].
+/// What `ReplyMessageProcessor` uses.
+#[derive(Clone)]
+pub struct ReplyMessageContext {
+    /// The broker config snapshot.
+    pub config: BrokerConfigHandle,
+    /// The bound address and store host.
+    pub address: Arc<BrokerAddress>,
+    /// The message store.
+    pub message_store: Arc<dyn MessageStore>,
+    /// The connected producer groups.
+    pub producer_manager: Arc<ProducerManager>,
+    /// The put/get counters.
+    pub broker_stats_manager: Arc<BrokerStatsManager>,
+    /// The topic configs (the send checks).
+    pub topic_config_manager: Arc<TopicConfigManager>,
+}
+
+/// The reply processor; shares the send checks with [`SendMessageProcessor`].
 pub struct ReplyMessageProcessor {
-    controller: Arc<BrokerController>,
-    send: Arc<SendMessageProcessor>,
+    ctx: ReplyMessageContext,
 }
 
 /// Outcome of the push to the requester (Java `PushReplyResult`).
@@ -38,8 +62,8 @@ struct PushReplyResult {
 
 impl ReplyMessageProcessor {
     /// Builds the processor.
-    pub fn new(controller: Arc<BrokerController>, send: Arc<SendMessageProcessor>) -> Self {
-        ReplyMessageProcessor { controller, send }
+    pub fn new(ctx: ReplyMessageContext) -> Self {
+        ReplyMessageProcessor { ctx }
     }
 
     async fn push_reply_message(
@@ -48,9 +72,9 @@ impl ReplyMessageProcessor {
         header: &SendMessageRequestHeader,
         body: Bytes,
     ) -> PushReplyResult {
-        let c = &self.controller;
+        let c = &self.ctx;
         let born = channel.remote_addr();
-        let store = c.store_host();
+        let store = c.address.store_host();
         let mut reply_header = ReplyMessageRequestHeader {
             producer_group: header.producer_group.clone(),
             topic: header.topic.clone(),
@@ -80,7 +104,7 @@ impl ReplyMessageProcessor {
                 ),
             };
         };
-        let Some(target) = c.producer_manager().find_channel(&sender_id) else {
+        let Some(target) = c.producer_manager.find_channel(&sender_id) else {
             let remark = format!("push reply message fail, channel of <{sender_id}> not found.");
             tracing::warn!("{remark}");
             return PushReplyResult {
@@ -123,26 +147,19 @@ impl ReplyMessageProcessor {
 
     async fn process_reply_message_request(
         &self,
+        bc: &BrokerConfig,
         channel: &Channel,
         request: &RemotingCommand,
         mut header: SendMessageRequestHeader,
-    ) -> RemotingCommand {
-        let c = &self.controller;
+    ) -> Result<RemotingCommand, BrokerError> {
         // Java `buildMsgContext`: the pushed and stored properties carry the broker's region
         // and trace switch, in Java's order.
-        let (region, trace_on) = {
-            let bc = c.broker_config().read();
-            (bc.region_id.clone(), bc.trace_on)
-        };
         header.properties = Some(rewrite_request_properties(
             header.properties.as_deref(),
-            &region,
-            trace_on,
+            &bc.region_id,
+            bc.trace_on,
         ));
-        let (topic_config, mut response) = match self.send.pre_send(channel, &header) {
-            Ok(v) => v,
-            Err(r) => return *r,
-        };
+        let topic_config = pre_send(bc, &self.ctx.topic_config_manager, channel, &header)?;
         let mut queue_id = header.queue_id;
         if queue_id < 0 {
             let n = topic_config.write_queue_nums.max(1);
@@ -151,10 +168,9 @@ impl ReplyMessageProcessor {
         let push = self
             .push_reply_message(channel, &header, request.body.clone())
             .await;
+        let mut response = SendMessageProcessor::new_send_response(bc);
         let mut response_header: Option<SendMessageResponseHeader> = None;
         if push.push_ok {
-            response.code = ResponseCode::SUCCESS.0;
-            response.remark = None;
             // "0" keeps clients from failing to decode the id.
             response_header = Some(SendMessageResponseHeader {
                 msg_id: "0".into(),
@@ -165,57 +181,73 @@ impl ReplyMessageProcessor {
                 recall_handle: None,
             });
         } else {
-            response.code = ResponseCode::SYSTEM_ERROR.0;
-            response.remark = Some(push.remark);
+            response = BrokerError::SystemError(push.remark).apply_to(response);
         }
-        if c.broker_config().read().store_reply_message_enable {
-            let msg = MessageExtBrokerInner {
-                topic: header.topic.clone(),
-                queue_id,
-                flag: header.flag,
-                body: request.body.clone(),
-                properties_string: header.properties.clone().unwrap_or_default(),
-                tags_code: 0,
-                sys_flag: header.sys_flag,
-                born_timestamp: header.born_timestamp,
-                born_host: channel.remote_addr(),
-                store_host: c.store_host(),
-                reconsume_times: header.reconsume_times.unwrap_or(0),
-                prepared_transaction_offset: 0,
-            };
-            let result = c.message_store().put_message(&msg).await;
-            let put_ok = matches!(
-                result.status,
-                PutMessageStatus::PutOk
-                    | PutMessageStatus::FlushDiskTimeout
-                    | PutMessageStatus::FlushSlaveTimeout
-                    | PutMessageStatus::SlaveNotAvailable
-            );
-            match (put_ok, result.append_result.as_ref()) {
-                (true, Some(a)) => {
-                    let stats = c.broker_stats_manager();
-                    stats.inc_topic_put_nums(&msg.topic, i64::from(a.msg_num), 1);
-                    stats.inc_topic_put_size(&msg.topic, i64::from(a.wrote_bytes));
-                    stats.inc_broker_put_nums(&msg.topic, i64::from(a.msg_num));
-                    response_header = Some(SendMessageResponseHeader {
-                        msg_id: a.msg_id(),
-                        queue_id,
-                        queue_offset: a.logics_offset,
-                        transaction_id: None,
-                        batch_uniq_id: None,
-                        recall_handle: None,
-                    });
-                }
-                _ => tracing::warn!(
-                    status = result.status.java_name(),
-                    "process reply message, store putMessage failed"
-                ),
+        if bc.store_reply_message_enable {
+            if let Some(h) = self.store_reply(channel, request, &header, queue_id).await {
+                response_header = Some(h);
             }
         }
         if let Some(h) = response_header {
             response.set_header(&h);
         }
-        response
+        Ok(response)
+    }
+
+    /// Stores the reply (`storeReplyMessageEnable`); returns the header of a stored one.
+    async fn store_reply(
+        &self,
+        channel: &Channel,
+        request: &RemotingCommand,
+        header: &SendMessageRequestHeader,
+        queue_id: i32,
+    ) -> Option<SendMessageResponseHeader> {
+        let c = &self.ctx;
+        let msg = MessageExtBrokerInner {
+            topic: header.topic.clone(),
+            queue_id,
+            flag: header.flag,
+            body: request.body.clone(),
+            properties_string: header.properties.clone().unwrap_or_default(),
+            tags_code: 0,
+            sys_flag: header.sys_flag,
+            born_timestamp: header.born_timestamp,
+            born_host: channel.remote_addr(),
+            store_host: c.address.store_host(),
+            reconsume_times: header.reconsume_times.unwrap_or(0),
+            prepared_transaction_offset: 0,
+        };
+        let result = c.message_store.put_message(&msg).await;
+        let put_ok = matches!(
+            result.status,
+            PutMessageStatus::PutOk
+                | PutMessageStatus::FlushDiskTimeout
+                | PutMessageStatus::FlushSlaveTimeout
+                | PutMessageStatus::SlaveNotAvailable
+        );
+        match (put_ok, result.append_result.as_ref()) {
+            (true, Some(a)) => {
+                let stats = &c.broker_stats_manager;
+                stats.inc_topic_put_nums(&msg.topic, i64::from(a.msg_num), 1);
+                stats.inc_topic_put_size(&msg.topic, i64::from(a.wrote_bytes));
+                stats.inc_broker_put_nums(&msg.topic, i64::from(a.msg_num));
+                Some(SendMessageResponseHeader {
+                    msg_id: a.msg_id(),
+                    queue_id,
+                    queue_offset: a.logics_offset,
+                    transaction_id: None,
+                    batch_uniq_id: None,
+                    recall_handle: None,
+                })
+            }
+            _ => {
+                tracing::warn!(
+                    status = result.status.java_name(),
+                    "process reply message, store putMessage failed"
+                );
+                None
+            }
+        }
     }
 }
 
@@ -227,9 +259,18 @@ impl RequestProcessor for ReplyMessageProcessor {
         request: RemotingCommand,
     ) -> Result<Option<RemotingCommand>, RemotingError> {
         let header = SendMessageProcessor::parse_request_header(&request)?;
-        let response = self
-            .process_reply_message_request(channel, &request, header)
+        // One config snapshot for the whole request.
+        let bc = self.ctx.config.load();
+        let sent = self
+            .process_reply_message_request(&bc, channel, &request, header)
             .await;
-        Ok(Some(response))
+        answer(sent.or_else(|e| match e {
+            BrokerError::Remoting(e) => Err(BrokerError::Remoting(e)),
+            e => Ok(e.apply_to(SendMessageProcessor::new_send_response(&bc))),
+        }))
     }
 }
+
+#[cfg(test)]
+#[path = "reply_message_processor_tests.rs"]
+mod processor_tests;

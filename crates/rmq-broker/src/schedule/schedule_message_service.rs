@@ -22,8 +22,7 @@ use rmq_common::message::message_decoder::{
 use rmq_common::util_all::current_millis;
 use rmq_common::{mix_all, DataVersion, MessageExt};
 use rmq_store::{
-    DefaultMessageStore, GetMessageStatus, MessageExtBrokerInner, MessageStore, MessageStoreConfig,
-    PutMessageStatus,
+    GetMessageStatus, MessageExtBrokerInner, MessageStore, MessageStoreConfig, PutMessageStatus,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -57,7 +56,7 @@ pub struct ScheduleMessageService {
     version_change_counter: AtomicU64,
     delay_offset_update_version_step: u64,
     flush_delay_offset_interval_ms: u64,
-    store: Arc<DefaultMessageStore>,
+    store: Arc<dyn MessageStore>,
     file_path: PathBuf,
     persister: ConfigPersister,
 }
@@ -90,7 +89,7 @@ impl ScheduleMessageService {
     /// Builds the service from the store config's `messageDelayLevel`.
     pub fn new(
         store_config: &MessageStoreConfig,
-        store: Arc<DefaultMessageStore>,
+        store: Arc<dyn MessageStore>,
         delay_offset_update_version_step: i64,
         persister: ConfigPersister,
     ) -> Result<Self, crate::BrokerError> {

@@ -50,6 +50,14 @@ impl Channel {
         }
     }
 
+    /// A channel backed by no connection: what is sent on it is queued on the returned
+    /// receiver. For unit tests of request processors, which need a channel but no socket.
+    pub fn detached(remote_addr: SocketAddr) -> (Self, mpsc::Receiver<RemotingCommand>) {
+        let (tx, rx) = mpsc::channel(64);
+        let local = SocketAddr::from(([127, 0, 0, 1], 0));
+        (Channel::new(remote_addr, local, tx), rx)
+    }
+
     /// Returns a process-unique id of the connection.
     pub fn id(&self) -> u64 {
         self.inner.id

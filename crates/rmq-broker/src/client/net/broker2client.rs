@@ -3,8 +3,12 @@
 //! (both oneway), RESET_CONSUMER_CLIENT_OFFSET, GET_CONSUMER_STATUS_FROM_CLIENT and
 //! synchronous calls relayed for admin tools.
 
-use crate::broker_controller::BrokerController;
+use crate::broker_config_handle::BrokerConfigHandle;
+use crate::broker_error::BrokerError;
 use crate::client::client_channel_info::ClientChannelInfo;
+use crate::client::consumer_manager::ConsumerManager;
+use crate::offset::consumer_offset_manager::ConsumerOffsetManager;
+use crate::topic::topic_config_manager::TopicConfigManager;
 use bytes::Bytes;
 use rmq_common::{mq_version, MessageQueue};
 use rmq_remoting::protocol::body::get_consumer_status_body::{
@@ -22,10 +26,26 @@ use rmq_remoting::protocol::header::client::{
 use rmq_remoting::{Channel, RemotingCommand, RemotingError, RequestCode, ResponseCode};
 use rmq_store::{BoundaryType, MessageStore};
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Timeout of calls relayed to a client (Java `callClient`: 10 s).
 pub const CALL_CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What `reset_offset` and `get_consume_status` use (Java `Broker2Client`'s controller).
+#[derive(Clone)]
+pub struct Broker2ClientContext {
+    /// The broker config snapshot.
+    pub config: BrokerConfigHandle,
+    /// The message store.
+    pub message_store: Arc<dyn MessageStore>,
+    /// The topic configs.
+    pub topic_config_manager: Arc<TopicConfigManager>,
+    /// The committed consumer offsets.
+    pub consumer_offset_manager: Arc<ConsumerOffsetManager>,
+    /// The connected consumer groups.
+    pub consumer_manager: Arc<ConsumerManager>,
+}
 
 /// Sends NOTIFY_CONSUMER_IDS_CHANGED oneway; errors are logged.
 pub async fn notify_consumer_ids_changed(channel: &Channel, consumer_group: &str) {
@@ -60,34 +80,52 @@ pub async fn invoke_oneway(
 /// RESET_CONSUMER_CLIENT_OFFSET, oneway (Java `Broker2Client#resetOffset`, used when
 /// `useServerSideResetOffset` is off). `is_c` selects the C++ body.
 pub async fn reset_offset(
-    controller: &BrokerController,
+    ctx: &Broker2ClientContext,
     topic: &str,
     group: &str,
     timestamp: i64,
     is_force: bool,
     is_c: bool,
 ) -> RemotingCommand {
-    let Some(topic_config) = controller.topic_config_manager().select_topic_config(topic) else {
+    let reset = async {
+        let offset_table = reset_offsets(ctx, topic, group, timestamp, is_force)?;
+        let request = reset_request(topic, group, timestamp, is_c, &offset_table);
+        notify_reset(ctx, topic, group, timestamp, request).await?;
+        Ok::<_, BrokerError>(offset_table)
+    };
+    match reset.await {
+        Ok(offset_table) => {
+            RemotingCommand::success().with_body(encode(&ResetOffsetBody { offset_table }))
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The offset each queue of `topic` moves to for `group`.
+fn reset_offsets(
+    ctx: &Broker2ClientContext,
+    topic: &str,
+    group: &str,
+    timestamp: i64,
+    is_force: bool,
+) -> Result<HashMap<MessageQueue, i64>, BrokerError> {
+    let Some(topic_config) = ctx.topic_config_manager.select_topic_config(topic) else {
         tracing::error!(
             "[reset-offset] reset offset failed, no topic in this broker. topic={topic}"
         );
-        return RemotingCommand::error(
-            ResponseCode::TOPIC_NOT_EXIST,
-            format!("[reset-offset] reset offset failed, no topic in this broker. topic={topic}"),
-        );
+        return Err(BrokerError::TopicNotExist(format!(
+            "[reset-offset] reset offset failed, no topic in this broker. topic={topic}"
+        )));
     };
-    let broker_name = controller.broker_config().read().broker_name.clone();
-    let store = controller.message_store();
+    let broker_name = ctx.config.load().broker_name.clone();
+    let store = &ctx.message_store;
     let mut offset_table = HashMap::new();
     for i in 0..topic_config.write_queue_nums {
-        let consumer_offset = controller
-            .consumer_offset_manager()
-            .query_offset(group, topic, i);
+        let consumer_offset = ctx.consumer_offset_manager.query_offset(group, topic, i);
         if consumer_offset == -1 {
-            return RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                format!("THe consumer group <{group}> not exist"),
-            );
+            return Err(BrokerError::SystemError(format!(
+                "THe consumer group <{group}> not exist"
+            )));
         }
         let mut ts_offset = if timestamp == -1 {
             store.get_max_offset_in_queue(topic, i)
@@ -107,6 +145,17 @@ pub async fn reset_offset(
         };
         offset_table.insert(MessageQueue::new(topic, broker_name.clone(), i), offset);
     }
+    Ok(offset_table)
+}
+
+/// RESET_CONSUMER_CLIENT_OFFSET with the Java or the C++ body.
+fn reset_request(
+    topic: &str,
+    group: &str,
+    timestamp: i64,
+    is_c: bool,
+    offset_table: &HashMap<MessageQueue, i64>,
+) -> RemotingCommand {
     let header = ResetOffsetRequestHeader {
         group: group.to_string(),
         topic: topic.to_string(),
@@ -134,8 +183,19 @@ pub async fn reset_offset(
             offset_table: offset_table.clone(),
         }))
     };
-    let channels: Vec<ClientChannelInfo> = controller
-        .consumer_manager()
+    request
+}
+
+/// Sends the reset to every online consumer of the group, oneway.
+async fn notify_reset(
+    ctx: &Broker2ClientContext,
+    topic: &str,
+    group: &str,
+    timestamp: i64,
+    request: RemotingCommand,
+) -> Result<(), BrokerError> {
+    let channels: Vec<ClientChannelInfo> = ctx
+        .consumer_manager
         .get_consumer_group_info(group)
         .map(|g| g.channel_info_table.into_values().collect())
         .unwrap_or_default();
@@ -144,7 +204,7 @@ pub async fn reset_offset(
             "Consumer not online, so can not reset offset, Group: {group} Topic: {topic} Timestamp: {timestamp}"
         );
         tracing::error!("{info}");
-        return RemotingCommand::error(ResponseCode::CONSUMER_NOT_ONLINE, info);
+        return Err(BrokerError::ConsumerNotOnline(info));
     }
     let min_version = mq_version::version_ordinal("V3_0_7_SNAPSHOT").unwrap_or(0);
     for info in channels {
@@ -154,10 +214,9 @@ pub async fn reset_offset(
                 "[reset-offset] the client does not support this feature. channel={}, version={desc}",
                 info.channel.remote_addr()
             );
-            return RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                format!("the client does not support this feature. version={desc}"),
-            );
+            return Err(BrokerError::SystemError(format!(
+                "the client does not support this feature. version={desc}"
+            )));
         }
         match invoke_oneway(&info.channel, request.clone()).await {
             Ok(()) => tracing::info!(
@@ -169,14 +228,14 @@ pub async fn reset_offset(
             ),
         }
     }
-    RemotingCommand::success().with_body(encode(&ResetOffsetBody { offset_table }))
+    Ok(())
 }
 
 /// Asks the consumers of `group` (or only `origin_client_id`) for their consume offsets with
 /// GET_CONSUMER_STATUS_FROM_CLIENT, 5 s each, and returns every answer keyed by client id
 /// (Java `Broker2Client#getConsumeStatus`).
 pub async fn get_consume_status(
-    controller: &BrokerController,
+    ctx: &Broker2ClientContext,
     topic: &str,
     group: &str,
     origin_client_id: Option<&str>,
@@ -190,16 +249,16 @@ pub async fn get_consume_status(
         RequestCode::GET_CONSUMER_STATUS_FROM_CLIENT,
         &header,
     );
-    let channels: Vec<ClientChannelInfo> = controller
-        .consumer_manager()
+    let channels: Vec<ClientChannelInfo> = ctx
+        .consumer_manager
         .get_consumer_group_info(group)
         .map(|g| g.channel_info_table.into_values().collect())
         .unwrap_or_default();
     if channels.is_empty() {
-        return RemotingCommand::error(
-            ResponseCode::SYSTEM_ERROR,
-            format!("No Any Consumer online in the consumer group: [{group}]"),
-        );
+        return BrokerError::SystemError(format!(
+            "No Any Consumer online in the consumer group: [{group}]"
+        ))
+        .into_response();
     }
     let origin = origin_client_id.filter(|c| !c.trim().is_empty());
     let min_version = mq_version::version_ordinal("V3_0_7_SNAPSHOT").unwrap_or(0);
@@ -211,10 +270,10 @@ pub async fn get_consume_status(
                 "[get-consumer-status] the client does not support this feature. channel={}, version={desc}",
                 info.channel.remote_addr()
             );
-            return RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                format!("the client does not support this feature. version={desc}"),
-            );
+            return BrokerError::SystemError(format!(
+                "the client does not support this feature. version={desc}"
+            ))
+            .into_response();
         }
         if origin.is_some_and(|o| o != info.client_id) {
             continue;
@@ -255,4 +314,55 @@ pub async fn get_consume_status(
         consumer_table,
     };
     RemotingCommand::success().with_body(encode(&body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{code_remark, TestParts};
+    use rmq_common::TopicConfig;
+
+    #[tokio::test]
+    async fn reset_offset_refusals() {
+        let t = TestParts::new();
+        let ctx = t.broker2client_context();
+        let r = reset_offset(&ctx, "NoTopic", "g", -1, false, false).await;
+        assert_eq!(
+            code_remark(&r),
+            (
+                ResponseCode::TOPIC_NOT_EXIST.0,
+                Some("[reset-offset] reset offset failed, no topic in this broker. topic=NoTopic")
+            )
+        );
+        t.topics
+            .update_topic_config(TopicConfig::with_queues("RT", 1, 1, 6));
+        let r = reset_offset(&ctx, "RT", "g", -1, false, false).await;
+        assert_eq!(
+            code_remark(&r),
+            (
+                ResponseCode::SYSTEM_ERROR.0,
+                Some("THe consumer group <g> not exist")
+            )
+        );
+        t.offsets.commit_offset("127.0.0.1:5555", "g", "RT", 0, 3);
+        let r = reset_offset(&ctx, "RT", "g", 0, true, false).await;
+        assert_eq!(r.code, ResponseCode::CONSUMER_NOT_ONLINE.0);
+        assert!(r
+            .remark
+            .as_deref()
+            .is_some_and(|m| m.starts_with("Consumer not online, so can not reset offset")));
+    }
+
+    #[tokio::test]
+    async fn consume_status_needs_an_online_consumer() {
+        let t = TestParts::new();
+        let r = get_consume_status(&t.broker2client_context(), "T", "g", None).await;
+        assert_eq!(
+            code_remark(&r),
+            (
+                ResponseCode::SYSTEM_ERROR.0,
+                Some("No Any Consumer online in the consumer group: [g]")
+            )
+        );
+    }
 }

@@ -9,9 +9,10 @@
 //! otherwise each entry's encoded length is counted as it is added and the answer stops at
 //! the cap. A frame-sized body is the most the broker builds.
 
+use crate::broker_error::BrokerError;
 use rmq_remoting::protocol::body::encode;
 use rmq_remoting::protocol::remoting_command::FRAME_MAX_LENGTH;
-use rmq_remoting::{RemotingCommand, ResponseCode};
+use rmq_remoting::RemotingCommand;
 use serde::Serialize;
 
 /// Room kept for the length fields and the response header.
@@ -64,12 +65,9 @@ impl AnswerBudget {
 /// The answer when the body would not fit in a frame; `entries` says what it lists, e.g.
 /// "200000 queues".
 pub(super) fn too_large(subject: &str, entries: &str) -> RemotingCommand {
-    RemotingCommand::error(
-        ResponseCode::SYSTEM_ERROR,
-        format!(
+    BrokerError::SystemError(format!(
             "the answer for {subject} lists {entries} and would exceed the maximum frame length of {FRAME_MAX_LENGTH} bytes"
-        ),
-    )
+        )).into_response()
 }
 
 #[cfg(test)]

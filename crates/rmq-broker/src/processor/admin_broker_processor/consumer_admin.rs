@@ -3,6 +3,7 @@
 
 use super::answer_budget::{too_large, AnswerBudget};
 use super::AdminBrokerProcessor;
+use crate::broker_error::BrokerError;
 use crate::client::net::broker2client;
 use rmq_common::message::message_decoder::decode_message_id;
 use rmq_common::{mq_version, ConfigManager, MessageQueue};
@@ -39,7 +40,7 @@ use rmq_remoting::protocol::header::client::{
     GetConsumerStatusRequestHeader,
 };
 use rmq_remoting::{Channel, RemotingCommand, RemotingError, RequestCode, ResponseCode};
-use rmq_store::{BoundaryType, BrokerRole, MessageStore};
+use rmq_store::{BoundaryType, BrokerRole};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -68,25 +69,40 @@ impl AdminBrokerProcessor {
         &self,
         channel: &Channel,
         request: &RemotingCommand,
-    ) -> Result<Option<RemotingCommand>, RemotingError> {
+    ) -> Result<Option<RemotingCommand>, BrokerError> {
+        if let Some(r) = self.process_group_admin(channel, request)? {
+            return Ok(Some(r));
+        }
+        if let Some(r) = self.process_offset_admin(request)? {
+            return Ok(Some(r));
+        }
+        self.process_client_admin(channel, request).await
+    }
+
+    /// The subscription group codes.
+    fn process_group_admin(
+        &self,
+        channel: &Channel,
+        request: &RemotingCommand,
+    ) -> Result<Option<RemotingCommand>, BrokerError> {
         let r = match request.request_code() {
             RequestCode::UPDATE_AND_CREATE_SUBSCRIPTIONGROUP => {
                 let config: SubscriptionGroupConfig = decode(&request.body)?;
                 tracing::info!(caller = %channel.remote_addr(), group = %config.group_name, "AdminBrokerProcessor#updateAndCreateSubscriptionGroup called");
-                self.controller
-                    .subscription_group_manager()
+                self.ctx
+                    .subscription_group_manager
                     .update_subscription_group_config(config);
                 RemotingCommand::success()
             }
             RequestCode::UPDATE_AND_CREATE_SUBSCRIPTIONGROUP_LIST => {
                 let list: SubscriptionGroupList = decode(&request.body)?;
-                self.controller
-                    .subscription_group_manager()
+                self.ctx
+                    .subscription_group_manager
                     .update_subscription_group_config_list(list.group_config_list);
                 RemotingCommand::success()
             }
             RequestCode::GET_ALL_SUBSCRIPTIONGROUP_CONFIG => {
-                let m = self.controller.subscription_group_manager();
+                let m = &self.ctx.subscription_group_manager;
                 let body = SubscriptionGroupWrapper {
                     subscription_group_table: m.subscription_group_table(),
                     data_version: m.data_version(),
@@ -96,22 +112,17 @@ impl AdminBrokerProcessor {
             RequestCode::DELETE_SUBSCRIPTIONGROUP => {
                 let h: DeleteSubscriptionGroupRequestHeader = request.decode_header()?;
                 tracing::info!(caller = %channel.remote_addr(), group = %h.group_name, "AdminBrokerProcessor#deleteSubscriptionGroup");
-                self.controller
-                    .subscription_group_manager()
+                self.ctx
+                    .subscription_group_manager
                     .delete_subscription_group_config(&h.group_name);
                 if h.clean_offset.unwrap_or(false) {
-                    self.controller
-                        .consumer_offset_manager()
+                    self.ctx
+                        .consumer_offset_manager
                         .remove_offset(&h.group_name);
                 }
-                if self
-                    .controller
-                    .broker_config()
-                    .read()
-                    .auto_delete_unused_stats
-                {
-                    self.controller
-                        .broker_stats_manager()
+                if self.ctx.config.load().auto_delete_unused_stats {
+                    self.ctx
+                        .broker_stats_manager
                         .on_group_deleted(&h.group_name);
                 }
                 RemotingCommand::success()
@@ -119,20 +130,20 @@ impl AdminBrokerProcessor {
             RequestCode::GET_SUBSCRIPTIONGROUP_CONFIG => {
                 let h: GetSubscriptionGroupConfigRequestHeader = request.decode_header()?;
                 match self
-                    .controller
-                    .subscription_group_manager()
+                    .ctx
+                    .subscription_group_manager
                     .find_subscription_group_config(&h.group)
                 {
                     Some(g) => RemotingCommand::success().with_body(encode(&*g)),
-                    None => RemotingCommand::error(
-                        ResponseCode::SUBSCRIPTION_GROUP_NOT_EXIST,
-                        "No group in this broker",
-                    ),
+                    None => {
+                        BrokerError::SubscriptionGroupNotExist("No group in this broker".into())
+                            .into_response()
+                    }
                 }
             }
             RequestCode::UPDATE_AND_GET_GROUP_FORBIDDEN => {
                 let h: UpdateGroupForbiddenRequestHeader = request.decode_header()?;
-                let m = self.controller.subscription_group_manager();
+                let m = &self.ctx.subscription_group_manager;
                 if let Some(readable) = h.readable {
                     m.update_forbidden(&h.group, &h.topic, INDEX_PERM_READ, !readable);
                 }
@@ -146,6 +157,17 @@ impl AdminBrokerProcessor {
                     .with_remark("")
                     .with_body(encode(&body))
             }
+            _ => return Ok(None),
+        };
+        Ok(Some(r))
+    }
+
+    /// The connection, consume statistics and offset codes.
+    fn process_offset_admin(
+        &self,
+        request: &RemotingCommand,
+    ) -> Result<Option<RemotingCommand>, BrokerError> {
+        let r = match request.request_code() {
             RequestCode::GET_CONSUMER_CONNECTION_LIST => {
                 self.get_consumer_connection_list(request)?
             }
@@ -158,63 +180,24 @@ impl AdminBrokerProcessor {
                 self.fetch_all_consume_stats_in_broker(request)?
             }
             RequestCode::GET_ALL_CONSUMER_OFFSET => {
-                let body = self.controller.consumer_offset_manager().encode(false);
+                let body = self.ctx.consumer_offset_manager.encode(false);
                 RemotingCommand::success().with_body(body.into_bytes())
             }
             RequestCode::GET_ALL_DELAY_OFFSET => {
-                let body = self.controller.schedule_message_service().encode(false);
+                let body = self.ctx.schedule_message_service.encode(false);
                 RemotingCommand::success().with_body(body.into_bytes())
-            }
-            RequestCode::INVOKE_BROKER_TO_GET_CONSUMER_STATUS => {
-                let h: GetConsumerStatusRequestHeader = request.decode_header()?;
-                tracing::info!(
-                    "[get-consumer-status] get consumer status by {}. topic={}, group={}",
-                    channel.remote_addr(),
-                    h.topic,
-                    h.group
-                );
-                broker2client::get_consume_status(
-                    &self.controller,
-                    &h.topic,
-                    &h.group,
-                    h.client_addr.as_deref(),
-                )
-                .await
-            }
-            RequestCode::INVOKE_BROKER_TO_RESET_OFFSET => {
-                let server_side = self
-                    .controller
-                    .broker_config()
-                    .read()
-                    .use_server_side_reset_offset;
-                if server_side {
-                    self.reset_offset(channel, request)?
-                } else {
-                    let h: ResetOffsetRequestHeader = request.decode_header()?;
-                    tracing::info!(caller = %channel.remote_addr(), topic = %h.topic, group = %h.group, timestamp = h.timestamp, is_force = h.is_force, "[reset-offset] reset offset started");
-                    let is_c = request.language == rmq_remoting::LanguageCode::CPP;
-                    broker2client::reset_offset(
-                        &self.controller,
-                        &h.topic,
-                        &h.group,
-                        h.timestamp,
-                        h.is_force,
-                        is_c,
-                    )
-                    .await
-                }
             }
             RequestCode::QUERY_TOPIC_CONSUME_BY_WHO => {
                 let h: QueryTopicConsumeByWhoRequestHeader = request.decode_header()?;
                 let mut groups: BTreeSet<String> = self
-                    .controller
-                    .consumer_manager()
+                    .ctx
+                    .consumer_manager
                     .query_topic_consume_by_who(&h.topic)
                     .into_iter()
                     .collect();
                 groups.extend(
-                    self.controller
-                        .consumer_offset_manager()
+                    self.ctx
+                        .consumer_offset_manager
                         .which_group_by_topic(&h.topic),
                 );
                 RemotingCommand::success().with_body(encode(&GroupList { group_list: groups }))
@@ -222,12 +205,12 @@ impl AdminBrokerProcessor {
             RequestCode::QUERY_TOPICS_BY_CONSUMER => {
                 let h: QueryTopicsByConsumerRequestHeader = request.decode_header()?;
                 let topics = self
-                    .controller
-                    .consumer_offset_manager()
+                    .ctx
+                    .consumer_offset_manager
                     .which_topic_by_consumer(&h.group);
                 let body = TopicList {
                     topic_list: topics.into_iter().collect(),
-                    broker_addr: Some(self.controller.broker_addr()),
+                    broker_addr: Some(self.ctx.address.broker_addr()),
                 };
                 RemotingCommand::success().with_body(encode(&body))
             }
@@ -235,8 +218,8 @@ impl AdminBrokerProcessor {
                 let h: QuerySubscriptionByConsumerRequestHeader = request.decode_header()?;
                 let topic = h.topic.clone().unwrap_or_default();
                 let sd = self
-                    .controller
-                    .consumer_manager()
+                    .ctx
+                    .consumer_manager
                     .find_subscription_data(&h.group, &topic);
                 let body = QuerySubscriptionResponseBody {
                     subscription_data: sd.as_deref(),
@@ -248,6 +231,53 @@ impl AdminBrokerProcessor {
             RequestCode::QUERY_CONSUME_TIME_SPAN => self.query_consume_time_span(request)?,
             RequestCode::QUERY_CORRECTION_OFFSET => self.query_correction_offset(request)?,
             RequestCode::CLONE_GROUP_OFFSET => self.clone_group_offset(request)?,
+            _ => return Ok(None),
+        };
+        Ok(Some(r))
+    }
+
+    /// The codes relayed to the clients of a group.
+    async fn process_client_admin(
+        &self,
+        channel: &Channel,
+        request: &RemotingCommand,
+    ) -> Result<Option<RemotingCommand>, BrokerError> {
+        let r = match request.request_code() {
+            RequestCode::INVOKE_BROKER_TO_GET_CONSUMER_STATUS => {
+                let h: GetConsumerStatusRequestHeader = request.decode_header()?;
+                tracing::info!(
+                    "[get-consumer-status] get consumer status by {}. topic={}, group={}",
+                    channel.remote_addr(),
+                    h.topic,
+                    h.group
+                );
+                broker2client::get_consume_status(
+                    &self.ctx.broker2client,
+                    &h.topic,
+                    &h.group,
+                    h.client_addr.as_deref(),
+                )
+                .await
+            }
+            RequestCode::INVOKE_BROKER_TO_RESET_OFFSET => {
+                let server_side = self.ctx.config.load().use_server_side_reset_offset;
+                if server_side {
+                    self.reset_offset(channel, request)?
+                } else {
+                    let h: ResetOffsetRequestHeader = request.decode_header()?;
+                    tracing::info!(caller = %channel.remote_addr(), topic = %h.topic, group = %h.group, timestamp = h.timestamp, is_force = h.is_force, "[reset-offset] reset offset started");
+                    let is_c = request.language == rmq_remoting::LanguageCode::CPP;
+                    broker2client::reset_offset(
+                        &self.ctx.broker2client,
+                        &h.topic,
+                        &h.group,
+                        h.timestamp,
+                        h.is_force,
+                        is_c,
+                    )
+                    .await
+                }
+            }
             RequestCode::GET_CONSUMER_RUNNING_INFO => {
                 let h: GetConsumerRunningInfoRequestHeader = request.decode_header()?;
                 self.call_consumer(
@@ -276,17 +306,17 @@ impl AdminBrokerProcessor {
     fn get_consumer_connection_list(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let h: GetConsumerConnectionListRequestHeader = request.decode_header()?;
         let Some(info) = self
-            .controller
-            .consumer_manager()
+            .ctx
+            .consumer_manager
             .get_consumer_group_info(&h.consumer_group)
         else {
-            return Ok(RemotingCommand::error(
-                ResponseCode::CONSUMER_NOT_ONLINE,
-                format!("the consumer group[{}] not online", h.consumer_group),
-            ));
+            return Err(BrokerError::ConsumerNotOnline(format!(
+                "the consumer group[{}] not online",
+                h.consumer_group
+            )));
         };
         let body = ConsumerConnection {
             connection_set: info
@@ -309,17 +339,14 @@ impl AdminBrokerProcessor {
     fn get_producer_connection_list(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let h: GetProducerConnectionListRequestHeader = request.decode_header()?;
-        let members = self
-            .controller
-            .producer_manager()
-            .group_channels(&h.producer_group);
+        let members = self.ctx.producer_manager.group_channels(&h.producer_group);
         if members.is_empty() {
-            return Ok(RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                format!("the producer group[{}] not exist", h.producer_group),
-            ));
+            return Err(BrokerError::SystemError(format!(
+                "the producer group[{}] not exist",
+                h.producer_group
+            )));
         }
         let body = ProducerConnection {
             connection_set: members.iter().map(Self::connection_of).collect(),
@@ -329,8 +356,8 @@ impl AdminBrokerProcessor {
 
     fn get_all_producer_info(&self) -> RemotingCommand {
         let data = self
-            .controller
-            .producer_manager()
+            .ctx
+            .producer_manager
             .producer_table()
             .into_iter()
             .map(|(group, members)| {
@@ -352,7 +379,7 @@ impl AdminBrokerProcessor {
 
     /// Java `getTopicsForCollectingConsumeStats`.
     fn topics_for_consume_stats(&self, h: &GetConsumeStatsRequestHeader) -> BTreeSet<String> {
-        let c = &self.controller;
+        let c = &self.ctx;
         let list: Vec<String> = h
             .topic_list
             .as_deref()
@@ -368,17 +395,17 @@ impl AdminBrokerProcessor {
         {
             Some(t) => [t.to_string()].into(),
             None => c
-                .consumer_offset_manager()
+                .consumer_offset_manager
                 .which_topic_by_consumer(&h.consumer_group)
                 .into_iter()
                 .collect(),
         };
         let count = c
-            .consumer_manager()
+            .consumer_manager
             .find_subscription_data_count(&h.consumer_group);
         topics.retain(|t| {
             count == 0
-                || c.consumer_manager()
+                || c.consumer_manager
                     .find_subscription_data(&h.consumer_group, t)
                     .is_some()
         });
@@ -392,16 +419,16 @@ impl AdminBrokerProcessor {
         queue_id: i32,
         with_pull: bool,
     ) -> OffsetWrapper {
-        let c = &self.controller;
-        let store = c.message_store();
+        let c = &self.ctx;
+        let store = &c.message_store;
         let broker_offset = store.get_max_offset_in_queue(topic, queue_id).max(0);
         let consumer_offset = c
-            .consumer_offset_manager()
+            .consumer_offset_manager
             .query_offset(group, topic, queue_id)
             .max(0);
         let pull_offset = if with_pull {
             consumer_offset.max(
-                c.consumer_offset_manager()
+                c.consumer_offset_manager
                     .query_pull_offset(group, topic, queue_id),
             )
         } else {
@@ -433,7 +460,7 @@ impl AdminBrokerProcessor {
         queues: i32,
         with_pull: bool,
     ) -> bool {
-        let broker_name = self.controller.broker_config().read().broker_name.clone();
+        let broker_name = self.ctx.config.load().broker_name.clone();
         let smallest = AnswerBudget::entry_len(
             &MessageQueue::new(topic, broker_name.clone(), 0),
             &OffsetWrapper::default(),
@@ -452,16 +479,13 @@ impl AdminBrokerProcessor {
         true
     }
 
-    fn get_consume_stats(
-        &self,
-        request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    fn get_consume_stats(&self, request: &RemotingCommand) -> Result<RemotingCommand, BrokerError> {
         let h: GetConsumeStatsRequestHeader = request.decode_header()?;
-        let c = &self.controller;
+        let c = &self.ctx;
         let mut stats = ConsumeStats::default();
         let mut budget = AnswerBudget::frame();
         for topic in self.topics_for_consume_stats(&h) {
-            let Some(tc) = c.topic_config_manager().select_topic_config(&topic) else {
+            let Some(tc) = c.topic_config_manager.select_topic_config(&topic) else {
                 tracing::warn!(
                     topic,
                     "AdminBrokerProcessor#getConsumeStats: topic config does not exist"
@@ -481,7 +505,7 @@ impl AdminBrokerProcessor {
                 return Ok(too_large(&subject, &queues));
             }
             stats.consume_tps += c
-                .broker_stats_manager()
+                .broker_stats_manager
                 .tps_group_get_nums(&h.consumer_group, &topic);
         }
         Ok(RemotingCommand::success().with_body(encode(&stats)))
@@ -490,31 +514,31 @@ impl AdminBrokerProcessor {
     fn fetch_all_consume_stats_in_broker(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let h: GetConsumeStatsInBrokerHeader = request.decode_header()?;
-        let c = &self.controller;
+        let c = &self.ctx;
         let mut budget = AnswerBudget::frame();
         let mut list = ConsumeStatsList {
-            broker_addr: c.broker_addr(),
+            broker_addr: c.address.broker_addr(),
             ..Default::default()
         };
         for group in c
-            .subscription_group_manager()
+            .subscription_group_manager
             .subscription_group_table()
             .into_keys()
         {
             let mut per_group = Vec::new();
-            for topic in c.consumer_offset_manager().which_topic_by_consumer(&group) {
-                let Some(tc) = c.topic_config_manager().select_topic_config(&topic) else {
+            for topic in c.consumer_offset_manager.which_topic_by_consumer(&group) {
+                let Some(tc) = c.topic_config_manager.select_topic_config(&topic) else {
                     continue;
                 };
                 if h.is_order && !tc.order {
                     continue;
                 }
-                if c.consumer_manager()
+                if c.consumer_manager
                     .find_subscription_data(&group, &topic)
                     .is_none()
-                    && c.consumer_manager().find_subscription_data_count(&group) > 0
+                    && c.consumer_manager.find_subscription_data_count(&group) > 0
                 {
                     continue;
                 }
@@ -531,7 +555,7 @@ impl AdminBrokerProcessor {
                     let queues = format!("{} queues", tc.write_queue_nums);
                     return Ok(too_large(&subject, &queues));
                 }
-                stats.consume_tps += c.broker_stats_manager().tps_group_get_nums(&group, &topic);
+                stats.consume_tps += c.broker_stats_manager.tps_group_get_nums(&group, &topic);
                 list.total_diff += stats.compute_total_diff();
                 list.total_inflight_diff += stats.compute_inflight_total_diff();
                 per_group.push(stats);
@@ -549,32 +573,31 @@ impl AdminBrokerProcessor {
         &self,
         channel: &Channel,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let h: ResetOffsetRequestHeader = request.decode_header()?;
         tracing::info!(caller = %channel.remote_addr(), topic = %h.topic, group = %h.group, timestamp = h.timestamp, is_force = h.is_force, "[reset-offset] reset offset started");
-        let c = &self.controller;
-        if c.message_store_config().broker_role == BrokerRole::Slave {
-            return Ok(RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                "Can not reset offset in slave broker",
+        let c = &self.ctx;
+        if c.message_store_config.broker_role == BrokerRole::Slave {
+            return Err(BrokerError::SystemError(
+                "Can not reset offset in slave broker".into(),
             ));
         }
-        let Some(tc) = c.topic_config_manager().select_topic_config(&h.topic) else {
-            return Ok(RemotingCommand::error(
-                ResponseCode::TOPIC_NOT_EXIST,
-                format!("Topic {} does not exist", h.topic),
-            ));
+        let Some(tc) = c.topic_config_manager.select_topic_config(&h.topic) else {
+            return Err(BrokerError::TopicNotExist(format!(
+                "Topic {} does not exist",
+                h.topic
+            )));
         };
         if !c
-            .subscription_group_manager()
+            .subscription_group_manager
             .contains_subscription_group(&h.group)
         {
-            return Ok(RemotingCommand::error(
-                ResponseCode::SUBSCRIPTION_GROUP_NOT_EXIST,
-                format!("Group {} does not exist", h.group),
-            ));
+            return Err(BrokerError::SubscriptionGroupNotExist(format!(
+                "Group {} does not exist",
+                h.group
+            )));
         }
-        let store = c.message_store();
+        let store = &c.message_store;
         let search = |qid: i32| {
             if h.timestamp < 0 {
                 store.get_max_offset_in_queue(&h.topic, qid)
@@ -590,10 +613,9 @@ impl AdminBrokerProcessor {
                     let min = store.get_min_offset_in_queue(&h.topic, queue_id);
                     let max = store.get_max_offset_in_queue(&h.topic, queue_id);
                     if (min >= 0 && o < min) || o > max + 1 {
-                        return Ok(RemotingCommand::error(
-                            ResponseCode::SYSTEM_ERROR,
-                            format!("Target offset {o} not in consume queue range [{min}-{max}]"),
-                        ));
+                        return Err(BrokerError::SystemError(format!(
+                            "Target offset {o} not in consume queue range [{min}-{max}]"
+                        )));
                     }
                     o
                 }
@@ -612,12 +634,9 @@ impl AdminBrokerProcessor {
             }
         }
         if queue_offsets.is_empty() {
-            return Ok(RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                "No queues to reset.",
-            ));
+            return Err(BrokerError::SystemError("No queues to reset.".into()));
         }
-        let broker_name = c.broker_config().read().broker_name.clone();
+        let broker_name = c.config.load().broker_name.clone();
         // The answer lists every queue: it must fit before any offset is reset.
         let mut budget = AnswerBudget::frame();
         let mut body = ResetOffsetBody::default();
@@ -631,7 +650,7 @@ impl AdminBrokerProcessor {
             body.offset_table.insert(mq, offset);
         }
         for (qid, offset) in queue_offsets {
-            c.consumer_offset_manager()
+            c.consumer_offset_manager
                 .assign_reset_offset(&h.topic, &h.group, qid, offset);
         }
         Ok(RemotingCommand::success().with_body(encode(&body)))
@@ -640,17 +659,17 @@ impl AdminBrokerProcessor {
     fn query_consume_time_span(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let h: QueryConsumeTimeSpanRequestHeader = request.decode_header()?;
-        let c = &self.controller;
-        let Some(tc) = c.topic_config_manager().select_topic_config(&h.topic) else {
-            return Ok(RemotingCommand::error(
-                ResponseCode::TOPIC_NOT_EXIST,
-                format!("topic[{}] not exist", h.topic),
-            ));
+        let c = &self.ctx;
+        let Some(tc) = c.topic_config_manager.select_topic_config(&h.topic) else {
+            return Err(BrokerError::TopicNotExist(format!(
+                "topic[{}] not exist",
+                h.topic
+            )));
         };
-        let store = c.message_store();
-        let broker_name = c.broker_config().read().broker_name.clone();
+        let store = &c.message_store;
+        let broker_name = c.config.load().broker_name.clone();
         let mut body = QueryConsumeTimeSpanBody::default();
         let mut budget = AnswerBudget::frame();
         let subject = format!("the consume time span of topic[{}]", h.topic);
@@ -668,7 +687,7 @@ impl AdminBrokerProcessor {
             let max = store.get_max_offset_in_queue(&h.topic, i);
             let max_time = store.get_message_store_timestamp(&h.topic, i, max - 1);
             let consumer_offset = c
-                .consumer_offset_manager()
+                .consumer_offset_manager
                 .query_offset(&h.group, &h.topic, i);
             let consume_time = if consumer_offset > 0 {
                 store.get_message_store_timestamp(&h.topic, i, consumer_offset - 1)
@@ -699,9 +718,9 @@ impl AdminBrokerProcessor {
     fn query_correction_offset(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let h: QueryCorrectionOffsetHeader = request.decode_header()?;
-        let c = &self.controller;
+        let c = &self.ctx;
         let filter: HashSet<&str> = h
             .filter_groups
             .as_deref()
@@ -709,9 +728,9 @@ impl AdminBrokerProcessor {
             .split(',')
             .filter(|g| !g.trim().is_empty())
             .collect();
-        let store = c.message_store();
+        let store = &c.message_store;
         let mut correction: BTreeMap<i32, i64> = BTreeMap::new();
-        for (group, offsets) in c.consumer_offset_manager().offsets_of_topic(&h.topic) {
+        for (group, offsets) in c.consumer_offset_manager.offsets_of_topic(&h.topic) {
             if filter.contains(group.as_str()) {
                 continue;
             }
@@ -723,7 +742,7 @@ impl AdminBrokerProcessor {
             }
         }
         if let Some(compare) = c
-            .consumer_offset_manager()
+            .consumer_offset_manager
             .query_offset_table(&h.compare_group, &h.topic)
         {
             for (qid, offset) in compare {
@@ -740,36 +759,33 @@ impl AdminBrokerProcessor {
     fn clone_group_offset(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let h: CloneGroupOffsetRequestHeader = request.decode_header()?;
-        let c = &self.controller;
+        let c = &self.ctx;
         let topics: BTreeSet<String> = match h.topic.as_deref().filter(|t| !t.trim().is_empty()) {
             Some(t) => [t.to_string()].into(),
             None => c
-                .consumer_offset_manager()
+                .consumer_offset_manager
                 .which_topic_by_consumer(&h.src_group)
                 .into_iter()
                 .collect(),
         };
         for topic in topics {
-            if c.topic_config_manager()
-                .select_topic_config(&topic)
-                .is_none()
-            {
+            if c.topic_config_manager.select_topic_config(&topic).is_none() {
                 continue;
             }
             if !h.offline.unwrap_or(false)
-                && c.consumer_manager()
+                && c.consumer_manager
                     .find_subscription_data_count(&h.src_group)
                     > 0
-                && c.consumer_manager()
+                && c.consumer_manager
                     .find_subscription_data(&h.src_group, &topic)
                     .is_none()
             {
                 tracing::warn!(topic, group = %h.src_group, "AdminBrokerProcessor#cloneGroupOffset: topic does not exist in consumer group's subscription");
                 continue;
             }
-            c.consumer_offset_manager()
+            c.consumer_offset_manager
                 .clone_offset(&h.src_group, &h.dest_group, &topic);
         }
         Ok(RemotingCommand::success())
@@ -778,26 +794,26 @@ impl AdminBrokerProcessor {
     async fn consume_message_directly(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let h: ConsumeMessageDirectlyResultRequestHeader = request.decode_header()?;
-        let c = &self.controller;
+        let c = &self.ctx;
         let mut req = request.clone();
-        req.add_ext_field("brokerName", c.broker_config().read().broker_name.clone());
+        req.add_ext_field("brokerName", c.config.load().broker_name.clone());
         if let Some(topic) = h.topic.as_deref().filter(|t| !t.is_empty()) {
-            if let Some(tc) = c.topic_config_manager().select_topic_config(topic) {
+            if let Some(tc) = c.topic_config_manager.select_topic_config(topic) {
                 req.add_ext_field("topicSysFlag", tc.topic_sys_flag.to_string());
             }
         }
         if !h.consumer_group.is_empty() {
             if let Some(g) = c
-                .subscription_group_manager()
+                .subscription_group_manager
                 .find_subscription_group_config(&h.consumer_group)
             {
                 req.add_ext_field("groupSysFlag", g.group_sys_flag.to_string());
             }
         }
         if let Some(id) = h.msg_id.as_deref().and_then(|m| decode_message_id(m).ok()) {
-            if let Some(record) = c.message_store().select_one_message_by_offset(id.offset) {
+            if let Some(record) = c.message_store.select_one_message_by_offset(id.offset) {
                 req.body = record;
             }
         }
@@ -819,38 +835,32 @@ impl AdminBrokerProcessor {
         group: &str,
         client_id: &str,
     ) -> RemotingCommand {
-        let Some(info) = self
-            .controller
-            .consumer_manager()
-            .find_channel(group, client_id)
-        else {
-            return RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                format!("The Consumer <{group}> <{client_id}> not online"),
-            );
+        let Some(info) = self.ctx.consumer_manager.find_channel(group, client_id) else {
+            return BrokerError::SystemError(format!(
+                "The Consumer <{group}> <{client_id}> not online"
+            ))
+            .into_response();
         };
         if info.version < 62 {
-            return RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                format!(
+            return BrokerError::SystemError(format!(
                     "The Consumer <{client_id}> Version <{}> too low to finish, please upgrade it to V3_1_8_SNAPSHOT",
                     mq_version::get_version_desc(info.version)
-                ),
-            );
+                )).into_response();
         }
         let mut new_request = RemotingCommand::new_request(code);
         new_request.ext_fields = request.ext_fields.clone();
         new_request.body = request.body.clone();
         match broker2client::call_client(&info.channel, new_request).await {
             Ok(r) => r,
-            Err(e @ RemotingError::Timeout { .. }) => RemotingCommand::error(
+            Err(e @ RemotingError::Timeout { .. }) => BrokerError::refused(
                 ResponseCode::CONSUME_MSG_TIMEOUT,
                 format!("consumer <{group}> <{client_id}> Timeout: {e}"),
-            ),
-            Err(e) => RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                format!("invoke consumer <{group}> <{client_id}> Exception: {e}"),
-            ),
+            )
+            .into_response(),
+            Err(e) => BrokerError::SystemError(format!(
+                "invoke consumer <{group}> <{client_id}> Exception: {e}"
+            ))
+            .into_response(),
         }
     }
 }

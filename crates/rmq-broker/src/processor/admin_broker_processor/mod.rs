@@ -9,11 +9,32 @@
 
 mod answer_budget;
 mod consumer_admin;
+#[cfg(test)]
+#[path = "consumer_admin_tests.rs"]
+mod consumer_admin_tests;
+#[cfg(test)]
+mod processor_tests;
 
+use crate::broker_error::{answer, BrokerError};
 use answer_budget::AnswerBudget;
 
-use crate::broker_controller::BrokerController;
+use crate::broker_address::BrokerAddress;
+use crate::broker_config::BrokerConfig;
+use crate::broker_config_handle::BrokerConfigHandle;
+use crate::broker_stats::BrokerStats;
+use crate::client::consumer_manager::ConsumerManager;
+use crate::client::net::broker2client::Broker2ClientContext;
+use crate::client::producer_manager::ProducerManager;
+use crate::client::rebalance::rebalance_lock_manager::RebalanceLockManager;
+use crate::configuration::Configuration;
+use crate::offset::consumer_offset_manager::ConsumerOffsetManager;
+use crate::out::registrar::BrokerRegistrar;
+use crate::schedule::schedule_message_service::ScheduleMessageService;
+use crate::stats::broker_stats_manager::BrokerStatsManager;
 use crate::stats::stats_item::StatsSnapshot;
+use crate::subscription::subscription_group_manager::SubscriptionGroupManager;
+use crate::thread_pool_queue::ThreadPoolQueue;
+use crate::topic::topic_config_manager::TopicConfigManager;
 use async_trait::async_trait;
 use rmq_common::{mq_version, topic_validator, TopicConfig, TopicFilterType};
 use rmq_remoting::protocol::body::broker_stats_data::{BrokerStatsData, BrokerStatsItem};
@@ -39,13 +60,53 @@ use rmq_remoting::protocol::header::broker::{
 use rmq_remoting::{
     Channel, RemotingCommand, RemotingError, RequestCode, RequestProcessor, ResponseCode,
 };
+use rmq_store::MessageStoreConfig;
 use rmq_store::{BoundaryType, MessageStore};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+/// What `AdminBrokerProcessor` uses: the admin codes read and change most of the broker.
+#[derive(Clone)]
+pub struct AdminBrokerContext {
+    /// The broker config snapshot.
+    pub config: BrokerConfigHandle,
+    /// The view of all config objects (GET/UPDATE_BROKER_CONFIG).
+    pub configuration: Arc<Configuration>,
+    /// The bound address and store host.
+    pub address: Arc<BrokerAddress>,
+    /// The name server registration.
+    pub registrar: Arc<dyn BrokerRegistrar>,
+    /// The message store.
+    pub message_store: Arc<dyn MessageStore>,
+    /// The store config the broker started with.
+    pub message_store_config: Arc<MessageStoreConfig>,
+    /// The topic configs.
+    pub topic_config_manager: Arc<TopicConfigManager>,
+    /// The subscription group configs.
+    pub subscription_group_manager: Arc<SubscriptionGroupManager>,
+    /// The committed consumer offsets.
+    pub consumer_offset_manager: Arc<ConsumerOffsetManager>,
+    /// The connected consumer groups.
+    pub consumer_manager: Arc<ConsumerManager>,
+    /// The connected producer groups.
+    pub producer_manager: Arc<ProducerManager>,
+    /// The ordered-consumption queue locks.
+    pub rebalance_lock_manager: Arc<RebalanceLockManager>,
+    /// The delay levels.
+    pub schedule_message_service: Arc<ScheduleMessageService>,
+    /// The put/get counters.
+    pub broker_stats_manager: Arc<BrokerStatsManager>,
+    /// The daily totals.
+    pub broker_stats: Arc<BrokerStats>,
+    /// The sends waiting for a slot.
+    pub send_thread_pool_queue: Arc<ThreadPoolQueue>,
+    /// What the calls to clients need.
+    pub broker2client: Broker2ClientContext,
+}
+
 /// The admin processor.
 pub struct AdminBrokerProcessor {
-    controller: Arc<BrokerController>,
+    ctx: AdminBrokerContext,
     /// Serializes topic and config changes (Java's `synchronized` methods).
     update_lock: tokio::sync::Mutex<()>,
 }
@@ -62,17 +123,15 @@ fn illegal_queue_nums(topic: &str, read_queue_nums: i32, write_queue_nums: i32) 
 }
 
 fn unknown_code(request: &RemotingCommand) -> RemotingCommand {
-    RemotingCommand::error(
-        ResponseCode::REQUEST_CODE_NOT_SUPPORTED,
-        format!(" request type {} not supported", request.code),
-    )
+    BrokerError::RequestCodeNotSupported(format!(" request type {} not supported", request.code))
+        .into_response()
 }
 
 impl AdminBrokerProcessor {
     /// Builds the processor.
-    pub fn new(controller: Arc<BrokerController>) -> Self {
+    pub fn new(ctx: AdminBrokerContext) -> Self {
         AdminBrokerProcessor {
-            controller,
+            ctx,
             update_lock: tokio::sync::Mutex::new(()),
         }
     }
@@ -81,49 +140,40 @@ impl AdminBrokerProcessor {
         &self,
         channel: &Channel,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let header: CreateTopicRequestHeader = request.decode_header()?;
         let _guard = self.update_lock.lock().await;
         tracing::info!(topic = %header.topic, caller = %channel.remote_addr(), "Broker receive request to update or create topic");
-        let c = &self.controller;
+        let c = &self.ctx;
         if let Err(remark) = topic_validator::validate_topic(&header.topic) {
-            return Ok(RemotingCommand::error(
-                ResponseCode::INVALID_PARAMETER,
-                remark,
-            ));
+            return Err(BrokerError::InvalidParameter(remark));
         }
-        let (validate_system, mixed) = {
-            let bc = c.broker_config().read();
-            (
-                bc.validate_system_topic_when_update_topic,
-                bc.enable_mixed_message_type,
-            )
-        };
-        if validate_system && self.is_system_topic(&header.topic) {
-            return Ok(RemotingCommand::error(
-                ResponseCode::INVALID_PARAMETER,
-                format!("The topic[{}] is conflict with system topic.", header.topic),
-            ));
+        let bc = c.config.load();
+        let (validate_system, mixed) = (
+            bc.validate_system_topic_when_update_topic,
+            bc.enable_mixed_message_type,
+        );
+        if validate_system && Self::is_system_topic(&bc, &header.topic) {
+            return Err(BrokerError::InvalidParameter(format!(
+                "The topic[{}] is conflict with system topic.",
+                header.topic
+            )));
         }
         if let Some(remark) = illegal_queue_nums(
             &header.topic,
             header.read_queue_nums,
             header.write_queue_nums,
         ) {
-            return Ok(RemotingCommand::error(
-                ResponseCode::INVALID_PARAMETER,
-                remark,
-            ));
+            return Err(BrokerError::InvalidParameter(remark));
         }
         let attributes =
             match crate::attribute_util::parse_to_map(header.attributes.as_deref().unwrap_or("")) {
                 Ok(a) => a,
-                Err(e) => return Ok(RemotingCommand::error(ResponseCode::SYSTEM_ERROR, e)),
+                Err(e) => return Err(BrokerError::SystemError(e)),
             };
         if !mixed && attributes.get("+message.type").map(String::as_str) == Some("MIXED") {
-            return Ok(RemotingCommand::error(
-                ResponseCode::INVALID_PARAMETER,
-                "MIXED message type is not supported.",
+            return Err(BrokerError::InvalidParameter(
+                "MIXED message type is not supported.".into(),
             ));
         }
         let tc = TopicConfig {
@@ -137,71 +187,58 @@ impl AdminBrokerProcessor {
             order: header.order,
             attributes,
         };
-        if c.topic_config_manager()
+        if c.topic_config_manager
             .select_topic_config(&tc.topic_name)
             .is_some_and(|cur| *cur == tc)
         {
             tracing::info!(topic = %tc.topic_name, "topicConfig has no changes, so idempotent");
             return Ok(RemotingCommand::success());
         }
-        let stored = match c.topic_config_manager().try_update_topic_config(tc) {
+        let stored = match c.topic_config_manager.try_update_topic_config(tc) {
             Ok(t) => t,
-            Err(e) => return Ok(RemotingCommand::error(ResponseCode::SYSTEM_ERROR, e)),
+            Err(e) => return Err(BrokerError::SystemError(e)),
         };
-        let version = c.topic_config_manager().data_version();
-        c.register_increment_broker_data(vec![stored], version)
-            .await;
+        let version = c.topic_config_manager.data_version();
+        c.registrar.register_increment(vec![stored], version).await;
         Ok(RemotingCommand::success())
     }
 
     async fn update_and_create_topic_list(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let body: CreateTopicListRequestBody = decode(&request.body)?;
         let _guard = self.update_lock.lock().await;
-        let c = &self.controller;
-        let validate_system = c
-            .broker_config()
-            .read()
-            .validate_system_topic_when_update_topic;
+        let c = &self.ctx;
+        let bc = c.config.load();
+        let validate_system = bc.validate_system_topic_when_update_topic;
         for tc in &body.topic_config_list {
             if let Err(remark) = topic_validator::validate_topic(&tc.topic_name) {
-                return Ok(RemotingCommand::error(
-                    ResponseCode::INVALID_PARAMETER,
-                    remark,
-                ));
+                return Err(BrokerError::InvalidParameter(remark));
             }
-            if validate_system && self.is_system_topic(&tc.topic_name) {
-                return Ok(RemotingCommand::error(
-                    ResponseCode::INVALID_PARAMETER,
-                    format!(
-                        "The topic[{}] is conflict with system topic.",
-                        tc.topic_name
-                    ),
-                ));
+            if validate_system && Self::is_system_topic(&bc, &tc.topic_name) {
+                return Err(BrokerError::InvalidParameter(format!(
+                    "The topic[{}] is conflict with system topic.",
+                    tc.topic_name
+                )));
             }
             if let Some(remark) =
                 illegal_queue_nums(&tc.topic_name, tc.read_queue_nums, tc.write_queue_nums)
             {
-                return Ok(RemotingCommand::error(
-                    ResponseCode::INVALID_PARAMETER,
-                    remark,
-                ));
+                return Err(BrokerError::InvalidParameter(remark));
             }
         }
         if let Err(e) = c
-            .topic_config_manager()
+            .topic_config_manager
             .update_topic_config_list(body.topic_config_list.clone())
         {
-            return Ok(RemotingCommand::error(ResponseCode::SYSTEM_ERROR, e));
+            return Err(BrokerError::SystemError(e));
         }
-        c.register_broker_all(false, false, true).await;
+        c.registrar.register_broker_all(false, false, true).await;
         Ok(RemotingCommand::success())
     }
 
-    fn is_system_topic(&self, topic: &str) -> bool {
-        let bc = self.controller.broker_config().read();
+    fn is_system_topic(bc: &BrokerConfig, topic: &str) -> bool {
         topic_validator::is_system_topic(topic)
             || topic == bc.broker_cluster_name
             || topic == bc.broker_name
@@ -213,77 +250,70 @@ impl AdminBrokerProcessor {
         &self,
         channel: &Channel,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let header: DeleteTopicRequestHeader = request.decode_header()?;
         let _guard = self.update_lock.lock().await;
         tracing::info!(topic = %header.topic, caller = %channel.remote_addr(), "AdminBrokerProcessor#deleteTopic: broker receive request to delete topic");
         if header.topic.trim().is_empty() {
-            return Ok(RemotingCommand::error(
-                ResponseCode::INVALID_PARAMETER,
-                "The specified topic is blank.",
+            return Err(BrokerError::InvalidParameter(
+                "The specified topic is blank.".into(),
             ));
         }
-        let c = &self.controller;
-        if c.broker_config()
-            .read()
-            .validate_system_topic_when_update_topic
-            && self.is_system_topic(&header.topic)
-        {
-            return Ok(RemotingCommand::error(
-                ResponseCode::INVALID_PARAMETER,
-                format!("The topic[{}] is conflict with system topic.", header.topic),
-            ));
+        let c = &self.ctx;
+        let bc = c.config.load();
+        if bc.validate_system_topic_when_update_topic && Self::is_system_topic(&bc, &header.topic) {
+            return Err(BrokerError::InvalidParameter(format!(
+                "The topic[{}] is conflict with system topic.",
+                header.topic
+            )));
         }
-        c.topic_config_manager().delete_topic_config(&header.topic);
-        c.consumer_offset_manager()
+        c.topic_config_manager.delete_topic_config(&header.topic);
+        c.consumer_offset_manager
             .clean_offset_by_topic(&header.topic);
-        c.message_store()
+        c.message_store
             .delete_topics(std::slice::from_ref(&header.topic));
         Ok(RemotingCommand::success())
     }
 
     fn get_all_topic_config(&self) -> RemotingCommand {
-        let c = &self.controller;
+        let c = &self.ctx;
         let mut wrapper: TopicConfigSerializeWrapper = c
-            .topic_config_manager()
+            .topic_config_manager
             .build_topic_config_serialize_wrapper();
         wrapper.mapping_data_version = rmq_common::DataVersion::new();
         RemotingCommand::success().with_body(encode(&wrapper))
     }
 
-    fn get_topic_config(
-        &self,
-        request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    fn get_topic_config(&self, request: &RemotingCommand) -> Result<RemotingCommand, BrokerError> {
         let header: GetTopicConfigRequestHeader = request.decode_header()?;
         match self
-            .controller
-            .topic_config_manager()
+            .ctx
+            .topic_config_manager
             .select_topic_config(&header.topic)
         {
             // Java `TopicConfigAndQueueMapping`: the TopicConfig fields plus a null mapping.
             Some(tc) => Ok(RemotingCommand::success().with_body(encode(&*tc))),
-            None => Ok(RemotingCommand::error(
-                ResponseCode::TOPIC_NOT_EXIST,
-                format!("No topic in this broker. topic: {}", header.topic),
-            )),
+            None => Err(BrokerError::TopicNotExist(format!(
+                "No topic in this broker. topic: {}",
+                header.topic
+            ))),
         }
     }
 
     fn get_topic_stats_info(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let header: GetTopicStatsInfoRequestHeader = request.decode_header()?;
-        let c = &self.controller;
-        let Some(tc) = c.topic_config_manager().select_topic_config(&header.topic) else {
-            return Ok(RemotingCommand::error(
-                ResponseCode::TOPIC_NOT_EXIST,
-                format!("topic[{}] not exist", header.topic),
-            ));
+        let c = &self.ctx;
+        let Some(tc) = c.topic_config_manager.select_topic_config(&header.topic) else {
+            return Err(BrokerError::TopicNotExist(format!(
+                "topic[{}] not exist",
+                header.topic
+            )));
         };
-        let broker_name = c.broker_config().read().broker_name.clone();
-        let store = c.message_store();
+        let broker_name = c.config.load().broker_name.clone();
+        let store = &c.message_store;
         let queues = tc.write_queue_nums.max(tc.read_queue_nums);
         let subject = format!("topic[{}]", header.topic);
         let mut budget = AnswerBudget::frame();
@@ -329,21 +359,20 @@ impl AdminBrokerProcessor {
     fn query_consume_queue(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let h: QueryConsumeQueueRequestHeader = request.decode_header()?;
-        let c = &self.controller;
+        let c = &self.ctx;
         let topic = h.topic.unwrap_or_default();
         let queue_id = h.queue_id.unwrap_or(0);
         let index = h.index.unwrap_or(0);
         let count = i64::from(h.count.unwrap_or(0));
-        let store = c.message_store();
+        let store = &c.message_store;
         let max = store.get_max_offset_in_queue(&topic, queue_id);
         let min = store.get_min_offset_in_queue(&topic, queue_id);
         if max <= 0 {
-            return Ok(RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                format!("{queue_id}@{topic} is not exist!"),
-            ));
+            return Err(BrokerError::SystemError(format!(
+                "{queue_id}@{topic} is not exist!"
+            )));
         }
         let mut body = QueryConsumeQueueResponseBody {
             max_queue_index: max,
@@ -351,7 +380,7 @@ impl AdminBrokerProcessor {
             ..Default::default()
         };
         if let Some(group) = h.consumer_group {
-            match c.consumer_manager().find_subscription_data(&group, &topic) {
+            match c.consumer_manager.find_subscription_data(&group, &topic) {
                 Some(sub) => {
                     body.subscription_data = Some((*sub).clone());
                     // Java prints the (absent for tag subscriptions) ConsumerFilterData.
@@ -378,7 +407,7 @@ impl AdminBrokerProcessor {
                     .property(rmq_common::message::message_const::PROPERTY_DELAY_TIME_LEVEL)
                     .and_then(|l| l.parse::<i32>().ok())
                     .unwrap_or(0);
-                let schedule = c.schedule_message_service();
+                let schedule = &c.schedule_message_service;
                 let level = level.min(schedule.max_delay_level());
                 if let Some(delay) = schedule.delay_millis(level) {
                     tags_code = msg.store_timestamp + delay;
@@ -406,17 +435,17 @@ impl AdminBrokerProcessor {
     fn view_broker_stats_data(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let h: ViewBrokerStatsDataRequestHeader = request.decode_header()?;
         let Some(item) = self
-            .controller
-            .broker_stats_manager()
+            .ctx
+            .broker_stats_manager
             .get_stats_item(&h.stats_name, &h.stats_key)
         else {
-            return Ok(RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                format!("The stats <{}> <{}> not exist", h.stats_name, h.stats_key),
-            ));
+            return Err(BrokerError::SystemError(format!(
+                "The stats <{}> <{}> not exist",
+                h.stats_name, h.stats_key
+            )));
         };
         let to_item = |s: StatsSnapshot| BrokerStatsItem {
             sum: s.sum,
@@ -432,12 +461,12 @@ impl AdminBrokerProcessor {
     }
 
     fn get_broker_config(&self) -> RemotingCommand {
-        let configuration = self.controller.configuration();
+        let configuration = &self.ctx.configuration;
         let mut all = configuration.all_configs();
         // With `listenPort=0` show the port actually bound.
         all.insert(
             "listenPort".into(),
-            self.controller.listen_port().to_string(),
+            self.ctx.address.listen_port().to_string(),
         );
         let content = rmq_common::properties::to_string(&all);
         let version = configuration.data_version_json();
@@ -461,106 +490,127 @@ impl AdminBrokerProcessor {
         // Java parses the body with `Properties.load`, i.e. ISO-8859-1.
         let text: String = request.body.iter().map(|b| *b as char).collect();
         let props = rmq_common::properties::parse(&text);
-        let c = &self.controller;
-        let black_list = c.broker_config().read().config_black_list.clone();
+        let c = &self.ctx;
+        let black_list = c.config.load().config_black_list.clone();
         if props
             .keys()
             .any(|k| black_list.split(';').any(|b| b.trim() == k))
         {
-            return RemotingCommand::error(
-                ResponseCode::NO_PERMISSION,
-                "Can not update config in black list.",
-            );
+            return BrokerError::NoPermission("Can not update config in black list.".into())
+                .into_response();
         }
         tracing::info!(?props, caller = %channel.remote_addr(), "updateBrokerConfig, new config");
-        let text = c.configuration().update(&props);
-        let c2 = c.clone();
-        let _ = tokio::task::spawn_blocking(move || c2.configuration().persist(&text)).await;
+        let text = c.configuration.update(&props);
+        // Requests from now on read the new values.
+        c.config.publish();
+        let configuration = c.configuration.clone();
+        let _ = tokio::task::spawn_blocking(move || configuration.persist(&text)).await;
         if props.contains_key("brokerPermission") {
-            c.topic_config_manager().next_data_version();
-            c.register_broker_all(false, false, true).await;
+            c.topic_config_manager.next_data_version();
+            c.registrar.register_broker_all(false, false, true).await;
         }
         RemotingCommand::success()
     }
 
     fn get_broker_runtime_info(&self) -> RemotingCommand {
-        let c = &self.controller;
-        let store = c.message_store();
-        let mut info: BTreeMap<String, String> = store.get_runtime_info().into_iter().collect();
-        info.extend(c.schedule_message_service().build_running_stats());
-        let stats = c.broker_stats();
+        let c = &self.ctx;
+        let bc = c.config.load();
+        let mut info: BTreeMap<String, String> =
+            c.message_store.get_runtime_info().into_iter().collect();
+        info.extend(c.schedule_message_service.build_running_stats());
+        let entries = self
+            .runtime_stats_entries()
+            .into_iter()
+            .chain(self.runtime_store_entries(&bc))
+            .chain(self.runtime_queue_entries(&bc));
+        info.extend(entries);
+        let body = KVTable { table: info };
+        RemotingCommand::success().with_body(encode(&body))
+    }
+
+    /// Version, activity and the daily put/get totals of the runtime info.
+    fn runtime_stats_entries(&self) -> Vec<(String, String)> {
+        let c = &self.ctx;
+        let stats = &c.broker_stats;
         let put_now = stats.msg_put_total_today_now().to_string();
         let get_now = stats.msg_get_total_today_now().to_string();
-        let mut put = |k: &str, v: String| {
-            info.insert(k.to_string(), v);
-        };
         // Java `isSpecialServiceRunning`: the schedule and transaction-check services, which
         // Java starts on a master only.
-        put(
-            "brokerActive",
-            (c.message_store_config().broker_role != rmq_store::BrokerRole::Slave).to_string(),
-        );
-        put(
-            "brokerVersionDesc",
-            mq_version::get_version_desc(mq_version::CURRENT_VERSION).into(),
-        );
-        put("brokerVersion", mq_version::CURRENT_VERSION.to_string());
-        put(
-            "msgPutTotalYesterdayMorning",
-            stats.msg_put_total_yesterday_morning().to_string(),
-        );
-        put(
-            "msgPutTotalTodayMorning",
-            stats.msg_put_total_today_morning().to_string(),
-        );
-        put("msgPutTotalTodayNow", put_now);
-        put(
-            "msgGetTotalYesterdayMorning",
-            stats.msg_get_total_yesterday_morning().to_string(),
-        );
-        put(
-            "msgGetTotalTodayMorning",
-            stats.msg_get_total_today_morning().to_string(),
-        );
-        put("msgGetTotalTodayNow", get_now);
-        put(
-            "dispatchBehindBytes",
-            store.dispatch_behind_bytes().to_string(),
-        );
-        put(
-            "pageCacheLockTimeMills",
-            store.lock_time_mills().to_string(),
-        );
-        put(
-            "earliestMessageTimeStamp",
-            store.get_earliest_message_time_of_store().to_string(),
-        );
-        put(
-            "startAcceptSendRequestTimeStamp",
-            c.broker_config()
-                .read()
-                .start_accept_send_request_time_stamp
-                .to_string(),
-        );
+        let active = c.message_store_config.broker_role != rmq_store::BrokerRole::Slave;
+        [
+            ("brokerActive", active.to_string()),
+            (
+                "brokerVersionDesc",
+                mq_version::get_version_desc(mq_version::CURRENT_VERSION).into(),
+            ),
+            ("brokerVersion", mq_version::CURRENT_VERSION.to_string()),
+            (
+                "msgPutTotalYesterdayMorning",
+                stats.msg_put_total_yesterday_morning().to_string(),
+            ),
+            (
+                "msgPutTotalTodayMorning",
+                stats.msg_put_total_today_morning().to_string(),
+            ),
+            ("msgPutTotalTodayNow", put_now),
+            (
+                "msgGetTotalYesterdayMorning",
+                stats.msg_get_total_yesterday_morning().to_string(),
+            ),
+            (
+                "msgGetTotalTodayMorning",
+                stats.msg_get_total_today_morning().to_string(),
+            ),
+            ("msgGetTotalTodayNow", get_now),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    }
+
+    /// The store's lag figures and the features rmq answers as Java does without them.
+    fn runtime_store_entries(&self, bc: &BrokerConfig) -> Vec<(String, String)> {
+        let store = &self.ctx.message_store;
+        let mut out: Vec<(&str, String)> = vec![
+            (
+                "dispatchBehindBytes",
+                store.dispatch_behind_bytes().to_string(),
+            ),
+            (
+                "pageCacheLockTimeMills",
+                store.lock_time_mills().to_string(),
+            ),
+            (
+                "earliestMessageTimeStamp",
+                store.get_earliest_message_time_of_store().to_string(),
+            ),
+            (
+                "startAcceptSendRequestTimeStamp",
+                bc.start_accept_send_request_time_stamp.to_string(),
+            ),
+        ];
         // rmq has no timer wheel and refuses timer messages as Java does with
         // `timerWheelEnable=false`, whose values these are.
         for k in ["timerReadBehind", "timerOffsetBehind", "timerCongestNum"] {
-            put(k, "0".into());
+            out.push((k, "0".into()));
         }
-        put("timerEnqueueTps", "0.0".into());
-        put("timerDequeueTps", "0.0".into());
+        out.push(("timerEnqueueTps", "0.0".into()));
+        out.push(("timerDequeueTps", "0.0".into()));
         // rmq has no TransientStorePool; Java answers Integer.MAX_VALUE without one and then
         // omits `remainHowManyDataToCommit`.
-        put("remainTransientStoreBufferNumbs", i32::MAX.to_string());
-        put(
+        out.push(("remainTransientStoreBufferNumbs", i32::MAX.to_string()));
+        out.push((
             "remainHowManyDataToFlush",
             rmq_store::human_readable_byte_count(store.flush_behind_bytes()),
-        );
+        ));
+        out.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    }
+
+    /// The request queues: sends wait for a slot as in Java's send pool; every other kind of
+    /// request runs on its own task as it arrives, so nothing queues for them.
+    fn runtime_queue_entries(&self, bc: &BrokerConfig) -> Vec<(String, String)> {
         let now = rmq_common::util_all::current_millis();
-        let send_queue = c.send_thread_pool_queue();
-        let bc = c.broker_config().read();
-        // Sends wait for a slot as in Java's send pool; every other kind of request runs on
-        // its own task as it arrives, so nothing queues for them: their queues are empty.
+        let send_queue = &self.ctx.send_thread_pool_queue;
         let queues = [
             (
                 "send",
@@ -573,37 +623,36 @@ impl AdminBrokerProcessor {
             ("query", 0, bc.query_thread_pool_queue_capacity, 0),
             ("ack", 0, bc.ack_thread_pool_queue_capacity, 0),
         ];
+        let mut out = Vec::new();
         for (name, size, capacity, head_wait) in queues {
-            put(&format!("{name}ThreadPoolQueueSize"), size.to_string());
-            put(
-                &format!("{name}ThreadPoolQueueCapacity"),
+            out.push((format!("{name}ThreadPoolQueueSize"), size.to_string()));
+            out.push((
+                format!("{name}ThreadPoolQueueCapacity"),
                 capacity.to_string(),
-            );
-            put(
-                &format!("{name}ThreadPoolQueueHeadWaitTimeMills"),
+            ));
+            out.push((
+                format!("{name}ThreadPoolQueueHeadWaitTimeMills"),
                 head_wait.to_string(),
-            );
+            ));
         }
-        put("EndTransactionQueueSize", "0".into());
-        put(
-            "EndTransactionThreadPoolQueueCapacity",
+        out.push(("EndTransactionQueueSize".into(), "0".into()));
+        out.push((
+            "EndTransactionThreadPoolQueueCapacity".into(),
             bc.end_transaction_pool_queue_capacity.to_string(),
-        );
-        drop(bc);
-        let body = KVTable { table: info };
-        RemotingCommand::success().with_body(encode(&body))
+        ));
+        out
     }
 
     fn search_offset_by_timestamp(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let header: SearchOffsetRequestHeader = request.decode_header()?;
         let boundary = match header.boundary_type.as_deref() {
             Some(b) if b.eq_ignore_ascii_case("upper") => BoundaryType::Upper,
             _ => BoundaryType::Lower,
         };
-        let offset = self.controller.message_store().get_offset_in_queue_by_time(
+        let offset = self.ctx.message_store.get_offset_in_queue_by_time(
             &header.topic,
             header.queue_id,
             header.timestamp,
@@ -615,11 +664,11 @@ impl AdminBrokerProcessor {
         ))
     }
 
-    fn get_max_offset(&self, request: &RemotingCommand) -> Result<RemotingCommand, RemotingError> {
+    fn get_max_offset(&self, request: &RemotingCommand) -> Result<RemotingCommand, BrokerError> {
         let header: GetMaxOffsetRequestHeader = request.decode_header()?;
         let offset = self
-            .controller
-            .message_store()
+            .ctx
+            .message_store
             .get_max_offset_in_queue(&header.topic, header.queue_id);
         Ok(RemotingCommand::response_with_header(
             ResponseCode::SUCCESS,
@@ -627,11 +676,11 @@ impl AdminBrokerProcessor {
         ))
     }
 
-    fn get_min_offset(&self, request: &RemotingCommand) -> Result<RemotingCommand, RemotingError> {
+    fn get_min_offset(&self, request: &RemotingCommand) -> Result<RemotingCommand, BrokerError> {
         let header: GetMinOffsetRequestHeader = request.decode_header()?;
         let offset = self
-            .controller
-            .message_store()
+            .ctx
+            .message_store
             .get_min_offset_in_queue(&header.topic, header.queue_id);
         Ok(RemotingCommand::response_with_header(
             ResponseCode::SUCCESS,
@@ -642,11 +691,11 @@ impl AdminBrokerProcessor {
     fn get_earliest_msg_storetime(
         &self,
         request: &RemotingCommand,
-    ) -> Result<RemotingCommand, RemotingError> {
+    ) -> Result<RemotingCommand, BrokerError> {
         let header: GetEarliestMsgStoretimeRequestHeader = request.decode_header()?;
         let timestamp = self
-            .controller
-            .message_store()
+            .ctx
+            .message_store
             .get_earliest_message_time(&header.topic, header.queue_id);
         Ok(RemotingCommand::response_with_header(
             ResponseCode::SUCCESS,
@@ -654,9 +703,9 @@ impl AdminBrokerProcessor {
         ))
     }
 
-    fn lock_batch_mq(&self, request: &RemotingCommand) -> Result<RemotingCommand, RemotingError> {
+    fn lock_batch_mq(&self, request: &RemotingCommand) -> Result<RemotingCommand, BrokerError> {
         let body: LockBatchRequestBody = decode(&request.body)?;
-        let locked = self.controller.rebalance_lock_manager().try_lock_batch(
+        let locked = self.ctx.rebalance_lock_manager.try_lock_batch(
             &body.consumer_group,
             &body.mq_set,
             &body.client_id,
@@ -667,9 +716,9 @@ impl AdminBrokerProcessor {
         Ok(RemotingCommand::success().with_body(encode(&response)))
     }
 
-    fn unlock_batch_mq(&self, request: &RemotingCommand) -> Result<RemotingCommand, RemotingError> {
+    fn unlock_batch_mq(&self, request: &RemotingCommand) -> Result<RemotingCommand, BrokerError> {
         let body: UnlockBatchRequestBody = decode(&request.body)?;
-        self.controller.rebalance_lock_manager().unlock_batch(
+        self.ctx.rebalance_lock_manager.unlock_batch(
             &body.consumer_group,
             &body.mq_set,
             &body.client_id,
@@ -678,12 +727,13 @@ impl AdminBrokerProcessor {
     }
 
     fn get_system_topic_list_from_broker(&self) -> RemotingCommand {
-        let c = &self.controller;
+        let c = &self.ctx;
+        let bc = c.config.load();
         let topics: BTreeSet<String> = c
-            .topic_config_manager()
+            .topic_config_manager
             .topic_names()
             .into_iter()
-            .filter(|t| self.is_system_topic(t))
+            .filter(|t| Self::is_system_topic(&bc, t))
             .collect();
         let body = TopicList {
             topic_list: topics,
@@ -693,9 +743,9 @@ impl AdminBrokerProcessor {
     }
 
     fn clean_unused_topic(&self) -> RemotingCommand {
-        let c = &self.controller;
-        let keep = c.topic_config_manager().topic_names().into_iter().collect();
-        c.message_store().clean_unused_topic(&keep);
+        let c = &self.ctx;
+        let keep = c.topic_config_manager.topic_names().into_iter().collect();
+        c.message_store.clean_unused_topic(&keep);
         RemotingCommand::success()
     }
 }
@@ -707,39 +757,50 @@ impl RequestProcessor for AdminBrokerProcessor {
         channel: &Channel,
         request: RemotingCommand,
     ) -> Result<Option<RemotingCommand>, RemotingError> {
+        answer(self.dispatch(channel, &request).await)
+    }
+}
+
+impl AdminBrokerProcessor {
+    /// Serves one admin code; unknown codes get REQUEST_CODE_NOT_SUPPORTED.
+    async fn dispatch(
+        &self,
+        channel: &Channel,
+        request: &RemotingCommand,
+    ) -> Result<RemotingCommand, BrokerError> {
         let r = match request.request_code() {
             RequestCode::UPDATE_AND_CREATE_TOPIC => {
-                self.update_and_create_topic(channel, &request).await?
+                self.update_and_create_topic(channel, request).await?
             }
             RequestCode::UPDATE_AND_CREATE_TOPIC_LIST => {
-                self.update_and_create_topic_list(&request).await?
+                self.update_and_create_topic_list(request).await?
             }
-            RequestCode::DELETE_TOPIC_IN_BROKER => self.delete_topic(channel, &request).await?,
+            RequestCode::DELETE_TOPIC_IN_BROKER => self.delete_topic(channel, request).await?,
             RequestCode::GET_ALL_TOPIC_CONFIG => self.get_all_topic_config(),
-            RequestCode::GET_TOPIC_CONFIG => self.get_topic_config(&request)?,
-            RequestCode::GET_TOPIC_STATS_INFO => self.get_topic_stats_info(&request)?,
-            RequestCode::UPDATE_BROKER_CONFIG => self.update_broker_config(channel, &request).await,
+            RequestCode::GET_TOPIC_CONFIG => self.get_topic_config(request)?,
+            RequestCode::GET_TOPIC_STATS_INFO => self.get_topic_stats_info(request)?,
+            RequestCode::UPDATE_BROKER_CONFIG => self.update_broker_config(channel, request).await,
             RequestCode::GET_BROKER_CONFIG => self.get_broker_config(),
             RequestCode::GET_BROKER_RUNTIME_INFO => self.get_broker_runtime_info(),
-            RequestCode::SEARCH_OFFSET_BY_TIMESTAMP => self.search_offset_by_timestamp(&request)?,
-            RequestCode::GET_MAX_OFFSET => self.get_max_offset(&request)?,
-            RequestCode::GET_MIN_OFFSET => self.get_min_offset(&request)?,
-            RequestCode::GET_EARLIEST_MSG_STORETIME => self.get_earliest_msg_storetime(&request)?,
-            RequestCode::LOCK_BATCH_MQ => self.lock_batch_mq(&request)?,
-            RequestCode::UNLOCK_BATCH_MQ => self.unlock_batch_mq(&request)?,
+            RequestCode::SEARCH_OFFSET_BY_TIMESTAMP => self.search_offset_by_timestamp(request)?,
+            RequestCode::GET_MAX_OFFSET => self.get_max_offset(request)?,
+            RequestCode::GET_MIN_OFFSET => self.get_min_offset(request)?,
+            RequestCode::GET_EARLIEST_MSG_STORETIME => self.get_earliest_msg_storetime(request)?,
+            RequestCode::LOCK_BATCH_MQ => self.lock_batch_mq(request)?,
+            RequestCode::UNLOCK_BATCH_MQ => self.unlock_batch_mq(request)?,
             RequestCode::GET_SYSTEM_TOPIC_LIST_FROM_BROKER => {
                 self.get_system_topic_list_from_broker()
             }
             RequestCode::CLEAN_EXPIRED_CONSUMEQUEUE => RemotingCommand::success(),
             RequestCode::DELETE_EXPIRED_COMMITLOG => RemotingCommand::success(),
             RequestCode::CLEAN_UNUSED_TOPIC => self.clean_unused_topic(),
-            RequestCode::QUERY_CONSUME_QUEUE => self.query_consume_queue(&request)?,
-            RequestCode::VIEW_BROKER_STATS_DATA => self.view_broker_stats_data(&request)?,
-            _ => match self.process_consumer_admin(channel, &request).await? {
+            RequestCode::QUERY_CONSUME_QUEUE => self.query_consume_queue(request)?,
+            RequestCode::VIEW_BROKER_STATS_DATA => self.view_broker_stats_data(request)?,
+            _ => match self.process_consumer_admin(channel, request).await? {
                 Some(r) => r,
-                None => unknown_code(&request),
+                None => unknown_code(request),
             },
         };
-        Ok(Some(r))
+        Ok(r)
     }
 }

@@ -35,7 +35,7 @@ pub(crate) async fn put(c: &BrokerController, topic: &str, queue_id: i32, body: 
         store_host: c.store_host(),
         ..Default::default()
     };
-    let r = c.message_store().put_message(&msg).await;
+    let r = MessageStore::put_message(c.message_store().as_ref(), &msg).await;
     assert_eq!(r.status, PutMessageStatus::PutOk);
     r.append_result.unwrap().logics_offset
 }

@@ -1,0 +1,192 @@
+//! AdminBrokerProcessor over the in-memory store: topic, broker config, runtime, offset,
+//! lock and subscription group codes, answered and refused.
+
+use super::*;
+use crate::test_support::{client_channel, code_remark, TestParts};
+use rmq_remoting::protocol::header::broker::{
+    CreateTopicListRequestHeader, CreateTopicRequestHeader, DeleteTopicRequestHeader,
+    GetConsumerConnectionListRequestHeader, GetMaxOffsetRequestHeader,
+    GetSubscriptionGroupConfigRequestHeader, GetTopicConfigRequestHeader,
+};
+use rmq_store::{MessageExtBrokerInner, MessageStore};
+use std::sync::atomic::Ordering;
+
+async fn call(p: &AdminBrokerProcessor, r: RemotingCommand) -> RemotingCommand {
+    p.process_request(&client_channel(), r)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+fn no_header(code: RequestCode) -> RemotingCommand {
+    RemotingCommand::create_request_command(code, &CreateTopicListRequestHeader::default())
+}
+
+fn create_topic(topic: &str) -> RemotingCommand {
+    let h = CreateTopicRequestHeader {
+        topic: topic.into(),
+        default_topic: "TBW102".into(),
+        read_queue_nums: 4,
+        write_queue_nums: 4,
+        perm: 6,
+        topic_filter_type: "SINGLE_TAG".into(),
+        ..Default::default()
+    };
+    RemotingCommand::create_request_command(RequestCode::UPDATE_AND_CREATE_TOPIC, &h)
+}
+
+#[tokio::test]
+async fn topics_are_created_read_and_deleted() {
+    let t = TestParts::new();
+    let p = AdminBrokerProcessor::new(t.admin_context());
+    let r = call(&p, create_topic("AdminT")).await;
+    assert_eq!(code_remark(&r), (ResponseCode::SUCCESS.0, None));
+    assert_eq!(t.registrar.increments.load(Ordering::SeqCst), 1);
+    let r = call(&p, create_topic("bad topic")).await;
+    assert_eq!(r.code, ResponseCode::INVALID_PARAMETER.0);
+    let get = |topic: &str| {
+        let h = GetTopicConfigRequestHeader {
+            topic: topic.into(),
+        };
+        RemotingCommand::create_request_command(RequestCode::GET_TOPIC_CONFIG, &h)
+    };
+    assert_eq!(call(&p, get("AdminT")).await.code, ResponseCode::SUCCESS.0);
+    assert_eq!(
+        call(&p, get("NoSuch")).await.code,
+        ResponseCode::TOPIC_NOT_EXIST.0
+    );
+    let all = call(&p, no_header(RequestCode::GET_ALL_TOPIC_CONFIG)).await;
+    assert!(String::from_utf8_lossy(&all.body).contains("AdminT"));
+    let h = DeleteTopicRequestHeader {
+        topic: "AdminT".into(),
+    };
+    let r = RemotingCommand::create_request_command(RequestCode::DELETE_TOPIC_IN_BROKER, &h);
+    assert_eq!(call(&p, r).await.code, ResponseCode::SUCCESS.0);
+    assert!(!t.topics.contains_topic("AdminT"));
+}
+
+fn update_config(body: &str) -> RemotingCommand {
+    let mut r = no_header(RequestCode::UPDATE_BROKER_CONFIG);
+    r.body = bytes::Bytes::copy_from_slice(body.as_bytes());
+    r
+}
+
+#[tokio::test]
+async fn update_broker_config_publishes_a_new_snapshot() {
+    let t = TestParts::new();
+    let p = AdminBrokerProcessor::new(t.admin_context());
+    let before = t.config.load();
+    let r = call(&p, update_config("brokerPermission=4\n")).await;
+    assert_eq!(r.code, ResponseCode::SUCCESS.0);
+    assert_eq!(t.config.load().broker_permission, 4);
+    assert_eq!(
+        before.broker_permission, 6,
+        "old snapshots stay as they were"
+    );
+    assert_eq!(t.registrar.full.load(Ordering::SeqCst), 1);
+    let r = call(&p, update_config("brokerConfigPath=/x\n")).await;
+    assert_eq!(
+        code_remark(&r),
+        (
+            ResponseCode::NO_PERMISSION.0,
+            Some("Can not update config in black list.")
+        )
+    );
+    let r = call(&p, no_header(RequestCode::GET_BROKER_CONFIG)).await;
+    assert_eq!(r.code, ResponseCode::SUCCESS.0);
+    let text = String::from_utf8_lossy(&r.body);
+    assert!(text.contains("brokerPermission=4"), "{text}");
+    assert!(text.contains("listenPort=10911"), "{text}");
+}
+
+#[tokio::test]
+async fn runtime_info_and_offsets_come_from_the_store() {
+    let t = TestParts::new();
+    let p = AdminBrokerProcessor::new(t.admin_context());
+    let r = call(&p, no_header(RequestCode::GET_BROKER_RUNTIME_INFO)).await;
+    let text = String::from_utf8_lossy(&r.body).to_string();
+    for key in [
+        "brokerVersionDesc",
+        "sendThreadPoolQueueCapacity",
+        "timerEnqueueTps",
+    ] {
+        assert!(text.contains(key), "{key} in {text}");
+    }
+    let msg = MessageExtBrokerInner {
+        topic: "OffT".into(),
+        ..Default::default()
+    };
+    let put = t.store.put_message(&msg).wait();
+    assert_eq!(put.status, rmq_store::PutMessageStatus::PutOk);
+    let h = GetMaxOffsetRequestHeader {
+        topic: "OffT".into(),
+        queue_id: 0,
+        committed: None,
+    };
+    let r = RemotingCommand::create_request_command(RequestCode::GET_MAX_OFFSET, &h);
+    let r = call(&p, r).await;
+    assert_eq!(r.code, ResponseCode::SUCCESS.0);
+    assert_eq!(r.ext_field("offset"), Some("1"));
+    let r = RemotingCommand::create_request_command(RequestCode::GET_MIN_OFFSET, &h);
+    assert_eq!(call(&p, r).await.ext_field("offset"), Some("0"));
+}
+
+#[tokio::test]
+async fn subscription_groups_and_consumer_codes() {
+    let t = TestParts::with_config(|bc| bc.auto_create_subscription_group = false);
+    let p = AdminBrokerProcessor::new(t.admin_context());
+    let get = RemotingCommand::create_request_command(
+        RequestCode::GET_SUBSCRIPTIONGROUP_CONFIG,
+        &GetSubscriptionGroupConfigRequestHeader { group: "ag".into() },
+    );
+    let r = call(&p, get.clone()).await;
+    assert_eq!(
+        code_remark(&r),
+        (
+            ResponseCode::SUBSCRIPTION_GROUP_NOT_EXIST.0,
+            Some("No group in this broker")
+        )
+    );
+    let mut create = no_header(RequestCode::UPDATE_AND_CREATE_SUBSCRIPTIONGROUP);
+    create.body = bytes::Bytes::from_static(br#"{"groupName":"ag"}"#);
+    assert_eq!(call(&p, create).await.code, ResponseCode::SUCCESS.0);
+    assert_eq!(call(&p, get).await.code, ResponseCode::SUCCESS.0);
+    let conns = RemotingCommand::create_request_command(
+        RequestCode::GET_CONSUMER_CONNECTION_LIST,
+        &GetConsumerConnectionListRequestHeader {
+            consumer_group: "ag".into(),
+        },
+    );
+    let r = call(&p, conns).await;
+    assert_eq!(
+        code_remark(&r),
+        (
+            ResponseCode::CONSUMER_NOT_ONLINE.0,
+            Some("the consumer group[ag] not online")
+        )
+    );
+    for code in [
+        RequestCode::GET_ALL_CONSUMER_OFFSET,
+        RequestCode::GET_ALL_DELAY_OFFSET,
+        RequestCode::GET_ALL_SUBSCRIPTIONGROUP_CONFIG,
+        RequestCode::GET_ALL_PRODUCER_INFO,
+        RequestCode::GET_SYSTEM_TOPIC_LIST_FROM_BROKER,
+        RequestCode::CLEAN_UNUSED_TOPIC,
+    ] {
+        assert_eq!(call(&p, no_header(code)).await.code, 0, "{code:?}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_codes_are_not_supported() {
+    let t = TestParts::new();
+    let p = AdminBrokerProcessor::new(t.admin_context());
+    let r = call(&p, no_header(RequestCode(9999))).await;
+    assert_eq!(
+        code_remark(&r),
+        (
+            ResponseCode::REQUEST_CODE_NOT_SUPPORTED.0,
+            Some(" request type 9999 not supported")
+        )
+    );
+}

@@ -1,0 +1,212 @@
+//! SendMessageProcessor against the in-memory store: SEND_MESSAGE, SEND_MESSAGE_V2,
+//! SEND_BATCH_MESSAGE and CONSUMER_SEND_MSG_BACK, stored and refused.
+
+use super::*;
+use crate::test_support::{client_channel, code_remark, TestParts};
+use rmq_common::message::message_decoder::{decode, DecodeOptions};
+use rmq_remoting::protocol::header::broker::ConsumerSendMsgBackRequestHeader;
+use rmq_remoting::ResponseCode;
+use rmq_store::PutMessageStatus;
+
+fn header(topic: &str) -> SendMessageRequestHeader {
+    SendMessageRequestHeader {
+        producer_group: "pg".into(),
+        topic: topic.into(),
+        default_topic: "TBW102".into(),
+        default_topic_queue_nums: 4,
+        queue_id: 0,
+        properties: Some("KEYS\u{1}k1\u{2}".into()),
+        ..Default::default()
+    }
+}
+
+fn request(code: RequestCode, h: &SendMessageRequestHeader) -> RemotingCommand {
+    let mut r = if code == RequestCode::SEND_MESSAGE_V2 || code == RequestCode::SEND_BATCH_MESSAGE {
+        RemotingCommand::create_request_command(code, &SendMessageRequestHeaderV2::from_v1(h))
+    } else {
+        RemotingCommand::create_request_command(code, h)
+    };
+    r.body = bytes::Bytes::from_static(b"hello");
+    r
+}
+
+async fn call(p: &SendMessageProcessor, r: RemotingCommand) -> RemotingCommand {
+    p.process_request(&client_channel(), r)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn send_message_stores_with_cluster_and_answers_the_offset() {
+    let t = TestParts::new();
+    let p = SendMessageProcessor::new(t.send_context());
+    let r = call(&p, request(RequestCode::SEND_MESSAGE, &header("TopicS"))).await;
+    assert_eq!(code_remark(&r), (ResponseCode::SUCCESS.0, None));
+    let h: SendMessageResponseHeader = r.decode_header().unwrap();
+    assert_eq!((h.queue_id, h.queue_offset), (0, 0));
+    assert!(h.transaction_id.is_some(), "UNIQ_KEY added");
+    assert!(r.ext_fields.contains_key(PROPERTY_MSG_REGION));
+    let record = t.store.record(t.store.queue("TopicS", 0)[0]).unwrap();
+    let (msg, _) = decode(&record, DecodeOptions::default()).unwrap();
+    assert_eq!(msg.property(PROPERTY_CLUSTER), Some("DefaultCluster"));
+    assert_eq!(msg.property("KEYS"), Some("k1"));
+    assert!(
+        t.topics.contains_topic("TopicS"),
+        "auto-created from TBW102"
+    );
+}
+
+#[tokio::test]
+async fn send_message_v2_and_batch_are_stored() {
+    let t = TestParts::new();
+    let p = SendMessageProcessor::new(t.send_context());
+    let r = call(
+        &p,
+        request(RequestCode::SEND_MESSAGE_V2, &header("TopicV2")),
+    )
+    .await;
+    assert_eq!(r.code, ResponseCode::SUCCESS.0);
+    let mut batch = header("TopicB");
+    batch.batch = Some(true);
+    let r = call(&p, request(RequestCode::SEND_BATCH_MESSAGE, &batch)).await;
+    assert_eq!(r.code, ResponseCode::SUCCESS.0);
+    assert_eq!(t.store.queue("TopicB", 0).len(), 1);
+}
+
+#[tokio::test]
+async fn refused_sends_keep_java_codes_and_remarks() {
+    let t = TestParts::new();
+    let p = SendMessageProcessor::new(t.send_context());
+    let r = call(
+        &p,
+        request(RequestCode::SEND_MESSAGE, &header("SCHEDULE_TOPIC_XXXX")),
+    )
+    .await;
+    assert_eq!(
+        code_remark(&r),
+        (
+            ResponseCode::NO_PERMISSION.0,
+            Some("Sending message to topic[SCHEDULE_TOPIC_XXXX] is forbidden.")
+        )
+    );
+    assert!(r.ext_fields.contains_key(PROPERTY_MSG_REGION), "shell kept");
+    let r = call(&p, request(RequestCode::SEND_MESSAGE, &header("bad topic"))).await;
+    assert_eq!(r.code, ResponseCode::INVALID_PARAMETER.0);
+    let mut h = header("TopicS");
+    h.queue_id = 99;
+    let r = call(&p, request(RequestCode::SEND_MESSAGE, &h)).await;
+    assert_eq!(r.code, ResponseCode::INVALID_PARAMETER.0);
+    let mut h = header("TopicS");
+    h.properties = Some(format!("{PROPERTY_TRANSACTION_PREPARED}\u{1}true\u{2}"));
+    let r = call(&p, request(RequestCode::SEND_MESSAGE, &h)).await;
+    assert_eq!(
+        code_remark(&r),
+        (
+            ResponseCode::NO_PERMISSION.0,
+            Some("the broker[127.0.0.1] sending transaction message is forbidden")
+        )
+    );
+    let mut batch = header("%RETRY%g");
+    batch.batch = Some(true);
+    let r = call(&p, request(RequestCode::SEND_BATCH_MESSAGE, &batch)).await;
+    assert_eq!(
+        code_remark(&r),
+        (
+            ResponseCode::MESSAGE_ILLEGAL.0,
+            Some("batch request does not support retry group %RETRY%g")
+        )
+    );
+}
+
+#[tokio::test]
+async fn missing_topic_without_auto_create_is_topic_not_exist() {
+    let t = TestParts::with_config(|bc| bc.auto_create_topic_enable = false);
+    let p = SendMessageProcessor::new(t.send_context());
+    let mut h = header("NoSuchTopic");
+    h.default_topic = "NoDefault".into();
+    let r = call(&p, request(RequestCode::SEND_MESSAGE, &h)).await;
+    assert_eq!(r.code, ResponseCode::TOPIC_NOT_EXIST.0);
+    assert!(r
+        .remark
+        .as_deref()
+        .is_some_and(|m| m.starts_with("topic[NoSuchTopic] not exist, apply first please!")));
+}
+
+#[tokio::test]
+async fn failed_put_maps_the_store_status() {
+    let t = TestParts::new();
+    let p = SendMessageProcessor::new(t.send_context());
+    t.store.fail_puts_with(PutMessageStatus::OsPageCacheBusy);
+    let r = call(&p, request(RequestCode::SEND_MESSAGE, &header("TopicS"))).await;
+    assert_eq!(
+        code_remark(&r),
+        (
+            ResponseCode::SYSTEM_BUSY.0,
+            Some("[PC_SYNCHRONIZED]broker busy, start flow control for a while")
+        )
+    );
+}
+
+fn send_back(group: &str, offset: i64) -> RemotingCommand {
+    let h = ConsumerSendMsgBackRequestHeader {
+        offset,
+        group: group.into(),
+        delay_level: 0,
+        ..Default::default()
+    };
+    RemotingCommand::create_request_command(RequestCode::CONSUMER_SEND_MSG_BACK, &h)
+}
+
+#[tokio::test]
+async fn send_back_parks_the_message_in_its_delay_level() {
+    let t = TestParts::new();
+    let p = SendMessageProcessor::new(t.send_context());
+    call(&p, request(RequestCode::SEND_MESSAGE, &header("TopicS"))).await;
+    let r = call(&p, send_back("cg", 0)).await;
+    assert_eq!(code_remark(&r), (ResponseCode::SUCCESS.0, None));
+    // reconsumeTimes 0 -> delay level 3, stored in SCHEDULE_TOPIC_XXXX queue 2.
+    let parked = t.store.queue(mix_all::RMQ_SYS_SCHEDULE_TOPIC, 2);
+    let record = t.store.record(parked[0]).unwrap();
+    let (msg, _) = decode(&record, DecodeOptions::default()).unwrap();
+    assert_eq!(msg.property(PROPERTY_RETRY_TOPIC), Some("TopicS"));
+    assert_eq!(msg.property(PROPERTY_REAL_TOPIC), Some("%RETRY%cg"));
+    assert_eq!(msg.reconsume_times, 1);
+    let r = call(&p, send_back("cg", 999_999)).await;
+    assert_eq!(
+        code_remark(&r),
+        (
+            ResponseCode::SYSTEM_ERROR.0,
+            Some("look message by offset failed, 999999")
+        )
+    );
+}
+
+#[tokio::test]
+async fn send_back_refusals() {
+    let t = TestParts::with_config(|bc| bc.auto_create_subscription_group = false);
+    let p = SendMessageProcessor::new(t.send_context());
+    let r = call(&p, send_back("unknown_group", 0)).await;
+    assert_eq!(r.code, ResponseCode::SUBSCRIPTION_GROUP_NOT_EXIST.0);
+    let t = TestParts::with_config(|bc| bc.broker_permission = perm_name::PERM_READ);
+    let p = SendMessageProcessor::new(t.send_context());
+    let r = call(&p, send_back("cg", 0)).await;
+    assert_eq!(
+        code_remark(&r),
+        (
+            ResponseCode::NO_PERMISSION.0,
+            Some("the broker[127.0.0.1] sending message is forbidden")
+        )
+    );
+}
+
+#[tokio::test]
+async fn undecodable_header_is_left_to_the_remoting_layer() {
+    let t = TestParts::new();
+    let p = SendMessageProcessor::new(t.send_context());
+    let r = RemotingCommand::create_request_command(
+        RequestCode::SEND_MESSAGE,
+        &rmq_remoting::protocol::header::broker::ViewMessageRequestHeader::default(),
+    );
+    assert!(p.process_request(&client_channel(), r).await.is_err());
+}
