@@ -6,13 +6,15 @@
 //! - [`DefaultMQPushConsumer`]: clustering or broadcasting, concurrent or orderly listeners,
 //!   rebalance, flow control, offsets, retry through `%RETRY%<group>`.
 //! - [`DefaultLitePullConsumer`]: subscribe or assign, poll, seek, commit; also a `Stream`.
-//! - [`DefaultMQAdminExt`]: the admin calls `mqadmin` needs.
+//! - [`MQAdminImpl`]: the client's own admin calls (Java `client/impl/MQAdminImpl`): queue
+//!   offsets, store times, message lookups. The admin client `DefaultMQAdminExt` lives where
+//!   Java keeps it, in the tools (`rmq_tools::admin::DefaultMQAdminExt`), built on
+//!   [`MQClientInstance`], [`MQAdminImpl`] and [`internal::MQClientAPIImpl`].
 //!
 //! One [`MQClientInstance`] per client id (`clientIP@instanceName`) does route refresh
 //! (30 s), heartbeats (30 s), rebalance (20 s) and offset persistence (5 s), and answers the
 //! broker's calls. Works against Java brokers 4.9/5.x and rmq's servers.
 
-pub mod admin;
 pub mod client_config;
 pub mod consumer;
 pub mod error;
@@ -22,11 +24,11 @@ pub mod latency;
 pub mod producer;
 pub mod service_state;
 
-pub use admin::DefaultMQAdminExt;
 pub use client_config::ClientConfig;
 pub use consumer::{DefaultLitePullConsumer, DefaultMQPushConsumer};
 pub use error::ClientError;
 pub use factory::MQClientInstance;
+pub use internal::MQAdminImpl;
 pub use producer::{
     DefaultMQProducer, DefaultMQProducerBuilder, LocalTransactionState, MessageQueueSelector,
     SendResult, SendStatus, TransactionListener, TransactionMQProducer, TransactionSendResult,

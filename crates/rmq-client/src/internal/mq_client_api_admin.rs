@@ -1,7 +1,7 @@
 //! The admin calls of [`MQClientAPIImpl`] (Java `MQClientAPIImpl`'s methods that
 //! `DefaultMQAdminExtImpl` uses): name server permission, KV and config calls, broker config
 //! and statistics, subscription group lookup and offset resets. Each request is built here
-//! only; the admin layers (`rmq_client::admin`, `rmq_tools::admin_ext`) call these.
+//! only; the admin client (`rmq_tools::admin::DefaultMQAdminExt`) calls these.
 
 use super::mq_client_api_impl::MQClientAPIImpl;
 use crate::error::ClientError;

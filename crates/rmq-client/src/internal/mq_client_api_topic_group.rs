@@ -1,6 +1,6 @@
 //! The topic, subscription group and consumer/producer admin calls of [`MQClientAPIImpl`]
 //! (Java `MQClientAPIImpl#createTopic`, `deleteTopicInBroker`, `getConsumeStats`,
-//! `getConsumerConnectionList`, ...), used by `rmq_client::admin::DefaultMQAdminExt`. Each
+//! `getConsumerConnectionList`, ...), used by `rmq_tools::admin::DefaultMQAdminExt`. Each
 //! request is built here only.
 
 use super::mq_client_api_impl::MQClientAPIImpl;

@@ -1,7 +1,7 @@
 //! `CommandUtil` (Java `tools/command/CommandUtil`): broker addresses of a cluster or of a
 //! broker name, as the subcommands that take `-c`/`-b` resolve them.
 
-use crate::admin_ext::MQAdminExt;
+use crate::admin::DefaultMQAdminExt;
 use crate::error::ToolsError;
 use rmq_client::ClientError;
 use rmq_remoting::protocol::body::route::BrokerData;
@@ -16,7 +16,10 @@ pub const NO_MASTER_PLACEHOLDER: &str = "NO_MASTER";
 
 /// The brokers of `cluster`, in broker name order; an unknown cluster fails with
 /// [`ERROR_MESSAGE`].
-async fn cluster_brokers(admin: &MQAdminExt, cluster: &str) -> Result<Vec<BrokerData>, ToolsError> {
+async fn cluster_brokers(
+    admin: &DefaultMQAdminExt,
+    cluster: &str,
+) -> Result<Vec<BrokerData>, ToolsError> {
     let ci = admin.examine_broker_cluster_info().await?;
     let names = ci
         .cluster_addr_table
@@ -32,7 +35,7 @@ async fn cluster_brokers(admin: &MQAdminExt, cluster: &str) -> Result<Vec<Broker
 /// The master addresses of `cluster` (`fetchMasterAddrByClusterName`); Java prints
 /// `[error] ...` and returns none for an unknown cluster, this returns the error.
 pub async fn fetch_master_addr_by_cluster_name(
-    admin: &MQAdminExt,
+    admin: &DefaultMQAdminExt,
     cluster: &str,
 ) -> Result<BTreeSet<String>, ToolsError> {
     Ok(admin
@@ -45,7 +48,7 @@ pub async fn fetch_master_addr_by_cluster_name(
 /// Every broker address, masters and slaves, of `cluster`
 /// (`fetchMasterAndSlaveAddrByClusterName`).
 pub async fn fetch_master_and_slave_addr_by_cluster_name(
-    admin: &MQAdminExt,
+    admin: &DefaultMQAdminExt,
     cluster: &str,
 ) -> Result<BTreeSet<String>, ToolsError> {
     Ok(cluster_brokers(admin, cluster)
@@ -58,7 +61,7 @@ pub async fn fetch_master_and_slave_addr_by_cluster_name(
 /// Masters of `cluster` with their slaves (`fetchMasterAndSlaveDistinguish`); a broker name
 /// without master is listed under [`NO_MASTER_PLACEHOLDER`].
 pub async fn fetch_master_and_slave_distinguish(
-    admin: &MQAdminExt,
+    admin: &DefaultMQAdminExt,
     cluster: &str,
 ) -> Result<BTreeMap<String, Vec<String>>, ToolsError> {
     let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -78,7 +81,7 @@ pub async fn fetch_master_and_slave_distinguish(
 
 /// The broker names of `cluster` (`fetchBrokerNameByClusterName`).
 pub async fn fetch_broker_name_by_cluster_name(
-    admin: &MQAdminExt,
+    admin: &DefaultMQAdminExt,
     cluster: &str,
 ) -> Result<BTreeSet<String>, ToolsError> {
     let ci = admin.examine_broker_cluster_info().await?;
@@ -90,7 +93,7 @@ pub async fn fetch_broker_name_by_cluster_name(
 
 /// The broker name serving `addr` (`fetchBrokerNameByAddr`).
 pub async fn fetch_broker_name_by_addr(
-    admin: &MQAdminExt,
+    admin: &DefaultMQAdminExt,
     addr: &str,
 ) -> Result<String, ToolsError> {
     let ci = admin.examine_broker_cluster_info().await?;
@@ -103,7 +106,7 @@ pub async fn fetch_broker_name_by_addr(
 
 /// The master address of a broker name (`fetchMasterAddrByBrokerName`).
 pub async fn fetch_master_addr_by_broker_name(
-    admin: &MQAdminExt,
+    admin: &DefaultMQAdminExt,
     broker_name: &str,
 ) -> Result<String, ToolsError> {
     let ci = admin.examine_broker_cluster_info().await?;

@@ -13,7 +13,7 @@ pub mod offset;
 pub mod stats;
 pub mod topic;
 
-use crate::admin_ext::MQAdminExt;
+use crate::admin::{DefaultMQAdminExt, ADMIN_TIMEOUT_MILLIS};
 use crate::error::ToolsError;
 use rmq_srvutil::cli::{render_help, CliOption, CommandLine, Options};
 use std::io::Write;
@@ -65,10 +65,18 @@ impl CommandContext<'_> {
             .or_else(rmq_common::mix_all::namesrv_addr_from_env)
     }
 
-    /// Starts an admin client on [`Self::namesrv_addr`].
-    pub async fn start_admin(&self) -> Result<MQAdminExt, ToolsError> {
+    /// Starts an admin client on [`Self::namesrv_addr`], with the instance name mqadmin uses
+    /// (the current time in millis, as Java's commands set it).
+    pub async fn start_admin(&self) -> Result<DefaultMQAdminExt, ToolsError> {
         let addr = self.namesrv_addr().ok_or(ToolsError::NoNameServer)?;
-        MQAdminExt::start(&addr).await
+        let client_config = rmq_client::ClientConfig {
+            namesrv_addr: Some(addr),
+            instance_name: rmq_common::util_all::current_millis().to_string(),
+            ..Default::default()
+        };
+        let admin = DefaultMQAdminExt::with_config(client_config, ADMIN_TIMEOUT_MILLIS);
+        admin.start().await?;
+        Ok(admin)
     }
 
     /// Starts an admin client on [`Self::namesrv_addr`], runs `f` with it and the command's
@@ -76,7 +84,7 @@ impl CommandContext<'_> {
     /// { defaultMQAdminExt.shutdown(); }`).
     pub async fn with_admin<T>(
         &mut self,
-        f: impl AsyncFnOnce(&MQAdminExt, &mut dyn Write) -> Result<T, ToolsError>,
+        f: impl AsyncFnOnce(&DefaultMQAdminExt, &mut dyn Write) -> Result<T, ToolsError>,
     ) -> Result<T, ToolsError> {
         let admin = self.start_admin().await?;
         let result = f(&admin, &mut *self.out).await;

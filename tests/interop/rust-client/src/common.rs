@@ -3,7 +3,8 @@
 
 use anyhow::{anyhow, bail, Result};
 use parking_lot::Mutex;
-use rmq_client::{DefaultMQAdminExt, Message, MessageExt};
+use rmq_client::{Message, MessageExt};
+use rmq_tools::admin::DefaultMQAdminExt;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

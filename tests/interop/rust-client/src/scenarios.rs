@@ -931,7 +931,10 @@ pub async fn admin_api(c: &Common) -> Result<()> {
     // after start) put it in the offset table.
     let end = Instant::now() + Duration::from_secs(20);
     let who = loop {
-        let who = admin.query_topic_consume_by_who(&topic).await?;
+        let who = admin
+            .query_topic_consume_by_who(&topic)
+            .await?
+            .unwrap_or_default();
         if who.group_list.contains(&group) || Instant::now() > end {
             break who;
         }
@@ -944,7 +947,9 @@ pub async fn admin_api(c: &Common) -> Result<()> {
     );
     let end = Instant::now() + Duration::from_secs(20);
     let diff = loop {
-        let cs = admin.examine_consume_stats(&group, Some(&topic)).await?;
+        let cs = admin
+            .examine_consume_stats(None, &group, Some(&topic))
+            .await?;
         let d = cs.compute_total_diff();
         if (d == 0 && !cs.offset_table.is_empty()) || Instant::now() > end {
             break d;

@@ -1,7 +1,7 @@
 //! `getBrokerConfig` (Java `GetBrokerConfigCommand`): a broker's configuration, or every
 //! master's and slave's of a cluster.
 
-use crate::admin_ext::MQAdminExt;
+use crate::admin::DefaultMQAdminExt;
 use crate::command::command_util::{fetch_master_and_slave_distinguish, NO_MASTER_PLACEHOLDER};
 use crate::command::{CommandContext, SubCommand};
 use crate::error::ToolsError;
@@ -22,7 +22,7 @@ pub fn format_config<'a>(entries: impl IntoIterator<Item = (&'a String, &'a Stri
 }
 
 async fn get_and_print(
-    admin: &MQAdminExt,
+    admin: &DefaultMQAdminExt,
     out: &mut dyn Write,
     prefix: &str,
     addr: &str,

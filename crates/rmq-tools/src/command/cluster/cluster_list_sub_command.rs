@@ -1,7 +1,7 @@
 //! `clusterList` (Java `ClusterListSubCommand`): every broker of every cluster with its
 //! version, load and disk use, or with `-m` its message totals; `-i` repeats every N seconds.
 
-use crate::admin_ext::MQAdminExt;
+use crate::admin::DefaultMQAdminExt;
 use crate::command::{CommandContext, SubCommand};
 use crate::error::{parse_i64, ToolsError};
 use rmq_common::java_format::format_fixed;
@@ -175,7 +175,7 @@ fn target_clusters(cluster: &str, ci: &ClusterInfo) -> Vec<String> {
 }
 
 async fn print_once(
-    admin: &MQAdminExt,
+    admin: &DefaultMQAdminExt,
     out: &mut dyn Write,
     cluster: &str,
     more: bool,

@@ -2,7 +2,7 @@
 //! queue, lag and in-flight counts; without, one summary row per consumer group found
 //! through its `%RETRY%` topic.
 
-use crate::admin_ext::MQAdminExt;
+use crate::admin::DefaultMQAdminExt;
 use crate::command::topic::topic_list_sub_command::java_set_order;
 use crate::command::{lmq_cluster_option, CommandContext, SubCommand};
 use crate::error::ToolsError;
@@ -151,7 +151,10 @@ pub fn group_summary_row(
     )
 }
 
-async fn client_ip_by_queue(admin: &MQAdminExt, group: &str) -> HashMap<MessageQueue, String> {
+async fn client_ip_by_queue(
+    admin: &DefaultMQAdminExt,
+    group: &str,
+) -> HashMap<MessageQueue, String> {
     let mut results = HashMap::new();
     let Ok(cc) = admin.examine_consumer_connection_info(group).await else {
         return results;

@@ -2,7 +2,7 @@
 //! topic, or of one queue (`-b -i`, from `-o`), optionally within a time range, and prints
 //! them.
 
-use crate::admin_ext::MQAdminExt;
+use crate::admin::DefaultMQAdminExt;
 use crate::command::message::print_message_sub_command::{
     print_pull_result, queue_offset_range, timestamp_format,
 };
@@ -17,7 +17,7 @@ pub struct ConsumeMessageCommand;
 
 /// Pulls `[min, max]` of one queue and prints it (`pullMessageByQueue`).
 async fn pull_message_by_queue(
-    admin: &MQAdminExt,
+    admin: &DefaultMQAdminExt,
     out: &mut dyn Write,
     group: &str,
     mq: &MessageQueue,

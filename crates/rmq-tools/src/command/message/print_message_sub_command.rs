@@ -1,7 +1,7 @@
 //! `printMsg` (Java `PrintMessageSubCommand`): prints every message of every queue of a topic
 //! (optionally a tag expression and a time range), pulled as `TOOLS_CONSUMER`.
 
-use crate::admin_ext::MQAdminExt;
+use crate::admin::DefaultMQAdminExt;
 use crate::command::message::query_msg_by_id_sub_command::decode_body;
 use crate::command::{CommandContext, SubCommand};
 use crate::error::{parse_bool, ToolsError};
@@ -49,7 +49,7 @@ pub fn format_message_line(msg: &MessageExt, charset: &str, print_body: bool) ->
 /// Returns the offsets of `mq` to print: its min and max offsets, replaced by the offsets
 /// found for the `begin`/`end` timestamps when given (`printMsg`, `consumeMessage`).
 pub async fn queue_offset_range(
-    admin: &MQAdminExt,
+    admin: &DefaultMQAdminExt,
     mq: &MessageQueue,
     begin: Option<i64>,
     end: Option<i64>,
@@ -107,7 +107,7 @@ pub fn print_pull_result(
 
 /// Prints `[min, max)` of one queue, 32 at a time, as `printMsg` does.
 pub async fn print_queue(
-    admin: &MQAdminExt,
+    admin: &DefaultMQAdminExt,
     out: &mut dyn Write,
     mq: &MessageQueue,
     sub_expression: &str,

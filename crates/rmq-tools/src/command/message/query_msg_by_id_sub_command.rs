@@ -2,7 +2,7 @@
 //! key and prints their details, body file and consumer tracks; `-g -d` pushes one to a
 //! consumer instead, `-s true` sends it again.
 
-use crate::admin_ext::MQAdminExt;
+use crate::admin::DefaultMQAdminExt;
 use crate::command::{lmq_cluster_option, CommandContext, SubCommand};
 use crate::error::{parse_bool, ToolsError};
 use crate::to_string::{java_map_to_string, socket_addr_addr, MESSAGE_PROPERTIES_CAPACITY};
@@ -83,7 +83,7 @@ pub fn decode_body(body: &[u8], charset: &str) -> String {
 /// `MessageTrack` lines (or `WARN: No Consumer`). Java holds a `MessageClientExt` in every
 /// path, so the body file is named after the unique key.
 pub async fn print_msg(
-    admin: &MQAdminExt,
+    admin: &DefaultMQAdminExt,
     out: &mut dyn Write,
     msg: &MessageExt,
     charset: Option<&str>,

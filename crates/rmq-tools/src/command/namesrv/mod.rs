@@ -22,7 +22,7 @@ pub(crate) async fn execute_write_perm(
     let broker_name = ctx.required("b").to_string();
     ctx.with_admin(async |admin, out| {
         let mut failure = None;
-        for namesrv in admin.name_server_address_list() {
+        for namesrv in admin.name_server_address_list()? {
             let changed = if add {
                 admin.add_write_perm_of_broker(&namesrv, &broker_name).await
             } else {

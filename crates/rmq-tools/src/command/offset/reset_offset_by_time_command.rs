@@ -2,7 +2,7 @@
 //! a topic to a point in time, through the broker (online clients reset at once); for an
 //! offline group it falls back to writing the offsets (`ResetOffsetByTimeOldCommand`).
 
-use crate::admin_ext::consumer_admin::RollbackStats;
+use crate::admin::consumer_admin::RollbackStats;
 use crate::command::message::print_message_sub_command::timestamp_format;
 use crate::command::{lmq_cluster_option, CommandContext, SubCommand};
 use crate::error::{parse_bool, parse_i32, parse_i64, ToolsError};

@@ -1,8 +1,8 @@
 //! `statsAll` (Java `StatsAllSubCommand`): per topic and consumer group, the backlog, in/out
 //! TPS and the messages of the last 24 hours, from the masters' statistics.
 
-use crate::admin_ext::broker_admin::{stats, BrokerStatsData};
-use crate::admin_ext::MQAdminExt;
+use crate::admin::broker_admin::{stats, BrokerStatsData};
+use crate::admin::DefaultMQAdminExt;
 use crate::command::topic::topic_list_sub_command::java_set_order;
 use crate::command::{CommandContext, SubCommand};
 use crate::error::ToolsError;
@@ -75,7 +75,7 @@ pub fn no_consumer_row(topic: &str, in_tps: f64, in_day: i64) -> String {
 
 /// Prints one topic's rows (`printTopicDetail`).
 pub async fn print_topic_detail(
-    admin: &MQAdminExt,
+    admin: &DefaultMQAdminExt,
     out: &mut dyn Write,
     topic: &str,
     active_only: bool,

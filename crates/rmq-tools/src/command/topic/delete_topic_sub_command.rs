@@ -1,7 +1,7 @@
 //! `deleteTopic` (Java `DeleteTopicSubCommand`): deletes a topic from a cluster's masters,
 //! then from the name servers.
 
-use crate::admin_ext::MQAdminExt;
+use crate::admin::DefaultMQAdminExt;
 use crate::command::{command_util, CommandContext, SubCommand};
 use crate::error::ToolsError;
 use rmq_srvutil::cli::{CliOption, Options};
@@ -13,7 +13,7 @@ pub struct DeleteTopicSubCommand;
 /// Deletes `topic` from the masters of `cluster` and the name servers, printing Java's two
 /// lines (`DeleteTopicSubCommand.deleteTopic`).
 pub async fn delete_topic(
-    admin: &MQAdminExt,
+    admin: &DefaultMQAdminExt,
     out: &mut dyn Write,
     cluster: &str,
     topic: &str,

@@ -2,7 +2,7 @@
 //! order config (`brokerName:queueNums;...`) in the name servers' `ORDER_TOPIC_CONFIG` KV
 //! namespace.
 
-use crate::admin_ext::topic_admin::NAMESPACE_ORDER_TOPIC_CONFIG;
+use crate::admin::topic_admin::NAMESPACE_ORDER_TOPIC_CONFIG;
 use crate::command::{CommandContext, SubCommand};
 use crate::error::ToolsError;
 use rmq_srvutil::cli::{CliOption, Options};

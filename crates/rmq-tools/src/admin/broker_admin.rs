@@ -1,8 +1,14 @@
-//! Broker calls of `DefaultMQAdminExtImpl`: `updateBrokerConfig` and `viewBrokerStatsData`.
+//! Broker calls of `DefaultMQAdminExtImpl`: `fetchBrokerRuntimeStats`, `getBrokerConfig`,
+//! `updateBrokerConfig` and `viewBrokerStatsData`.
 
-use super::MQAdminExt;
+use super::DefaultMQAdminExt;
 use crate::error::ToolsError;
+use rmq_client::ClientError;
 pub use rmq_remoting::protocol::body::broker_stats_data::{BrokerStatsData, BrokerStatsItem};
+use rmq_remoting::protocol::body::decode;
+use rmq_remoting::protocol::body::route::KVTable;
+use rmq_remoting::RequestCode;
+use std::collections::BTreeMap;
 
 /// Statistic names of `BrokerStatsManager` that mqadmin asks for (Java `common/stats/Stats`).
 pub mod stats {
@@ -24,7 +30,35 @@ pub fn properties_to_string(properties: &[(String, String)]) -> String {
     s
 }
 
-impl MQAdminExt {
+impl DefaultMQAdminExt {
+    /// Returns a broker's runtime statistics (`fetchBrokerRuntimeStats`).
+    pub async fn fetch_broker_runtime_stats(&self, addr: &str) -> Result<KVTable, ClientError> {
+        let body = self
+            .instance()?
+            .api()
+            .broker_body_request(
+                addr,
+                RequestCode::GET_BROKER_RUNTIME_INFO,
+                self.timeout_millis,
+            )
+            .await?;
+        Ok(decode(&body)?)
+    }
+
+    /// Returns a broker's configuration (`getBrokerConfig`), parsed from Java properties.
+    pub async fn get_broker_config(
+        &self,
+        addr: &str,
+    ) -> Result<BTreeMap<String, String>, ClientError> {
+        let body = self
+            .instance()?
+            .api()
+            .broker_body_request(addr, RequestCode::GET_BROKER_CONFIG, self.timeout_millis)
+            .await?;
+        let text = String::from_utf8_lossy(&body);
+        Ok(rmq_common::properties::parse(&text).into_iter().collect())
+    }
+
     /// UPDATE_BROKER_CONFIG with the properties as body (`updateBrokerConfig`).
     pub async fn update_broker_config(
         &self,
@@ -35,7 +69,7 @@ impl MQAdminExt {
         if body.is_empty() {
             return Ok(());
         }
-        self.instance()
+        self.instance()?
             .api()
             .update_broker_config(broker_addr, &body, self.timeout_millis())
             .await?;
@@ -51,7 +85,7 @@ impl MQAdminExt {
         stats_key: &str,
     ) -> Result<BrokerStatsData, ToolsError> {
         Ok(self
-            .instance()
+            .instance()?
             .api()
             .view_broker_stats_data(broker_addr, stats_name, stats_key, self.timeout_millis())
             .await?)

@@ -3,10 +3,10 @@
 //! `messageTrackDetail`, `consumed`, `resetOffsetByTimestamp` (broker-driven, with the CPP
 //! flavour), `resetOffsetByTimestampOld`, `resetOffsetByQueueId`. The per-broker calls they
 //! use (`examine_consume_stats_in_broker`, `examine_consumer_connection_info_in_broker`,
-//! `update_consumer_offset`, `search_offset_in_broker`, ...) are rmq-client's
-//! [`rmq_client::DefaultMQAdminExt`] ones.
+//! `update_consumer_offset`, `search_offset_in_broker`, ...) are in `group_admin` and
+//! `offset_admin`.
 
-use super::MQAdminExt;
+use super::DefaultMQAdminExt;
 use crate::error::ToolsError;
 use rmq_client::internal::{expect_success, expect_success_as_client};
 use rmq_client::ClientError;
@@ -125,7 +125,7 @@ fn lmq_route_cluster<'a>(cluster_name: Option<&'a str>, topic: &str) -> Option<&
         .filter(|c| !c.is_empty() && (mix_all::is_lmq(topic) || topic == "rmq_sys_wheel_timer"))
 }
 
-impl MQAdminExt {
+impl DefaultMQAdminExt {
     /// Merges the group's consume statistics of every broker routing `%RETRY%<group>` (or the
     /// topic) (`examineConsumeStats(clusterName, group, topic)`). An empty result fails with
     /// `CONSUMER_NOT_ONLINE`, or `BROADCAST_CONSUMPTION` for a broadcasting group, as in Java.
@@ -195,7 +195,7 @@ impl MQAdminExt {
         group: &str,
     ) -> Result<Option<SubscriptionGroupConfig>, ToolsError> {
         Ok(self
-            .instance()
+            .instance()?
             .api()
             .get_subscription_group_config(broker_addr, group, self.timeout_millis())
             .await?)
@@ -357,7 +357,7 @@ impl MQAdminExt {
                 is_force,
             };
             let resp = self
-                .instance()
+                .instance()?
                 .api()
                 .invoke_broker_to_reset_offset(addr, &h, is_c, self.timeout_millis())
                 .await?;
@@ -393,7 +393,7 @@ impl MQAdminExt {
             is_force: false,
         };
         let resp = self
-            .instance()
+            .instance()?
             .api()
             .invoke_broker_to_reset_offset(broker_addr, &h, false, self.timeout_millis())
             .await?;
@@ -475,12 +475,12 @@ impl MQAdminExt {
         force: bool,
     ) -> Result<RollbackStats, ToolsError> {
         let reset_offset = if timestamp == -1 {
-            self.instance()
+            self.instance()?
                 .api()
                 .get_max_offset(broker_addr, mq, self.timeout_millis())
                 .await?
         } else {
-            self.instance()
+            self.instance()?
                 .api()
                 .search_offset(broker_addr, mq, timestamp, self.timeout_millis())
                 .await?

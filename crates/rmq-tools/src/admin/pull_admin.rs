@@ -4,7 +4,7 @@
 //! (`PullAPIWrapper#processPullResult`: tag filter, `MIN_OFFSET`/`MAX_OFFSET` properties,
 //! broker name).
 
-use super::MQAdminExt;
+use super::DefaultMQAdminExt;
 use crate::error::ToolsError;
 use crate::to_string::subscribe_queue_order;
 use rmq_client::consumer::pull_result::{PullResult, PullStatus};
@@ -31,7 +31,7 @@ pub fn tags_of_expression(sub_expression: &str) -> BTreeSet<String> {
         .collect()
 }
 
-impl MQAdminExt {
+impl DefaultMQAdminExt {
     /// The readable queues of `topic` in Java's `HashSet` order
     /// (`fetchSubscribeMessageQueues`).
     pub async fn fetch_subscribe_message_queues(
@@ -74,7 +74,7 @@ impl MQAdminExt {
         if max_nums <= 0 {
             return Err(ClientError::client(-1, "maxNums <= 0").into());
         }
-        let addr = self.instance().broker_addr_for_queue(mq).await?;
+        let addr = self.instance()?.broker_addr_for_queue(mq).await?;
         let h = PullMessageRequestHeader {
             consumer_group: consumer_group.to_string(),
             topic: mq.topic.clone(),
@@ -90,7 +90,7 @@ impl MQAdminExt {
             ..Default::default()
         };
         let mut result = self
-            .instance()
+            .instance()?
             .api()
             .pull_message_with_bname(&addr, h, &mq.broker_name, CONSUMER_PULL_TIMEOUT_MILLIS)
             .await?;

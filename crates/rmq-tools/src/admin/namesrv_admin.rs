@@ -1,11 +1,37 @@
 //! Name server calls of `DefaultMQAdminExtImpl`: `wipeWritePermOfBroker`,
-//! `addWritePermOfBroker`, `deleteKvConfig`, `getNameServerConfig`, `updateNameServerConfig`.
+//! `addWritePermOfBroker`, `getKVConfig`, `createAndUpdateKvConfig`, `deleteKvConfig`,
+//! `getNameServerConfig`, `updateNameServerConfig`.
 
 use super::broker_admin::properties_to_string;
-use super::MQAdminExt;
+use super::DefaultMQAdminExt;
 use crate::error::ToolsError;
+use rmq_client::ClientError;
 
-impl MQAdminExt {
+impl DefaultMQAdminExt {
+    /// Reads a KV config entry from the name servers (`getKVConfig`).
+    pub async fn get_kv_config(&self, namespace: &str, key: &str) -> Result<String, ClientError> {
+        self.instance()?
+            .api()
+            .get_kv_config_value(namespace, key, self.timeout_millis)
+            .await
+    }
+
+    /// Writes a KV config entry on every name server (`createAndUpdateKvConfig`).
+    pub async fn create_and_update_kv_config(
+        &self,
+        namespace: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<(), ClientError> {
+        let inst = self.instance()?;
+        for addr in inst.api().remoting().name_server_address_list() {
+            inst.api()
+                .put_kv_config_value(&addr, namespace, key, value, self.timeout_millis)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// WIPE_WRITE_PERM_OF_BROKER on one name server; returns how many topics lost write
     /// permission (`wipeWritePermOfBroker`).
     pub async fn wipe_write_perm_of_broker(
@@ -14,7 +40,7 @@ impl MQAdminExt {
         broker_name: &str,
     ) -> Result<i32, ToolsError> {
         Ok(self
-            .instance()
+            .instance()?
             .api()
             .wipe_write_perm_of_broker(namesrv_addr, broker_name, self.timeout_millis())
             .await?)
@@ -28,7 +54,7 @@ impl MQAdminExt {
         broker_name: &str,
     ) -> Result<i32, ToolsError> {
         Ok(self
-            .instance()
+            .instance()?
             .api()
             .add_write_perm_of_broker(namesrv_addr, broker_name, self.timeout_millis())
             .await?)
@@ -37,9 +63,10 @@ impl MQAdminExt {
     /// DELETE_KV_CONFIG on every name server; the last failure is reported
     /// (`deleteKvConfig`).
     pub async fn delete_kv_config(&self, namespace: &str, key: &str) -> Result<(), ToolsError> {
-        let api = self.instance().api();
+        let inst = self.instance()?;
+        let api = inst.api();
         let mut err = None;
-        for addr in self.name_server_address_list() {
+        for addr in self.name_server_address_list()? {
             if let Err(e) = api
                 .delete_kv_config_value(&addr, namespace, key, self.timeout_millis())
                 .await
@@ -59,12 +86,12 @@ impl MQAdminExt {
     ) -> Result<Vec<(String, Vec<(String, String)>)>, ToolsError> {
         let servers: Vec<String> = match name_servers {
             Some(list) if !list.is_empty() => list.to_vec(),
-            _ => self.name_server_address_list(),
+            _ => self.name_server_address_list()?,
         };
         let mut out = Vec::new();
         for addr in servers {
             let text = self
-                .instance()
+                .instance()?
                 .api()
                 .get_name_server_config(&addr, self.timeout_millis())
                 .await?;
@@ -89,12 +116,12 @@ impl MQAdminExt {
         }
         let servers: Vec<String> = match name_servers {
             Some(list) if !list.is_empty() => list.to_vec(),
-            _ => self.name_server_address_list(),
+            _ => self.name_server_address_list()?,
         };
         let mut err = None;
         for addr in servers {
             if let Err(e) = self
-                .instance()
+                .instance()?
                 .api()
                 .update_name_server_config(&addr, &body, self.timeout_millis())
                 .await

@@ -1,8 +1,9 @@
 //! Topic calls of `DefaultMQAdminExtImpl` with mqadmin's semantics: `createAndUpdateTopicConfig`
 //! with attribute modifications, `createOrUpdateOrderConf`, `examineTopicStats`,
-//! `getTopicClusterList`, `queryTopicConsumeByWho`; the per-broker calls are rmq-client's.
+//! `getTopicClusterList`, `queryTopicConsumeByWho`; topic creation in a cluster, deletion
+//! on brokers and name servers, per-broker topic statistics.
 
-use super::MQAdminExt;
+use super::DefaultMQAdminExt;
 use crate::error::ToolsError;
 use rmq_client::ClientError;
 use rmq_common::TopicConfig;
@@ -29,7 +30,131 @@ pub fn attributes_to_string(attributes: &BTreeMap<String, String>) -> String {
         .join(",")
 }
 
-impl MQAdminExt {
+impl DefaultMQAdminExt {
+    /// Creates or updates a topic on one broker (`createAndUpdateTopicConfig`), its
+    /// attributes sent as `+key=value` additions.
+    pub async fn create_and_update_topic_config(
+        &self,
+        addr: &str,
+        config: &TopicConfig,
+    ) -> Result<(), ClientError> {
+        let attrs = if config.attributes.is_empty() {
+            None
+        } else {
+            Some(
+                config
+                    .attributes
+                    .iter()
+                    .map(|(k, v)| format!("+{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            )
+        };
+        self.create_and_update_topic_config_with_attributes(addr, config, attrs)
+            .await
+    }
+
+    /// Creates or updates a topic on one broker, sending `attributes` as the request's
+    /// `attributes` text unchanged (`AttributeParser.parseToString` form: `+key=value` adds,
+    /// `-key` deletes).
+    pub async fn create_and_update_topic_config_with_attributes(
+        &self,
+        addr: &str,
+        config: &TopicConfig,
+        attributes: Option<String>,
+    ) -> Result<(), ClientError> {
+        self.instance()?
+            .api()
+            .create_topic(addr, config, attributes, self.timeout_millis)
+            .await
+    }
+
+    /// Creates a topic with `queue_num` queues on every master of `cluster`, then waits until
+    /// the name servers route it.
+    pub async fn create_topic_in_cluster(
+        &self,
+        cluster: &str,
+        topic: &str,
+        queue_num: i32,
+    ) -> Result<(), ClientError> {
+        let addrs = self.fetch_master_addr_by_cluster_name(cluster).await?;
+        let config = TopicConfig::with_queues(topic, queue_num, queue_num, 6);
+        for addr in &addrs {
+            self.create_and_update_topic_config(addr, &config).await?;
+        }
+        for _ in 0..100 {
+            if let Ok(r) = self.examine_topic_route_info(topic).await {
+                let n: i32 = r.queue_datas.iter().map(|q| q.write_queue_nums).sum();
+                if r.queue_datas.len() >= addrs.len() && n >= queue_num {
+                    return Ok(());
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        Err(ClientError::client(
+            -1,
+            format!("topic {topic} created but not routed by the name server"),
+        ))
+    }
+
+    /// Deletes a topic on brokers (`deleteTopicInBroker`).
+    pub async fn delete_topic_in_broker(
+        &self,
+        addrs: &[String],
+        topic: &str,
+    ) -> Result<(), ClientError> {
+        let inst = self.instance()?;
+        for addr in addrs {
+            inst.api()
+                .delete_topic_in_broker(addr, topic, self.timeout_millis)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Deletes a topic's route on the name servers (`deleteTopicInNameServer`).
+    pub async fn delete_topic_in_name_server(&self, topic: &str) -> Result<(), ClientError> {
+        self.delete_topic_in_name_servers(topic, None).await
+    }
+
+    /// Deletes a topic's route for the brokers of one cluster on every name server
+    /// (`deleteTopicInNameServer(addrs, clusterName, topic)`).
+    pub async fn delete_topic_in_name_server_of_cluster(
+        &self,
+        cluster: &str,
+        topic: &str,
+    ) -> Result<(), ClientError> {
+        self.delete_topic_in_name_servers(topic, Some(cluster))
+            .await
+    }
+
+    async fn delete_topic_in_name_servers(
+        &self,
+        topic: &str,
+        cluster: Option<&str>,
+    ) -> Result<(), ClientError> {
+        let inst = self.instance()?;
+        for addr in inst.api().remoting().name_server_address_list() {
+            inst.api()
+                .delete_topic_in_name_server(&addr, topic, cluster, self.timeout_millis)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Returns the offsets of a topic's queues on one broker (GET_TOPIC_STATS_INFO,
+    /// `examineTopicStats(brokerAddr, topic)`).
+    pub async fn examine_topic_stats_in_broker(
+        &self,
+        broker_addr: &str,
+        topic: &str,
+    ) -> Result<TopicStatsTable, ClientError> {
+        self.instance()?
+            .api()
+            .get_topic_stats_info(broker_addr, topic, self.timeout_millis)
+            .await
+    }
+
     /// UPDATE_AND_CREATE_TOPIC with Java's attribute modifications (`+k=v`, `-k` keys as
     /// `AttributeParser.parseToMap` makes them) (`createAndUpdateTopicConfig`).
     pub async fn update_topic_config(
