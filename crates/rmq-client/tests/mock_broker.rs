@@ -1,6 +1,6 @@
 //! The producer against a mock name server and two mock brokers over real loopback sockets:
 //! retry on another broker, the error after the last try, compression, batches, unique ids
-//! and the no-route error.
+//! and the no-route error; the remote offset store and `MQAdminImpl`'s queue offsets.
 
 #![allow(clippy::unwrap_used)]
 
@@ -13,8 +13,9 @@ use rmq_remoting::netty::processor::RequestDispatcher;
 use rmq_remoting::protocol::body::encode;
 use rmq_remoting::protocol::body::route::{BrokerData, QueueData, TopicRouteData};
 use rmq_remoting::protocol::header::broker::{
-    QueryConsumerOffsetRequestHeader, QueryConsumerOffsetResponseHeader,
-    SendMessageRequestHeaderV2, SendMessageResponseHeader, UpdateConsumerOffsetRequestHeader,
+    GetMaxOffsetRequestHeader, GetMaxOffsetResponseHeader, QueryConsumerOffsetRequestHeader,
+    QueryConsumerOffsetResponseHeader, SendMessageRequestHeaderV2, SendMessageResponseHeader,
+    UpdateConsumerOffsetRequestHeader,
 };
 use rmq_remoting::protocol::header::namesrv::GetRouteInfoRequestHeader;
 use rmq_remoting::{
@@ -59,6 +60,16 @@ impl RequestProcessor for MockBroker {
                 ),
                 None => RemotingCommand::error(ResponseCode::QUERY_NOT_FOUND, "Not found"),
             }));
+        }
+        if code == RequestCode::GET_MAX_OFFSET {
+            let h: GetMaxOffsetRequestHeader = request.decode_header()?;
+            self.requests.lock().push(request);
+            return Ok(Some(RemotingCommand::response_with_header(
+                ResponseCode::SUCCESS,
+                &GetMaxOffsetResponseHeader {
+                    offset: 1000 + i64::from(h.queue_id),
+                },
+            )));
         }
         if code != RequestCode::SEND_MESSAGE_V2 && code != RequestCode::SEND_BATCH_MESSAGE {
             return Ok(Some(RemotingCommand::success()));
@@ -378,5 +389,28 @@ async fn remote_offset_store_reads_and_persists_on_the_broker() {
             .read_offset(&q0, ReadOffsetType::MemoryFirstThenStore)
             .await,
         42
+    );
+}
+
+#[tokio::test]
+async fn mq_admin_impl_asks_the_broker_of_the_queue() {
+    use rmq_client::{ClientConfig, MQAdminImpl, MQClientInstance, MessageQueue};
+    let c = cluster("T", &[ResponseCode::SUCCESS, ResponseCode::SUCCESS]).await;
+    let cfg = ClientConfig {
+        namesrv_addr: Some(c.namesrv.local_addr().to_string()),
+        instance_name: "mq_admin_impl_test".into(),
+        ..Default::default()
+    };
+    let admin = MQAdminImpl::new(MQClientInstance::get_or_create(&cfg), 3000);
+    // The route is not known yet: the first call fetches it from the name server.
+    let mq = MessageQueue::new("T", "broker-1", 1);
+    assert_eq!(admin.max_offset(&mq).await.unwrap(), 1001);
+    assert!(c.brokers[0].1.requests.lock().is_empty());
+    assert_eq!(c.brokers[1].1.requests.lock().len(), 1);
+    let unknown = MessageQueue::new("T", "broker-9", 0);
+    let err = admin.max_offset(&unknown).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "CODE: -1  DESC: The broker[broker-9] not exist"
     );
 }

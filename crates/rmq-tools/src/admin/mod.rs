@@ -120,3 +120,41 @@ impl DefaultMQAdminExt {
         self.timeout_millis
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn calls_before_start_fail_as_not_started() {
+        let admin = DefaultMQAdminExt::new("127.0.0.1:1");
+        assert_eq!(admin.namesrv_addr(), "127.0.0.1:1");
+        assert_eq!(admin.timeout_millis(), ADMIN_TIMEOUT_MILLIS);
+        let err = admin.examine_broker_cluster_info().await.unwrap_err();
+        assert!(
+            matches!(&err, ClientError::IllegalState(m) if m == "admin not started"),
+            "{err:?}"
+        );
+        assert!(admin.name_server_address_list().is_err());
+    }
+
+    #[tokio::test]
+    async fn start_needs_a_name_server_and_shutdown_releases_the_instance() {
+        let admin = DefaultMQAdminExt::with_config(ClientConfig::default(), 1000);
+        assert!(matches!(admin.start().await, Err(ToolsError::NoNameServer)));
+
+        let config = ClientConfig {
+            namesrv_addr: Some("127.0.0.1:1;127.0.0.1:2".into()),
+            instance_name: "admin_mod_test".into(),
+            ..Default::default()
+        };
+        let admin = DefaultMQAdminExt::with_config(config, 1000);
+        admin.start().await.unwrap();
+        assert_eq!(
+            admin.name_server_address_list().unwrap(),
+            vec!["127.0.0.1:1".to_string(), "127.0.0.1:2".to_string()]
+        );
+        admin.shutdown().await;
+        assert!(admin.instance().is_err());
+    }
+}
