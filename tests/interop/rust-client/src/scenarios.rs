@@ -947,9 +947,18 @@ pub async fn admin_api(c: &Common) -> Result<()> {
     );
     let end = Instant::now() + Duration::from_secs(20);
     let diff = loop {
-        let cs = admin
+        // Java's examineConsumeStats fails while the broker has no offset of the group yet.
+        let cs = match admin
             .examine_consume_stats(None, &group, Some(&topic))
-            .await?;
+            .await
+        {
+            Ok(cs) => cs,
+            Err(_) if Instant::now() <= end => {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
         let d = cs.compute_total_diff();
         if (d == 0 && !cs.offset_table.is_empty()) || Instant::now() > end {
             break d;
