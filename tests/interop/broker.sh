@@ -1,22 +1,31 @@
 #!/usr/bin/env bash
-# Broker acceptance suite: the official Java clients (5.3.3, and 4.9.8 once) and Java's mqadmin
-# against rmq's mqbroker, with rmq NameServers.
+# Broker acceptance suite: the official Java clients (5.3.3 by default, other 5.x versions with
+# JAVA_CLIENTS; and 4.9.8 once) and Java's mqadmin against rmq's mqbroker, with rmq NameServers.
 #
 #   bash tests/interop/broker.sh [STEP...]
 #
 # STEPs (default: all but bench, in this order):
 #   build        cargo build --release -p mqnamesrv -p mqbroker (skipped with RMQ_SKIP_CARGO=1),
-#                mvn compile of java5/ and java49/ (skipped with RMQ_SKIP_MVN=1)
+#                mvn compile of java5/ (5.3.3, plus -P rocketmq-V for every other V in JAVA_CLIENTS)
+#                and java49/ (skipped with RMQ_SKIP_MVN=1)
 #   cluster      two rmq NameServers + one rmq broker registered with both, then:
-#                wait-broker on each NameServer, send-modes, tags, sql-filter, lite-pull, orderly, retry-dlq,
-#                delay, request-reply, mqadmin, produce-consume with the 4.9.8 client, crash-restart (kill -9
-#                the broker mid-stream, restart it, nothing acknowledged lost, the group resumes
-#                from its committed offsets), two-namesrv (one NameServer stopped mid-run, the
-#                clients keep working, the broker stays registered with the other)
+#                wait-broker on each NameServer, and for every version V of JAVA_CLIENTS, with
+#                that version's 5.x client (steps named STEP@V, topics and groups of their own):
+#                send-modes, tags, sql-filter, lite-pull, orderly, retry-dlq, delay, request-reply,
+#                mqadmin (V's admin API), crash-restart (kill -9 the broker mid-stream, restart it,
+#                nothing acknowledged lost, the group resumes from its committed offsets),
+#                two-namesrv (one NameServer stopped mid-run, the clients keep working, the broker
+#                stays registered with the other; from the second version on the stopped
+#                NameServer is first restarted on its port and waited for); produce-consume with
+#                the 4.9.8 client runs once, after the first version's mqadmin step.
+#                The servers are started once and shared by all versions.
 #   bench        Java benchmark Producer-style load (1 KiB, 64 threads, sync) against the rmq
 #                broker and against a Java 5.3.3 broker: TPS, avg/max RT, broker RSS (report only)
 #
 # Environment:
+#   JAVA_CLIENTS     space-separated 5.x client versions for the cluster step (default "5.3.3";
+#                    e.g. "5.3.3 5.5.0"). 5.3.3 runs from java5/target, any other V from
+#                    java5/target-V, built by java5/pom.xml's profile rocketmq-V.
 #   RMQ_BIN_DIR      where mqnamesrv and mqbroker live (default <repo>/target/release)
 #   SEND_COUNT       messages per send mode in send-modes (default 10000)
 #   CRASH_COUNT      messages in crash-restart (default 20000)
@@ -32,6 +41,13 @@ SEND_COUNT=${SEND_COUNT:-10000}
 CRASH_COUNT=${CRASH_COUNT:-20000}
 BENCH_SECONDS=${BENCH_SECONDS:-30}
 JAVA=${JAVA:-java}
+JAVA_CLIENTS=${JAVA_CLIENTS:-5.3.3}
+read -r -a JVERSIONS <<<"$JAVA_CLIENTS"
+[ ${#JVERSIONS[@]} -gt 0 ] || { echo "JAVA_CLIENTS is empty" >&2; exit 2; }
+for v in "${JVERSIONS[@]}"; do
+  [ "$v" = 5.3.3 ] || grep -q "<id>rocketmq-$v</id>" "$HERE/java5/pom.xml" ||
+    { echo "JAVA_CLIENTS: java5/pom.xml has no profile rocketmq-$v" >&2; exit 2; }
+done
 export MAVEN_OPTS=${MAVEN_OPTS:--Xmx512m}
 
 STEPS=("$@")
@@ -182,6 +198,11 @@ wait_port() { # port pid name timeout_s
 # ---------------------------------------------------------------- java
 
 CP5="$HERE/java5/target/classes:$HERE/java5/target/lib/*"
+cp5_of() { # version -> classpath of java5 built against that RocketMQ version
+  local dir=target
+  [ "$1" = 5.3.3 ] || dir="target-$1"
+  echo "$HERE/java5/$dir/classes:$HERE/java5/$dir/lib/*"
+}
 CP49="$HERE/java49/target/classes:$HERE/java49/target/lib/*"
 JAVA_COMMON=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.io.tmpdir="$TMP/jtmp" -Dfile.encoding=UTF-8)
 BS=(rmq.interop.broker.BrokerScenarios)
@@ -196,6 +217,7 @@ java_tool() { # home classpath main args...
 }
 
 STEP_TIMES=()
+VERSION_TIMES=()
 record() { STEP_TIMES+=("$(printf '%-28s %4ss  %s' "$1" "$2" "$3")"); }
 
 step() { # name cmd...
@@ -299,22 +321,35 @@ do_build() {
   [ -x "$RMQ_BIN_DIR/mqbroker" ] || fail "mqbroker not found in $RMQ_BIN_DIR"
   [ -x "$RMQ_BIN_DIR/mqnamesrv" ] || fail "mqnamesrv not found in $RMQ_BIN_DIR"
   if [ "${RMQ_SKIP_MVN:-0}" != "1" ]; then
-    local proj
+    local proj v profile dir
     for proj in java5 java49; do
       mvn -q -B -Dstyle.color=never -f "$HERE/$proj/pom.xml" compile >"$TMP/logs/mvn-$proj.out" 2>&1 ||
         { sed 's/\x1b\[[0-9;]*m//g' "$TMP/logs/mvn-$proj.out" | tail -n 60; return 1; }
     done
+    for v in "${JVERSIONS[@]}"; do
+      [ "$v" = 5.3.3 ] && continue
+      profile="rocketmq-$v"
+      mvn -q -B -Dstyle.color=never -P "$profile" -f "$HERE/java5/pom.xml" compile >"$TMP/logs/mvn-java5-$v.out" 2>&1 ||
+        { sed 's/\x1b\[[0-9;]*m//g' "$TMP/logs/mvn-java5-$v.out" | tail -n 60; return 1; }
+    done
   fi
-  echo "built: $RMQ_BIN_DIR/mqbroker, java5, java49"
+  for v in "${JVERSIONS[@]}"; do
+    [ "$v" = 5.3.3 ] && dir=target || dir="target-$v"
+    [ -d "$HERE/java5/$dir/lib" ] || fail "java5/$dir/lib missing: mvn -P rocketmq-$v compile in java5"
+  done
+  echo "built: $RMQ_BIN_DIR/mqbroker, java5 (${JVERSIONS[*]}), java49"
 }
 
-do_crash_restart() { # runs in the main shell: it restarts the broker
-  local name=crash-restart t0 rc log="$TMP/logs/crash-restart.log" jpid
+do_crash_restart() { # version; runs in the main shell: it restarts the broker
+  local v=$1 name="crash-restart@$1" t0 rc log="$TMP/logs/crash-restart@$1.log" jpid abnormal
+  local blog="$TMP/home-broker-a/logs/rocketmqlogs/broker.log"
   echo
   echo "=== $name"
   t0=$(date +%s)
-  java_tool "$TMP/home-crash" "$CP5" "${BS[@]}" crash-produce-consume -n "$NS_LIST" -t "BsCrash_$TAG" \
-    -g "bs_crash_cg_$TAG" -c "$CRASH_COUNT" --kill-after $((CRASH_COUNT * 2 / 5)) >"$log" 2>&1 &
+  abnormal=$(grep -c 'last shutdown.*normally=false' "$blog" 2>/dev/null || true)
+  java_tool "$TMP/home-crash" "$(cp5_of "$v")" "${BS[@]}" crash-produce-consume -n "$NS_LIST" \
+    -t "BsCrash_${TAG}_$(vtag "$v")" -g "bs_crash_cg_${TAG}_$(vtag "$v")" -c "$CRASH_COUNT" \
+    --kill-after $((CRASH_COUNT * 2 / 5)) >"$log" 2>&1 &
   jpid=$!
   wait_line "$log" KILL-NOW "$jpid" crash-produce-consume 300
   grep KILL-NOW "$log"
@@ -327,8 +362,50 @@ do_crash_restart() { # runs in the main shell: it restarts the broker
   cat "$log"
   record "$name" $(($(date +%s) - t0)) "$([ "$rc" -eq 0 ] && echo ok || echo "FAILED ($rc)")"
   [ "$rc" -eq 0 ] || fail "step $name failed (exit $rc)"
-  grep -q 'last shutdown.*normally=false' "$TMP/home-broker-a/logs/rocketmqlogs/broker.log" ||
+  [ "$(grep -c 'last shutdown.*normally=false' "$blog" 2>/dev/null || true)" -gt "${abnormal:-0}" ] ||
     fail "the restarted broker did not recover from an abnormal shutdown"
+}
+
+vtag() { echo "${1//[^0-9A-Za-z]/}"; } # version -> topic/group-name suffix: 5.5.0 -> 550
+
+restart_namesrv() { # name: start it again on its port (its properties file is kept)
+  local name=$1 home="$TMP/home-$1" d keep=()
+  for d in "${DOWN[@]:-}"; do [ -n "$d" ] && [ "$d" != "$name" ] && keep+=("$d"); done
+  DOWN=("${keep[@]:-}")
+  start_proc "$name" "$TMP/logs/$name.out" "$home" env HOME="$home" "$RMQ_BIN_DIR/mqnamesrv" -c "$TMP/$name.properties"
+  local addr_var="${name}_ADDR"
+  wait_port "${!addr_var##*:}" "$(proc_pid "$name")" "$name" 60
+  echo "$name restarted on ${!addr_var}"
+}
+
+do_version() { # version index: every 5.x client scenario of the cluster step with that version
+  local v=$1 i=$2 cp t H="$TMP/home-client-$1"
+  cp=$(cp5_of "$v")
+  t="${TAG}_$(vtag "$v")"
+  local vt0
+  vt0=$(date +%s)
+  if is_down ns1; then
+    restart_namesrv ns1
+    step "wait-broker-ns1@$v" java_tool "$H" "$cp" "${SC[@]}" wait-broker -n "$ns1_ADDR" --broker-name broker-a \
+      --cluster DefaultCluster --topic TBW102 --timeout-ms 90000
+  fi
+  step "send-modes@$v" java_tool "$H" "$cp" "${BS[@]}" send-modes -n "$NS_LIST" -t "BsSend_$t" -c "$SEND_COUNT"
+  step "tags@$v" java_tool "$H" "$cp" "${BS[@]}" tags -n "$NS_LIST" -t "BsTags_$t"
+  step "sql-filter@$v" java_tool "$H" "$cp" rmq.interop.broker.SqlFilter -n "$NS_LIST" -t "BsSql_$t"
+  step "lite-pull@$v" java_tool "$H" "$cp" "${BS[@]}" lite-pull -n "$NS_LIST" -t "BsLite_$t"
+  step "orderly@$v" java_tool "$H" "$cp" "${BS[@]}" orderly -n "$NS_LIST" -t "BsOrder_$t"
+  step "retry-dlq@$v" java_tool "$H" "$cp" "${BS[@]}" retry-dlq -n "$NS_LIST" -t "BsRetry_$t"
+  step "delay@$v" java_tool "$H" "$cp" "${BS[@]}" delay -n "$NS_LIST" -t "BsDelay_$t" --level 2 --min-ms 5000
+  step "request-reply@$v" java_tool "$H" "$cp" "${BS[@]}" request-reply -n "$NS_LIST" -t "BsReq_$t"
+  step "mqadmin@$v" java_tool "$TMP/home-admin-$v" "$cp" "${BS[@]}" mqadmin -n "$ns1_ADDR" -t "BsAdmin_$t" \
+    --broker-addr "$BR_ADDR"
+  if [ "$i" -eq 0 ]; then
+    step produce-consume-4.9.8 java_tool "$TMP/home-client49" "$CP49" rmq.interop49.Scenarios49 produce-consume \
+      -n "$NS_LIST" -t "Bs49_$TAG" -c 1000
+  fi
+  do_crash_restart "$v"
+  do_two_namesrv "$v"
+  VERSION_TIMES+=("$(printf '%-28s %4ss' "client $v (all steps)" $(($(date +%s) - vt0)))")
 }
 
 do_cluster() {
@@ -339,33 +416,23 @@ do_cluster() {
   BR_PORT=$(pick_port)
   start_rmq_broker broker-a "$BR_PORT" "$NS_LIST"
   BR_ADDR="127.0.0.1:$BR_PORT"
-  local H="$TMP/home-client"
-  step wait-broker-ns1 java_tool "$H" "$CP5" "${SC[@]}" wait-broker -n "$ns1_ADDR" --broker-name broker-a \
+  local H="$TMP/home-client" cp i
+  cp=$(cp5_of "${JVERSIONS[0]}")
+  step wait-broker-ns1 java_tool "$H" "$cp" "${SC[@]}" wait-broker -n "$ns1_ADDR" --broker-name broker-a \
     --cluster DefaultCluster --topic TBW102 --timeout-ms 60000
-  step wait-broker-ns2 java_tool "$H" "$CP5" "${SC[@]}" wait-broker -n "$ns2_ADDR" --broker-name broker-a \
+  step wait-broker-ns2 java_tool "$H" "$cp" "${SC[@]}" wait-broker -n "$ns2_ADDR" --broker-name broker-a \
     --cluster DefaultCluster --topic TBW102 --timeout-ms 60000
-  step send-modes java_tool "$H" "$CP5" "${BS[@]}" send-modes -n "$NS_LIST" -t "BsSend_$TAG" -c "$SEND_COUNT"
-  step tags java_tool "$H" "$CP5" "${BS[@]}" tags -n "$NS_LIST" -t "BsTags_$TAG"
-  step sql-filter java_tool "$H" "$CP5" rmq.interop.broker.SqlFilter -n "$NS_LIST" -t "BsSql_$TAG"
-  step lite-pull java_tool "$H" "$CP5" "${BS[@]}" lite-pull -n "$NS_LIST" -t "BsLite_$TAG"
-  step orderly java_tool "$H" "$CP5" "${BS[@]}" orderly -n "$NS_LIST" -t "BsOrder_$TAG"
-  step retry-dlq java_tool "$H" "$CP5" "${BS[@]}" retry-dlq -n "$NS_LIST" -t "BsRetry_$TAG"
-  step delay java_tool "$H" "$CP5" "${BS[@]}" delay -n "$NS_LIST" -t "BsDelay_$TAG" --level 2 --min-ms 5000
-  step request-reply java_tool "$H" "$CP5" "${BS[@]}" request-reply -n "$NS_LIST" -t "BsReq_$TAG"
-  step mqadmin java_tool "$TMP/home-admin" "$CP5" "${BS[@]}" mqadmin -n "$ns1_ADDR" -t "BsAdmin_$TAG" \
-    --broker-addr "$BR_ADDR"
-  step produce-consume-4.9.8 java_tool "$TMP/home-client49" "$CP49" rmq.interop49.Scenarios49 produce-consume \
-    -n "$NS_LIST" -t "Bs49_$TAG" -c 1000
-  do_crash_restart
-  do_two_namesrv
+  for i in "${!JVERSIONS[@]}"; do
+    do_version "${JVERSIONS[$i]}" "$i"
+  done
 }
 
-do_two_namesrv() { # runs in the main shell: it stops ns1 when the scenario asks
-  local name=two-namesrv t0 rc log="$TMP/logs/two-namesrv.log" jpid
+do_two_namesrv() { # version; runs in the main shell: it stops ns1 when the scenario asks
+  local v=$1 name="two-namesrv@$1" t0 rc log="$TMP/logs/two-namesrv@$1.log" jpid
   echo
   echo "=== $name"
   t0=$(date +%s)
-  java_tool "$TMP/home-client" "$CP5" "${BS[@]}" two-namesrv -n "$NS_LIST" -t "BsNs_$TAG" \
+  java_tool "$TMP/home-client-$v" "$(cp5_of "$v")" "${BS[@]}" two-namesrv -n "$NS_LIST" -t "BsNs_${TAG}_$(vtag "$v")" \
     --stop-addr "$ns1_ADDR" --live-addr "$ns2_ADDR" --broker-name broker-a >"$log" 2>&1 &
   jpid=$!
   wait_line "$log" STOP-NS-NOW "$jpid" two-namesrv 120
@@ -423,7 +490,7 @@ do_bench() {
   record bench $(($(date +%s) - t0)) ok
 }
 
-echo "rmq broker suite: steps=${STEPS[*]} tmp=$TMP"
+echo "rmq broker suite: steps=${STEPS[*]} JAVA_CLIENTS=${JVERSIONS[*]} tmp=$TMP"
 want build && step build do_build
 want cluster && do_cluster
 want bench && do_bench
@@ -431,5 +498,6 @@ want bench && do_bench
 echo
 echo "=== summary ($(($(date +%s) - RUN_START))s total)"
 printf '%s\n' "${STEP_TIMES[@]}"
+[ ${#VERSION_TIMES[@]} -gt 0 ] && printf '%s\n' "${VERSION_TIMES[@]}"
 grep -h '^BENCH' "$TMP"/logs/bench-rmq.out "$TMP"/logs/bench-java.out 2>/dev/null || true
 echo "broker suite PASSED"

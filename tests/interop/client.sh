@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # rmq-client acceptance: every scenario of tests/interop/rust-client against two NameServers
-# and one broker, plus the cross-language checks with the Java 5.3.3 client.
+# and one broker, plus the cross-language checks with the Java 5.3.3 client (or XLANG_JAVA_VERSION).
 #
 #   SERVERS=java|rmq  bash tests/interop/client.sh [SCENARIO...]
 #
@@ -12,6 +12,10 @@
 # Environment:
 #   SERVERS          java (default): Java NameServer + broker 5.3.3 from tests/interop/java5;
 #                    rmq: mqnamesrv and mqbroker from RMQ_BIN_DIR
+#   XLANG_JAVA_VERSION  RocketMQ version of the Java client in xlang-rust-to-java and
+#                    xlang-java-to-rust: 5.3.3 (default, java5/target) or any V with a profile
+#                    rocketmq-V in java5/pom.xml (java5/target-V, built here when missing or
+#                    stale). The Java servers stay 5.3.3.
 #   RMQ_BIN_DIR      where mqnamesrv/mqbroker are (default <repo>/target/release)
 #   SCENARIOS_BIN    a prebuilt rmq-client-scenarios (default: cargo build it)
 #   SEND_COUNT       messages per send mode (default 10000)
@@ -26,6 +30,14 @@ SERVERS=${SERVERS:-java}
 RMQ_BIN_DIR=${RMQ_BIN_DIR:-$REPO/target/release}
 SEND_COUNT=${SEND_COUNT:-10000}
 JAVA=${JAVA:-java}
+XLANG_JAVA_VERSION=${XLANG_JAVA_VERSION:-5.3.3}
+if [ "$XLANG_JAVA_VERSION" = 5.3.3 ]; then
+  XLANG_DIR=target
+else
+  grep -q "<id>rocketmq-$XLANG_JAVA_VERSION</id>" "$HERE/java5/pom.xml" ||
+    { echo "XLANG_JAVA_VERSION=$XLANG_JAVA_VERSION: java5/pom.xml has no profile rocketmq-$XLANG_JAVA_VERSION" >&2; exit 2; }
+  XLANG_DIR="target-$XLANG_JAVA_VERSION"
+fi
 export MAVEN_OPTS=${MAVEN_OPTS:--Xmx512m}
 
 ALL=(admin send-modes tag-filter sql-filter lite-pull orderly retry-dlq delay broadcast
@@ -138,15 +150,22 @@ wait_line() { # log pattern pid name timeout_s
 # ---------------------------------------------------------------- build
 
 CP5="$HERE/java5/target/classes:$HERE/java5/target/lib/*"
+CP_XLANG="$HERE/java5/$XLANG_DIR/classes:$HERE/java5/$XLANG_DIR/lib/*"
 JAVA_COMMON=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.io.tmpdir="$TMP/jtmp" -Dfile.encoding=UTF-8)
 
-echo "rmq-client suite: SERVERS=$SERVERS scenarios=${STEPS[*]} tmp=$TMP"
-if [ ! -f "$HERE/java5/target/classes/rmq/interop/CrossLang.class" ] || [ ! -d "$HERE/java5/target/lib" ] ||
-   [ "$HERE/java5/src/main/java/rmq/interop/CrossLang.java" -nt "$HERE/java5/target/classes/rmq/interop/CrossLang.class" ]; then
-  echo "building tests/interop/java5 (mvn)"
-  mvn -q -B -Dstyle.color=never -f "$HERE/java5/pom.xml" package -DskipTests >"$TMP/logs/mvn.out" 2>&1 ||
-    { tail -n 40 "$TMP/logs/mvn.out"; fail "mvn package of java5 failed"; }
-fi
+echo "rmq-client suite: SERVERS=$SERVERS XLANG_JAVA_VERSION=$XLANG_JAVA_VERSION scenarios=${STEPS[*]} tmp=$TMP"
+java5_build() { # target-dir [mvn profile args...]: mvn package into java5/<target-dir> when missing or stale
+  local dir=$1
+  shift
+  if [ ! -f "$HERE/java5/$dir/classes/rmq/interop/CrossLang.class" ] || [ ! -d "$HERE/java5/$dir/lib" ] ||
+     [ "$HERE/java5/src/main/java/rmq/interop/CrossLang.java" -nt "$HERE/java5/$dir/classes/rmq/interop/CrossLang.class" ]; then
+    echo "building tests/interop/java5 into $dir (mvn $*)"
+    mvn -q -B -Dstyle.color=never "$@" -f "$HERE/java5/pom.xml" package -DskipTests >"$TMP/logs/mvn-$dir.out" 2>&1 ||
+      { tail -n 40 "$TMP/logs/mvn-$dir.out"; fail "mvn package of java5 ($dir) failed"; }
+  fi
+}
+java5_build target
+[ "$XLANG_DIR" = target ] || java5_build "$XLANG_DIR" -P "rocketmq-$XLANG_JAVA_VERSION"
 if [ -z "${SCENARIOS_BIN:-}" ]; then
   echo "building rmq-client-scenarios (cargo)"
   (cd "$REPO" && cargo build -q -p rmq-client-scenarios) || fail "cargo build failed"
@@ -255,7 +274,7 @@ java_client() { # home args...
   local home=$1
   shift
   mkdir -p "$home"
-  timeout -k 10 400 "$JAVA" -Xms32m -Xmx256m "${JAVA_COMMON[@]}" -Duser.home="$home" -cp "$CP5" rmq.interop.CrossLang "$@"
+  timeout -k 10 400 "$JAVA" -Xms32m -Xmx256m "${JAVA_COMMON[@]}" -Duser.home="$home" -cp "$CP_XLANG" rmq.interop.CrossLang "$@"
 }
 
 S=("$SCENARIOS_BIN")
@@ -265,12 +284,12 @@ mkdir -p "$HOME"
 xlang_r2j() {
   local t="XRustToJava_$RANDOM"
   "${S[@]}" xlang-produce -n "$NS" -t "$t" -c 1000 --out "$TMP/r2j.jsonl"
-  java_client "$TMP/home-java" consume -n "$NS" -t "$t" --expect "$TMP/r2j.jsonl" --timeout-s 120 | grep -v '|-INFO\|^$'
+  java_client "$TMP/home-java" consume -n "$NS" -t "$t" --expect "$TMP/r2j.jsonl" --timeout-s 120 | grep -v '|-INFO\||-WARN in org.apache.rocketmq.logging\|^$'
 }
 
 xlang_j2r() {
   local t="XJavaToRust_$RANDOM"
-  java_client "$TMP/home-java" produce -n "$NS" -t "$t" -c 1000 --out "$TMP/j2r.jsonl" | grep -v '|-INFO\|^$'
+  java_client "$TMP/home-java" produce -n "$NS" -t "$t" -c 1000 --out "$TMP/j2r.jsonl" | grep -v '|-INFO\||-WARN in org.apache.rocketmq.logging\|^$'
   "${S[@]}" xlang-consume -n "$NS" -t "$t" --expect "$TMP/j2r.jsonl" --timeout-s 120
 }
 
@@ -322,7 +341,7 @@ for s in "${STEPS[@]}"; do
 done
 
 echo
-echo "=== summary (SERVERS=$SERVERS, $(($(date +%s) - RUN_START))s total)"
+echo "=== summary (SERVERS=$SERVERS, XLANG_JAVA_VERSION=$XLANG_JAVA_VERSION, $(($(date +%s) - RUN_START))s total)"
 printf '%s\n' "${RESULTS[@]}"
 [ "$FAILED" -eq 0 ] || fail "$FAILED scenario(s) failed"
 echo "client suite PASSED"

@@ -4,16 +4,24 @@
 #   NAMESRV_IMPL=rmq|java  bash tests/interop/run.sh [STEP...]
 #
 # STEPs (default: all, in this order): build golden rmq-golden cluster
-#   build       mvn -q -B compile of java5/ and java49/
-#   golden      GoldenBytes write into a temp dir, diff against tests/interop/golden/,
-#               GoldenBytes verify of the committed copy
+#   build       mvn -q -B compile of java5/ (5.3.3, plus -P rocketmq-V for every other V in
+#               JAVA_CLIENTS) and java49/
+#   golden      GoldenBytes write (5.3.3) into a temp dir, diff against tests/interop/golden/,
+#               GoldenBytes verify of the committed copy; for every other V in JAVA_CLIENTS
+#               also GoldenBytes verify with V's decoder (golden-verify@V; no write/diff: the
+#               frames carry the writer's version code)
 #   rmq-golden  if RMQ_GOLDEN_WRITER is set: run it with a temp dir, GoldenBytes verify on it
-#   cluster     namesrv under test + real Java broker; wait-broker, namesrv-basics, admin-read,
-#               produce-consume (5.3.3 and 4.9.8 clients), kv file check, kill -9 broker,
-#               wait-broker-gone
+#               (with every version of JAVA_CLIENTS)
+#   cluster     namesrv under test + real Java broker (5.3.3); wait-broker, then for every V in
+#               JAVA_CLIENTS namesrv-basics@V, admin-read@V, produce-consume-V with V's client;
+#               produce-consume-4.9.8, kv file check, kill -9 broker, wait-broker-gone
 #
 # Environment:
 #   NAMESRV_IMPL              rmq (default) or java
+#   JAVA_CLIENTS              space-separated 5.x client versions (default "5.3.3"; e.g.
+#                             "5.3.3 5.5.0"): 5.3.3 runs from java5/target, any other V from
+#                             java5/target-V (java5/pom.xml's profile rocketmq-V). The Java
+#                             NameServer/broker and GoldenBytes write stay 5.3.3.
 #   RMQ_BIN_DIR               where mqnamesrv lives (default <repo>/target/release)
 #   RMQ_NAMESRV_EXTRA_PROPS   extra lines for the rmq namesrv properties file (newline separated)
 #   RMQ_GOLDEN_WRITER         command that writes golden files into the directory given as $1
@@ -31,6 +39,13 @@ RMQ_BIN_DIR=${RMQ_BIN_DIR:-$REPO/target/release}
 BROKER_EXPIRY_TIMEOUT_MS=${BROKER_EXPIRY_TIMEOUT_MS:-150000}
 PRODUCE_COUNT=${PRODUCE_COUNT:-1000}
 JAVA=${JAVA:-java}
+JAVA_CLIENTS=${JAVA_CLIENTS:-5.3.3}
+read -r -a JVERSIONS <<<"$JAVA_CLIENTS"
+[ ${#JVERSIONS[@]} -gt 0 ] || { echo "JAVA_CLIENTS is empty" >&2; exit 2; }
+for v in "${JVERSIONS[@]}"; do
+  [ "$v" = 5.3.3 ] || grep -q "<id>rocketmq-$v</id>" "$HERE/java5/pom.xml" ||
+    { echo "JAVA_CLIENTS: java5/pom.xml has no profile rocketmq-$v" >&2; exit 2; }
+done
 export MAVEN_OPTS=${MAVEN_OPTS:--Xmx512m}
 
 case "$NAMESRV_IMPL" in
@@ -195,6 +210,11 @@ wait_line() { # log pattern pid name timeout_s
 # ---------------------------------------------------------------- java
 
 CP5="$HERE/java5/target/classes:$HERE/java5/target/lib/*"
+cp5_of() { # version -> classpath of java5 built against that RocketMQ version
+  local dir=target
+  [ "$1" = 5.3.3 ] || dir="target-$1"
+  echo "$HERE/java5/$dir/classes:$HERE/java5/$dir/lib/*"
+}
 CP49="$HERE/java49/target/classes:$HERE/java49/target/lib/*"
 JAVA_COMMON=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.io.tmpdir="$TMP/jtmp" -Dfile.encoding=UTF-8)
 
@@ -238,17 +258,22 @@ check_servers() {
 
 do_build() {
   command -v mvn >/dev/null || fail "mvn not found"
-  local proj out
-  for proj in java5 java49; do
+  local proj out v prof
+  for proj in java5 java49 $(for v in "${JVERSIONS[@]}"; do [ "$v" = 5.3.3 ] || echo "java5@$v"; done); do
     out="$TMP/logs/mvn-$proj.out"
+    prof=()
+    [[ $proj == java5@* ]] && prof=(-P "rocketmq-${proj#java5@}")
     # Maven's output goes to a file: Debian's Maven 3.8.7 prints stray ANSI resets even with -q -B.
-    if ! mvn -q -B -Dstyle.color=never -f "$HERE/$proj/pom.xml" compile >"$out" 2>&1; then
+    if ! mvn -q -B -Dstyle.color=never "${prof[@]}" -f "$HERE/${proj%@*}/pom.xml" compile >"$out" 2>&1; then
       sed 's/\x1b\[[0-9;]*m//g' "$out" | tail -n 80
       echo "mvn compile of $proj failed"
       return 1
     fi
   done
   echo "built java5 ($(ls "$HERE/java5/target/lib" | wc -l) jars) and java49 ($(ls "$HERE/java49/target/lib" | wc -l) jars)"
+  for v in "${JVERSIONS[@]}"; do
+    [ "$v" = 5.3.3 ] || echo "built java5 for $v ($(ls "$HERE/java5/target-$v/lib" | wc -l) jars in target-$v)"
+  done
 }
 
 do_golden() {
@@ -273,9 +298,11 @@ do_golden() {
   verify_dir "$HERE/golden"
 }
 
-verify_dir() { # dir: GoldenBytes verify, printing only the summary unless something fails
-  local v="$TMP/logs/verify-$(basename "$1").out"
-  if java_tool "$TMP/home-tools" "$CP5" rmq.interop.GoldenBytes verify "$1" >"$v" 2>&1; then
+verify_dir() { # dir [version]: GoldenBytes verify, printing only the summary unless something fails
+  local ver=${2:-5.3.3}
+  local v="$TMP/logs/verify-$(basename "$1")-$ver.out"
+  echo -n "[$ver decoder] "
+  if java_tool "$TMP/home-tools" "$(cp5_of "$ver")" rmq.interop.GoldenBytes verify "$1" >"$v" 2>&1; then
     tail -n 1 "$v"
   else
     grep -v '^OK ' "$v"
@@ -292,7 +319,10 @@ do_rmq_golden() {
   mkdir -p "$dir"
   echo "running: $RMQ_GOLDEN_WRITER $dir"
   bash -c "$RMQ_GOLDEN_WRITER \"\$1\"" rmq-golden-writer "$dir"
-  verify_dir "$dir"
+  local v
+  for v in $(printf '%s\n' 5.3.3 "${JVERSIONS[@]}" | awk '!seen[$0]++'); do
+    verify_dir "$dir" "$v"
+  done
 }
 
 start_namesrv() {
@@ -361,11 +391,15 @@ do_cluster() {
   local S=(rmq.interop.Scenarios) tag=$RANDOM
   step wait-broker java_tool "$TMP/home-tools" "$CP5" "${S[@]}" wait-broker -n "$NS_ADDR" \
     --broker-name "$BROKER_NAME" --cluster "$CLUSTER" --topic TBW102 --timeout-ms 60000
-  step namesrv-basics java_tool "$TMP/home-tools" "$CP5" "${S[@]}" namesrv-basics -n "$NS_ADDR"
-  step admin-read java_tool "$TMP/home-tools" "$CP5" "${S[@]}" admin-read -n "$NS_ADDR" \
-    --expect-broker "$BROKER_NAME" --expect-cluster "$CLUSTER" --topic TBW102
-  step produce-consume-5.3.3 java_tool "$TMP/home-client5" "$CP5" "${S[@]}" produce-consume -n "$NS_ADDR" \
-    -t "InteropTopic5_$tag" -c "$PRODUCE_COUNT"
+  local v cp
+  for v in "${JVERSIONS[@]}"; do
+    cp=$(cp5_of "$v")
+    step "namesrv-basics@$v" java_tool "$TMP/home-tools-$v" "$cp" "${S[@]}" namesrv-basics -n "$NS_ADDR"
+    step "admin-read@$v" java_tool "$TMP/home-tools-$v" "$cp" "${S[@]}" admin-read -n "$NS_ADDR" \
+      --expect-broker "$BROKER_NAME" --expect-cluster "$CLUSTER" --topic TBW102
+    step "produce-consume-$v" java_tool "$TMP/home-client-$v" "$cp" "${S[@]}" produce-consume -n "$NS_ADDR" \
+      -t "InteropTopic5_${tag}_${v//./}" -c "$PRODUCE_COUNT"
+  done
   step produce-consume-4.9.8 java_tool "$TMP/home-client49" "$CP49" rmq.interop49.Scenarios49 produce-consume \
     -n "$NS_ADDR" -t "InteropTopic49_$tag" -c "$PRODUCE_COUNT"
   step kv-file check_kv_file
@@ -374,9 +408,14 @@ do_cluster() {
     --broker-name "$BROKER_NAME" --topic TBW102 --timeout-ms "$BROKER_EXPIRY_TIMEOUT_MS"
 }
 
-echo "rmq interop suite: NAMESRV_IMPL=$NAMESRV_IMPL steps=${STEPS[*]} tmp=$TMP"
+echo "rmq interop suite: NAMESRV_IMPL=$NAMESRV_IMPL JAVA_CLIENTS=${JVERSIONS[*]} steps=${STEPS[*]} tmp=$TMP"
 want build && step build do_build
 want golden && step golden do_golden
+if want golden; then
+  for v in "${JVERSIONS[@]}"; do
+    [ "$v" = 5.3.3 ] || step "golden-verify@$v" verify_dir "$HERE/golden" "$v"
+  done
+fi
 want rmq-golden && step rmq-golden do_rmq_golden
 want cluster && do_cluster
 

@@ -29,7 +29,7 @@ public final class BrokerScenarios {
         register("tags", "tags -n NS -t TOPIC [-c 300]", TagsAndLitePull::tags);
         register("lite-pull", "lite-pull -n NS -t TOPIC [-c 200]", TagsAndLitePull::litePull);
         register("orderly", "orderly -n NS -t TOPIC [-c 2000] [--orders 20]", OrderlyRetryDelay::orderly);
-        register("retry-dlq", "retry-dlq -n NS -t TOPIC", OrderlyRetryDelay::retryDlq);
+        register("retry-dlq", "retry-dlq -n NS -t TOPIC [--wait-ms 120000]", OrderlyRetryDelay::retryDlq);
         register("delay", "delay -n NS -t TOPIC [--level 2] [--min-ms 5000]", OrderlyRetryDelay::delay);
         register("request-reply", "request-reply -n NS -t TOPIC [-c 20]", RequestReply::run);
         register("crash-produce-consume",
