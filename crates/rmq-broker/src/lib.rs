@@ -31,6 +31,6 @@ pub mod topic;
 pub mod util;
 
 pub use broker_config::BrokerConfig;
-pub use broker_controller::{BrokerController, BrokerHandle};
+pub use broker_controller::{BrokerController, BrokerHandle, StoreOpener};
 pub use broker_error::BrokerError;
 pub use broker_startup::BrokerConfigs;

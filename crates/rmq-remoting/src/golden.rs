@@ -44,7 +44,7 @@ impl GoldenFields {
                         .collect(),
                 )
             },
-            body_hex: rmq_common::util_all::bytes_to_hex(&cmd.body),
+            body_hex: rmq_common::util_all::bytes_to_hex(&cmd.whole_body()),
         }
     }
 
@@ -70,6 +70,7 @@ impl GoldenFields {
             body: Bytes::from(
                 rmq_common::util_all::hex_to_bytes(&self.body_hex).unwrap_or_default(),
             ),
+            body_chunks: Vec::new(),
             serialize_type,
         }
     }

@@ -49,9 +49,36 @@ impl RequestProcessor for Echo {
                         * 1024
                 ])))
             }
+            // A pull-like answer: slices of one "mapped file", written without copying.
+            RequestCode::QUERY_MESSAGE => Ok(Some(
+                RemotingCommand::success().with_body_chunks(mapped_file_slices()),
+            )),
+            // The same, over the frame limit in all though each slice is under it.
+            RequestCode::VIEW_MESSAGE_BY_ID => {
+                let half = bytes::Bytes::from(vec![b'y'; 9 * 1024 * 1024]);
+                Ok(Some(
+                    RemotingCommand::success().with_body_chunks(vec![half.clone(), half]),
+                ))
+            }
             _ => Ok(Some(RemotingCommand::success())),
         }
     }
+}
+
+/// 600 KiB of a "mapped file" in slices of 1 KiB to 200 KiB, some empty.
+fn mapped_file_slices() -> Vec<bytes::Bytes> {
+    let file = bytes::Bytes::from((0..=250u8).cycle().take(600 * 1024).collect::<Vec<_>>());
+    let mut slices = Vec::new();
+    let mut at = 0;
+    for len in [1024, 0, 200 * 1024, 3, 1024, 0].into_iter().cycle() {
+        let end = (at + len).min(file.len());
+        slices.push(file.slice(at..end));
+        at = end;
+        if at == file.len() {
+            return slices;
+        }
+    }
+    unreachable!()
 }
 
 struct ClientSide;
@@ -93,6 +120,8 @@ async fn start(idle_secs: i32) -> (rmq_remoting::ServerHandle, Arc<AtomicUsize>,
         RequestCode::PULL_MESSAGE,
         RequestCode::UPDATE_CONSUMER_OFFSET,
         RequestCode::GET_TOPIC_STATS_INFO,
+        RequestCode::QUERY_MESSAGE,
+        RequestCode::VIEW_MESSAGE_BY_ID,
     ] {
         d.register_processor(code, p.clone());
     }
@@ -237,6 +266,54 @@ async fn response_over_the_frame_limit_is_answered_with_system_error() {
         .unwrap();
     assert_eq!(resp.response_code(), ResponseCode::SUCCESS);
     assert_eq!(events.connected.load(Ordering::SeqCst), 1);
+    h.shutdown(Duration::from_secs(1)).await;
+}
+
+#[tokio::test]
+async fn chunked_answers_arrive_whole_and_over_the_limit_become_system_error() {
+    let (h, _, _) = start(120).await;
+    let addr = h.local_addr().to_string();
+    let c = client();
+    let want: Vec<u8> = mapped_file_slices().concat();
+    for t in [SerializeType::Json, SerializeType::RocketMQ] {
+        // Several at once, so chunked and plain frames share socket writes.
+        let mut calls = Vec::new();
+        for i in 0..6 {
+            let code = if i % 2 == 0 {
+                RequestCode::QUERY_MESSAGE
+            } else {
+                RequestCode::UPDATE_CONSUMER_OFFSET
+            };
+            let mut req = RemotingCommand::new_request(code);
+            req.serialize_type = t;
+            calls.push(c.invoke(&addr, req, 30_000));
+        }
+        for (i, resp) in futures::future::join_all(calls)
+            .await
+            .into_iter()
+            .enumerate()
+        {
+            let resp = resp.unwrap();
+            assert_eq!(resp.response_code(), ResponseCode::SUCCESS);
+            if i % 2 == 0 {
+                assert_eq!(resp.body.len(), want.len());
+                assert!(resp.body == want, "call {i}");
+            } else {
+                assert!(resp.body.is_empty());
+            }
+        }
+        let mut req = RemotingCommand::new_request(RequestCode::VIEW_MESSAGE_BY_ID);
+        req.serialize_type = t;
+        let resp = c.invoke(&addr, req, 30_000).await.unwrap();
+        assert_eq!(resp.response_code(), ResponseCode::SYSTEM_ERROR);
+        let remark = resp.remark.unwrap();
+        assert!(
+            remark.starts_with("response too large: 18874")
+                && remark.ends_with(" bytes exceeds the frame limit of 16777216 bytes"),
+            "{remark}"
+        );
+        assert!(resp.body.is_empty());
+    }
     h.shutdown(Duration::from_secs(1)).await;
 }
 

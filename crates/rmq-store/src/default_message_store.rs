@@ -100,6 +100,16 @@ impl DefaultMessageStore {
         Self::open_with_file_system(config, Arc::new(DefaultFileSystem))
     }
 
+    /// [`DefaultMessageStore::open`] whose OS calls go through `fs`, which fails them on
+    /// demand (for fault-injection tests of the crates above the store).
+    #[cfg(feature = "fault-injection")]
+    pub fn open_with_faulty_file_system(
+        config: MessageStoreConfig,
+        fs: Arc<crate::fault_injection::FaultyFileSystem>,
+    ) -> Result<Arc<Self>, StoreError> {
+        Self::open_with_file_system(config, fs)
+    }
+
     /// [`DefaultMessageStore::open`] with the OS calls of `fs` (tests inject faults here).
     pub(crate) fn open_with_file_system(
         config: MessageStoreConfig,

@@ -267,9 +267,10 @@ pub(crate) fn is_out_of_space(e: &io::Error) -> bool {
     matches!(e.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EDQUOT))
 }
 
-#[cfg(test)]
+#[cfg(any(test, feature = "fault-injection"))]
 pub(crate) mod testing {
-    //! A [`FileSystem`] whose calls fail on demand, for fault-injection tests.
+    //! A file system whose calls fail on demand, for fault-injection tests (public with the
+    //! `fault-injection` feature, as `rmq_store::fault_injection`).
     //!
     //! A full disk is modelled faithfully for `allocate`: an injected fault refuses only
     //! allocations that need new blocks (the range has a hole, as `SEEK_HOLE` reports it),
@@ -283,7 +284,7 @@ pub(crate) mod testing {
 
     /// The call a fault hits.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub(crate) enum Op {
+    pub enum Op {
         /// `allocate` of a range that needs new blocks.
         Allocate,
         /// Creating a file or directory: `create_new`, `create_truncate`, `open_or_create`,
@@ -305,7 +306,7 @@ pub(crate) mod testing {
 
     /// Delegates to the OS, except that the calls of an injected fault fail with its errno.
     #[derive(Debug, Default)]
-    pub(crate) struct FaultyFileSystem {
+    pub struct FaultyFileSystem {
         faults: Mutex<Vec<Fault>>,
         failures: AtomicUsize,
         memory_calls: AtomicUsize,
@@ -313,13 +314,13 @@ pub(crate) mod testing {
 
     impl FaultyFileSystem {
         /// Makes `allocate` fail with `errno` for files whose path contains `path_part`.
-        pub(crate) fn fail_allocate(&self, path_part: &str, errno: i32) {
+        pub fn fail_allocate(&self, path_part: &str, errno: i32) {
             self.fail(Op::Allocate, path_part, errno);
         }
 
         /// Makes `op` fail with `errno` for paths containing `path_part` (replacing an earlier
         /// fault of the same `op`).
-        pub(crate) fn fail(&self, op: Op, path_part: &str, errno: i32) {
+        pub fn fail(&self, op: Op, path_part: &str, errno: i32) {
             let mut faults = self.faults.lock();
             faults.retain(|f| f.op != op);
             faults.push(Fault {
@@ -330,17 +331,17 @@ pub(crate) mod testing {
         }
 
         /// Clears every fault: the disk has room again.
-        pub(crate) fn heal(&self) {
+        pub fn heal(&self) {
             self.faults.lock().clear();
         }
 
         /// Returns how many calls failed by injection.
-        pub(crate) fn failures(&self) -> usize {
+        pub fn failures(&self) -> usize {
             self.failures.load(Ordering::Acquire)
         }
 
         /// Returns how many times `memory` was asked.
-        pub(crate) fn memory_calls(&self) -> usize {
+        pub fn memory_calls(&self) -> usize {
             self.memory_calls.load(Ordering::Acquire)
         }
 

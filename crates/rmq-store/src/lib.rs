@@ -60,6 +60,14 @@ pub use clean_commit_log_service::DiskUsageProbe;
 pub use config::{BrokerRole, FlushDiskType, MessageStoreConfig};
 pub use default_message_store::DefaultMessageStore;
 pub use file_system::{disk_partition_space_used_percent, statvfs};
+
+/// Faults injected through the store's file-system seam (feature `fault-injection`): open a
+/// store with [`DefaultMessageStore::open_with_faulty_file_system`] and make its file
+/// creation, block allocation, flush or lock fail with an errno.
+#[cfg(feature = "fault-injection")]
+pub mod fault_injection {
+    pub use crate::file_system::testing::{FaultyFileSystem, Op};
+}
 pub use get_message_result::{
     BoundaryType, GetMessageResult, GetMessageStatus, MessageArrivingListener, MessageFilter,
     QueryMessageResult,

@@ -1,7 +1,7 @@
 //! `BrokerController::initialize`: loads the config files into the managers, opens the
 //! store and builds the services (Java `BrokerController#initialize`).
 
-use super::{BrokerController, IncrementRegistration};
+use super::{BrokerController, IncrementRegistration, StoreOpener};
 use crate::broker_address::BrokerAddress;
 use crate::broker_config::BrokerConfig;
 use crate::broker_config_handle::BrokerConfigHandle;
@@ -56,13 +56,14 @@ impl BrokerController {
         netty_server_config: NettyServerConfig,
         netty_client_config: NettyClientConfig,
         fixed: rmq_common::properties::Properties,
+        open: StoreOpener,
     ) -> Result<Self, BrokerError> {
         let root = message_store_config.store_path_root_dir.clone();
         let persister = ConfigPersister::start().map_err(|e| BrokerError::io(&root, e))?;
         let config = BrokerConfigHandle::new(broker_config);
         let m = load_managers(&config, &message_store_config, &persister, fixed)?;
         let bc = config.load();
-        let s = open_store(&message_store_config, &bc, &persister)?;
+        let s = open_store(&message_store_config, &bc, &persister, open)?;
         let consumer_manager = Arc::new(ConsumerManager::new(
             Arc::new(DefaultConsumerIdsChangeListener::new(
                 config.clone(),
@@ -170,8 +171,9 @@ fn open_store(
     store_config: &MessageStoreConfig,
     bc: &BrokerConfig,
     persister: &ConfigPersister,
+    open: StoreOpener,
 ) -> Result<StoreServices, BrokerError> {
-    let message_store = DefaultMessageStore::open(store_config.clone())?;
+    let message_store = open(store_config.clone())?;
     let schedule_message_service = Arc::new(ScheduleMessageService::new(
         store_config,
         message_store.clone(),

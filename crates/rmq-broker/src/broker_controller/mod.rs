@@ -37,7 +37,12 @@ use crate::topic::topic_config_manager::TopicConfigManager;
 use rmq_common::ConfigManager;
 use rmq_common::{DataVersion, TopicConfig};
 use rmq_remoting::{NettyServerConfig, RemotingServer, ServerHandle};
-use rmq_store::{DefaultMessageStore, MessageStoreConfig};
+use rmq_store::{DefaultMessageStore, MessageStoreConfig, StoreError};
+
+/// Opens the message store from its config: [`DefaultMessageStore::open`] unless a test
+/// passes another to [`BrokerController::start_with_store`].
+pub type StoreOpener =
+    Box<dyn FnOnce(MessageStoreConfig) -> Result<Arc<DefaultMessageStore>, StoreError> + Send>;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -151,6 +156,15 @@ impl BrokerController {
     /// Opens the store, loads the config files, binds the listeners, starts every service and
     /// registers with the name servers.
     pub async fn start(configs: BrokerConfigs) -> Result<BrokerHandle, BrokerError> {
+        Self::start_with_store(configs, Box::new(DefaultMessageStore::open)).await
+    }
+
+    /// [`BrokerController::start`] with the store opened by `open` (tests open it on a file
+    /// system that injects faults).
+    pub async fn start_with_store(
+        configs: BrokerConfigs,
+        open: StoreOpener,
+    ) -> Result<BrokerHandle, BrokerError> {
         let fixed = configs.fixed_properties();
         let BrokerConfigs {
             broker_config,
@@ -166,6 +180,7 @@ impl BrokerController {
                 netty_server_config,
                 netty_client_config,
                 fixed,
+                open,
             )
         })
         .await

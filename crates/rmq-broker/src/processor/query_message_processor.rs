@@ -4,7 +4,6 @@
 
 use crate::broker_error::{answer, BrokerError};
 use async_trait::async_trait;
-use bytes::BytesMut;
 use rmq_remoting::protocol::header::broker::{
     QueryMessageRequestHeader, QueryMessageResponseHeader, ViewMessageRequestHeader,
 };
@@ -55,15 +54,13 @@ impl QueryMessageProcessor {
             index_last_update_phyoffset: result.index_last_update_phyoffset,
         };
         if result.buffer_total_size > 0 {
-            let mut body = BytesMut::with_capacity(result.buffer_total_size as usize);
-            for b in &result.message_buffers {
-                body.extend_from_slice(b);
-            }
+            // The records' mapped-file slices, written without copying (Java hands them to
+            // Netty as a `QueryMessageTransfer`).
             return Ok(RemotingCommand::response_with_header(
                 ResponseCode::SUCCESS,
                 &response_header,
             )
-            .with_body(body.freeze()));
+            .with_body_chunks(result.message_buffers));
         }
         let mut r =
             RemotingCommand::response_with_header(ResponseCode::QUERY_NOT_FOUND, &response_header);

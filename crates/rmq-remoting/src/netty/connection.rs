@@ -1,12 +1,13 @@
 //! Drives one TCP connection: a reader task that decodes frames, completes responses and
-//! dispatches requests, and a writer task that batches queued frames into socket writes.
+//! dispatches requests, and a writer task that batches queued frames into socket writes
+//! ([`FrameBatch`]: small frames coalesced, body chunks written without copying).
 
 use super::channel::Channel;
+use super::frame_batch::FrameBatch;
 use super::processor::RequestDispatcher;
 use crate::codec::RemotingCodec;
 use crate::error::{CodecError, RemotingError};
 use crate::protocol::{RemotingCommand, ResponseCode};
-use bytes::BytesMut;
 use futures::StreamExt;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -48,7 +49,7 @@ pub(crate) fn spawn_connection(
         let channel = channel.clone();
         let last_write = last_write.clone();
         tokio::spawn(async move {
-            let mut buf = BytesMut::with_capacity(64 * 1024);
+            let mut batch = FrameBatch::new();
             loop {
                 let first = tokio::select! {
                     biased;
@@ -56,24 +57,20 @@ pub(crate) fn spawn_connection(
                     _ = channel.inner.closed.cancelled() => None,
                 };
                 let Some(first) = first else { break };
-                encode_logged(&first, &mut buf, &channel);
-                while buf.len() < WRITE_BATCH_BYTES {
+                encode_logged(&first, &mut batch, &channel);
+                while batch.len() < WRITE_BATCH_BYTES {
                     match rx.try_recv() {
-                        Ok(m) => encode_logged(&m, &mut buf, &channel),
+                        Ok(m) => encode_logged(&m, &mut batch, &channel),
                         Err(_) => break,
                     }
                 }
-                if buf.is_empty() {
+                if batch.is_empty() {
                     continue;
                 }
-                if let Err(e) = write_half.write_all(&buf).await {
+                if let Err(e) = batch.write_to(&mut write_half).await {
                     tracing::debug!(remote = %channel.remote_addr(), error = %e, "write failed, closing");
                     channel.close();
                     break;
-                }
-                buf.clear();
-                if buf.capacity() > 4 * WRITE_BATCH_BYTES {
-                    buf = BytesMut::with_capacity(64 * 1024);
                 }
                 last_write.store(started.elapsed().as_millis() as i64, Ordering::Relaxed);
             }
@@ -159,11 +156,11 @@ pub(crate) fn spawn_connection(
     Ok(channel)
 }
 
-/// Encodes `cmd` into `buf`. A response that cannot be encoded (over the frame limit) is
+/// Appends the frame of `cmd` to `batch`. A response that cannot be encoded (over the frame limit) is
 /// replaced by a SYSTEM_ERROR answer with the same opaque, so the peer learns why instead of
 /// waiting for its timeout; a request that cannot be encoded fails its caller at once.
-fn encode_logged(cmd: &RemotingCommand, buf: &mut BytesMut, channel: &Channel) {
-    let error = match cmd.encode(buf) {
+fn encode_logged(cmd: &RemotingCommand, batch: &mut FrameBatch, channel: &Channel) {
+    let error = match batch.push(cmd) {
         Ok(()) => return,
         Err(e) => e,
     };
@@ -187,7 +184,7 @@ fn encode_logged(cmd: &RemotingCommand, buf: &mut BytesMut, channel: &Channel) {
     answer.opaque = cmd.opaque;
     answer.serialize_type = cmd.serialize_type;
     answer.mark_response();
-    if let Err(e) = answer.encode(buf) {
+    if let Err(e) = batch.push(&answer) {
         tracing::error!(remote = %channel.remote_addr(), error = %e, "cannot encode the error answer either, dropped");
     }
 }

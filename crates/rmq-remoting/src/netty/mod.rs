@@ -3,5 +3,6 @@
 pub mod channel;
 pub mod client;
 mod connection;
+mod frame_batch;
 pub mod processor;
 pub mod server;

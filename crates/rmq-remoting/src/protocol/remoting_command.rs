@@ -135,6 +135,11 @@ pub struct RemotingCommand {
     /// The custom header; empty means none.
     pub ext_fields: HashMap<String, String>,
     pub body: Bytes,
+    /// More body bytes, sent after `body`: slices (of mapped files, for pull answers) that
+    /// the connection writes to the socket without copying them (Java's `FileRegion`s, e.g.
+    /// `ManyMessageTransfer`). Decoding never fills it; [`RemotingCommand::body_len`] and
+    /// [`RemotingCommand::whole_body`] see both parts.
+    pub body_chunks: Vec<Bytes>,
     /// How the header is (or was) serialized.
     pub serialize_type: SerializeType,
 }
@@ -150,6 +155,7 @@ impl Default for RemotingCommand {
             remark: None,
             ext_fields: HashMap::new(),
             body: Bytes::new(),
+            body_chunks: Vec::new(),
             serialize_type: default_serialize_type(),
         }
     }
@@ -203,6 +209,33 @@ impl RemotingCommand {
     pub fn with_body(mut self, body: impl Into<Bytes>) -> Self {
         self.body = body.into();
         self
+    }
+
+    /// Replaces the body by `chunks`, written to the socket one after another without being
+    /// copied into the frame buffer.
+    pub fn with_body_chunks(mut self, chunks: Vec<Bytes>) -> Self {
+        self.body = Bytes::new();
+        self.body_chunks = chunks;
+        self
+    }
+
+    /// Returns the length of the body on the wire: `body` plus the chunks.
+    pub fn body_len(&self) -> usize {
+        self.body.len() + self.body_chunks.iter().map(Bytes::len).sum::<usize>()
+    }
+
+    /// Returns the body as the peer receives it: `body` followed by the chunks (a copy only
+    /// when there are chunks).
+    pub fn whole_body(&self) -> Bytes {
+        if self.body_chunks.is_empty() {
+            return self.body.clone();
+        }
+        let mut all = BytesMut::with_capacity(self.body_len());
+        all.extend_from_slice(&self.body);
+        for c in &self.body_chunks {
+            all.extend_from_slice(c);
+        }
+        all.freeze()
     }
 
     /// Replaces the remark.
@@ -262,8 +295,20 @@ impl RemotingCommand {
         self.flag |= RPC_ONEWAY;
     }
 
-    /// Encodes the complete frame, length field included, into `dst`.
+    /// Encodes the complete frame, length field included, into `dst`, chunks copied in.
     pub fn encode(&self, dst: &mut BytesMut) -> Result<(), CodecError> {
+        dst.reserve(self.body_chunks.iter().map(Bytes::len).sum());
+        self.encode_head(dst)?;
+        for c in &self.body_chunks {
+            dst.extend_from_slice(c);
+        }
+        Ok(())
+    }
+
+    /// Encodes the frame up to the body chunks into `dst`: length field (counting the chunks),
+    /// header mark, header and `body`. The chunks are to be written right after it. On error
+    /// (header over 16 MiB, frame over [`FRAME_MAX_LENGTH`]) `dst` is left as it was.
+    pub fn encode_head(&self, dst: &mut BytesMut) -> Result<(), CodecError> {
         let start = dst.len();
         dst.reserve(64 + self.body.len());
         dst.put_i32(0); // length, patched below
@@ -280,7 +325,7 @@ impl RemotingCommand {
                 "header of {header_len} bytes too long"
             )));
         }
-        let total = 4 + 4 + header_len + self.body.len();
+        let total = 4 + 4 + header_len + self.body_len();
         if total > FRAME_MAX_LENGTH {
             dst.truncate(start);
             return Err(CodecError::FrameTooLarge {
@@ -392,6 +437,7 @@ impl RemotingCommand {
             remark: h.remark,
             ext_fields,
             body: Bytes::new(),
+            body_chunks: Vec::new(),
             serialize_type: SerializeType::Json,
         })
     }
@@ -489,6 +535,7 @@ impl RemotingCommand {
             remark,
             ext_fields,
             body: Bytes::new(),
+            body_chunks: Vec::new(),
             serialize_type: SerializeType::RocketMQ,
         })
     }
@@ -567,6 +614,7 @@ mod tests {
             remark: Some("备注 remark".into()),
             ext_fields: ext,
             body: Bytes::from_static(b"\x00\x01body"),
+            body_chunks: Vec::new(),
             serialize_type: t,
         }
     }
@@ -599,6 +647,7 @@ mod tests {
                 .into_iter()
                 .collect(),
             body: Bytes::new(),
+            body_chunks: Vec::new(),
             serialize_type: SerializeType::Json,
         };
         let b = cmd.encode_to_bytes().unwrap();
@@ -665,6 +714,63 @@ mod tests {
         let mut b = BytesMut::new();
         assert!(cmd.encode(&mut b).is_err());
         assert!(b.is_empty());
+    }
+
+    /// Splits `body` into chunks at `cuts` (some chunks empty).
+    fn chunked(cmd: &RemotingCommand, cuts: &[usize]) -> RemotingCommand {
+        let mut chunks = Vec::new();
+        let mut at = 0;
+        for &c in cuts {
+            let c = c.clamp(at, cmd.body.len());
+            chunks.push(cmd.body.slice(at..c));
+            at = c;
+        }
+        chunks.push(cmd.body.slice(at..));
+        cmd.clone().with_body_chunks(chunks)
+    }
+
+    #[test]
+    fn chunked_body_encodes_as_one_body() {
+        for t in [SerializeType::Json, SerializeType::RocketMQ] {
+            let cmd = sample(t);
+            let want = cmd.encode_to_bytes().unwrap();
+            let c = chunked(&cmd, &[0, 1, 1, 4]);
+            assert_eq!(c.body_chunks.len(), 5);
+            assert!(c.body.is_empty());
+            assert_eq!(c.body_len(), cmd.body.len());
+            assert_eq!(c.whole_body(), cmd.body);
+            assert_eq!(c.encode_to_bytes().unwrap(), want);
+            // The head counts the chunks it leaves out.
+            let mut head = BytesMut::new();
+            c.encode_head(&mut head).unwrap();
+            assert_eq!(&head[..], &want[..want.len() - cmd.body.len()]);
+            // Part in `body`, part in chunks.
+            let mut mixed = c.clone();
+            mixed.body = cmd.body.slice(..2);
+            mixed.body_chunks = vec![cmd.body.slice(2..3), cmd.body.slice(3..)];
+            assert_eq!(mixed.encode_to_bytes().unwrap(), want);
+            let mut buf = BytesMut::from(&want[..]);
+            assert_eq!(RemotingCommand::decode(&mut buf).unwrap().unwrap(), cmd);
+        }
+    }
+
+    #[test]
+    fn frame_limit_counts_the_chunks() {
+        let chunk = Bytes::from(vec![0u8; FRAME_MAX_LENGTH / 2]);
+        let cmd = RemotingCommand::success().with_body_chunks(vec![chunk.clone(), chunk]);
+        let mut b = BytesMut::from(&b"kept"[..]);
+        assert!(matches!(
+            cmd.encode_head(&mut b),
+            Err(CodecError::FrameTooLarge { length, .. }) if length as usize > FRAME_MAX_LENGTH
+        ));
+        assert!(cmd.encode(&mut b).is_err());
+        assert_eq!(&b[..], b"kept");
+        let fits = RemotingCommand::success().with_body_chunks(vec![Bytes::from(vec![
+            0u8;
+            FRAME_MAX_LENGTH
+                / 2
+        ])]);
+        assert!(fits.encode_head(&mut b).is_ok());
     }
 
     #[test]
@@ -779,6 +885,7 @@ mod tests {
                     remark,
                     ext_fields: ext,
                     body: Bytes::from(body),
+                    body_chunks: Vec::new(),
                     serialize_type: if json {
                         SerializeType::Json
                     } else {
@@ -794,6 +901,17 @@ mod tests {
             let mut buf = BytesMut::from(&cmd.encode_to_bytes().unwrap()[..]);
             let dec = RemotingCommand::decode(&mut buf).unwrap().unwrap();
             prop_assert_eq!(dec, cmd);
+        }
+
+        #[test]
+        fn prop_chunked_encoding_is_byte_identical(
+            cmd in arb_command(),
+            cuts in proptest::collection::vec(0usize..64, 0..5),
+        ) {
+            let mut cuts = cuts;
+            cuts.sort_unstable();
+            let want = cmd.encode_to_bytes().unwrap();
+            prop_assert_eq!(chunked(&cmd, &cuts).encode_to_bytes().unwrap(), want);
         }
 
         #[test]

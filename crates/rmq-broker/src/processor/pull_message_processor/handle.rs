@@ -6,7 +6,6 @@ use super::PullMessageProcessor;
 use crate::broker_config::BrokerConfig;
 use crate::filter::BrokerMessageFilter;
 use crate::longpolling::pull_request_hold_service::PullRequest;
-use bytes::BytesMut;
 use rmq_common::mix_all;
 use rmq_common::sys_flag::pull_sys_flag;
 use rmq_common::util_all::current_millis;
@@ -156,7 +155,10 @@ impl PullMessageProcessor {
         }
     }
 
-    /// SUCCESS: counts the get and answers the found records concatenated.
+    /// SUCCESS: counts the get and answers the found records concatenated: the store's
+    /// mapped-file slices become the body chunks, written to the socket without copying
+    /// (Java copies them with `transferMsgByHeap`, or hands them to Netty as a
+    /// `ManyMessageTransfer`; the bytes on the wire are the same).
     fn found(&self, o: PullOutcome<'_>, header: &PullMessageResponseHeader) -> RemotingCommand {
         let stats = &self.ctx.broker_stats_manager;
         let (group, topic) = (&o.header.consumer_group, &o.header.topic);
@@ -164,14 +166,9 @@ impl PullMessageProcessor {
         stats.inc_group_get_nums(group, topic, n);
         stats.inc_group_get_size(group, topic, i64::from(o.result.buffer_total_size));
         stats.inc_broker_get_nums(topic, n);
-        let mut body = BytesMut::with_capacity(o.result.buffer_total_size.max(0) as usize);
-        for b in &o.result.message_buffers {
-            body.extend_from_slice(b);
-        }
         let mut r = RemotingCommand::response_with_header(ResponseCode::SUCCESS, header);
         r.remark = Some(o.result.status.java_name().to_string());
-        r.body = body.freeze();
-        r
+        r.with_body_chunks(o.result.message_buffers)
     }
 
     /// Parks the pull until a message arrives or its polling time ends.

@@ -67,11 +67,14 @@ async fn found_messages_are_answered_with_their_records() {
     assert_eq!(code_remark(&r), (ResponseCode::SUCCESS.0, Some("FOUND")));
     let h: PullMessageResponseHeader = r.decode_header().unwrap();
     assert_eq!((h.next_begin_offset, h.max_offset), (2, 2));
-    let records: usize = [0, 1]
+    let records: Vec<bytes::Bytes> = [0, 1]
         .iter()
-        .map(|i| t.store.record(t.store.queue("PT", 0)[*i]).unwrap().len())
-        .sum();
-    assert_eq!(r.body.len(), records);
+        .map(|i| t.store.record(t.store.queue("PT", 0)[*i]).unwrap())
+        .collect();
+    // The store's buffers themselves, not copies, in order.
+    assert_eq!(r.body_chunks, records);
+    assert_eq!(r.body_len(), records.iter().map(|b| b.len()).sum::<usize>());
+    assert!(r.body.is_empty());
     assert_eq!(t.offsets.query_pull_offset("pg", "PT", 0), 2);
 }
 

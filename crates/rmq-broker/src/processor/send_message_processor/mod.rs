@@ -16,10 +16,13 @@
 mod check;
 #[cfg(test)]
 mod processor_tests;
+mod properties;
 mod put_result;
 mod send_back;
 
 pub(crate) use check::pre_send;
+pub(crate) use properties::rewrite_request_properties;
+use properties::{properties_string, request_properties};
 
 use crate::broker_address::BrokerAddress;
 use crate::broker_config::BrokerConfig;
@@ -36,7 +39,6 @@ use async_trait::async_trait;
 use rmq_common::java_hash_map::JavaHashMap;
 use rmq_common::message::message_client_id::create_uniq_id;
 use rmq_common::message::message_const::*;
-use rmq_common::message::message_decoder::{java_properties_to_string, string_to_java_properties};
 use rmq_common::sys_flag::message_sys_flag;
 use rmq_common::{mix_all, mq_version, perm_name, TopicFilterType};
 use rmq_remoting::protocol::header::broker::{
@@ -49,19 +51,6 @@ use rmq_store::{
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::{Semaphore, SemaphorePermit};
-
-/// Java `buildMsgContext`: the request's properties with `MSG_REGION` and `TRACE_ON`,
-/// re-encoded from a Java `HashMap`.
-pub(crate) fn rewrite_request_properties(
-    properties: Option<&str>,
-    region: &str,
-    trace_on: bool,
-) -> String {
-    let mut props = string_to_java_properties(properties.unwrap_or(""));
-    props.insert(PROPERTY_MSG_REGION, region);
-    props.insert(PROPERTY_TRACE_SWITCH, trace_on.to_string());
-    java_properties_to_string(&props)
-}
 
 /// DLQ queues per group (Java `DLQ_NUMS_PER_GROUP`).
 const DLQ_NUMS_PER_GROUP: i32 = 1;
@@ -124,30 +113,13 @@ impl SendMessageProcessor {
         r
     }
 
-    /// The properties a send starts from, in Java's map: `buildMsgContext` rewrites the
-    /// request's properties string with the broker's region and trace switch (parsed into a
-    /// `HashMap` and encoded again), `clearReservedProperties` drops `POP_CK` from it, and
-    /// `sendMessage`/`sendBatchMessage` parse the result.
-    pub(crate) fn request_properties(
-        bc: &BrokerConfig,
-        header: &SendMessageRequestHeader,
-    ) -> JavaHashMap {
-        let text =
-            rewrite_request_properties(header.properties.as_deref(), &bc.region_id, bc.trace_on);
-        let mut props = string_to_java_properties(&text);
-        // Deleting `POP_CK` from the string before parsing leaves the other pairs in order,
-        // as removing it from the map does.
-        props.remove(PROPERTY_POP_CK);
-        props
-    }
-
     /// SEND_MESSAGE / SEND_MESSAGE_V2 (Java `sendMessage`).
     async fn send_message(
         &self,
         bc: &BrokerConfig,
         channel: &Channel,
         request: &RemotingCommand,
-        header: SendMessageRequestHeader,
+        mut header: SendMessageRequestHeader,
         permit: SemaphorePermit<'_>,
     ) -> Result<RemotingCommand, BrokerError> {
         let c = &self.ctx;
@@ -157,7 +129,8 @@ impl SendMessageProcessor {
             queue_id = random_queue_id(topic_config.write_queue_nums);
         }
         let response_queue_id = queue_id;
-        let mut props = Self::request_properties(bc, &header);
+        let client_properties = header.properties.take();
+        let mut props = request_properties(bc, client_properties.as_deref());
         let reconsume_times = header.reconsume_times.unwrap_or(0);
         let mut topic = header.topic.clone();
         if mix_all::is_retry_topic(&topic) {
@@ -183,7 +156,7 @@ impl SendMessageProcessor {
             queue_id,
             flag: header.flag,
             body: request.body.clone(),
-            properties_string: java_properties_to_string(&props),
+            properties_string: properties_string(&props, client_properties),
             tags_code: 0,
             sys_flag,
             born_timestamp: header.born_timestamp,
@@ -256,7 +229,7 @@ impl SendMessageProcessor {
         bc: &BrokerConfig,
         channel: &Channel,
         request: &RemotingCommand,
-        header: SendMessageRequestHeader,
+        mut header: SendMessageRequestHeader,
         permit: SemaphorePermit<'_>,
     ) -> Result<RemotingCommand, BrokerError> {
         let c = &self.ctx;
@@ -281,13 +254,14 @@ impl SendMessageProcessor {
         if topic_config.topic_filter_type == TopicFilterType::MultiTag {
             sys_flag |= message_sys_flag::MULTI_TAGS_FLAG;
         }
-        let mut props = Self::request_properties(bc, &header);
+        let client_properties = header.properties.take();
+        let mut props = request_properties(bc, client_properties.as_deref());
         props.insert(PROPERTY_CLUSTER, bc.broker_cluster_name.clone());
         let batch = MessageExtBatch {
-            topic: header.topic.clone(),
+            topic: std::mem::take(&mut header.topic),
             queue_id,
             body: request.body.clone(),
-            properties_string: java_properties_to_string(&props),
+            properties_string: properties_string(&props, client_properties),
             sys_flag,
             born_timestamp: header.born_timestamp,
             born_host: channel.remote_addr(),
@@ -331,7 +305,8 @@ impl SendMessageProcessor {
         Ok(response)
     }
 
-    /// Decodes a V1 or V2 (short-keyed) send header as V1.
+    /// Decodes a V1 or V2 (short-keyed) send header as V1, once per request: a V2 header's
+    /// fields move into the V1 struct (Java `parseRequestHeader`).
     pub(crate) fn parse_request_header(
         request: &RemotingCommand,
     ) -> Result<SendMessageRequestHeader, RemotingError> {
@@ -341,7 +316,7 @@ impl SendMessageProcessor {
             || code == RequestCode::SEND_REPLY_MESSAGE_V2
         {
             let v2: SendMessageRequestHeaderV2 = request.decode_header()?;
-            Ok(v2.to_v1())
+            Ok(v2.into_v1())
         } else {
             Ok(request.decode_header()?)
         }
@@ -455,39 +430,5 @@ impl RequestProcessor for SendMessageProcessor {
         (!c.config.load().enable_slave_acting_master
             && c.message_store_config.broker_role == rmq_store::BrokerRole::Slave)
             || c.message_store.is_os_page_cache_busy()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// `buildMsgContext`'s rewrite, which the reply path stores as is and pushes with
-    /// `PUSH_REPLY_TIME` added (golden strings from Java's `MessageDecoder`, see
-    /// `tests/properties_order_it.rs`, which checks the send paths end to end).
-    #[test]
-    fn request_properties_are_rewritten_in_java_order() {
-        let golden: Vec<serde_json::Value> = serde_json::from_str(include_str!(
-            "../../../tests/data/java_properties_golden.json"
-        ))
-        .unwrap();
-        for case in &golden {
-            let input = case["input"].as_str().unwrap();
-            let stored = rewrite_request_properties(Some(input), "DefaultRegion", true);
-            assert_eq!(
-                stored,
-                case["reply_stored"].as_str().unwrap(),
-                "{}",
-                case["name"]
-            );
-            let mut pushed = string_to_java_properties(&stored);
-            pushed.insert(PROPERTY_PUSH_REPLY_TIME, "1700000000000");
-            assert_eq!(
-                java_properties_to_string(&pushed),
-                case["reply_pushed"].as_str().unwrap(),
-                "{}",
-                case["name"]
-            );
-        }
     }
 }

@@ -210,3 +210,23 @@ async fn undecodable_header_is_left_to_the_remoting_layer() {
     );
     assert!(p.process_request(&client_channel(), r).await.is_err());
 }
+
+#[test]
+fn v1_and_v2_headers_decode_to_one_v1_header() {
+    let mut h = header("T");
+    h.reconsume_times = Some(2);
+    h.max_reconsume_times = Some(16);
+    h.batch = Some(true);
+    h.broker_name = Some("broker-a".into());
+    for code in [
+        RequestCode::SEND_MESSAGE,
+        RequestCode::SEND_MESSAGE_V2,
+        RequestCode::SEND_BATCH_MESSAGE,
+    ] {
+        let parsed = SendMessageProcessor::parse_request_header(&request(code, &h)).unwrap();
+        assert_eq!(parsed, h, "{code:?}");
+    }
+    // A V2 request's short keys are read as V2, not as V1.
+    let v2 = request(RequestCode::SEND_MESSAGE_V2, &h);
+    assert!(v2.ext_field("topic").is_none() && v2.ext_field("b") == Some("T"));
+}

@@ -756,21 +756,27 @@ command_header! {
 impl SendMessageRequestHeaderV2 {
     /// Converts to the long-key header (`SendMessageRequestHeaderV2.createSendMessageRequestHeaderV1`).
     pub fn to_v1(&self) -> SendMessageRequestHeader {
+        self.clone().into_v1()
+    }
+
+    /// Converts to the long-key header, moving the strings (what a broker does once per
+    /// SEND_MESSAGE_V2).
+    pub fn into_v1(self) -> SendMessageRequestHeader {
         SendMessageRequestHeader {
-            producer_group: self.producer_group.clone(),
-            topic: self.topic.clone(),
-            default_topic: self.default_topic.clone(),
+            producer_group: self.producer_group,
+            topic: self.topic,
+            default_topic: self.default_topic,
             default_topic_queue_nums: self.default_topic_queue_nums,
             queue_id: self.queue_id,
             sys_flag: self.sys_flag,
             born_timestamp: self.born_timestamp,
             flag: self.flag,
-            properties: self.properties.clone(),
+            properties: self.properties,
             reconsume_times: self.reconsume_times,
             unit_mode: self.unit_mode,
             max_reconsume_times: self.max_reconsume_times,
             batch: self.batch,
-            broker_name: self.broker_name.clone(),
+            broker_name: self.broker_name,
         }
     }
 
