@@ -118,3 +118,19 @@ async fn check_client_config_compiles_sql92_when_enabled() {
         )
     );
 }
+
+/// Builds the context of the processor under test from the shared parts.
+impl crate::test_support::TestParts {
+    /// What the client management processor uses.
+    pub(crate) fn client_manage_context(
+        &self,
+    ) -> crate::processor::client_manage_processor::ClientManageContext {
+        crate::processor::client_manage_processor::ClientManageContext {
+            config: self.config.clone(),
+            consumer_manager: self.consumers.clone(),
+            producer_manager: self.producers.clone(),
+            topic_config_manager: self.topics.clone(),
+            subscription_group_manager: self.groups.clone(),
+        }
+    }
+}

@@ -248,3 +248,21 @@ async fn query_waits_for_messages_acknowledged_before_it() {
     assert_eq!(offset_of(&r), (ResponseCode::SUCCESS.0, Some(0)));
     broker.shutdown().await;
 }
+
+/// Builds the context of the processor under test from the shared parts.
+impl crate::test_support::TestParts {
+    /// What the consumer management processor uses.
+    pub(crate) fn consumer_manage_context(
+        &self,
+    ) -> crate::processor::consumer_manage_processor::ConsumerManageContext {
+        crate::processor::consumer_manage_processor::ConsumerManageContext {
+            config: self.config.clone(),
+            message_store: self.dyn_store(),
+            message_store_config: self.store_config.clone(),
+            topic_config_manager: self.topics.clone(),
+            consumer_offset_manager: self.offsets.clone(),
+            consumer_manager: self.consumers.clone(),
+            subscription_group_manager: self.groups.clone(),
+        }
+    }
+}

@@ -68,3 +68,16 @@ async fn query_without_match_is_query_not_found() {
         )
     );
 }
+
+/// Builds the context of the processor under test from the shared parts.
+impl crate::test_support::TestParts {
+    /// What the query processor uses.
+    pub(crate) fn query_context(
+        &self,
+    ) -> crate::processor::query_message_processor::QueryMessageContext {
+        crate::processor::query_message_processor::QueryMessageContext {
+            message_store: self.dyn_store(),
+            message_store_config: self.store_config.clone(),
+        }
+    }
+}

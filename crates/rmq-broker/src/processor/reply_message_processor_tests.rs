@@ -85,3 +85,20 @@ async fn reply_to_a_forbidden_topic_is_refused_with_the_send_checks() {
         )
     );
 }
+
+/// Builds the context of the processor under test from the shared parts.
+impl crate::test_support::TestParts {
+    /// What the reply processor uses.
+    pub(crate) fn reply_context(
+        &self,
+    ) -> crate::processor::reply_message_processor::ReplyMessageContext {
+        crate::processor::reply_message_processor::ReplyMessageContext {
+            config: self.config.clone(),
+            address: self.address.clone(),
+            message_store: self.dyn_store(),
+            producer_manager: self.producers.clone(),
+            broker_stats_manager: self.stats.clone(),
+            topic_config_manager: self.topics.clone(),
+        }
+    }
+}

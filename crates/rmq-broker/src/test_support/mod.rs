@@ -11,28 +11,17 @@ pub(crate) use fake_store::FakeStore;
 use crate::broker_address::BrokerAddress;
 use crate::broker_config::BrokerConfig;
 use crate::broker_config_handle::BrokerConfigHandle;
-use crate::broker_stats::BrokerStats;
 use crate::client::consumer_manager::{ConsumerIdsChangeListener, ConsumerManager};
-use crate::client::net::broker2client::Broker2ClientContext;
 use crate::client::producer_manager::ProducerManager;
 use crate::client::rebalance::rebalance_lock_manager::RebalanceLockManager;
 use crate::config_manager::ConfigPersister;
-use crate::configuration::Configuration;
 use crate::filter::consumer_filter_manager::ConsumerFilterManager;
 use crate::longpolling::pull_request_hold_service::PullRequestHoldService;
 use crate::offset::consumer_offset_manager::ConsumerOffsetManager;
 use crate::out::registrar::BrokerRegistrar;
-use crate::processor::admin_broker_processor::AdminBrokerContext;
-use crate::processor::client_manage_processor::ClientManageContext;
-use crate::processor::consumer_manage_processor::ConsumerManageContext;
-use crate::processor::pull_message_processor::PullMessageContext;
-use crate::processor::query_message_processor::QueryMessageContext;
-use crate::processor::reply_message_processor::ReplyMessageContext;
-use crate::processor::send_message_processor::SendMessageContext;
 use crate::schedule::schedule_message_service::ScheduleMessageService;
 use crate::stats::broker_stats_manager::BrokerStatsManager;
 use crate::subscription::subscription_group_manager::SubscriptionGroupManager;
-use crate::thread_pool_queue::ThreadPoolQueue;
 use crate::topic::topic_config_manager::TopicConfigManager;
 use futures::future::BoxFuture;
 use rmq_common::{DataVersion, TopicConfig};
@@ -146,123 +135,8 @@ impl TestParts {
         }
     }
 
-    fn dyn_store(&self) -> Arc<dyn MessageStore> {
+    pub(crate) fn dyn_store(&self) -> Arc<dyn MessageStore> {
         self.store.clone()
-    }
-
-    /// What the send processor uses.
-    pub(crate) fn send_context(&self) -> SendMessageContext {
-        SendMessageContext {
-            config: self.config.clone(),
-            address: self.address.clone(),
-            message_store: self.dyn_store(),
-            message_store_config: self.store_config.clone(),
-            topic_config_manager: self.topics.clone(),
-            subscription_group_manager: self.groups.clone(),
-            rebalance_lock_manager: self.locks.clone(),
-            schedule_message_service: self.schedule.clone(),
-            broker_stats_manager: self.stats.clone(),
-            send_thread_pool_queue: Arc::new(ThreadPoolQueue::default()),
-        }
-    }
-
-    /// What the reply processor uses.
-    pub(crate) fn reply_context(&self) -> ReplyMessageContext {
-        ReplyMessageContext {
-            config: self.config.clone(),
-            address: self.address.clone(),
-            message_store: self.dyn_store(),
-            producer_manager: self.producers.clone(),
-            broker_stats_manager: self.stats.clone(),
-            topic_config_manager: self.topics.clone(),
-        }
-    }
-
-    /// What the query processor uses.
-    pub(crate) fn query_context(&self) -> QueryMessageContext {
-        QueryMessageContext {
-            message_store: self.dyn_store(),
-            message_store_config: self.store_config.clone(),
-        }
-    }
-
-    /// What the client management processor uses.
-    pub(crate) fn client_manage_context(&self) -> ClientManageContext {
-        ClientManageContext {
-            config: self.config.clone(),
-            consumer_manager: self.consumers.clone(),
-            producer_manager: self.producers.clone(),
-            topic_config_manager: self.topics.clone(),
-            subscription_group_manager: self.groups.clone(),
-        }
-    }
-
-    /// What the consumer management processor uses.
-    pub(crate) fn consumer_manage_context(&self) -> ConsumerManageContext {
-        ConsumerManageContext {
-            config: self.config.clone(),
-            message_store: self.dyn_store(),
-            message_store_config: self.store_config.clone(),
-            topic_config_manager: self.topics.clone(),
-            consumer_offset_manager: self.offsets.clone(),
-            consumer_manager: self.consumers.clone(),
-            subscription_group_manager: self.groups.clone(),
-        }
-    }
-
-    /// What the pull processor uses.
-    pub(crate) fn pull_context(&self) -> PullMessageContext {
-        PullMessageContext {
-            config: self.config.clone(),
-            message_store: self.dyn_store(),
-            message_store_config: self.store_config.clone(),
-            topic_config_manager: self.topics.clone(),
-            subscription_group_manager: self.groups.clone(),
-            consumer_offset_manager: self.offsets.clone(),
-            consumer_manager: self.consumers.clone(),
-            consumer_filter_manager: self.filters.clone(),
-            pull_request_hold_service: self.hold.clone(),
-            broker_stats_manager: self.stats.clone(),
-        }
-    }
-
-    /// What the calls to clients use.
-    pub(crate) fn broker2client_context(&self) -> Broker2ClientContext {
-        Broker2ClientContext {
-            config: self.config.clone(),
-            message_store: self.dyn_store(),
-            topic_config_manager: self.topics.clone(),
-            consumer_offset_manager: self.offsets.clone(),
-            consumer_manager: self.consumers.clone(),
-        }
-    }
-
-    /// What the admin processor uses.
-    pub(crate) fn admin_context(&self) -> AdminBrokerContext {
-        let configuration = Configuration::new(
-            self.config.shared().clone(),
-            Default::default(),
-            self.dir.path().join("broker.properties"),
-        );
-        AdminBrokerContext {
-            config: self.config.clone(),
-            configuration: Arc::new(configuration),
-            address: self.address.clone(),
-            registrar: self.registrar.clone(),
-            message_store: self.dyn_store(),
-            message_store_config: self.store_config.clone(),
-            topic_config_manager: self.topics.clone(),
-            subscription_group_manager: self.groups.clone(),
-            consumer_offset_manager: self.offsets.clone(),
-            consumer_manager: self.consumers.clone(),
-            producer_manager: self.producers.clone(),
-            rebalance_lock_manager: self.locks.clone(),
-            schedule_message_service: self.schedule.clone(),
-            broker_stats_manager: self.stats.clone(),
-            broker_stats: Arc::new(BrokerStats::new(self.stats.clone())),
-            send_thread_pool_queue: Arc::new(ThreadPoolQueue::default()),
-            broker2client: self.broker2client_context(),
-        }
     }
 }
 

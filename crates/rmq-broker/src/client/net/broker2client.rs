@@ -365,4 +365,18 @@ mod tests {
             )
         );
     }
+
+    /// Builds the context of the calls to clients from the shared parts.
+    impl crate::test_support::TestParts {
+        /// What the calls to clients use.
+        pub(crate) fn broker2client_context(&self) -> super::Broker2ClientContext {
+            super::Broker2ClientContext {
+                config: self.config.clone(),
+                message_store: self.dyn_store(),
+                topic_config_manager: self.topics.clone(),
+                consumer_offset_manager: self.offsets.clone(),
+                consumer_manager: self.consumers.clone(),
+            }
+        }
+    }
 }

@@ -190,3 +190,40 @@ async fn unknown_codes_are_not_supported() {
         )
     );
 }
+
+/// Builds the context of the processor under test from the shared parts.
+impl crate::test_support::TestParts {
+    /// What the admin processor uses.
+    pub(crate) fn admin_context(
+        &self,
+    ) -> crate::processor::admin_broker_processor::AdminBrokerContext {
+        let configuration = crate::configuration::Configuration::new(
+            self.config.shared().clone(),
+            Default::default(),
+            self.dir.path().join("broker.properties"),
+        );
+        crate::processor::admin_broker_processor::AdminBrokerContext {
+            config: self.config.clone(),
+            configuration: std::sync::Arc::new(configuration),
+            address: self.address.clone(),
+            registrar: self.registrar.clone(),
+            message_store: self.dyn_store(),
+            message_store_config: self.store_config.clone(),
+            topic_config_manager: self.topics.clone(),
+            subscription_group_manager: self.groups.clone(),
+            consumer_offset_manager: self.offsets.clone(),
+            consumer_manager: self.consumers.clone(),
+            producer_manager: self.producers.clone(),
+            rebalance_lock_manager: self.locks.clone(),
+            schedule_message_service: self.schedule.clone(),
+            broker_stats_manager: self.stats.clone(),
+            broker_stats: std::sync::Arc::new(crate::broker_stats::BrokerStats::new(
+                self.stats.clone(),
+            )),
+            send_thread_pool_queue: std::sync::Arc::new(
+                crate::thread_pool_queue::ThreadPoolQueue::default(),
+            ),
+            broker2client: self.broker2client_context(),
+        }
+    }
+}

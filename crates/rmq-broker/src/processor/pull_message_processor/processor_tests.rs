@@ -180,3 +180,24 @@ async fn sql92_needs_enable_property_filter() {
         )
     );
 }
+
+/// Builds the context of the processor under test from the shared parts.
+impl crate::test_support::TestParts {
+    /// What the pull processor uses.
+    pub(crate) fn pull_context(
+        &self,
+    ) -> crate::processor::pull_message_processor::PullMessageContext {
+        crate::processor::pull_message_processor::PullMessageContext {
+            config: self.config.clone(),
+            message_store: self.dyn_store(),
+            message_store_config: self.store_config.clone(),
+            topic_config_manager: self.topics.clone(),
+            subscription_group_manager: self.groups.clone(),
+            consumer_offset_manager: self.offsets.clone(),
+            consumer_manager: self.consumers.clone(),
+            consumer_filter_manager: self.filters.clone(),
+            pull_request_hold_service: self.hold.clone(),
+            broker_stats_manager: self.stats.clone(),
+        }
+    }
+}

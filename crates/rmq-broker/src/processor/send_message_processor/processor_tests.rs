@@ -230,3 +230,26 @@ fn v1_and_v2_headers_decode_to_one_v1_header() {
     let v2 = request(RequestCode::SEND_MESSAGE_V2, &h);
     assert!(v2.ext_field("topic").is_none() && v2.ext_field("b") == Some("T"));
 }
+
+/// Builds the context of the processor under test from the shared parts.
+impl crate::test_support::TestParts {
+    /// What the send processor uses.
+    pub(crate) fn send_context(
+        &self,
+    ) -> crate::processor::send_message_processor::SendMessageContext {
+        crate::processor::send_message_processor::SendMessageContext {
+            config: self.config.clone(),
+            address: self.address.clone(),
+            message_store: self.dyn_store(),
+            message_store_config: self.store_config.clone(),
+            topic_config_manager: self.topics.clone(),
+            subscription_group_manager: self.groups.clone(),
+            rebalance_lock_manager: self.locks.clone(),
+            schedule_message_service: self.schedule.clone(),
+            broker_stats_manager: self.stats.clone(),
+            send_thread_pool_queue: std::sync::Arc::new(
+                crate::thread_pool_queue::ThreadPoolQueue::default(),
+            ),
+        }
+    }
+}

@@ -188,7 +188,7 @@ def report(files, production):
 
 
 def main():
-    src = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "src")
+    src = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "crates", "rmq-broker", "src")
     files = {}
     for root, _, names in os.walk(src):
         for n in names:
