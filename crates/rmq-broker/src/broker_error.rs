@@ -76,6 +76,10 @@ pub enum BrokerError {
         code: ResponseCode,
         remark: Option<String>,
     },
+    /// A server the broker called answered with an error code (Java `MQBrokerException`,
+    /// printed as Java does: `CODE: 1  DESC: ...`).
+    #[error("CODE: {code}  DESC: {remark}")]
+    PeerAnswer { code: i32, remark: String },
 }
 
 /// A request header or body that does not decode goes to the remoting layer as before.
@@ -160,6 +164,22 @@ pub fn answer(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_peer_answer_prints_as_java_and_maps_to_system_error() {
+        let e = BrokerError::PeerAnswer {
+            code: 1,
+            remark: "bad body".into(),
+        };
+        assert_eq!(e.to_string(), "CODE: 1  DESC: bad body");
+        assert_eq!(
+            e.code_and_remark(),
+            (
+                ResponseCode::SYSTEM_ERROR,
+                Some("CODE: 1  DESC: bad body".into())
+            )
+        );
+    }
 
     #[test]
     fn each_refusal_maps_to_its_code_and_keeps_the_remark() {

@@ -57,10 +57,6 @@ pub enum RemotingError {
     /// A listen port outside `0..=65535`.
     #[error("listen port {port} out of range: a port must be 0..=65535")]
     InvalidPort { port: i32 },
-    /// A processor failed; the text becomes the SYSTEM_ERROR remark. Still used by rmq-broker
-    /// (`BrokerOuterAPI` for a non-success REGISTER_BROKER answer).
-    #[error("{0}")]
-    Processor(String),
 }
 
 impl From<std::io::Error> for RemotingError {

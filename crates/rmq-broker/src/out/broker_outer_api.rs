@@ -2,6 +2,7 @@
 //! REGISTER_BROKER to every name server in parallel, each with its own timeout, and
 //! UNREGISTER_BROKER at shutdown.
 
+use crate::broker_error::BrokerError;
 use dashmap::DashMap;
 use futures::future::join_all;
 use rmq_common::util_all::crc32;
@@ -14,7 +15,7 @@ use rmq_remoting::protocol::header::namesrv::{
     QueryDataVersionRequestHeader, QueryDataVersionResponseHeader, RegisterBrokerRequestHeader,
     RegisterBrokerResponseHeader, UnRegisterBrokerRequestHeader,
 };
-use rmq_remoting::{RemotingClient, RemotingCommand, RemotingError, RequestCode, ResponseCode};
+use rmq_remoting::{RemotingClient, RemotingCommand, RequestCode, ResponseCode};
 use std::sync::Arc;
 
 /// What a name server answered to REGISTER_BROKER (Java `RegisterBrokerResult`).
@@ -142,7 +143,7 @@ impl BrokerOuterAPI {
         request: RemotingCommand,
         oneway: bool,
         timeout_millis: u64,
-    ) -> Result<Option<RegisterBrokerResult>, RemotingError> {
+    ) -> Result<Option<RegisterBrokerResult>, BrokerError> {
         if oneway {
             self.client
                 .invoke_oneway(namesrv_addr, request, timeout_millis)
@@ -154,11 +155,10 @@ impl BrokerOuterAPI {
             .invoke(namesrv_addr, request, timeout_millis)
             .await?;
         if response.code != ResponseCode::SUCCESS.0 {
-            return Err(RemotingError::Processor(format!(
-                "CODE: {}  DESC: {}",
-                response.code,
-                response.remark.unwrap_or_default()
-            )));
+            return Err(BrokerError::PeerAnswer {
+                code: response.code,
+                remark: response.remark.unwrap_or_default(),
+            });
         }
         let header: RegisterBrokerResponseHeader = response.decode_header()?;
         let kv_table = if response.body.is_empty() {
