@@ -36,6 +36,7 @@ mod flush_consume_queue_service;
 mod flush_manager;
 mod get_message_result;
 mod get_message_service;
+pub mod ha;
 mod index;
 mod lock_file;
 mod logfile;

@@ -4,6 +4,7 @@
 use crate::get_message_result::{
     BoundaryType, GetMessageResult, MessageFilter, QueryMessageResult,
 };
+use crate::ha::HaRuntimeInfo;
 use crate::message_ext_broker_inner::{MessageExtBatch, MessageExtBrokerInner};
 use crate::put_message_result::PutMessageFuture;
 use crate::store_error::StoreError;
@@ -97,4 +98,29 @@ pub trait MessageStore: Send + Sync {
     fn lock_time_mills(&self) -> i64;
     /// Returns true when an append holds the lock too long (Java `isOSPageCacheBusy`).
     fn is_os_page_cache_busy(&self) -> bool;
+    /// HA figures for GET_BROKER_HA_STATUS (Java `getHARuntimeInfo`); `None` when the store
+    /// runs no HA service.
+    fn ha_runtime_info(&self) -> Option<HaRuntimeInfo> {
+        None
+    }
+    /// Points the HA client at the master's HA address `host:port` (Java
+    /// `updateHaMasterAddress`); a slave connects there, reconnecting every 5 s on failure.
+    /// Ignored once `haMasterAddress` was configured.
+    fn update_ha_master_address(&self, _addr: &str) {}
+    /// Records the master's broker address (Java `updateMasterAddress`, informational).
+    fn update_master_address(&self, _addr: &str) {}
+    /// Returns the port the HA service listens on (the real one when `haListenPort` was 0),
+    /// `None` when none is bound.
+    fn ha_listen_port(&self) -> Option<u16> {
+        None
+    }
+    /// Returns how many bytes the slowest-acknowledged slave is behind the CommitLog (Java
+    /// `slaveFallBehindMuch`: max offset minus `push2SlaveMaxOffset`).
+    fn slave_fall_behind_much(&self) -> i64 {
+        0
+    }
+    /// Returns the number of connected slaves (Java `HAService#getConnectionCount`).
+    fn ha_connection_count(&self) -> usize {
+        0
+    }
 }
