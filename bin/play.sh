@@ -1,26 +1,46 @@
 #!/usr/bin/env bash
 # Runs a NameServer and a broker together in the foreground on the defaults (NameServer on
 # 9876, broker on 10911 with its store under ~/store, logs under ~/logs/rocketmqlogs), ready
-# for clients at localhost:9876. Ctrl-C (or SIGTERM) stops the broker gracefully, then the
-# NameServer. Extra arguments go to the broker: `bin/play.sh -c conf/broker.conf`.
+# for clients at localhost:9876. Ctrl-C (or SIGTERM) stops the broker(s) gracefully, then the
+# NameServer. Extra arguments go to the (master) broker: `bin/play.sh -c conf/broker.conf`.
+#
+#   bin/play.sh --with-slave [ARGS...]
+#     also starts a slave of that broker for trying replication: brokerName broker-a,
+#     brokerId 1, brokerRole SLAVE, slaveReadEnable=true, listenPort 11911 (HA client of the
+#     master's haListenPort 10912), store under ~/store-slave, logs under
+#     ~/store-slave/home/logs/rocketmqlogs. The master keeps its defaults (ASYNC_MASTER);
+#     for synchronous replication pass a config with brokerRole=SYNC_MASTER and
+#     inSyncReplicas=2 (see conf/2m-2s-sync/broker-a.properties).
 
 . "$(dirname "$0")/rmq-env.sh"
 NAMESRV=$(rmq_find_binary mqnamesrv) || exit 1
 BROKER=$(rmq_find_binary mqbroker) || exit 1
 
+WITH_SLAVE=0
+if [ "${1:-}" = "--with-slave" ]; then
+  WITH_SLAVE=1
+  shift
+fi
+
 NS_PID=
 BK_PID=
+SL_PID=
+stop_one() {
+  if [ -n "$1" ]; then
+    kill "$1" 2>/dev/null
+    wait "$1" 2>/dev/null
+  fi
+}
 stop() {
   trap - INT TERM
-  if [ -n "$BK_PID" ]; then
-    kill "$BK_PID" 2>/dev/null
-    wait "$BK_PID" 2>/dev/null
+  stop_one "$SL_PID"
+  stop_one "$BK_PID"
+  stop_one "$NS_PID"
+  if [ "$WITH_SLAVE" = 1 ]; then
+    echo "NameServer, master and slave stopped."
+  else
+    echo "NameServer and broker stopped."
   fi
-  if [ -n "$NS_PID" ]; then
-    kill "$NS_PID" 2>/dev/null
-    wait "$NS_PID" 2>/dev/null
-  fi
-  echo "NameServer and broker stopped."
   exit 0
 }
 trap stop INT TERM
@@ -42,9 +62,28 @@ done
 "$BROKER" -n localhost:9876 "$@" &
 BK_PID=$!
 
-# Exit (stopping the other) as soon as either server exits.
-while kill -0 "$NS_PID" 2>/dev/null && kill -0 "$BK_PID" 2>/dev/null; do
+if [ "$WITH_SLAVE" = 1 ]; then
+  SLAVE_DIR="$HOME/store-slave"
+  mkdir -p "$SLAVE_DIR/home"
+  cat >"$SLAVE_DIR/broker-slave.properties" <<CONF
+brokerClusterName=DefaultCluster
+brokerName=broker-a
+brokerId=1
+brokerRole=SLAVE
+slaveReadEnable=true
+listenPort=11911
+storePathRootDir=$SLAVE_DIR
+storePathCommitLog=$SLAVE_DIR/commitlog
+CONF
+  # Its own HOME keeps its logs apart from the master's ~/logs/rocketmqlogs.
+  HOME="$SLAVE_DIR/home" "$BROKER" -n localhost:9876 -c "$SLAVE_DIR/broker-slave.properties" &
+  SL_PID=$!
+fi
+
+# Exit (stopping the others) as soon as any server exits.
+while kill -0 "$NS_PID" 2>/dev/null && kill -0 "$BK_PID" 2>/dev/null &&
+  { [ -z "$SL_PID" ] || kill -0 "$SL_PID" 2>/dev/null; }; do
   sleep 1
 done
-echo "a server exited; stopping the other" >&2
+echo "a server exited; stopping the others" >&2
 stop
