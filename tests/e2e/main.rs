@@ -10,4 +10,5 @@ mod client_paths;
 mod disk_full;
 mod namesrv;
 mod namesrv_hostile;
+mod replication;
 mod tarball;
