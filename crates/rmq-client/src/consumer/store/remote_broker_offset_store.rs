@@ -34,19 +34,19 @@ impl RemoteBrokerOffsetStore {
         &self.offset_table
     }
 
-    /// The broker for offset requests, as Java's `RemoteBrokerOffsetStore`: the master first
-    /// (`only_master_first`: fetch) or any broker of the group (update), then, after a route
-    /// refresh, any broker of the group, so a slave serves them while the master is down.
+    /// The broker for offsets (Java): the master, or with the master gone (after a route
+    /// refresh) a slave; queries ask the master only on the first try
+    /// (`first_master_only`), updates take a slave at once.
     async fn broker_addr(
         &self,
         mq: &MessageQueue,
-        only_master_first: bool,
+        first_master_only: bool,
     ) -> Result<String, ClientError> {
         let inst = &self.instance;
         if let Some(a) = inst.find_broker_address_in_subscribe(
             &mq.broker_name,
             mix_all::MASTER_ID,
-            only_master_first,
+            first_master_only,
         ) {
             return Ok(a);
         }
