@@ -26,6 +26,8 @@
 #
 # Environment: RMQ_BIN_DIR (default <repo>/target/release: mqbroker, mqnamesrv),
 # HA_IMPL=rmq|java (brokers of d and e; java checks the script), NAMESRV_IMPL=java|rmq (java),
+# RMQ_SLAVE_HA_MASTER_ADDRESS=1 (rmq slaves get haMasterAddress=<master>:<listenPort+1>, a Java
+# key, instead of learning the master's HA address from the NameServer's REGISTER_BROKER answer),
 # HA_COUNT (2000), SCENARIOS_BIN (a built rmq-client-scenarios; default: cargo build it, only
 # for d and e), SKIP_BUILD=1 (no mvn compile), KEEP_TMP=1, JAVA.
 set -euo pipefail
@@ -210,6 +212,10 @@ start_broker() { # name impl role port: store in $TMP/$SC/store-<name>
       printf 'flushDiskType=ASYNC_FLUSH\nautoCreateTopicEnable=true\nautoCreateSubscriptionGroup=true\n'
       printf 'mappedFileSizeCommitLog=67108864\nmappedFileSizeConsumeQueue=600000\n'
       for kv in $(role_props "$role"); do echo "$kv"; done
+      # Java's static master HA address (used once, no updates from the NameServer).
+      if [ "$role" = SLAVE ] && [ "${RMQ_SLAVE_HA_MASTER_ADDRESS:-0}" = 1 ]; then
+        echo "haMasterAddress=127.0.0.1:$((MPORT + 1))"
+      fi
     } >"$TMP/$SC/$name.properties"
     start_proc "$SC-$name" "$home" "$RMQ_BIN_DIR/mqbroker" -c "$TMP/$SC/$name.properties"
     wait_line "$SC-$name" "boot success" 60
