@@ -4,7 +4,8 @@
 //! byte-identical to the master's; after `kill -9` of the master mid-stream every SEND_OK
 //! message is readable from the slave with rmq-client's push consumer; the restarted master
 //! gets its slave back; with the slave gone a send answers FLUSH_SLAVE_TIMEOUT (after
-//! `slaveTimeout`, 3 s).
+//! `slaveTimeout`, 3 s). The slave finds the master's HA address in the NameServer's
+//! REGISTER_BROKER answer, as with Java's defaults (no `haMasterAddress`).
 
 use rmq_client::{DefaultMQProducer, Message, SendStatus};
 use rmq_client_scenarios::{xlang, Common};
@@ -68,7 +69,9 @@ impl Node {
     }
 
     fn commitlog(&self) -> PathBuf {
-        self.dir.join(format!("store-{}", self.name)).join("commitlog")
+        self.dir
+            .join(format!("store-{}", self.name))
+            .join("commitlog")
     }
 
     fn start(&self) -> ServerProcess {
@@ -100,7 +103,8 @@ async fn create_topic(client: &RemotingClient, addr: &str) {
         attributes: None,
         force: None,
     };
-    let req = RemotingCommand::create_request_command(RequestCode::UPDATE_AND_CREATE_TOPIC, &header);
+    let req =
+        RemotingCommand::create_request_command(RequestCode::UPDATE_AND_CREATE_TOPIC, &header);
     let r = client.invoke(addr, req, 5000).await.unwrap();
     assert_eq!(r.code, 0, "create {TOPIC} on {addr}: {:?}", r.remark);
 }
@@ -110,7 +114,11 @@ async fn max_offset(client: &RemotingClient, addr: &str) -> Option<i64> {
     let req = RemotingCommand::new_request(RequestCode::GET_BROKER_RUNTIME_INFO);
     let r = client.invoke(addr, req, 3000).await.ok()?;
     let v: serde_json::Value = serde_json::from_slice(&r.body).ok()?;
-    v["table"]["commitLogMaxOffset"].as_str()?.trim().parse().ok()
+    v["table"]["commitLogMaxOffset"]
+        .as_str()?
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// The CommitLog files of a store concatenated in name order, cut at `upto`.
