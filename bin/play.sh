@@ -5,12 +5,14 @@
 # NameServer. Extra arguments go to the (master) broker: `bin/play.sh -c conf/broker.conf`.
 #
 #   bin/play.sh --with-slave [ARGS...]
-#     also starts a slave of that broker for trying replication: brokerName broker-a,
-#     brokerId 1, brokerRole SLAVE, slaveReadEnable=true, listenPort 11911 (HA client of the
-#     master's haListenPort 10912), store under ~/store-slave, logs under
-#     ~/store-slave/home/logs/rocketmqlogs. The master keeps its defaults (ASYNC_MASTER);
-#     for synchronous replication pass a config with brokerRole=SYNC_MASTER and
-#     inSyncReplicas=2 (see conf/2m-2s-sync/broker-a.properties).
+#     also starts a slave of that broker for trying replication: brokerId 1, brokerRole
+#     SLAVE, slaveReadEnable=true, listenPort 11911, store under ~/store-slave, logs under
+#     ~/store-slave/home/logs/rocketmqlogs; it replicates from the master's haListenPort
+#     (10912), which it learns from the NameServer. Both use brokerName broker-a (without a
+#     -c file the master is given one with brokerName=broker-a; with one, the slave takes its
+#     brokerName). The master stays ASYNC_MASTER unless the -c file says otherwise; for
+#     synchronous replication use conf/2m-2s-sync/broker-a.properties (SYNC_MASTER,
+#     inSyncReplicas=2).
 
 . "$(dirname "$0")/rmq-env.sh"
 NAMESRV=$(rmq_find_binary mqnamesrv) || exit 1
@@ -59,15 +61,36 @@ until (exec 3<>/dev/tcp/127.0.0.1/9876) 2>/dev/null; do
   sleep 0.1
 done
 
-"$BROKER" -n localhost:9876 "$@" &
-BK_PID=$!
-
+MASTER_ARGS=("$@")
 if [ "$WITH_SLAVE" = 1 ]; then
   SLAVE_DIR="$HOME/store-slave"
   mkdir -p "$SLAVE_DIR/home"
+  # The slave needs the master's brokerName: broker-a by default (Java's default would be the
+  # host name), else the one in the -c file given.
+  NAME=
+  CONF_FILE=
+  prev=
+  for a in "$@"; do
+    [ "$prev" = "-c" ] && CONF_FILE=$a
+    prev=$a
+  done
+  if [ -n "$CONF_FILE" ]; then
+    NAME=$(sed -n 's/^[[:space:]]*brokerName[[:space:]]*[=:][[:space:]]*//p' "$CONF_FILE" | tail -n 1 | tr -d '\r[:space:]')
+    [ -n "$NAME" ] || NAME=$(hostname)
+  else
+    NAME=broker-a
+    printf 'brokerName=broker-a\n' >"$SLAVE_DIR/play-master.properties"
+    MASTER_ARGS=(-c "$SLAVE_DIR/play-master.properties" "$@")
+  fi
+fi
+
+"$BROKER" -n localhost:9876 "${MASTER_ARGS[@]}" &
+BK_PID=$!
+
+if [ "$WITH_SLAVE" = 1 ]; then
   cat >"$SLAVE_DIR/broker-slave.properties" <<CONF
 brokerClusterName=DefaultCluster
-brokerName=broker-a
+brokerName=$NAME
 brokerId=1
 brokerRole=SLAVE
 slaveReadEnable=true
