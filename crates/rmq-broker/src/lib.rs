@@ -22,6 +22,7 @@ pub mod offset;
 pub mod out;
 pub mod processor;
 pub mod schedule;
+pub mod slave;
 pub mod stats;
 pub mod subscription;
 #[cfg(test)]

@@ -30,6 +30,7 @@ use crate::longpolling::pull_request_hold_service::PullRequestHoldService;
 use crate::offset::consumer_offset_manager::ConsumerOffsetManager;
 use crate::out::broker_outer_api::BrokerOuterAPI;
 use crate::schedule::schedule_message_service::ScheduleMessageService;
+use crate::slave::slave_synchronize::SlaveSynchronize;
 use crate::stats::broker_stats_manager::BrokerStatsManager;
 use crate::subscription::subscription_group_manager::SubscriptionGroupManager;
 use crate::thread_pool_queue::ThreadPoolQueue;
@@ -73,6 +74,10 @@ pub struct BrokerController {
     pull_request_hold_service: Arc<PullRequestHoldService>,
     schedule_message_service: Arc<ScheduleMessageService>,
     broker_outer_api: BrokerOuterAPI,
+    slave_synchronize: Arc<SlaveSynchronize>,
+    /// True on a slave without `haMasterAddress`: each REGISTER_BROKER answer's
+    /// `haServerAddr` points the store's HA client (Java `updateMasterHAServerAddrPeriodically`).
+    update_master_ha_server_addr_periodically: bool,
     broker_stats: Arc<BrokerStats>,
     broker_stats_manager: Arc<BrokerStatsManager>,
     send_thread_pool_queue: Arc<ThreadPoolQueue>,
@@ -295,6 +300,11 @@ impl BrokerController {
     /// Returns the put/get counters.
     pub fn broker_stats_manager(&self) -> &Arc<BrokerStatsManager> {
         &self.broker_stats_manager
+    }
+
+    /// Returns the slave's metadata sync (idle on a master: it learns no master address).
+    pub fn slave_synchronize(&self) -> &Arc<SlaveSynchronize> {
+        &self.slave_synchronize
     }
 
     /// Returns true once shutdown began.
