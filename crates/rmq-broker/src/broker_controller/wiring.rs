@@ -180,7 +180,9 @@ impl BrokerController {
             ),
             (
                 vec![RequestCode::END_TRANSACTION],
-                Arc::new(EndTransactionProcessor::new()),
+                Arc::new(EndTransactionProcessor::new(
+                    self.message_store_config.broker_role,
+                )),
             ),
         ];
         let admin = Arc::new(AdminBrokerProcessor::new(self.admin_context()));
