@@ -105,9 +105,24 @@ async fn slave_finds_its_master_and_copies_its_metadata() {
     assert_eq!(addrs.get(&0), Some(&master.broker_addr()));
     assert_eq!(addrs.get(&1), Some(&slave.broker_addr()));
 
-    // Delay levels run on the master only.
+    // Delay levels run on the master only, which runtime info reports as brokerActive.
     assert!(mc.schedule_message_service().is_started());
     assert!(!sc.schedule_message_service().is_started());
+    for (addr, active) in [
+        (master.broker_addr(), "true"),
+        (slave.broker_addr(), "false"),
+    ] {
+        let r = c
+            .invoke(
+                &addr,
+                RemotingCommand::new_request(RequestCode::GET_BROKER_RUNTIME_INFO),
+                3000,
+            )
+            .await
+            .unwrap();
+        let kv: rmq_remoting::protocol::body::route::KVTable = decode(&r.body).unwrap();
+        assert_eq!(kv.table["brokerActive"], active, "{addr}");
+    }
 
     // A topic created on the master reaches the slave with the next full sync.
     let r = c

@@ -559,8 +559,9 @@ impl AdminBrokerProcessor {
         let put_now = stats.msg_put_total_today_now().to_string();
         let get_now = stats.msg_get_total_today_now().to_string();
         // Java `isSpecialServiceRunning`: the schedule and transaction-check services, which
-        // Java starts on a master only.
-        let active = c.message_store_config.broker_role != rmq_store::BrokerRole::Slave;
+        // run on a master only (rmq has no transaction-check service; it would follow the
+        // schedule service).
+        let active = c.schedule_message_service.is_started();
         [
             ("brokerActive", active.to_string()),
             (

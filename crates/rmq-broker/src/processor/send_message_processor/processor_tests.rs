@@ -253,3 +253,23 @@ impl crate::test_support::TestParts {
         }
     }
 }
+
+#[tokio::test]
+async fn a_slave_refuses_sends_unless_acting_master() {
+    let slave = |acting: bool| {
+        let mut t = TestParts::with_config(|bc| {
+            bc.broker_id = 1;
+            bc.enable_slave_acting_master = acting;
+        });
+        t.store_config = std::sync::Arc::new(rmq_store::MessageStoreConfig {
+            broker_role: rmq_store::BrokerRole::Slave,
+            ..(*t.store_config).clone()
+        });
+        t
+    };
+    // The dispatcher answers a rejected request SYSTEM_BUSY "[REJECTREQUEST]system busy,
+    // start flow control for a while" (master_slave_it checks it over a socket).
+    assert!(SendMessageProcessor::new(slave(false).send_context()).reject_request());
+    assert!(!SendMessageProcessor::new(slave(true).send_context()).reject_request());
+    assert!(!SendMessageProcessor::new(TestParts::new().send_context()).reject_request());
+}
