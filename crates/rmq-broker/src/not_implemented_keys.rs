@@ -8,7 +8,8 @@ use rmq_remoting::not_implemented_keys::{self as remoting, NotImplementedKey, TO
 
 const POP: &str = "no POP consumption";
 const CONTROLLER: &str = "no controller mode";
-const HA: &str = "no master-slave replication";
+const HA: &str =
+    "classic master/slave replication only: no controller mode, auto-switch or acting master";
 const DLEDGER: &str = "no DLedger commit log";
 const TIMER: &str =
     "no timer wheel: timer messages are refused as Java refuses them with timerWheelEnable=false";
@@ -218,7 +219,7 @@ pub const BROKER_CONFIG: &[NotImplementedKey] = &[
 ];
 
 /// `MessageStoreConfig` keys nothing in rmq reads (plus `timerWheelEnable`, which rmq keeps
-/// false, and `haListenPort`, which is advertised but not listened on).
+/// false).
 pub const MESSAGE_STORE_CONFIG: &[NotImplementedKey] = &[
     ("storePathDLedgerCommitLog", DLEDGER),
     ("storePathEpochFile", CONTROLLER),
@@ -274,20 +275,14 @@ pub const MESSAGE_STORE_CONFIG: &[NotImplementedKey] = &[
     ("putMessageTimeout", FIXED),
     ("debugLockEnable", FIXED),
     ("diskFallRecorded", FIXED),
-    ("haListenPort", "no master-slave replication: the port is advertised to name servers but nothing listens on it"),
-    ("haSendHeartbeatInterval", HA),
-    ("haHousekeepingInterval", HA),
-    ("haTransferBatchSize", HA),
-    ("haMasterAddress", HA),
-    ("haMaxGapNotInSync", HA),
-    ("slaveTimeout", HA),
+    // Classic replication (haListenPort, haMasterAddress, haSendHeartbeatInterval,
+    // haHousekeepingInterval, haTransferBatchSize, haMaxGapNotInSync, slaveTimeout,
+    // inSyncReplicas, haFlowControlEnable, maxHaTransferByteInSecond) is served; these keys
+    // belong to controller mode, auto-switch and acting master.
     ("totalReplicas", HA),
-    ("inSyncReplicas", HA),
     ("minInSyncReplicas", HA),
     ("allAckInSyncStateSet", HA),
     ("enableAutoInSyncReplicas", HA),
-    ("haFlowControlEnable", HA),
-    ("maxHaTransferByteInSecond", HA),
     ("haMaxTimeSlaveNotCatchup", HA),
     ("syncMasterFlushOffsetWhenStartup", HA),
     ("maxSlaveResendLength", HA),
