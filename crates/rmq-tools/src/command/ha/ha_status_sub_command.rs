@@ -148,8 +148,9 @@ impl SubCommand for HAStatusSubCommand {
                 return Ok(());
             };
             // Java's Thread.sleep refuses a negative time.
-            let secs = u64::try_from(secs)
-                .map_err(|_| ToolsError::NumberFormat(format!("timeout value is negative: {secs}")))?;
+            let secs = u64::try_from(secs).map_err(|_| {
+                ToolsError::NumberFormat(format!("timeout value is negative: {secs}"))
+            })?;
             tokio::time::sleep(std::time::Duration::from_secs(secs)).await;
         })
         .await
