@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)]
 //! A master and a slave of `broker-a` registered with one name server: master discovery from
 //! the REGISTER_BROKER answer, the advertised `haServerAddr`, the slave's metadata sync over
 //! real sockets, master-only services and the slave's refusals.
