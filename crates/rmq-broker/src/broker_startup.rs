@@ -117,7 +117,10 @@ impl BrokerConfigs {
             }
         }
         if self.message_store_config.ha_listen_port <= 0 {
-            self.message_store_config.ha_listen_port = self.netty_server_config.listen_port + 1;
+            // With listenPort 0 (any free port) the HA port is any free port too, not Java's
+            // 0 + 1.
+            let listen = self.netty_server_config.listen_port;
+            self.message_store_config.ha_listen_port = if listen == 0 { 0 } else { listen + 1 };
         }
         // A file may say timerWheelEnable=true; rmq cannot honour it (warned at start-up).
         self.message_store_config.timer_wheel_enable = false;

@@ -27,6 +27,7 @@ use crate::flush_consume_queue_service::FlushConsumeQueueService;
 use crate::flush_manager::FlushManager;
 use crate::get_message_result::MessageArrivingListener;
 use crate::get_message_service::GetMessageService;
+use crate::ha::HaService;
 use crate::index::IndexService;
 use crate::lock_file::LockFile;
 use crate::logfile::Reservation;
@@ -47,7 +48,7 @@ use rmq_common::util_all::current_millis;
 use rmq_common::MessageExt;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Longest topic the store accepts (a directory name).
 const MAX_TOPIC_LENGTH: usize = 255;
@@ -74,6 +75,12 @@ pub struct DefaultMessageStore {
     /// CommitLog offset of the first record recovery could not dispatch, or -1; the reput
     /// starts there.
     recover_dispatch_failed_at: AtomicI64,
+    /// Replication, once started: a broker enables it with
+    /// [`DefaultMessageStore::enable_ha`]; a store used on its own has none, and neither has
+    /// one under `duplicationEnable` (as Java).
+    pub(crate) ha: OnceLock<Arc<HaService>>,
+    /// Address the HA port binds; `None` runs no HA service.
+    ha_bind_address: Mutex<Option<String>>,
 }
 
 impl std::fmt::Debug for DefaultMessageStore {
@@ -237,6 +244,8 @@ impl DefaultMessageStore {
             fs.memory().total_physical_bytes,
         );
         Arc::new(DefaultMessageStore {
+            ha: OnceLock::new(),
+            ha_bind_address: Mutex::new(None),
             flush_manager: FlushManager::new(&config),
             flush_consume_queue: FlushConsumeQueueService::new(
                 config.clone(),
@@ -292,7 +301,36 @@ impl DefaultMessageStore {
         self.stats.start().map_err(io)?;
         self.scheduled.start().map_err(io)?;
         self.shutdown.store(false, Ordering::Release);
+        if let Err(e) = self.start_ha() {
+            self.shutdown();
+            return Err(io(e));
+        }
         Ok(())
+    }
+
+    /// Starts the HA service when enabled (not under `duplicationEnable`).
+    fn start_ha(&self) -> std::io::Result<()> {
+        let Some(bind) = self.ha_bind_address.lock().clone() else {
+            return Ok(());
+        };
+        if self.config.duplication_enable {
+            return Ok(());
+        }
+        let ha = HaService::new(self.config.clone(), self.commit_log.clone());
+        if let Err(e) = ha.start(&bind) {
+            ha.shutdown();
+            return Err(e);
+        }
+        let _ = self.ha.set(ha);
+        Ok(())
+    }
+
+    /// Makes `start` run the HA service (Java's broker always does): slaves connect to
+    /// `bind_address:haListenPort` (Java binds every interface, `0.0.0.0`), and the store
+    /// replicates from a master once [`crate::MessageStore::update_ha_master_address`] (or
+    /// `haMasterAddress`) names one. Call before `start`.
+    pub fn enable_ha(&self, bind_address: &str) {
+        *self.ha_bind_address.lock() = Some(bind_address.to_string());
     }
 
     /// Creates `abort`. It must exist; its content (the pid) is only informative and needs a
@@ -316,7 +354,11 @@ impl DefaultMessageStore {
         if self.shutdown.swap(true, Ordering::AcqRel) || !self.started.load(Ordering::Acquire) {
             return;
         }
-        // Stop the scheduler and stats first, then flush the CommitLog, then let reput catch up.
+        // Stop replication, the scheduler and stats first, then flush the CommitLog, then let
+        // reput catch up.
+        if let Some(ha) = self.ha.get() {
+            ha.shutdown();
+        }
         self.stats.shutdown();
         self.scheduled.shutdown();
         self.flush_manager.shutdown();
@@ -487,10 +529,12 @@ impl DefaultMessageStore {
                 self.stats
                     .put_message_size_total
                     .fetch_add(a.wrote_bytes as i64, Ordering::Relaxed);
-                self.flush_manager.handle_disk_flush(
+                let next_offset = a.wrote_offset + a.wrote_bytes as i64;
+                let flushed = self.flush_manager.handle_disk_flush(
                     PutMessageResult::new(PutMessageStatus::PutOk, Some(a)),
                     wait,
-                )
+                );
+                self.handle_ha(flushed, next_offset, wait)
             }
             Err(status) => {
                 self.stats
@@ -499,5 +543,26 @@ impl DefaultMessageStore {
                 PutMessageFuture::ready(PutMessageResult::new(status, None))
             }
         }
+    }
+
+    /// Adds the wait for slaves of a SYNC_MASTER put (Java `needHandleHA` + `handleHA`): with
+    /// `inSyncReplicas` ≤ 1 (Java's default) there is nothing to wait for; otherwise the put
+    /// completes once `inSyncReplicas - 1` slaves acknowledged it, or with FLUSH_SLAVE_TIMEOUT
+    /// after `slaveTimeout`. Wakes the HA writers in every role.
+    fn handle_ha(
+        &self,
+        flushed: PutMessageFuture,
+        next_offset: i64,
+        wait: bool,
+    ) -> PutMessageFuture {
+        let Some(ha) = self.ha.get() else {
+            return flushed;
+        };
+        ha.notify_new_data();
+        let need_acks = self.config.in_sync_replicas;
+        if !wait || self.config.broker_role != BrokerRole::SyncMaster || need_acks <= 1 {
+            return flushed;
+        }
+        flushed.with_replica(ha.put_request(next_offset, need_acks))
     }
 }

@@ -8,6 +8,7 @@ use crate::get_message_result::{
     BoundaryType, GetMessageResult, MessageFilter, QueryMessageResult,
 };
 use crate::get_message_service::GetRequest;
+use crate::ha::HaRuntimeInfo;
 use crate::message_ext_broker_inner::{MessageExtBatch, MessageExtBrokerInner};
 use crate::message_store::MessageStore;
 use crate::put_message_result::{PutMessageFuture, PutMessageResult};
@@ -312,6 +313,39 @@ impl MessageStore for DefaultMessageStore {
 
     fn is_os_page_cache_busy(&self) -> bool {
         DefaultMessageStore::is_os_page_cache_busy(self)
+    }
+
+    fn ha_runtime_info(&self) -> Option<HaRuntimeInfo> {
+        self.ha
+            .get()
+            .map(|ha| ha.runtime_info(self.commit_log.max_offset()))
+    }
+
+    fn update_ha_master_address(&self, addr: &str) {
+        if let Some(ha) = self.ha.get() {
+            ha.update_ha_master_address(addr);
+        }
+    }
+
+    fn update_master_address(&self, addr: &str) {
+        if let Some(ha) = self.ha.get() {
+            ha.update_master_address(addr);
+        }
+    }
+
+    fn ha_listen_port(&self) -> Option<u16> {
+        self.ha.get().and_then(|ha| ha.port())
+    }
+
+    fn slave_fall_behind_much(&self) -> i64 {
+        match self.ha.get() {
+            Some(ha) => self.commit_log.max_offset() - ha.push2slave_max_offset(),
+            None => 0,
+        }
+    }
+
+    fn ha_connection_count(&self) -> usize {
+        self.ha.get().map_or(0, |ha| ha.connection_count())
     }
 }
 

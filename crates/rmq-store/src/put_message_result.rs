@@ -180,12 +180,15 @@ impl PutCompletion {
     }
 }
 
-/// A put that may still be waiting for its flush. `.await` it from async code, or call
-/// [`PutMessageFuture::wait`] from a thread that may block. Ready at once for ASYNC_FLUSH.
+/// A put that may still be waiting for its flush and, on a SYNC_MASTER, for its slaves. `.await`
+/// it from async code, or call [`PutMessageFuture::wait`] from a thread that may block. Ready
+/// at once for ASYNC_FLUSH on a master that does not wait for slaves.
 #[derive(Debug)]
 pub struct PutMessageFuture {
     ready: Option<PutMessageResult>,
     pending: Option<Arc<PutCompletion>>,
+    /// The replication wait (Java `handleHA`); its status replaces a PUT_OK flush status.
+    replica: Option<Arc<PutCompletion>>,
 }
 
 impl PutMessageFuture {
@@ -194,6 +197,7 @@ impl PutMessageFuture {
         PutMessageFuture {
             ready: Some(result),
             pending: None,
+            replica: None,
         }
     }
 
@@ -201,31 +205,68 @@ impl PutMessageFuture {
         PutMessageFuture {
             ready: None,
             pending: Some(completion),
+            replica: None,
         }
+    }
+
+    /// Adds the replication wait: the result is the flush result, with the replica status
+    /// when that is not PUT_OK (Java `handleDiskFlushAndHA`'s `thenCombine`).
+    pub(crate) fn with_replica(mut self, replica: Arc<PutCompletion>) -> Self {
+        self.replica = Some(replica);
+        self
     }
 
     /// Returns true when the result is available without waiting.
     pub fn is_ready(&self) -> bool {
-        self.ready.is_some() || self.pending.as_ref().is_some_and(|c| c.is_done())
+        (self.ready.is_some() || self.pending.as_ref().is_some_and(|c| c.is_done()))
+            && self.replica.as_ref().is_none_or(|c| c.is_done())
     }
 
     /// Blocks the calling thread until the result is known.
     pub fn wait(mut self) -> PutMessageResult {
-        if let Some(r) = self.ready.take() {
-            return r;
+        let mut r = match (self.ready.take(), self.pending.take()) {
+            (Some(r), _) => r,
+            (None, Some(c)) => c.wait_result(),
+            (None, None) => PutMessageResult::new(PutMessageStatus::UnknownError, None),
+        };
+        if let Some(rep) = self.replica.take() {
+            combine_replica(&mut r, rep.wait_result().status);
         }
-        match self.pending.take() {
-            Some(c) => {
-                let mut s = c.state.lock();
-                while !s.done {
-                    c.cond.wait(&mut s);
-                }
+        r
+    }
+}
+
+/// Applies a replication status to a flushed result.
+fn combine_replica(r: &mut PutMessageResult, replica: PutMessageStatus) {
+    if replica != PutMessageStatus::PutOk {
+        r.status = replica;
+    }
+}
+
+impl PutCompletion {
+    /// Blocks until completed and takes the result.
+    fn wait_result(&self) -> PutMessageResult {
+        let mut s = self.state.lock();
+        while !s.done {
+            self.cond.wait(&mut s);
+        }
+        s.result
+            .take()
+            .unwrap_or_else(|| PutMessageResult::new(PutMessageStatus::UnknownError, None))
+    }
+
+    /// Takes the result when completed, else registers `cx`'s waker.
+    fn poll_result(&self, cx: &mut Context<'_>) -> Option<PutMessageResult> {
+        let mut s = self.state.lock();
+        if s.done {
+            return Some(
                 s.result
                     .take()
-                    .unwrap_or_else(|| PutMessageResult::new(PutMessageStatus::UnknownError, None))
-            }
-            None => PutMessageResult::new(PutMessageStatus::UnknownError, None),
+                    .unwrap_or_else(|| PutMessageResult::new(PutMessageStatus::UnknownError, None)),
+            );
         }
+        s.waker = Some(cx.waker().clone());
+        None
     }
 }
 
@@ -233,21 +274,31 @@ impl Future for PutMessageFuture {
     type Output = PutMessageResult;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<PutMessageResult> {
-        if let Some(r) = self.ready.take() {
-            return Poll::Ready(r);
+        if let Some(c) = self.pending.clone() {
+            match c.poll_result(cx) {
+                Some(r) => {
+                    self.pending = None;
+                    self.ready = Some(r);
+                }
+                None => return Poll::Pending,
+            }
         }
-        let Some(c) = self.pending.clone() else {
-            return Poll::Ready(PutMessageResult::new(PutMessageStatus::UnknownError, None));
-        };
-        let mut s = c.state.lock();
-        if s.done {
-            let r = s
-                .result
-                .take()
-                .unwrap_or_else(|| PutMessageResult::new(PutMessageStatus::UnknownError, None));
-            return Poll::Ready(r);
+        let mut r = self
+            .ready
+            .take()
+            .unwrap_or_else(|| PutMessageResult::new(PutMessageStatus::UnknownError, None));
+        if let Some(rep) = self.replica.clone() {
+            match rep.poll_result(cx) {
+                Some(rr) => {
+                    self.replica = None;
+                    combine_replica(&mut r, rr.status);
+                }
+                None => {
+                    self.ready = Some(r);
+                    return Poll::Pending;
+                }
+            }
         }
-        s.waker = Some(cx.waker().clone());
-        Poll::Pending
+        Poll::Ready(r)
     }
 }

@@ -64,7 +64,13 @@ impl BrokerController {
         let config = BrokerConfigHandle::new(broker_config);
         let m = load_managers(&config, &message_store_config, &persister, fixed)?;
         let bc = config.load();
-        let s = open_store(&message_store_config, &bc, &persister, open)?;
+        let s = open_store(
+            &message_store_config,
+            &bc,
+            &persister,
+            open,
+            &netty_server_config.bind_address,
+        )?;
         let consumer_manager = Arc::new(ConsumerManager::new(
             Arc::new(DefaultConsumerIdsChangeListener::new(
                 config.clone(),
@@ -179,14 +185,17 @@ fn load_managers(
     })
 }
 
-/// Opens and starts the store, loads the delay offsets and connects long polling.
+/// Opens and starts the store with its HA service on `ha_bind:haListenPort`, loads the delay
+/// offsets and connects long polling.
 fn open_store(
     store_config: &MessageStoreConfig,
     bc: &BrokerConfig,
     persister: &ConfigPersister,
     open: StoreOpener,
+    ha_bind: &str,
 ) -> Result<StoreServices, BrokerError> {
     let message_store = open(store_config.clone())?;
+    message_store.enable_ha(ha_bind);
     let schedule_message_service = Arc::new(ScheduleMessageService::new(
         store_config,
         message_store.clone(),

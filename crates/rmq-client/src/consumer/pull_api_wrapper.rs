@@ -7,6 +7,7 @@ use crate::error::ClientError;
 use crate::factory::MQClientInstance;
 use parking_lot::Mutex;
 use rmq_common::message::message_const::*;
+use rmq_common::sys_flag::pull_sys_flag;
 use rmq_common::{mix_all, MessageQueue};
 use rmq_remoting::protocol::body::heartbeat::SubscriptionData;
 use rmq_remoting::protocol::header::broker::PullMessageRequestHeader;
@@ -63,19 +64,19 @@ impl PullAPIWrapper {
             .get(&a.mq)
             .copied()
             .unwrap_or(mix_all::MASTER_ID);
-        let mut addr =
-            self.instance
-                .find_broker_address_in_subscribe(&a.mq.broker_name, broker_id, false);
-        if addr.is_none() {
+        let mut found = self
+            .instance
+            .find_broker_in_subscribe(&a.mq.broker_name, broker_id, false);
+        if found.is_none() {
             let _ = self
                 .instance
                 .update_topic_route_info_from_name_server(&a.mq.topic)
                 .await;
-            addr =
-                self.instance
-                    .find_broker_address_in_subscribe(&a.mq.broker_name, broker_id, false);
+            found = self
+                .instance
+                .find_broker_in_subscribe(&a.mq.broker_name, broker_id, false);
         }
-        let Some(addr) = addr else {
+        let Some((addr, is_slave)) = found else {
             return Err(ClientError::client(
                 -1,
                 format!("The broker[{}] not exist", a.mq.broker_name),
@@ -87,7 +88,12 @@ impl PullAPIWrapper {
             queue_id: a.mq.queue_id,
             queue_offset: a.offset,
             max_msg_nums: a.max_nums,
-            sys_flag: a.sys_flag,
+            // A slave does not take commit offsets from pulls (Java clears the flag).
+            sys_flag: if is_slave {
+                a.sys_flag & !pull_sys_flag::FLAG_COMMIT_OFFSET
+            } else {
+                a.sys_flag
+            },
             commit_offset: a.commit_offset,
             suspend_timeout_millis: a.broker_suspend_max_time_millis,
             subscription: a.sub_expression.clone(),

@@ -369,25 +369,29 @@ impl MQClientInstance {
             .and_then(|m| m.get(&mix_all::MASTER_ID).cloned())
     }
 
-    /// Returns an address of a broker for reading: `broker_id` if known, else (unless
-    /// `only_this_broker`) any of its addresses (`findBrokerAddressInSubscribe`).
+    /// Returns an address of a broker for reading (Java `findBrokerAddressInSubscribe`): the
+    /// address of `broker_id`; else, for a slave id, the next id; else (unless
+    /// `only_this_broker`) the smallest id known (a slave when the master is gone).
     pub fn find_broker_address_in_subscribe(
         &self,
         broker_name: &str,
         broker_id: u64,
         only_this_broker: bool,
     ) -> Option<String> {
+        self.find_broker_in_subscribe(broker_name, broker_id, only_this_broker)
+            .map(|(addr, _)| addr)
+    }
+
+    /// [`Self::find_broker_address_in_subscribe`] with whether the address is a slave's (Java
+    /// `FindBrokerResult.isSlave`).
+    pub fn find_broker_in_subscribe(
+        &self,
+        broker_name: &str,
+        broker_id: u64,
+        only_this_broker: bool,
+    ) -> Option<(String, bool)> {
         let t = self.broker_addr_table.lock();
-        let m = t.get(broker_name)?;
-        m.get(&broker_id)
-            .or_else(|| {
-                if only_this_broker {
-                    None
-                } else {
-                    m.get(&mix_all::MASTER_ID).or_else(|| m.values().next())
-                }
-            })
-            .cloned()
+        pick_broker_in_subscribe(t.get(broker_name)?, broker_id, only_this_broker)
     }
 
     /// Returns the address of some broker serving `topic` (`findBrokerAddrByTopic`).
@@ -725,4 +729,43 @@ fn spawn_periodic<F, Fut>(
             delay = period_millis;
         }
     });
+}
+
+/// The choice of [`MQClientInstance::find_broker_in_subscribe`] among the addresses of one
+/// broker name, by id.
+fn pick_broker_in_subscribe(
+    addrs: &BTreeMap<u64, String>,
+    broker_id: u64,
+    only_this_broker: bool,
+) -> Option<(String, bool)> {
+    addrs
+        .get_key_value(&broker_id)
+        .or_else(|| {
+            (broker_id != mix_all::MASTER_ID)
+                .then(|| addrs.get_key_value(&(broker_id + 1)))
+                .flatten()
+        })
+        .or_else(|| (!only_this_broker).then(|| addrs.iter().next()).flatten())
+        .map(|(id, addr)| (addr.clone(), *id != mix_all::MASTER_ID))
+}
+
+#[cfg(test)]
+mod subscribe_pick_tests {
+    use super::*;
+
+    #[test]
+    fn picks_as_javas_find_broker_address_in_subscribe() {
+        let both: BTreeMap<u64, String> = [(0, "m".to_string()), (1, "s".to_string())].into();
+        let slave_only: BTreeMap<u64, String> = [(1, "s".to_string())].into();
+        let pick = |m, id, only| pick_broker_in_subscribe(m, id, only);
+        assert_eq!(pick(&both, 0, true), Some(("m".into(), false)));
+        assert_eq!(pick(&both, 1, false), Some(("s".into(), true)));
+        // The master is gone: id 0 falls back to the slave unless only id 0 will do.
+        assert_eq!(pick(&slave_only, 0, true), None);
+        assert_eq!(pick(&slave_only, 0, false), Some(("s".into(), true)));
+        // A suggested slave id that is unknown moves to the next id.
+        let two: BTreeMap<u64, String> = [(0, "m".to_string()), (2, "s2".to_string())].into();
+        assert_eq!(pick(&two, 1, true), Some(("s2".into(), true)));
+        assert_eq!(pick(&two, 3, false), Some(("m".into(), false)));
+    }
 }

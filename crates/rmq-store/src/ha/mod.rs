@@ -1,5 +1,264 @@
 //! Classic master/slave replication (Java `store/ha`, `DefaultHAService`).
+//!
+//! Every store that does not run `duplicationEnable` has an [`HaService`]: it accepts slaves
+//! on `haListenPort` (one [`HaConnection`] each, reader and writer threads), runs the
+//! [`GroupTransferService`] that completes SYNC_MASTER puts, and an [`HaClient`] that replicates
+//! from a master once the broker tells it the master's HA address (it idles otherwise). The
+//! wire format is Java 5.3.3's, byte for byte; see `ha_connection` and `ha_client`.
 
+mod flow_monitor;
+mod group_transfer_service;
+mod ha_client;
+mod ha_connection;
 mod runtime_info;
+#[cfg(test)]
+mod tests;
 
 pub use runtime_info::{HaClientRuntimeInfo, HaConnectionRuntimeInfo, HaRuntimeInfo};
+
+use crate::commit_log::CommitLog;
+use crate::config::{BrokerRole, MessageStoreConfig};
+use crate::put_message_result::PutCompletion;
+use crate::service_thread::ServiceSlot;
+use group_transfer_service::{AckSource, GroupTransferService};
+use ha_client::HaClient;
+use ha_connection::HaConnection;
+use parking_lot::{Condvar, Mutex};
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU16, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What the connections and the client share: the CommitLog, the slave list and the
+/// wake-ups.
+pub(crate) struct HaShared {
+    pub(crate) config: Arc<MessageStoreConfig>,
+    pub(crate) commit_log: Arc<CommitLog>,
+    connections: Mutex<Vec<Arc<HaConnection>>>,
+    connection_count: AtomicUsize,
+    /// Highest offset any slave acknowledged (Java `push2SlaveMaxOffset`).
+    push2slave_max_offset: AtomicI64,
+    group_transfer: Arc<GroupTransferService>,
+    /// Generation counter the writers wait on for new CommitLog data.
+    data_generation: Mutex<u64>,
+    data_cond: Condvar,
+    stopped: AtomicBool,
+}
+
+impl HaShared {
+    pub(crate) fn is_stopped(&self) -> bool {
+        self.stopped.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn file_size(&self) -> i64 {
+        (self.config.mapped_file_size_commit_log as i64).max(1)
+    }
+
+    /// Raises `push2SlaveMaxOffset` and wakes the GroupTransferService.
+    pub(crate) fn notify_transfer_some(&self, offset: i64) {
+        self.push2slave_max_offset
+            .fetch_max(offset, Ordering::AcqRel);
+        self.group_transfer.notify_transfer_some();
+    }
+
+    /// The current data generation; read it before looking for data, then wait with it.
+    pub(crate) fn data_generation(&self) -> u64 {
+        *self.data_generation.lock()
+    }
+
+    /// Waits up to `timeout` for new CommitLog data after generation `seen`.
+    pub(crate) fn wait_for_data(&self, seen: u64, timeout: Duration) {
+        let mut g = self.data_generation.lock();
+        if *g == seen && !self.is_stopped() {
+            self.data_cond.wait_for(&mut g, timeout);
+        }
+    }
+
+    /// Wakes the writers (data was appended).
+    fn notify_data(&self) {
+        let mut g = self.data_generation.lock();
+        *g = g.wrapping_add(1);
+        self.data_cond.notify_all();
+    }
+
+    /// Appends replicated bytes (slave); the reput, which polls every millisecond, picks
+    /// them up.
+    pub(crate) fn append(&self, offset: i64, data: &[u8]) -> bool {
+        self.commit_log.append_data(offset, data)
+    }
+
+    pub(crate) fn remove_connection(&self, conn: &Arc<HaConnection>) {
+        let mut list = self.connections.lock();
+        list.retain(|c| !Arc::ptr_eq(c, conn));
+        self.connection_count.store(list.len(), Ordering::Release);
+    }
+}
+
+impl AckSource for HaShared {
+    fn slave_ack_offsets(&self) -> Vec<i64> {
+        self.connections
+            .lock()
+            .iter()
+            .map(|c| c.slave_ack_offset())
+            .collect()
+    }
+}
+
+/// The HA service of a store (Java `DefaultHAService`).
+pub(crate) struct HaService {
+    shared: Arc<HaShared>,
+    client: Arc<HaClient>,
+    accept: ServiceSlot,
+    port: AtomicU16,
+}
+
+impl HaService {
+    pub(crate) fn new(config: Arc<MessageStoreConfig>, commit_log: Arc<CommitLog>) -> Arc<Self> {
+        let client = HaClient::new();
+        if let Some(addr) = config.ha_master_address.as_deref() {
+            if addr.len() >= 6 {
+                client.update_ha_master_address(addr);
+            }
+        }
+        Arc::new(HaService {
+            shared: Arc::new(HaShared {
+                config,
+                commit_log,
+                connections: Mutex::new(Vec::new()),
+                connection_count: AtomicUsize::new(0),
+                push2slave_max_offset: AtomicI64::new(0),
+                group_transfer: GroupTransferService::new(),
+                data_generation: Mutex::new(0),
+                data_cond: Condvar::new(),
+                stopped: AtomicBool::new(false),
+            }),
+            client,
+            accept: ServiceSlot::default(),
+            port: AtomicU16::new(0),
+        })
+    }
+
+    /// Binds `bind_address:haListenPort` (0 picks a free port) and starts accepting slaves,
+    /// the GroupTransferService and the HA client.
+    pub(crate) fn start(&self, bind_address: &str) -> std::io::Result<()> {
+        let port = self.shared.config.ha_listen_port.clamp(0, u16::MAX as i32) as u16;
+        let listener = TcpListener::bind((bind_address, port)).map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!("cannot bind the HA port {bind_address}:{port}: {e}"),
+            )
+        })?;
+        listener.set_nonblocking(true)?;
+        self.port
+            .store(listener.local_addr()?.port(), Ordering::Release);
+        let shared = self.shared.clone();
+        self.accept.start("AcceptSocketService", move |s| {
+            while !s.is_stopped() {
+                match listener.accept() {
+                    Ok((stream, peer)) => {
+                        tracing::info!(slave = %peer, "HAService receive new connection");
+                        match HaConnection::start(&shared, stream) {
+                            Ok(c) => {
+                                let mut list = shared.connections.lock();
+                                list.push(c);
+                                shared.connection_count.store(list.len(), Ordering::Release);
+                            }
+                            Err(e) => tracing::error!(error = %e, "new HAConnection exception"),
+                        }
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => s.wait_for_running(50),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "HA accept failed");
+                        s.wait_for_running(100);
+                    }
+                }
+            }
+        })?;
+        let acks: Arc<dyn AckSource> = self.shared.clone();
+        self.shared.group_transfer.start(acks)?;
+        self.client.start(self.shared.clone())?;
+        Ok(())
+    }
+
+    pub(crate) fn shutdown(&self) {
+        self.shared.stopped.store(true, Ordering::Release);
+        self.client.shutdown();
+        self.accept.shutdown();
+        let conns: Vec<_> = self.shared.connections.lock().clone();
+        for c in conns {
+            c.close(&self.shared);
+        }
+        self.shared.notify_data();
+        self.shared.group_transfer.shutdown();
+    }
+
+    /// The bound HA port, `None` before `start`.
+    pub(crate) fn port(&self) -> Option<u16> {
+        Some(self.port.load(Ordering::Acquire)).filter(|p| *p != 0)
+    }
+
+    pub(crate) fn connection_count(&self) -> usize {
+        self.shared.connection_count.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn push2slave_max_offset(&self) -> i64 {
+        self.shared.push2slave_max_offset.load(Ordering::Acquire)
+    }
+
+    /// Tells the writers that the CommitLog grew (only when slaves are connected).
+    pub(crate) fn notify_new_data(&self) {
+        if self.connection_count() > 0 {
+            self.shared.notify_data();
+        }
+    }
+
+    /// Queues a SYNC_MASTER put that needs `need_acks` copies below `next_offset`.
+    pub(crate) fn put_request(&self, next_offset: i64, need_acks: i32) -> Arc<PutCompletion> {
+        let timeout = Duration::from_millis(self.shared.config.slave_timeout.max(0) as u64);
+        let c = self
+            .shared
+            .group_transfer
+            .put_request(next_offset, need_acks, timeout);
+        self.shared.notify_data();
+        c
+    }
+
+    pub(crate) fn update_ha_master_address(&self, addr: &str) {
+        self.client.update_ha_master_address(addr);
+    }
+
+    pub(crate) fn update_master_address(&self, addr: &str) {
+        self.client.update_master_address(addr);
+    }
+
+    /// Java `getRuntimeInfo(masterPutWhere)`.
+    pub(crate) fn runtime_info(&self, master_put_where: i64) -> HaRuntimeInfo {
+        let mut info = HaRuntimeInfo::default();
+        if self.shared.config.broker_role == BrokerRole::Slave {
+            let c = &mut info.ha_client_runtime_info;
+            c.master_addr = self.client.master_ha_address();
+            c.max_offset = master_put_where;
+            c.last_read_timestamp = self.client.last_read_timestamp();
+            c.last_write_timestamp = self.client.last_write_timestamp();
+            c.transferred_byte_in_second = self.client.transferred_byte_in_second();
+            return info;
+        }
+        info.master = true;
+        info.master_commit_log_max_offset = master_put_where;
+        let gap = self.shared.config.ha_max_gap_not_in_sync as i64;
+        for conn in self.shared.connections.lock().iter() {
+            let ack = conn.slave_ack_offset();
+            let in_sync = master_put_where - ack < gap;
+            info.in_sync_slave_nums += in_sync as i32;
+            info.ha_connection_info.push(HaConnectionRuntimeInfo {
+                addr: conn.addr.clone(),
+                diff: master_put_where - ack,
+                in_sync,
+                slave_ack_offset: ack,
+                transferred_byte_in_second: conn.transferred_byte_in_second(),
+                transfer_from_where: conn.transfer_from_where(),
+            });
+        }
+        info
+    }
+}

@@ -45,7 +45,7 @@ pub struct HaClientRuntimeInfo {
     pub last_write_timestamp: i64,
     /// The master's HA address (`haServerAddr`).
     pub master_addr: Option<String>,
-    /// Highest offset the master reported in a header.
+    /// The master's flushed offset as told by a controller-mode master; 0 in classic mode.
     pub master_flush_offset: i64,
     /// This (slave) broker's CommitLog max offset.
     pub max_offset: i64,

@@ -34,17 +34,26 @@ impl RemoteBrokerOffsetStore {
         &self.offset_table
     }
 
-    async fn broker_addr(&self, mq: &MessageQueue) -> Result<String, ClientError> {
+    /// The broker for offsets (Java): the master, or with the master gone (after a route
+    /// refresh) a slave; queries ask the master only on the first try
+    /// (`first_master_only`), updates take a slave at once.
+    async fn broker_addr(
+        &self,
+        mq: &MessageQueue,
+        first_master_only: bool,
+    ) -> Result<String, ClientError> {
         let inst = &self.instance;
-        if let Some(a) =
-            inst.find_broker_address_in_subscribe(&mq.broker_name, mix_all::MASTER_ID, true)
-        {
+        if let Some(a) = inst.find_broker_address_in_subscribe(
+            &mq.broker_name,
+            mix_all::MASTER_ID,
+            first_master_only,
+        ) {
             return Ok(a);
         }
         let _ = inst
             .update_topic_route_info_from_name_server(&mq.topic)
             .await;
-        inst.find_broker_address_in_subscribe(&mq.broker_name, mix_all::MASTER_ID, true)
+        inst.find_broker_address_in_subscribe(&mq.broker_name, mix_all::MASTER_ID, false)
             .ok_or_else(|| {
                 ClientError::client(-1, format!("The broker[{}] not exist", mq.broker_name))
             })
@@ -76,7 +85,7 @@ impl RemoteBrokerOffsetStore {
         &self,
         mq: &MessageQueue,
     ) -> Result<i64, ClientError> {
-        let addr = self.broker_addr(mq).await?;
+        let addr = self.broker_addr(mq, true).await?;
         let h = QueryConsumerOffsetRequestHeader {
             consumer_group: self.group_name.clone(),
             topic: mq.topic.clone(),
@@ -144,7 +153,7 @@ impl RemoteBrokerOffsetStore {
         offset: i64,
         oneway: bool,
     ) -> Result<(), ClientError> {
-        let addr = self.broker_addr(mq).await?;
+        let addr = self.broker_addr(mq, false).await?;
         let h = UpdateConsumerOffsetRequestHeader {
             consumer_group: self.group_name.clone(),
             topic: mq.topic.clone(),
