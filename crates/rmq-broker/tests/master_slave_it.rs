@@ -90,9 +90,31 @@ async fn slave_finds_its_master_and_copies_its_metadata() {
         Some(master.broker_addr())
     );
     assert_eq!(mc.slave_synchronize().master_addr(), None);
+    // ... and pointed the slave's HA client at the master's advertised HA address.
+    let master_ha_port = mc.message_store().ha_listen_port().unwrap();
+    let slave_ha = sc.message_store().ha_runtime_info().unwrap();
+    assert!(!slave_ha.master);
+    assert_eq!(
+        slave_ha.ha_client_runtime_info.master_addr,
+        Some(format!("127.0.0.1:{master_ha_port}"))
+    );
+
+    // GET_BROKER_HA_STATUS answers from the store, in Java's member names.
+    let c = client();
+    let r = c
+        .invoke(
+            &master.broker_addr(),
+            RemotingCommand::new_request(RequestCode::GET_BROKER_HA_STATUS),
+            3000,
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.code, ResponseCode::SUCCESS.0);
+    let body = String::from_utf8_lossy(&r.body).into_owned();
+    assert!(body.contains(r#""master":true"#), "{body}");
+    assert!(body.contains(r#""masterCommitLogMaxOffset":"#), "{body}");
 
     // Both rows of broker-a, as clusterList prints them.
-    let c = client();
     let r = c
         .invoke(
             &ns_addr,
