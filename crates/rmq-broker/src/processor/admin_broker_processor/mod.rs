@@ -833,6 +833,15 @@ impl AdminBrokerProcessor {
             RequestCode::VIEW_BROKER_STATS_DATA => self.view_broker_stats_data(request)?,
             RequestCode::GET_BROKER_HA_STATUS => self.get_broker_ha_status()?,
             RequestCode::GET_ALL_MESSAGE_REQUEST_MODE => get_all_message_request_mode(),
+            // rmq runs no timer wheel; Java with timerWheelEnable=false has neither a timer
+            // checkpoint nor a timer store and answers a (timer-enabled) slave's sync so.
+            RequestCode::GET_TIMER_CHECK_POINT => {
+                RemotingCommand::error(ResponseCode::SYSTEM_ERROR, "The checkpoint is null")
+            }
+            RequestCode::GET_TIMER_METRICS => RemotingCommand::error(
+                ResponseCode::SYSTEM_ERROR,
+                "The timer message store is null",
+            ),
             _ => match self.process_consumer_admin(channel, request).await? {
                 Some(r) => r,
                 None => unknown_code(request),

@@ -235,6 +235,25 @@ async fn ha_status_is_the_stores_runtime_info_in_java_names() {
 }
 
 #[tokio::test]
+async fn timer_sync_codes_are_answered_as_java_without_timer_wheel() {
+    let t = TestParts::new();
+    let p = AdminBrokerProcessor::new(t.admin_context());
+    let r = call(&p, no_header(RequestCode::GET_TIMER_CHECK_POINT)).await;
+    assert_eq!(
+        code_remark(&r),
+        (ResponseCode::SYSTEM_ERROR.0, Some("The checkpoint is null"))
+    );
+    let r = call(&p, no_header(RequestCode::GET_TIMER_METRICS)).await;
+    assert_eq!(
+        code_remark(&r),
+        (
+            ResponseCode::SYSTEM_ERROR.0,
+            Some("The timer message store is null")
+        )
+    );
+}
+
+#[tokio::test]
 async fn message_request_modes_are_an_empty_map() {
     let t = TestParts::new();
     let p = AdminBrokerProcessor::new(t.admin_context());
