@@ -60,6 +60,38 @@ async fn start_master(store: &Path, namesrv: &str) -> BrokerHandle {
     panic!("no free port pair P, P - 2 for the master");
 }
 
+/// The broker ids and addresses of `broker_name` in the name server's cluster info.
+async fn broker_addrs(ns_addr: &str, broker_name: &str) -> std::collections::HashMap<u64, String> {
+    let r = client()
+        .invoke(
+            ns_addr,
+            RemotingCommand::new_request(RequestCode::GET_BROKER_CLUSTER_INFO),
+            3000,
+        )
+        .await
+        .unwrap();
+    let ci: ClusterInfo = decode(&r.body).unwrap();
+    ci.broker_addr_table[broker_name]
+        .broker_addrs
+        .clone()
+        .into_iter()
+        .collect()
+}
+
+/// One value of a broker's GET_BROKER_RUNTIME_INFO table.
+async fn runtime_info(addr: &str, key: &str) -> String {
+    let r = client()
+        .invoke(
+            addr,
+            RemotingCommand::new_request(RequestCode::GET_BROKER_RUNTIME_INFO),
+            3000,
+        )
+        .await
+        .unwrap();
+    let kv: rmq_remoting::protocol::body::route::KVTable = decode(&r.body).unwrap();
+    kv.table[key].clone()
+}
+
 fn create_topic(topic: &str) -> RemotingCommand {
     let h = CreateTopicRequestHeader {
         topic: topic.into(),
@@ -115,37 +147,21 @@ async fn slave_finds_its_master_and_copies_its_metadata() {
     assert!(body.contains(r#""masterCommitLogMaxOffset":"#), "{body}");
 
     // Both rows of broker-a, as clusterList prints them.
-    let r = c
-        .invoke(
-            &ns_addr,
-            RemotingCommand::new_request(RequestCode::GET_BROKER_CLUSTER_INFO),
-            3000,
-        )
-        .await
-        .unwrap();
-    let ci: ClusterInfo = decode(&r.body).unwrap();
-    let addrs = &ci.broker_addr_table["broker-a"].broker_addrs;
+    let addrs = broker_addrs(&ns_addr, "broker-a").await;
     assert_eq!(addrs.get(&0), Some(&master.broker_addr()));
     assert_eq!(addrs.get(&1), Some(&slave.broker_addr()));
 
     // Delay levels run on the master only, which runtime info reports as brokerActive.
     assert!(mc.schedule_message_service().is_started());
     assert!(!sc.schedule_message_service().is_started());
-    for (addr, active) in [
-        (master.broker_addr(), "true"),
-        (slave.broker_addr(), "false"),
-    ] {
-        let r = c
-            .invoke(
-                &addr,
-                RemotingCommand::new_request(RequestCode::GET_BROKER_RUNTIME_INFO),
-                3000,
-            )
-            .await
-            .unwrap();
-        let kv: rmq_remoting::protocol::body::route::KVTable = decode(&r.body).unwrap();
-        assert_eq!(kv.table["brokerActive"], active, "{addr}");
-    }
+    assert_eq!(
+        runtime_info(&master.broker_addr(), "brokerActive").await,
+        "true"
+    );
+    assert_eq!(
+        runtime_info(&slave.broker_addr(), "brokerActive").await,
+        "false"
+    );
 
     // A topic created on the master reaches the slave with the next full sync.
     let r = c
