@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)]
 //! Transactional messages end to end against an in-process broker: half messages stay out of
 //! the real topic, END_TRANSACTION commits or rolls back, the check-back asks the producer
 //! (also after a restart on the same store), and rmq's `TransactionMQProducer` works against

@@ -314,8 +314,10 @@ mod tests {
         props.insert(PROPERTY_REAL_TOPIC, "TopicA");
         props.insert(PROPERTY_REAL_QUEUE_ID, "2");
         props.insert(PROPERTY_TAGS, "TagA");
-        let mut ext = MessageExt::default();
-        ext.sys_flag = 0x1;
+        let ext = MessageExt {
+            sys_flag: 0x1,
+            ..MessageExt::default()
+        };
         let m = StoredMessage { ext, props };
         let inner = end_message_transaction(&m, 0x8, 4242).unwrap();
         assert_eq!((inner.topic.as_str(), inner.queue_id), ("TopicA", 2));
