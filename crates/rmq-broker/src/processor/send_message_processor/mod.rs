@@ -5,7 +5,9 @@
 //! A send is checked (broker write permission for order topics, topic name, not-sendable system
 //! topics, auto-creation from the default topic, queue id), completed (UNIQ_KEY if missing,
 //! `CLUSTER`, born host, store host), routed to `%DLQ%<group>` when a retry exceeds its
-//! maximum, parked in `SCHEDULE_TOPIC_XXXX` when it has a delay level, and appended. The
+//! maximum, parked in `SCHEDULE_TOPIC_XXXX` when it has a delay level, turned into a half
+//! message in `RMQ_SYS_TRANS_HALF_TOPIC` queue 0 when it has `TRAN_MSG`=true (see
+//! [`transaction`](crate::transaction)), and appended. The
 //! processor awaits the store's put future, so SYNC_FLUSH never blocks a tokio worker.
 //!
 //! Flow control as Java's send thread pool and `BrokerFastFailure`: at most
