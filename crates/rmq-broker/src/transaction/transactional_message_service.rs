@@ -199,8 +199,8 @@ impl TransactionalMessageService {
                 if b.entries.is_empty() || (idle && !force) {
                     continue;
                 }
-                first = first.min(b.last_write_millis);
                 send.push((*queue_id, take_op_body(b, None, max_size)));
+                first = first.min(b.last_write_millis);
                 over_size |= b.total_size >= max_size;
             }
         }
