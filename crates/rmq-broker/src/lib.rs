@@ -29,6 +29,7 @@ pub mod subscription;
 mod test_support;
 pub mod thread_pool_queue;
 pub mod topic;
+pub mod transaction;
 pub mod util;
 
 pub use broker_config::BrokerConfig;

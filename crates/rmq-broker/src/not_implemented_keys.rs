@@ -23,8 +23,7 @@ const COMPACTION: &str = "no compaction topics";
 const SWAP: &str = "mapped files are never swapped out";
 const LOAD_BALANCE: &str = "no server-side queue assignment";
 const NAMESRV_LOOKUP: &str = "name server addresses come from namesrvAddr (-n, NAMESRV_ADDR) only";
-const TRANSACTIONS: &str =
-    "no transactional messages: half messages are refused as Java refuses them with rejectTransactionMessage=true";
+const TRANSACTION_METRICS: &str = "no transaction metrics (half messages per topic)";
 const FIXED: &str = "not read by rmq; the built-in behaviour is fixed";
 
 /// `BrokerConfig` keys nothing in rmq reads.
@@ -147,13 +146,7 @@ pub const BROKER_CONFIG: &[NotImplementedKey] = &[
     ("cleanOfflineBrokerInterval", LOAD_BALANCE),
     ("serverLoadBalancerEnable", LOAD_BALANCE),
     ("defaultMessageRequestMode", LOAD_BALANCE),
-    ("transactionTimeOut", TRANSACTIONS),
-    ("transactionCheckMax", TRANSACTIONS),
-    ("transactionCheckInterval", TRANSACTIONS),
-    ("transactionMetricFlushInterval", TRANSACTIONS),
-    ("transactionOpMsgMaxSize", TRANSACTIONS),
-    ("transactionOpBatchInterval", TRANSACTIONS),
-    ("rejectTransactionMessage", TRANSACTIONS),
+    ("transactionMetricFlushInterval", TRANSACTION_METRICS),
     ("aclEnable", "no ACL: requests are not authenticated"),
     ("enableDetailStat", FIXED),
     ("isolateLogEnable", "one log file per process"),

@@ -25,6 +25,8 @@ use crate::stats::broker_stats_manager::BrokerStatsManager;
 use crate::subscription::subscription_group_manager::SubscriptionGroupManager;
 use crate::thread_pool_queue::ThreadPoolQueue;
 use crate::topic::topic_config_manager::TopicConfigManager;
+use crate::transaction::transactional_message_check_service::TransactionalMessageCheckService;
+use crate::transaction::transactional_message_service::TransactionalMessageService;
 use rmq_common::ConfigManager;
 use rmq_remoting::netty::processor::RequestDispatcher;
 use rmq_remoting::{NettyClientConfig, NettyServerConfig, RemotingClient};
@@ -100,10 +102,26 @@ impl BrokerController {
         }));
         let update_master_ha_server_addr_periodically =
             apply_ha_master_address(&message_store_config, &bc, s.message_store.as_ref());
+        let message_store_config = Arc::new(message_store_config);
+        let producer_manager = Arc::new(ProducerManager::new());
+        let dyn_store: Arc<dyn MessageStore> = s.message_store.clone();
+        let transactional_message_service = Arc::new(TransactionalMessageService::new(
+            dyn_store,
+            config.clone(),
+            address.clone(),
+            m.consumer_offset_manager.clone(),
+            broker_stats_manager.clone(),
+        ));
+        let transactional_message_check_service = Arc::new(TransactionalMessageCheckService::new(
+            transactional_message_service.clone(),
+            m.topic_config_manager.clone(),
+            producer_manager.clone(),
+            message_store_config.clone(),
+        ));
         Ok(BrokerController {
             broker_config: config,
             configuration: Arc::new(m.configuration),
-            message_store_config: Arc::new(message_store_config),
+            message_store_config,
             netty_server_config,
             message_store: s.message_store,
             topic_config_manager: m.topic_config_manager,
@@ -111,10 +129,12 @@ impl BrokerController {
             consumer_offset_manager: m.consumer_offset_manager,
             consumer_manager,
             consumer_filter_manager: m.consumer_filter_manager,
-            producer_manager: Arc::new(ProducerManager::new()),
+            producer_manager,
             rebalance_lock_manager: Arc::new(RebalanceLockManager::default()),
             pull_request_hold_service: s.pull_request_hold_service,
             schedule_message_service: s.schedule_message_service,
+            transactional_message_service,
+            transactional_message_check_service,
             broker_outer_api,
             slave_synchronize,
             update_master_ha_server_addr_periodically,

@@ -35,6 +35,8 @@ use crate::stats::broker_stats_manager::BrokerStatsManager;
 use crate::subscription::subscription_group_manager::SubscriptionGroupManager;
 use crate::thread_pool_queue::ThreadPoolQueue;
 use crate::topic::topic_config_manager::TopicConfigManager;
+use crate::transaction::transactional_message_check_service::TransactionalMessageCheckService;
+use crate::transaction::transactional_message_service::TransactionalMessageService;
 use rmq_common::ConfigManager;
 use rmq_common::{DataVersion, TopicConfig};
 use rmq_remoting::{NettyServerConfig, RemotingServer, ServerHandle};
@@ -73,6 +75,8 @@ pub struct BrokerController {
     rebalance_lock_manager: Arc<RebalanceLockManager>,
     pull_request_hold_service: Arc<PullRequestHoldService>,
     schedule_message_service: Arc<ScheduleMessageService>,
+    transactional_message_service: Arc<TransactionalMessageService>,
+    transactional_message_check_service: Arc<TransactionalMessageCheckService>,
     broker_outer_api: BrokerOuterAPI,
     slave_synchronize: Arc<SlaveSynchronize>,
     /// True on a slave without `haMasterAddress`: each REGISTER_BROKER answer's

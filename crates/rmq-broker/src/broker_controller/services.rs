@@ -23,6 +23,11 @@ impl BrokerController {
             self.schedule_message_service
                 .start(tasks, self.shutdown.clone());
         }
+        // Transactions: the op batch, and the check-back on a master.
+        self.transactional_message_service
+            .start_op_batch_service(tasks, self.shutdown.clone());
+        self.transactional_message_check_service
+            .start(tasks, self.shutdown.clone());
         self.start_stats_tasks(tasks);
         self.start_master_slave_tasks(tasks);
     }
