@@ -6,8 +6,7 @@
 #
 # SCENARIOs (default: all, in this order):
 #   admin send-modes tag-filter sql-filter lite-pull orderly retry-dlq delay broadcast
-#   xlang-rust-to-java xlang-java-to-rust broker-restart namesrv-restart
-#   transaction (default only with SERVERS=java: rmq's broker has no transactions yet)
+#   xlang-rust-to-java xlang-java-to-rust transaction broker-restart namesrv-restart
 #
 # Environment:
 #   SERVERS          java (default): Java NameServer + broker 5.3.3 from tests/interop/java5;
@@ -43,12 +42,7 @@ export MAVEN_OPTS=${MAVEN_OPTS:--Xmx512m}
 ALL=(admin send-modes tag-filter sql-filter lite-pull orderly retry-dlq delay broadcast
   xlang-rust-to-java xlang-java-to-rust transaction broker-restart namesrv-restart)
 STEPS=("$@")
-if [ ${#STEPS[@]} -eq 0 ]; then
-  for s in "${ALL[@]}"; do
-    [ "$s" = transaction ] && [ "$SERVERS" != java ] && continue
-    STEPS+=("$s")
-  done
-fi
+[ ${#STEPS[@]} -eq 0 ] && STEPS=("${ALL[@]}")
 for s in "${STEPS[@]}"; do
   case " ${ALL[*]} " in *" $s "*) ;; *) echo "unknown scenario '$s' (${ALL[*]})" >&2; exit 2 ;; esac
 done
@@ -215,6 +209,8 @@ start_broker() {
       echo "brokerIP1=127.0.0.1"
       echo "autoCreateTopicEnable=true"
       echo "enablePropertyFilter=true"
+      echo "transactionCheckInterval=2000"
+      echo "transactionTimeOut=2000"
       echo "storePathRootDir=$TMP/broker-store"
       echo "storePathCommitLog=$TMP/broker-store/commitlog"
       echo "mappedFileSizeCommitLog=67108864"

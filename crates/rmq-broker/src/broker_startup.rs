@@ -127,9 +127,11 @@ impl BrokerConfigs {
         Ok(())
     }
 
-    /// Checks the three ports a broker uses (Java binds them and fails with `Failed to bind
-    /// to <addr>:<port>` when two are equal; rmq, which has no HA listener, refuses before
-    /// binding anything). Call after [`BrokerConfigs::finish`], which fills `haListenPort`.
+    /// Checks the three ports a broker uses: `listenPort`, the fast channel (`listenPort - 2`)
+    /// and the store's HA listener (`haListenPort`). Java binds them and fails with `Failed
+    /// to bind to <addr>:<port>` when two are equal; rmq refuses before binding anything, so
+    /// no half-started broker is left. Call after [`BrokerConfigs::finish`], which fills
+    /// `haListenPort`.
     pub fn validate_ports(&self) -> Result<(), String> {
         let listen = self.netty_server_config.listen_port;
         let ha = self.message_store_config.ha_listen_port;

@@ -22,12 +22,14 @@ pub mod offset;
 pub mod out;
 pub mod processor;
 pub mod schedule;
+pub mod slave;
 pub mod stats;
 pub mod subscription;
 #[cfg(test)]
 mod test_support;
 pub mod thread_pool_queue;
 pub mod topic;
+pub mod transaction;
 pub mod util;
 
 pub use broker_config::BrokerConfig;

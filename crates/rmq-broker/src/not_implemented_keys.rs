@@ -8,7 +8,8 @@ use rmq_remoting::not_implemented_keys::{self as remoting, NotImplementedKey, TO
 
 const POP: &str = "no POP consumption";
 const CONTROLLER: &str = "no controller mode";
-const HA: &str = "no master-slave replication";
+const HA: &str =
+    "classic master/slave replication only: no controller mode, auto-switch or acting master";
 const DLEDGER: &str = "no DLedger commit log";
 const TIMER: &str =
     "no timer wheel: timer messages are refused as Java refuses them with timerWheelEnable=false";
@@ -22,8 +23,7 @@ const COMPACTION: &str = "no compaction topics";
 const SWAP: &str = "mapped files are never swapped out";
 const LOAD_BALANCE: &str = "no server-side queue assignment";
 const NAMESRV_LOOKUP: &str = "name server addresses come from namesrvAddr (-n, NAMESRV_ADDR) only";
-const TRANSACTIONS: &str =
-    "no transactional messages: half messages are refused as Java refuses them with rejectTransactionMessage=true";
+const TRANSACTION_METRICS: &str = "no transaction metrics (half messages per topic)";
 const FIXED: &str = "not read by rmq; the built-in behaviour is fixed";
 
 /// `BrokerConfig` keys nothing in rmq reads.
@@ -146,13 +146,7 @@ pub const BROKER_CONFIG: &[NotImplementedKey] = &[
     ("cleanOfflineBrokerInterval", LOAD_BALANCE),
     ("serverLoadBalancerEnable", LOAD_BALANCE),
     ("defaultMessageRequestMode", LOAD_BALANCE),
-    ("transactionTimeOut", TRANSACTIONS),
-    ("transactionCheckMax", TRANSACTIONS),
-    ("transactionCheckInterval", TRANSACTIONS),
-    ("transactionMetricFlushInterval", TRANSACTIONS),
-    ("transactionOpMsgMaxSize", TRANSACTIONS),
-    ("transactionOpBatchInterval", TRANSACTIONS),
-    ("rejectTransactionMessage", TRANSACTIONS),
+    ("transactionMetricFlushInterval", TRANSACTION_METRICS),
     ("aclEnable", "no ACL: requests are not authenticated"),
     ("enableDetailStat", FIXED),
     ("isolateLogEnable", "one log file per process"),
@@ -218,7 +212,7 @@ pub const BROKER_CONFIG: &[NotImplementedKey] = &[
 ];
 
 /// `MessageStoreConfig` keys nothing in rmq reads (plus `timerWheelEnable`, which rmq keeps
-/// false, and `haListenPort`, which is advertised but not listened on).
+/// false).
 pub const MESSAGE_STORE_CONFIG: &[NotImplementedKey] = &[
     ("storePathDLedgerCommitLog", DLEDGER),
     ("storePathEpochFile", CONTROLLER),
@@ -274,20 +268,14 @@ pub const MESSAGE_STORE_CONFIG: &[NotImplementedKey] = &[
     ("putMessageTimeout", FIXED),
     ("debugLockEnable", FIXED),
     ("diskFallRecorded", FIXED),
-    ("haListenPort", "no master-slave replication: the port is advertised to name servers but nothing listens on it"),
-    ("haSendHeartbeatInterval", HA),
-    ("haHousekeepingInterval", HA),
-    ("haTransferBatchSize", HA),
-    ("haMasterAddress", HA),
-    ("haMaxGapNotInSync", HA),
-    ("slaveTimeout", HA),
+    // Classic replication (haListenPort, haMasterAddress, haSendHeartbeatInterval,
+    // haHousekeepingInterval, haTransferBatchSize, haMaxGapNotInSync, slaveTimeout,
+    // inSyncReplicas, haFlowControlEnable, maxHaTransferByteInSecond) is served; these keys
+    // belong to controller mode, auto-switch and acting master.
     ("totalReplicas", HA),
-    ("inSyncReplicas", HA),
     ("minInSyncReplicas", HA),
     ("allAckInSyncStateSet", HA),
     ("enableAutoInSyncReplicas", HA),
-    ("haFlowControlEnable", HA),
-    ("maxHaTransferByteInSecond", HA),
     ("haMaxTimeSlaveNotCatchup", HA),
     ("syncMasterFlushOffsetWhenStartup", HA),
     ("maxSlaveResendLength", HA),

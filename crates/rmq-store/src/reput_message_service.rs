@@ -145,6 +145,9 @@ impl ReputMessageService {
             let end = self.confirm_offset();
             let mut read = 0usize;
             while read < data.len() && *reput < end {
+                if self.slave_tail_incomplete(&data[read..]) {
+                    break 'outer;
+                }
                 let size =
                     match check_message_and_return_size(&data[read..], false, cl.delay_levels()) {
                         CheckResult::Message(m) => {
@@ -186,6 +189,21 @@ impl ReputMessageService {
             self.reput_from_offset.store(*reput, Ordering::Release);
         }
         false
+    }
+
+    /// On a slave, replicated chunks may end inside a record: the rest arrives with the next
+    /// chunk, so a record longer than the bytes present is waited for, not reported.
+    fn slave_tail_incomplete(&self, rest: &[u8]) -> bool {
+        if self.config.broker_role != BrokerRole::Slave {
+            return false;
+        }
+        match rest.get(..4) {
+            None => true,
+            Some(b) => {
+                let total = i32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+                total > 0 && (rest.len() as i64) < total as i64
+            }
+        }
     }
 
     /// Dispatches the record at `reput` and tells the listener.

@@ -89,6 +89,13 @@ impl ServiceSlot {
         Ok(())
     }
 
+    /// Wakes the thread out of `wait_for_running`, if it runs.
+    pub(crate) fn wakeup(&self) {
+        if let Some(t) = self.0.lock().as_ref() {
+            t.state.wakeup();
+        }
+    }
+
     /// Stops and joins the thread, if it runs.
     pub(crate) fn shutdown(&self) {
         let t = self.0.lock().take();

@@ -20,14 +20,17 @@ use crate::longpolling::pull_request_hold_service::{
 use crate::offset::consumer_offset_manager::ConsumerOffsetManager;
 use crate::out::broker_outer_api::BrokerOuterAPI;
 use crate::schedule::schedule_message_service::ScheduleMessageService;
+use crate::slave::slave_synchronize::{SlaveSynchronize, SlaveSynchronizeContext};
 use crate::stats::broker_stats_manager::BrokerStatsManager;
 use crate::subscription::subscription_group_manager::SubscriptionGroupManager;
 use crate::thread_pool_queue::ThreadPoolQueue;
 use crate::topic::topic_config_manager::TopicConfigManager;
+use crate::transaction::transactional_message_check_service::TransactionalMessageCheckService;
+use crate::transaction::transactional_message_service::TransactionalMessageService;
 use rmq_common::ConfigManager;
 use rmq_remoting::netty::processor::RequestDispatcher;
 use rmq_remoting::{NettyClientConfig, NettyServerConfig, RemotingClient};
-use rmq_store::{DefaultMessageStore, MessageStore, MessageStoreConfig};
+use rmq_store::{BrokerRole, DefaultMessageStore, MessageStore, MessageStoreConfig};
 use std::sync::Arc;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -89,10 +92,36 @@ impl BrokerController {
             bc.broker_ip1.clone(),
             netty_server_config.listen_port,
         ));
+        let slave_synchronize = Arc::new(SlaveSynchronize::new(SlaveSynchronizeContext {
+            address: address.clone(),
+            outer_api: broker_outer_api.clone(),
+            topic_config_manager: m.topic_config_manager.clone(),
+            consumer_offset_manager: m.consumer_offset_manager.clone(),
+            subscription_group_manager: m.subscription_group_manager.clone(),
+            schedule_message_service: s.schedule_message_service.clone(),
+        }));
+        let update_master_ha_server_addr_periodically =
+            apply_ha_master_address(&message_store_config, &bc, s.message_store.as_ref());
+        let message_store_config = Arc::new(message_store_config);
+        let producer_manager = Arc::new(ProducerManager::new());
+        let dyn_store: Arc<dyn MessageStore> = s.message_store.clone();
+        let transactional_message_service = Arc::new(TransactionalMessageService::new(
+            dyn_store,
+            config.clone(),
+            address.clone(),
+            m.consumer_offset_manager.clone(),
+            broker_stats_manager.clone(),
+        ));
+        let transactional_message_check_service = Arc::new(TransactionalMessageCheckService::new(
+            transactional_message_service.clone(),
+            m.topic_config_manager.clone(),
+            producer_manager.clone(),
+            message_store_config.clone(),
+        ));
         Ok(BrokerController {
             broker_config: config,
             configuration: Arc::new(m.configuration),
-            message_store_config: Arc::new(message_store_config),
+            message_store_config,
             netty_server_config,
             message_store: s.message_store,
             topic_config_manager: m.topic_config_manager,
@@ -100,11 +129,15 @@ impl BrokerController {
             consumer_offset_manager: m.consumer_offset_manager,
             consumer_manager,
             consumer_filter_manager: m.consumer_filter_manager,
-            producer_manager: Arc::new(ProducerManager::new()),
+            producer_manager,
             rebalance_lock_manager: Arc::new(RebalanceLockManager::default()),
             pull_request_hold_service: s.pull_request_hold_service,
             schedule_message_service: s.schedule_message_service,
+            transactional_message_service,
+            transactional_message_check_service,
             broker_outer_api,
+            slave_synchronize,
+            update_master_ha_server_addr_periodically,
             broker_stats: Arc::new(BrokerStats::new(broker_stats_manager.clone())),
             broker_stats_manager,
             send_thread_pool_queue: Arc::new(ThreadPoolQueue::default()),
@@ -205,6 +238,37 @@ fn open_store(
         schedule_message_service,
         pull_request_hold_service,
     })
+}
+
+/// Shortest `haMasterAddress` taken as an address (Java `HA_ADDRESS_MIN_LENGTH`).
+const HA_ADDRESS_MIN_LENGTH: usize = 6;
+
+/// On a classic slave, points the store's HA client at `haMasterAddress` when one is
+/// configured, once; returns whether the REGISTER_BROKER answers shall point it instead (Java
+/// `initializeBrokerScheduledTasks` and `updateMasterHAServerAddrPeriodically`; controller
+/// mode, not served by rmq, would also set it).
+fn apply_ha_master_address(
+    store_config: &MessageStoreConfig,
+    bc: &BrokerConfig,
+    store: &dyn MessageStore,
+) -> bool {
+    if store_config.duplication_enable
+        || bc.enable_controller_mode
+        || store_config.broker_role != BrokerRole::Slave
+    {
+        return false;
+    }
+    match store_config
+        .ha_master_address
+        .as_deref()
+        .filter(|a| a.len() >= HA_ADDRESS_MIN_LENGTH)
+    {
+        Some(addr) => {
+            store.update_ha_master_address(addr);
+            false
+        }
+        None => true,
+    }
 }
 
 /// Sends every topic change of the manager to the incremental registration task.

@@ -30,10 +30,13 @@ use crate::longpolling::pull_request_hold_service::PullRequestHoldService;
 use crate::offset::consumer_offset_manager::ConsumerOffsetManager;
 use crate::out::broker_outer_api::BrokerOuterAPI;
 use crate::schedule::schedule_message_service::ScheduleMessageService;
+use crate::slave::slave_synchronize::SlaveSynchronize;
 use crate::stats::broker_stats_manager::BrokerStatsManager;
 use crate::subscription::subscription_group_manager::SubscriptionGroupManager;
 use crate::thread_pool_queue::ThreadPoolQueue;
 use crate::topic::topic_config_manager::TopicConfigManager;
+use crate::transaction::transactional_message_check_service::TransactionalMessageCheckService;
+use crate::transaction::transactional_message_service::TransactionalMessageService;
 use rmq_common::ConfigManager;
 use rmq_common::{DataVersion, TopicConfig};
 use rmq_remoting::{NettyServerConfig, RemotingServer, ServerHandle};
@@ -72,7 +75,13 @@ pub struct BrokerController {
     rebalance_lock_manager: Arc<RebalanceLockManager>,
     pull_request_hold_service: Arc<PullRequestHoldService>,
     schedule_message_service: Arc<ScheduleMessageService>,
+    transactional_message_service: Arc<TransactionalMessageService>,
+    transactional_message_check_service: Arc<TransactionalMessageCheckService>,
     broker_outer_api: BrokerOuterAPI,
+    slave_synchronize: Arc<SlaveSynchronize>,
+    /// True on a slave without `haMasterAddress`: each REGISTER_BROKER answer's
+    /// `haServerAddr` points the store's HA client (Java `updateMasterHAServerAddrPeriodically`).
+    update_master_ha_server_addr_periodically: bool,
     broker_stats: Arc<BrokerStats>,
     broker_stats_manager: Arc<BrokerStatsManager>,
     send_thread_pool_queue: Arc<ThreadPoolQueue>,
@@ -295,6 +304,11 @@ impl BrokerController {
     /// Returns the put/get counters.
     pub fn broker_stats_manager(&self) -> &Arc<BrokerStatsManager> {
         &self.broker_stats_manager
+    }
+
+    /// Returns the slave's metadata sync (idle on a master: it learns no master address).
+    pub fn slave_synchronize(&self) -> &Arc<SlaveSynchronize> {
+        &self.slave_synchronize
     }
 
     /// Returns true once shutdown began.

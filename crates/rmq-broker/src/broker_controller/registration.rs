@@ -3,10 +3,11 @@
 
 use super::BrokerController;
 use crate::broker_config::BrokerConfig;
-use crate::out::broker_outer_api::BrokerRegistration;
+use crate::out::broker_outer_api::{BrokerRegistration, RegisterBrokerResult};
 use crate::out::registrar::BrokerRegistrar;
 use futures::future::BoxFuture;
 use rmq_common::{perm_name, DataVersion, TopicConfig};
+use rmq_store::MessageStore;
 use std::sync::Arc;
 
 impl BrokerRegistrar for BrokerController {
@@ -111,8 +112,33 @@ impl BrokerController {
             .broker_outer_api
             .register_broker_all(&who, wrapper, Vec::new(), oneway, timeout, compressed)
             .await;
+        self.handle_register_broker_result(&results, check_order_config);
+    }
+
+    /// Takes the first answer of a registration round (Java `handleRegisterBrokerResult`): on
+    /// a slave without `haMasterAddress`, a `haServerAddr` points the store's HA client and
+    /// records the master; the metadata sync always follows `masterAddr`, so an answer
+    /// without one stops it; with `check_order_config` the name server's order config is
+    /// applied.
+    fn handle_register_broker_result(
+        &self,
+        results: &[RegisterBrokerResult],
+        check_order_config: bool,
+    ) {
+        let Some(first) = results.first() else {
+            return;
+        };
+        if self.update_master_ha_server_addr_periodically {
+            if let Some(ha_server_addr) = first.ha_server_addr.as_deref() {
+                self.message_store.update_ha_master_address(ha_server_addr);
+                self.message_store
+                    .update_master_address(first.master_addr.as_deref().unwrap_or_default());
+            }
+        }
+        self.slave_synchronize
+            .set_master_addr(first.master_addr.as_deref());
         if check_order_config {
-            if let Some(kv) = results.iter().find_map(|r| r.kv_table.as_ref()) {
+            if let Some(kv) = first.kv_table.as_ref() {
                 self.topic_config_manager.update_order_topic_config(kv);
             }
         }
@@ -124,15 +150,23 @@ impl BrokerController {
             broker_addr: self.broker_addr(),
             broker_name: bc.broker_name.clone(),
             broker_id: bc.broker_id,
-            ha_server_addr: format!(
-                "{}:{}",
-                bc.broker_ip2, self.message_store_config.ha_listen_port
-            ),
+            ha_server_addr: self.ha_server_addr(bc),
             enable_acting_master: bc.enable_slave_acting_master,
             heartbeat_timeout_millis: bc
                 .enable_slave_acting_master
                 .then_some(bc.broker_not_active_timeout_millis),
         }
+    }
+
+    /// Returns `brokerIP2:<HA port>` (Java `getHAServerAddr`), with the port the store's HA
+    /// service is bound to, or the configured `haListenPort` when it runs none.
+    pub(super) fn ha_server_addr(&self, bc: &BrokerConfig) -> String {
+        let port = self
+            .message_store
+            .ha_listen_port()
+            .map(i32::from)
+            .unwrap_or(self.message_store_config.ha_listen_port);
+        format!("{}:{port}", bc.broker_ip2)
     }
 
     /// Unregisters from every name server (Java `unregisterBrokerAll`).

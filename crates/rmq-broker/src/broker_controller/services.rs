@@ -6,6 +6,7 @@ use super::BrokerController;
 use crate::client::client_housekeeping_service::ClientHousekeepingService;
 use crate::processor::pull_message_processor::PullMessageProcessor;
 use rmq_common::ConfigManager;
+use rmq_store::{BrokerRole, MessageStore};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::task::TaskTracker;
@@ -16,10 +17,57 @@ impl BrokerController {
         self.start_persist_tasks(tasks);
         self.start_registration_tasks(tasks);
         self.start_long_polling_tasks(tasks);
-        // Delay levels.
-        self.schedule_message_service
+        // Delay levels: a master-only service (Java `changeSpecialServiceStatus(brokerId ==
+        // MASTER_ID)`); a slave takes the master's delay offsets from SlaveSynchronize.
+        if self.broker_config.load().broker_id == rmq_common::mix_all::MASTER_ID as i64 {
+            self.schedule_message_service
+                .start(tasks, self.shutdown.clone());
+        }
+        // Transactions: the op batch, and the check-back on a master.
+        self.transactional_message_service
+            .start_op_batch_service(tasks, self.shutdown.clone());
+        self.transactional_message_check_service
             .start(tasks, self.shutdown.clone());
         self.start_stats_tasks(tasks);
+        self.start_master_slave_tasks(tasks);
+    }
+
+    /// Classic master/slave (not duplication, not controller mode): a slave syncs the
+    /// master's metadata, a master logs how far its slaves are behind (Java
+    /// `initializeBrokerScheduledTasks`).
+    fn start_master_slave_tasks(self: &Arc<Self>, tasks: &TaskTracker) {
+        if self.message_store_config.duplication_enable
+            || self.broker_config.load().enable_controller_mode
+        {
+            return;
+        }
+        if self.message_store_config.broker_role != BrokerRole::Slave {
+            // printMasterAndSlaveDiff every 60 s, first after 10 s.
+            self.spawn_periodic(tasks, "printMasterAndSlaveDiff", 10_000, 60_000, |c| {
+                if c.message_store.ha_connection_count() > 0 {
+                    let diff = c.message_store.slave_fall_behind_much();
+                    tracing::info!("CommitLog: slave fall behind master {diff}bytes");
+                }
+            });
+            return;
+        }
+        // SlaveSynchronize#syncAll when due, checked every 3 s from 10 s after start.
+        let c = self.clone();
+        tasks.spawn(async move {
+            let mut interval = tokio::time::interval_at(
+                tokio::time::Instant::now() + Duration::from_millis(10_000),
+                Duration::from_millis(3_000),
+            );
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = interval.tick() => {}
+                    _ = c.shutdown.cancelled() => break,
+                }
+                let now = rmq_common::util_all::current_millis();
+                c.slave_synchronize.sync_all_if_due(now).await;
+            }
+        });
     }
 
     /// Persisting offsets and filters, and the client housekeeping.

@@ -7,7 +7,7 @@ use crate::client::net::broker2client::Broker2ClientContext;
 use crate::processor::admin_broker_processor::{AdminBrokerContext, AdminBrokerProcessor};
 use crate::processor::client_manage_processor::{ClientManageContext, ClientManageProcessor};
 use crate::processor::consumer_manage_processor::{ConsumerManageContext, ConsumerManageProcessor};
-use crate::processor::end_transaction_processor::EndTransactionProcessor;
+use crate::processor::end_transaction_processor::{EndTransactionContext, EndTransactionProcessor};
 use crate::processor::pull_message_processor::{PullMessageContext, PullMessageProcessor};
 use crate::processor::query_message_processor::{QueryMessageContext, QueryMessageProcessor};
 use crate::processor::reply_message_processor::{ReplyMessageContext, ReplyMessageProcessor};
@@ -98,6 +98,16 @@ impl BrokerController {
         }
     }
 
+    /// What END_TRANSACTION uses.
+    pub(crate) fn end_transaction_context(&self) -> EndTransactionContext {
+        EndTransactionContext {
+            config: self.broker_config.clone(),
+            message_store_config: self.message_store_config.clone(),
+            transactional_message_service: self.transactional_message_service.clone(),
+            broker_stats_manager: self.broker_stats_manager.clone(),
+        }
+    }
+
     /// What the broker's calls to clients use.
     pub(crate) fn broker2client_context(&self) -> Broker2ClientContext {
         Broker2ClientContext {
@@ -180,7 +190,7 @@ impl BrokerController {
             ),
             (
                 vec![RequestCode::END_TRANSACTION],
-                Arc::new(EndTransactionProcessor::new()),
+                Arc::new(EndTransactionProcessor::new(self.end_transaction_context())),
             ),
         ];
         let admin = Arc::new(AdminBrokerProcessor::new(self.admin_context()));

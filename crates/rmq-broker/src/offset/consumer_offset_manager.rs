@@ -77,6 +77,18 @@ impl ConsumerOffsetManager {
         }
     }
 
+    /// Puts every `topic@group` entry of the master's table over the local one (the master's
+    /// queue map replaces the local one of the same key; keys only this broker has stay),
+    /// takes the master's data version and persists (Java
+    /// `SlaveSynchronize#syncConsumerOffset`).
+    pub fn put_all_from_master(&self, file: ConsumerOffsetFile) {
+        for (k, v) in file.offset_table {
+            self.offset_table.insert(k, v.into_iter().collect());
+        }
+        *self.data_version.lock() = file.data_version;
+        self.persist();
+    }
+
     /// Stores the next offset to consume (Java `commitOffset`).
     pub fn commit_offset(
         &self,

@@ -1,8 +1,10 @@
-//! `BrokerOuterAPI`: the broker's calls to name servers (Java `broker/out/BrokerOuterAPI`):
-//! REGISTER_BROKER to every name server in parallel, each with its own timeout, and
-//! UNREGISTER_BROKER at shutdown.
+//! `BrokerOuterAPI`: the broker's calls to name servers and, on a slave, to its master (Java
+//! `broker/out/BrokerOuterAPI`): REGISTER_BROKER to every name server in parallel, each with
+//! its own timeout, UNREGISTER_BROKER at shutdown, and the GET_ALL_* metadata requests of
+//! `SlaveSynchronize`.
 
 use crate::broker_error::BrokerError;
+use crate::offset::consumer_offset_manager::ConsumerOffsetFile;
 use dashmap::DashMap;
 use futures::future::join_all;
 use rmq_common::util_all::crc32;
@@ -11,12 +13,28 @@ use rmq_remoting::protocol::body::register_broker_body::{
     RegisterBrokerBody, TopicConfigSerializeWrapper,
 };
 use rmq_remoting::protocol::body::route::KVTable;
+use rmq_remoting::protocol::body::subscription_group_config::SubscriptionGroupWrapper;
 use rmq_remoting::protocol::header::namesrv::{
     QueryDataVersionRequestHeader, QueryDataVersionResponseHeader, RegisterBrokerRequestHeader,
     RegisterBrokerResponseHeader, UnRegisterBrokerRequestHeader,
 };
 use rmq_remoting::{RemotingClient, RemotingCommand, RequestCode, ResponseCode};
 use std::sync::Arc;
+
+/// Timeout of the slave's metadata requests to its master (Java: 3000 ms in each call).
+const MASTER_REQUEST_TIMEOUT_MILLIS: u64 = 3000;
+
+/// Returns the broker's VIP channel address, its port minus 2 (Java
+/// `MixAll.brokerVIPChannel(true, addr)`); an address without a numeric port is kept.
+pub fn broker_vip_channel(addr: &str) -> String {
+    match addr.rsplit_once(':') {
+        Some((host, port)) => match port.parse::<i64>() {
+            Ok(p) => format!("{host}:{}", p - 2),
+            Err(_) => addr.to_string(),
+        },
+        None => addr.to_string(),
+    }
+}
 
 /// What a name server answered to REGISTER_BROKER (Java `RegisterBrokerResult`).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -255,6 +273,72 @@ impl BrokerOuterAPI {
             }
         });
         join_all(calls).await;
+    }
+
+    /// Sends a request without header to a broker and returns the body of a SUCCESS answer;
+    /// any other code is [`BrokerError::PeerAnswer`] (Java's `MQBrokerException`).
+    async fn broker_body_request(
+        &self,
+        addr: &str,
+        code: RequestCode,
+    ) -> Result<bytes::Bytes, BrokerError> {
+        let request = RemotingCommand::new_request(code);
+        let response = self
+            .client
+            .invoke(addr, request, MASTER_REQUEST_TIMEOUT_MILLIS)
+            .await?;
+        if response.code != ResponseCode::SUCCESS.0 {
+            return Err(BrokerError::PeerAnswer {
+                code: response.code,
+                remark: response.remark.unwrap_or_default(),
+            });
+        }
+        Ok(response.body)
+    }
+
+    /// GET_ALL_TOPIC_CONFIG on the master's VIP channel (port - 2), as Java's
+    /// `getAllTopicConfig` asks it.
+    pub async fn get_all_topic_config(
+        &self,
+        master_addr: &str,
+    ) -> Result<TopicConfigSerializeWrapper, BrokerError> {
+        let body = self
+            .broker_body_request(
+                &broker_vip_channel(master_addr),
+                RequestCode::GET_ALL_TOPIC_CONFIG,
+            )
+            .await?;
+        Ok(rmq_remoting::protocol::body::decode(&body)?)
+    }
+
+    /// GET_ALL_CONSUMER_OFFSET (Java `getAllConsumerOffset`).
+    pub async fn get_all_consumer_offset(
+        &self,
+        master_addr: &str,
+    ) -> Result<ConsumerOffsetFile, BrokerError> {
+        let body = self
+            .broker_body_request(master_addr, RequestCode::GET_ALL_CONSUMER_OFFSET)
+            .await?;
+        Ok(rmq_remoting::protocol::body::decode(&body)?)
+    }
+
+    /// GET_ALL_DELAY_OFFSET: the master's `delayOffset.json` text (Java `getAllDelayOffset`).
+    pub async fn get_all_delay_offset(&self, master_addr: &str) -> Result<String, BrokerError> {
+        let body = self
+            .broker_body_request(master_addr, RequestCode::GET_ALL_DELAY_OFFSET)
+            .await?;
+        Ok(String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// GET_ALL_SUBSCRIPTIONGROUP_CONFIG (Java `getAllSubscriptionGroupConfig`).
+    pub async fn get_all_subscription_group_config(
+        &self,
+        master_addr: &str,
+    ) -> Result<SubscriptionGroupWrapper, BrokerError> {
+        let body = self
+            .broker_body_request(master_addr, RequestCode::GET_ALL_SUBSCRIPTIONGROUP_CONFIG)
+            .await?;
+        Ok(rmq_remoting::protocol::body::decode(&body)?)
     }
 
     /// Closes the name server connections.

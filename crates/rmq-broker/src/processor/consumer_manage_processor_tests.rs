@@ -266,3 +266,21 @@ impl crate::test_support::TestParts {
         }
     }
 }
+
+#[tokio::test]
+async fn a_slave_takes_offset_commits() {
+    // No role check (Java `ConsumerManageProcessor`): while the master is down, clients
+    // commit to the slave.
+    let mut t = TestParts::with_config(|bc| bc.broker_id = 1);
+    t.store_config = std::sync::Arc::new(rmq_store::MessageStoreConfig {
+        broker_role: rmq_store::BrokerRole::Slave,
+        ..(*t.store_config).clone()
+    });
+    let p = ConsumerManageProcessor::new(t.consumer_manage_context());
+    t.topics
+        .update_topic_config(rmq_common::TopicConfig::new("TopicO"));
+    t.groups.find_subscription_group_config("cg");
+    let r = call(&p, update("cg", "TopicO", 9)).await;
+    assert_eq!(r.code, ResponseCode::SUCCESS.0);
+    assert_eq!(t.offsets.query_offset("cg", "TopicO", 0), 9);
+}

@@ -27,7 +27,7 @@ use rmq_store::{
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -59,6 +59,8 @@ pub struct ScheduleMessageService {
     store: Arc<dyn MessageStore>,
     file_path: PathBuf,
     persister: ConfigPersister,
+    /// Set by `start` (Java `BrokerController.isScheduleServiceStart`).
+    started: AtomicBool,
 }
 
 /// Parses `messageDelayLevel` ("1s 5s 10s 30s 1m ... 2h") into level → millis (Java
@@ -110,7 +112,13 @@ impl ScheduleMessageService {
                 &store_config.store_path_root_dir,
             ),
             persister,
+            started: AtomicBool::new(false),
         })
+    }
+
+    /// Returns true once the delivery tasks run (on a master only).
+    pub fn is_started(&self) -> bool {
+        self.started.load(Ordering::Relaxed)
     }
 
     /// Returns the highest delay level.
@@ -182,6 +190,23 @@ impl ScheduleMessageService {
             .collect()
     }
 
+    /// Takes the master's `delayOffset.json` text: writes it to this broker's file and loads
+    /// it over the current offsets (Java `SlaveSynchronize#syncDelayOffset`, which writes the
+    /// file then calls `loadWhenSyncDelayOffset`: `putAll` of the levels, the master's data
+    /// version). Returns false when the text does not decode (the file is written anyway, as
+    /// Java does).
+    pub fn load_when_sync_delay_offset(&self, master_json: &str) -> bool {
+        self.persister
+            .submit(self.file_path.clone(), master_json.to_string());
+        match self.decode(master_json) {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::error!(error = %e, "load delay offset from master failed");
+                false
+            }
+        }
+    }
+
     fn update_offset(&self, level: i32, offset: i64) {
         self.offset_table.lock().insert(level, offset);
         let n = self.version_change_counter.fetch_add(1, Ordering::Relaxed) + 1;
@@ -192,6 +217,7 @@ impl ScheduleMessageService {
 
     /// Starts one delivery task per level and the periodic persistence (Java `start`).
     pub fn start(self: &Arc<Self>, tasks: &TaskTracker, shutdown: CancellationToken) {
+        self.started.store(true, Ordering::Relaxed);
         for level in self.delay_level_table.keys().copied() {
             let svc = self.clone();
             let shutdown = shutdown.clone();

@@ -200,6 +200,29 @@ impl SubscriptionGroupManager {
         }
     }
 
+    /// Replaces the whole table and its data version with the master's, then persists (Java
+    /// `SlaveSynchronize#syncSubscriptionGroupConfig`; as Java's delete loop, the forbidden
+    /// bits of every group held before the sync are dropped).
+    pub fn replace_from_master(
+        &self,
+        groups: impl IntoIterator<Item = SubscriptionGroupConfig>,
+        data_version: DataVersion,
+    ) {
+        {
+            let mut t = self.table.write();
+            let old: Vec<String> = t.groups.keys().cloned().collect();
+            for g in &old {
+                t.forbidden.remove(g);
+            }
+            t.groups = groups
+                .into_iter()
+                .map(|c| (c.group_name.clone(), Arc::new(c)))
+                .collect();
+            t.data_version = data_version;
+        }
+        self.persist();
+    }
+
     /// Returns the forbidden bits of a group on a topic (Java `getForbidden`).
     pub fn get_forbidden(&self, group: &str, topic: &str) -> i32 {
         self.table

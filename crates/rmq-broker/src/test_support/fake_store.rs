@@ -18,6 +18,7 @@ struct State {
     queues: HashMap<(String, i32), Vec<i64>>,
     next_phy: i64,
     put_status: Option<PutMessageStatus>,
+    ha_runtime_info: Option<rmq_store::ha::HaRuntimeInfo>,
 }
 
 /// The in-memory store.
@@ -30,6 +31,11 @@ impl FakeStore {
     /// Makes every following put answer `status` (without storing).
     pub(crate) fn fail_puts_with(&self, status: PutMessageStatus) {
         self.state.lock().put_status = Some(status);
+    }
+
+    /// Makes GET_BROKER_HA_STATUS find `info` (the default store runs no HA service).
+    pub(crate) fn set_ha_runtime_info(&self, info: rmq_store::ha::HaRuntimeInfo) {
+        self.state.lock().ha_runtime_info = Some(info);
     }
 
     /// Returns the stored record at a CommitLog offset.
@@ -298,5 +304,9 @@ impl MessageStore for FakeStore {
 
     fn is_os_page_cache_busy(&self) -> bool {
         false
+    }
+
+    fn ha_runtime_info(&self) -> Option<rmq_store::ha::HaRuntimeInfo> {
+        self.state.lock().ha_runtime_info.clone()
     }
 }

@@ -474,6 +474,26 @@ impl TopicConfigManager {
         }
     }
 
+    /// Replaces the whole table and its data version with the master's, then persists (Java
+    /// `SlaveSynchronize#syncTopicConfig`: topics the master lacks are deleted, the others
+    /// put as the master has them). Nothing is registered: a slave announces its topics in
+    /// its next periodic registration.
+    pub fn replace_from_master(
+        &self,
+        topics: impl IntoIterator<Item = TopicConfig>,
+        data_version: DataVersion,
+    ) {
+        {
+            let mut t = self.table.write();
+            t.topics = topics
+                .into_iter()
+                .map(|tc| (tc.topic_name.clone(), Arc::new(tc)))
+                .collect();
+            t.data_version = data_version;
+        }
+        self.persist();
+    }
+
     /// Replaces the filter type of topics created from a template whose filter type is
     /// unknown; kept for API parity (`TopicFilterType` is fixed per topic).
     pub fn topic_filter_type(&self, topic: &str) -> TopicFilterType {

@@ -19,6 +19,15 @@ impl FlowMonitor {
         s.1 += n as i64;
     }
 
+    /// Returns how many bytes may still go out this second under a limit of `max_per_second`
+    /// (Java `canTransferMaxByteNum` with `haFlowControlEnable`).
+    pub(crate) fn budget(&self, max_per_second: i64) -> usize {
+        let now = current_millis() / 1000;
+        let mut s = self.state.lock();
+        roll(&mut s, now);
+        (max_per_second - s.1).max(0) as usize
+    }
+
     /// Returns the bytes transferred during the last complete second.
     pub(crate) fn transferred_byte_in_second(&self) -> i64 {
         let now = current_millis() / 1000;
@@ -49,5 +58,14 @@ mod tests {
         s.1 = 7;
         roll(&mut s, 13);
         assert_eq!(s, (13, 0, 0));
+    }
+
+    #[test]
+    fn budget_is_what_is_left_of_this_second() {
+        let f = FlowMonitor::default();
+        f.add(100);
+        // Unless the second just turned, 100 bytes are spent.
+        assert!(f.budget(150) == 50 || f.budget(150) == 150);
+        assert_eq!(f.budget(0), 0);
     }
 }

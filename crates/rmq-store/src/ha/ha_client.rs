@@ -72,6 +72,9 @@ impl HaClient {
         if cur.as_deref() != Some(addr) {
             tracing::info!(old = ?*cur, new = addr, "update master ha address");
             *cur = Some(addr.to_string());
+            drop(cur);
+            // A client without a master sleeps 5 s between looks: connect now.
+            self.thread.wakeup();
         }
     }
 

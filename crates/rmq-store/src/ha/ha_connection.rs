@@ -9,7 +9,8 @@
 //!   master's last CommitLog file. Chunks are at most `haTransferBatchSize` and never span
 //!   files (the file-end filler goes out verbatim); with nothing to send it waits up to
 //!   100 ms for new data and sends a heartbeat header (`bodySize` 0) every
-//!   `haSendHeartbeatInterval`.
+//!   `haSendHeartbeatInterval`. With `haFlowControlEnable` a slave gets at most
+//!   `maxHaTransferByteInSecond` bytes (frames included) per second.
 
 use super::flow_monitor::FlowMonitor;
 use super::HaShared;
@@ -187,7 +188,18 @@ impl HaConnection {
                 shared.wait_for_data(generation, Duration::from_millis(100));
                 continue;
             };
-            let size = data.len().min(batch);
+            let mut size = data.len().min(batch);
+            if shared.config.ha_flow_control_enable {
+                size = size.min(
+                    self.flow
+                        .budget(shared.config.max_ha_transfer_byte_in_second),
+                );
+                if size == 0 {
+                    // This second's budget is spent (Java `haFlowControlEnable`).
+                    std::thread::sleep(Duration::from_millis(10));
+                    continue;
+                }
+            }
             frame.clear();
             put_header(&mut frame, next, size as i32);
             frame.extend_from_slice(&data[..size]);

@@ -37,7 +37,7 @@ fn slave_of(dir: &std::path::Path, m: &DefaultMessageStore) -> Arc<DefaultMessag
 }
 
 fn wait_until(what: &str, mut f: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(60);
     while !f() {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         std::thread::sleep(Duration::from_millis(5));
@@ -77,7 +77,19 @@ fn a_slave_copies_the_commit_log_byte_for_byte_and_builds_its_queues() {
     }
     let max = m.get_max_phy_offset();
     assert!(max > 2 * 64 * 1024);
-    wait_until("the slave to catch up", || s.get_max_phy_offset() == max);
+    let mut polls = 0u32;
+    wait_until("the slave to catch up", || {
+        polls += 1;
+        if polls.is_multiple_of(1000) {
+            // Shown when the test fails.
+            eprintln!(
+                "slave at {} of {max}: {:?}",
+                s.get_max_phy_offset(),
+                m.ha_runtime_info()
+            );
+        }
+        s.get_max_phy_offset() == max
+    });
     assert_eq!(commit_log_bytes(&s, 0, max), commit_log_bytes(&m, 0, max));
     wait_until("the slave's reput", || s.dispatch_behind_bytes() == 0);
     for q in 0..3 {

@@ -1,11 +1,12 @@
-//! Broker calls of `DefaultMQAdminExtImpl`: `fetchBrokerRuntimeStats`, `getBrokerConfig`,
-//! `updateBrokerConfig` and `viewBrokerStatsData`.
+//! Broker calls of `DefaultMQAdminExtImpl`: `fetchBrokerRuntimeStats`, `getBrokerHAStatus`,
+//! `getBrokerConfig`, `updateBrokerConfig` and `viewBrokerStatsData`.
 
 use super::DefaultMQAdminExt;
 use crate::error::ToolsError;
 use rmq_client::ClientError;
 pub use rmq_remoting::protocol::body::broker_stats_data::{BrokerStatsData, BrokerStatsItem};
 use rmq_remoting::protocol::body::decode;
+pub use rmq_remoting::protocol::body::ha_runtime_info::HARuntimeInfo;
 use rmq_remoting::protocol::body::route::KVTable;
 use rmq_remoting::RequestCode;
 use std::collections::BTreeMap;
@@ -41,6 +42,16 @@ impl DefaultMQAdminExt {
                 RequestCode::GET_BROKER_RUNTIME_INFO,
                 self.timeout_millis,
             )
+            .await?;
+        Ok(decode(&body)?)
+    }
+
+    /// Returns a broker's HA figures (`getBrokerHAStatus`, GET_BROKER_HA_STATUS).
+    pub async fn get_broker_ha_status(&self, addr: &str) -> Result<HARuntimeInfo, ClientError> {
+        let body = self
+            .instance()?
+            .api()
+            .broker_body_request(addr, RequestCode::GET_BROKER_HA_STATUS, self.timeout_millis)
             .await?;
         Ok(decode(&body)?)
     }

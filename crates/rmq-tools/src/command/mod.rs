@@ -6,6 +6,7 @@ pub mod cluster;
 pub mod command_util;
 pub mod connection;
 pub mod consumer;
+pub mod ha;
 pub mod message;
 pub mod mq_admin_startup;
 pub mod namesrv;
@@ -161,5 +162,6 @@ pub fn sub_commands() -> Vec<Box<dyn SubCommand>> {
         Box::new(consumer::get_consumer_config_sub_command::GetConsumerConfigSubCommand),
         Box::new(message::send_message_command::SendMessageCommand),
         Box::new(message::consume_message_command::ConsumeMessageCommand),
+        Box::new(ha::ha_status_sub_command::HAStatusSubCommand),
     ]
 }

@@ -122,6 +122,30 @@ fn illegal_queue_nums(topic: &str, read_queue_nums: i32, write_queue_nums: i32) 
     })
 }
 
+/// GET_ALL_MESSAGE_REQUEST_MODE: Java's `MessageRequestModeManager` as JSON. rmq serves no
+/// POP consumption and no SET_MESSAGE_REQUEST_MODE, so the map is always empty, as on a Java
+/// broker no POP client ever configured; a Java slave's sync then finds nothing to copy.
+fn get_all_message_request_mode() -> RemotingCommand {
+    RemotingCommand::success().with_body(&br#"{"messageRequestModeMap":{}}"#[..])
+}
+
+/// Encodes a body as fastjson writes a bean: members whose value is null are left out.
+fn encode_without_nulls<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    fn strip(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(m) => {
+                m.retain(|_, x| !x.is_null());
+                m.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut v = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
+    strip(&mut v);
+    encode(&v)
+}
+
 fn unknown_code(request: &RemotingCommand) -> RemotingCommand {
     BrokerError::RequestCodeNotSupported(format!(" request type {} not supported", request.code))
         .into_response()
@@ -535,8 +559,9 @@ impl AdminBrokerProcessor {
         let put_now = stats.msg_put_total_today_now().to_string();
         let get_now = stats.msg_get_total_today_now().to_string();
         // Java `isSpecialServiceRunning`: the schedule and transaction-check services, which
-        // Java starts on a master only.
-        let active = c.message_store_config.broker_role != rmq_store::BrokerRole::Slave;
+        // run on a master only (rmq has no transaction-check service; it would follow the
+        // schedule service).
+        let active = c.schedule_message_service.is_started();
         [
             ("brokerActive", active.to_string()),
             (
@@ -641,6 +666,16 @@ impl AdminBrokerProcessor {
             bc.end_transaction_pool_queue_capacity.to_string(),
         ));
         out
+    }
+
+    /// GET_BROKER_HA_STATUS: the store's HA figures as JSON (Java `getBrokerHaStatus`).
+    fn get_broker_ha_status(&self) -> Result<RemotingCommand, BrokerError> {
+        match self.ctx.message_store.ha_runtime_info() {
+            Some(info) => Ok(RemotingCommand::success().with_body(encode_without_nulls(&info))),
+            None => Err(BrokerError::SystemError(
+                "Can not get HARuntimeInfo, may be duplicationEnable is true".into(),
+            )),
+        }
     }
 
     fn search_offset_by_timestamp(
@@ -796,6 +831,17 @@ impl AdminBrokerProcessor {
             RequestCode::CLEAN_UNUSED_TOPIC => self.clean_unused_topic(),
             RequestCode::QUERY_CONSUME_QUEUE => self.query_consume_queue(request)?,
             RequestCode::VIEW_BROKER_STATS_DATA => self.view_broker_stats_data(request)?,
+            RequestCode::GET_BROKER_HA_STATUS => self.get_broker_ha_status()?,
+            RequestCode::GET_ALL_MESSAGE_REQUEST_MODE => get_all_message_request_mode(),
+            // rmq runs no timer wheel; Java with timerWheelEnable=false has neither a timer
+            // checkpoint nor a timer store and answers a (timer-enabled) slave's sync so.
+            RequestCode::GET_TIMER_CHECK_POINT => {
+                RemotingCommand::error(ResponseCode::SYSTEM_ERROR, "The checkpoint is null")
+            }
+            RequestCode::GET_TIMER_METRICS => RemotingCommand::error(
+                ResponseCode::SYSTEM_ERROR,
+                "The timer message store is null",
+            ),
             _ => match self.process_consumer_admin(channel, request).await? {
                 Some(r) => r,
                 None => unknown_code(request),

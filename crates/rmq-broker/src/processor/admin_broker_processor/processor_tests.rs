@@ -191,6 +191,77 @@ async fn unknown_codes_are_not_supported() {
     );
 }
 
+#[tokio::test]
+async fn ha_status_is_the_stores_runtime_info_in_java_names() {
+    let t = TestParts::new();
+    let p = AdminBrokerProcessor::new(t.admin_context());
+    // No HA service: Java's remark.
+    let r = call(&p, no_header(RequestCode::GET_BROKER_HA_STATUS)).await;
+    assert_eq!(
+        code_remark(&r),
+        (
+            ResponseCode::SYSTEM_ERROR.0,
+            Some("Can not get HARuntimeInfo, may be duplicationEnable is true")
+        )
+    );
+    let info = rmq_store::ha::HaRuntimeInfo {
+        master: true,
+        master_commit_log_max_offset: 2048,
+        in_sync_slave_nums: 1,
+        ha_connection_info: vec![rmq_store::ha::HaConnectionRuntimeInfo {
+            addr: "127.0.0.1:50000".into(),
+            slave_ack_offset: 1024,
+            diff: 1024,
+            in_sync: true,
+            transferred_byte_in_second: 512,
+            transfer_from_where: 2048,
+        }],
+        ha_client_runtime_info: Default::default(),
+    };
+    t.store.set_ha_runtime_info(info);
+    let r = call(&p, no_header(RequestCode::GET_BROKER_HA_STATUS)).await;
+    assert_eq!(r.code, ResponseCode::SUCCESS.0);
+    // fastjson: members in name order, the null masterAddr left out.
+    assert_eq!(
+        String::from_utf8_lossy(&r.body),
+        concat!(
+            r#"{"haClientRuntimeInfo":{"lastReadTimestamp":0,"lastWriteTimestamp":0,"#,
+            r#""masterFlushOffset":0,"maxOffset":0,"transferredByteInSecond":0},"#,
+            r#""haConnectionInfo":[{"addr":"127.0.0.1:50000","diff":1024,"inSync":true,"#,
+            r#""slaveAckOffset":1024,"transferFromWhere":2048,"transferredByteInSecond":512}],"#,
+            r#""inSyncSlaveNums":1,"master":true,"masterCommitLogMaxOffset":2048}"#
+        )
+    );
+}
+
+#[tokio::test]
+async fn timer_sync_codes_are_answered_as_java_without_timer_wheel() {
+    let t = TestParts::new();
+    let p = AdminBrokerProcessor::new(t.admin_context());
+    let r = call(&p, no_header(RequestCode::GET_TIMER_CHECK_POINT)).await;
+    assert_eq!(
+        code_remark(&r),
+        (ResponseCode::SYSTEM_ERROR.0, Some("The checkpoint is null"))
+    );
+    let r = call(&p, no_header(RequestCode::GET_TIMER_METRICS)).await;
+    assert_eq!(
+        code_remark(&r),
+        (
+            ResponseCode::SYSTEM_ERROR.0,
+            Some("The timer message store is null")
+        )
+    );
+}
+
+#[tokio::test]
+async fn message_request_modes_are_an_empty_map() {
+    let t = TestParts::new();
+    let p = AdminBrokerProcessor::new(t.admin_context());
+    let r = call(&p, no_header(RequestCode::GET_ALL_MESSAGE_REQUEST_MODE)).await;
+    assert_eq!(code_remark(&r), (ResponseCode::SUCCESS.0, None));
+    assert_eq!(&r.body[..], br#"{"messageRequestModeMap":{}}"#);
+}
+
 /// Builds the context of the processor under test from the shared parts.
 impl crate::test_support::TestParts {
     /// What the admin processor uses.

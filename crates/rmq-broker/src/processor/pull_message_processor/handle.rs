@@ -58,30 +58,25 @@ fn status_code(result: &GetMessageResult, header: &PullMessageRequestHeader) -> 
     }
 }
 
-/// The broker the client should pull from next, and the code a slave answers with.
+/// The broker the client should pull from next (Java `composeResponseHeader`): with
+/// `slaveReadEnable`, the group's `whichBrokerWhenConsumeSlowly` when the store suggests
+/// pulling from a slave, else the group's `brokerId`; without it, the master.
+///
+/// Java's slave-to-master redirect (suggest 0, PULL_RETRY_IMMEDIATELY unless FOUND) only
+/// fires when `getMinBrokerIdInGroup()` is 0 on a slave, and 5.3.3 returns the broker's own
+/// id there outside acting-master mode, so a classic slave never takes it.
 fn suggest_broker(
     bc: &BrokerConfig,
     result: &GetMessageResult,
     sgc: &SubscriptionGroupConfig,
-    code: ResponseCode,
-) -> (i64, ResponseCode) {
-    let mut suggest = if bc.slave_read_enable {
-        if result.suggest_pulling_from_slave {
-            sgc.which_broker_when_consume_slowly
-        } else {
-            sgc.broker_id
-        }
-    } else {
+) -> i64 {
+    if !bc.slave_read_enable {
         mix_all::MASTER_ID as i64
-    };
-    let mut code = code;
-    if bc.broker_id != mix_all::MASTER_ID as i64 && !result.suggest_pulling_from_slave {
-        suggest = mix_all::MASTER_ID as i64;
-        if result.status != GetMessageStatus::Found {
-            code = ResponseCode::PULL_RETRY_IMMEDIATELY;
-        }
+    } else if result.suggest_pulling_from_slave {
+        sgc.which_broker_when_consume_slowly
+    } else {
+        sgc.broker_id
     }
-    (suggest, code)
 }
 
 impl PullMessageProcessor {
@@ -89,7 +84,8 @@ impl PullMessageProcessor {
     /// the request was parked.
     pub(super) fn handle(&self, bc: &BrokerConfig, o: PullOutcome<'_>) -> Option<RemotingCommand> {
         let code = status_code(&o.result, o.header);
-        let (suggest, mut code) = suggest_broker(bc, &o.result, o.sgc, code);
+        let suggest = suggest_broker(bc, &o.result, o.sgc);
+        let mut code = code;
         self.try_commit_offset(&o);
         let mut response_header = PullMessageResponseHeader {
             suggest_which_broker_id: suggest,
@@ -191,5 +187,45 @@ impl PullMessageProcessor {
             o.header.queue_id,
             pull_request,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(suggest_pulling_from_slave: bool) -> GetMessageResult {
+        GetMessageResult {
+            status: GetMessageStatus::NoMatchedMessage,
+            next_begin_offset: 0,
+            min_offset: 0,
+            max_offset: 0,
+            message_buffers: Vec::new(),
+            message_queue_offsets: Vec::new(),
+            buffer_total_size: 0,
+            msg_count: 0,
+            suggest_pulling_from_slave,
+            filter_message_count: 0,
+        }
+    }
+
+    #[test]
+    fn suggested_broker_follows_slave_read_enable_and_the_group() {
+        let mut sgc = SubscriptionGroupConfig::new("g");
+        sgc.broker_id = 3;
+        sgc.which_broker_when_consume_slowly = 7;
+        for broker_id in [0, 1] {
+            let mut bc = BrokerConfig {
+                broker_id,
+                ..Default::default()
+            };
+            // Without slaveReadEnable: always the master.
+            assert_eq!(suggest_broker(&bc, &result(true), &sgc), 0);
+            assert_eq!(suggest_broker(&bc, &result(false), &sgc), 0);
+            // With it: the slow-consumer broker, else the group's broker, on a slave too.
+            bc.slave_read_enable = true;
+            assert_eq!(suggest_broker(&bc, &result(true), &sgc), 7);
+            assert_eq!(suggest_broker(&bc, &result(false), &sgc), 3);
+        }
     }
 }

@@ -201,3 +201,60 @@ impl crate::test_support::TestParts {
         }
     }
 }
+
+/// Parts of a slave (`brokerRole=SLAVE`, `brokerId=1`) holding the two messages of "PT".
+fn slave_parts(slave_read_enable: bool, offset_check_in_slave: bool) -> TestParts {
+    let mut t = parts_with_messages(|bc| {
+        bc.broker_id = 1;
+        bc.slave_read_enable = slave_read_enable;
+    });
+    t.store_config = std::sync::Arc::new(rmq_store::MessageStoreConfig {
+        broker_role: BrokerRole::Slave,
+        offset_check_in_slave,
+        ..(*t.store_config).clone()
+    });
+    t
+}
+
+#[tokio::test]
+async fn a_slave_refuses_pulls_unless_slave_read_enable() {
+    let master = parts_with_messages(|_| {});
+    assert!(!PullMessageProcessor::new(master.pull_context()).reject_request());
+    assert!(PullMessageProcessor::new(slave_parts(false, false).pull_context()).reject_request());
+    assert!(!PullMessageProcessor::new(slave_parts(true, false).pull_context()).reject_request());
+}
+
+#[tokio::test]
+async fn a_slave_answers_offset_moved_as_retry_unless_offset_check_in_slave() {
+    let t = slave_parts(true, false);
+    let p = PullMessageProcessor::new(t.pull_context());
+    // Found: served by the slave, the group's broker suggested.
+    let r = call(&p, pull(RequestCode::PULL_MESSAGE, "PT", 0, 0, 0))
+        .await
+        .unwrap();
+    assert_eq!(r.code, ResponseCode::SUCCESS.0);
+    let h: PullMessageResponseHeader = r.decode_header().unwrap();
+    assert_eq!(h.suggest_which_broker_id, 0);
+    // Not found stays PULL_NOT_FOUND on a classic slave (no redirect in 5.3.3).
+    let r = call(&p, pull(RequestCode::PULL_MESSAGE, "PT", 0, 2, 0))
+        .await
+        .unwrap();
+    assert_eq!(r.code, ResponseCode::PULL_NOT_FOUND.0);
+    // Offset far beyond the queue: PULL_OFFSET_MOVED becomes PULL_RETRY_IMMEDIATELY.
+    let r = call(&p, pull(RequestCode::PULL_MESSAGE, "PT", 0, 50, 0))
+        .await
+        .unwrap();
+    assert_eq!(
+        code_remark(&r),
+        (
+            ResponseCode::PULL_RETRY_IMMEDIATELY.0,
+            Some("OFFSET_OVERFLOW_BADLY")
+        )
+    );
+    let t = slave_parts(true, true);
+    let p = PullMessageProcessor::new(t.pull_context());
+    let r = call(&p, pull(RequestCode::PULL_MESSAGE, "PT", 0, 50, 0))
+        .await
+        .unwrap();
+    assert_eq!(r.code, ResponseCode::PULL_OFFSET_MOVED.0);
+}

@@ -5,7 +5,9 @@
 //! A send is checked (broker write permission for order topics, topic name, not-sendable system
 //! topics, auto-creation from the default topic, queue id), completed (UNIQ_KEY if missing,
 //! `CLUSTER`, born host, store host), routed to `%DLQ%<group>` when a retry exceeds its
-//! maximum, parked in `SCHEDULE_TOPIC_XXXX` when it has a delay level, and appended. The
+//! maximum, parked in `SCHEDULE_TOPIC_XXXX` when it has a delay level, turned into a half
+//! message in `RMQ_SYS_TRANS_HALF_TOPIC` queue 0 when it has `TRAN_MSG`=true (see
+//! [`transaction`](crate::transaction)), and appended. The
 //! processor awaits the store's put future, so SYNC_FLUSH never blocks a tokio worker.
 //!
 //! Flow control as Java's send thread pool and `BrokerFastFailure`: at most
@@ -34,6 +36,7 @@ use crate::stats::broker_stats_manager::BrokerStatsManager;
 use crate::subscription::subscription_group_manager::SubscriptionGroupManager;
 use crate::thread_pool_queue::ThreadPoolQueue;
 use crate::topic::topic_config_manager::TopicConfigManager;
+use crate::transaction::transactional_message_util::parse_half_message_inner;
 use crate::util::hook_utils;
 use async_trait::async_trait;
 use rmq_common::java_hash_map::JavaHashMap;
@@ -142,7 +145,12 @@ impl SendMessageProcessor {
         if topic_config.topic_filter_type == TopicFilterType::MultiTag {
             sys_flag |= message_sys_flag::MULTI_TAGS_FLAG;
         }
-        let uniq_key = complete_properties(bc, &mut props, sys_flag, &topic, reconsume_times)?;
+        let (uniq_key, half) =
+            complete_properties(bc, &mut props, sys_flag, &topic, reconsume_times)?;
+        if half {
+            // Java `TransactionalMessageBridge#parseHalfMessageInner`.
+            parse_half_message_inner(&mut props, &mut topic, &mut queue_id, &mut sys_flag);
+        }
         let max_level = c.schedule_message_service.max_delay_level();
         hook_utils::handle_schedule_message(
             sys_flag,
@@ -372,15 +380,17 @@ impl SendMessageProcessor {
     }
 }
 
-/// Adds `UNIQ_KEY` (if missing) and `CLUSTER`; refuses transaction half messages and timer
-/// messages, which are not served. Returns the unique key.
+/// Adds `UNIQ_KEY` (if missing) and `CLUSTER`; refuses half messages under
+/// `rejectTransactionMessage`, and timer messages, which are not served. Returns the unique
+/// key and whether the send is a transaction half message (`TRAN_MSG`=true, except an old
+/// client's delayed retry).
 fn complete_properties(
     bc: &BrokerConfig,
     props: &mut JavaHashMap,
     sys_flag: i32,
     topic: &str,
     reconsume_times: i32,
-) -> Result<Option<String>, BrokerError> {
+) -> Result<(Option<String>, bool), BrokerError> {
     if props
         .get(PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX)
         .is_none_or(|u| u.is_empty())
@@ -391,9 +401,8 @@ fn complete_properties(
     let tran = props
         .get(PROPERTY_TRANSACTION_PREPARED)
         .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    if tran && !(reconsume_times > 0 && hook_utils::delay_time_level(props) > 0) {
-        // rejectTransactionMessage, or transactions not served yet: a half message would
-        // never be checked back, so it is refused as Java refuses it when rejected.
+    let half = tran && !(reconsume_times > 0 && hook_utils::delay_time_level(props) > 0);
+    if half && bc.reject_transaction_message {
         return Err(BrokerError::NoPermission(format!(
             "the broker[{}] sending transaction message is forbidden",
             bc.broker_ip1
@@ -407,7 +416,7 @@ fn complete_properties(
             "accurate timer message is not enabled, timerWheelEnable is false".into(),
         ));
     }
-    Ok(uniq_key)
+    Ok((uniq_key, half))
 }
 
 #[async_trait]

@@ -99,7 +99,9 @@ async fn refused_sends_keep_java_codes_and_remarks() {
     assert_eq!(r.code, ResponseCode::INVALID_PARAMETER.0);
     let mut h = header("TopicS");
     h.properties = Some(format!("{PROPERTY_TRANSACTION_PREPARED}\u{1}true\u{2}"));
+    t.config.update(|bc| bc.reject_transaction_message = true);
     let r = call(&p, request(RequestCode::SEND_MESSAGE, &h)).await;
+    t.config.update(|bc| bc.reject_transaction_message = false);
     assert_eq!(
         code_remark(&r),
         (
@@ -116,6 +118,40 @@ async fn refused_sends_keep_java_codes_and_remarks() {
             ResponseCode::MESSAGE_ILLEGAL.0,
             Some("batch request does not support retry group %RETRY%g")
         )
+    );
+}
+
+#[tokio::test]
+async fn half_message_goes_to_queue_0_of_the_half_topic_and_answers_the_real_queue() {
+    let t = TestParts::new();
+    let p = SendMessageProcessor::new(t.send_context());
+    let mut h = header("TopicS");
+    h.queue_id = 2;
+    h.sys_flag = rmq_common::sys_flag::message_sys_flag::TRANSACTION_PREPARED_TYPE;
+    h.properties = Some(format!(
+        "{PROPERTY_TRANSACTION_PREPARED}\u{1}true\u{2}{PROPERTY_PRODUCER_GROUP}\u{1}pg\u{2}"
+    ));
+    let r = call(&p, request(RequestCode::SEND_MESSAGE, &h)).await;
+    assert_eq!(code_remark(&r), (ResponseCode::SUCCESS.0, None));
+    let rh: SendMessageResponseHeader = r.decode_header().unwrap();
+    assert_eq!((rh.queue_id, rh.queue_offset), (2, 0));
+    assert!(
+        t.store.queue("TopicS", 2).is_empty(),
+        "not visible in the real topic"
+    );
+    let half = t.store.queue(mix_all::RMQ_SYS_TRANS_HALF_TOPIC, 0);
+    assert_eq!(half.len(), 1);
+    let (msg, _) = decode(&t.store.record(half[0]).unwrap(), DecodeOptions::default()).unwrap();
+    assert_eq!(msg.sys_flag & 0xC, 0, "transaction bits reset");
+    assert_eq!(msg.property(PROPERTY_REAL_TOPIC), Some("TopicS"));
+    assert_eq!(msg.property(PROPERTY_REAL_QUEUE_ID), Some("2"));
+    assert_eq!(
+        msg.property(PROPERTY_TRANSACTION_ID),
+        msg.property(PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX)
+    );
+    assert_eq!(
+        rh.transaction_id.as_deref(),
+        msg.property(PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX)
     );
 }
 
@@ -252,4 +288,24 @@ impl crate::test_support::TestParts {
             ),
         }
     }
+}
+
+#[tokio::test]
+async fn a_slave_refuses_sends_unless_acting_master() {
+    let slave = |acting: bool| {
+        let mut t = TestParts::with_config(|bc| {
+            bc.broker_id = 1;
+            bc.enable_slave_acting_master = acting;
+        });
+        t.store_config = std::sync::Arc::new(rmq_store::MessageStoreConfig {
+            broker_role: rmq_store::BrokerRole::Slave,
+            ..(*t.store_config).clone()
+        });
+        t
+    };
+    // The dispatcher answers a rejected request SYSTEM_BUSY "[REJECTREQUEST]system busy,
+    // start flow control for a while" (master_slave_it checks it over a socket).
+    assert!(SendMessageProcessor::new(slave(false).send_context()).reject_request());
+    assert!(!SendMessageProcessor::new(slave(true).send_context()).reject_request());
+    assert!(!SendMessageProcessor::new(TestParts::new().send_context()).reject_request());
 }

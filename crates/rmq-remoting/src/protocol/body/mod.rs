@@ -17,6 +17,7 @@ pub mod consumer_running_info;
 pub mod create_topic_list_request_body;
 pub mod get_consumer_status_body;
 pub mod group_list;
+pub mod ha_runtime_info;
 pub mod heartbeat;
 pub mod lock;
 pub mod process_queue_info;

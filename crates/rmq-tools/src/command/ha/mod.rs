@@ -1,0 +1,3 @@
+//! HA subcommands (Java `tools/command/ha`).
+
+pub mod ha_status_sub_command;
