@@ -2,7 +2,10 @@
 //! with FLUSH_SLAVE_TIMEOUT after `slaveTimeout` (Java `store/ha/GroupTransferService`).
 //!
 //! Java checks the pending requests every 10 ms and when a slave's report raises
-//! `push2SlaveMaxOffset`; so does this thread. The master counts as one ack.
+//! `push2SlaveMaxOffset`. Here a report completes what it satisfied on the connection's
+//! reader thread (`complete_ready`), and this thread checks every 10 ms for what is complete
+//! (a slave that acknowledged before the put was queued) or past its deadline. The master
+//! counts as one ack.
 
 use crate::put_message_result::{PutCompletion, PutMessageResult, PutMessageStatus};
 use crate::service_thread::{ServiceSlot, ServiceState};
@@ -76,13 +79,7 @@ impl GroupTransferService {
             deadline: Instant::now() + timeout,
             completion: completion.clone(),
         });
-        self.state.wakeup();
         completion
-    }
-
-    /// Wakes the thread (a slave acknowledged more).
-    pub(crate) fn notify_transfer_some(&self) {
-        self.state.wakeup();
     }
 
     /// Completes every request that has its acks (PUT_OK) or passed its deadline

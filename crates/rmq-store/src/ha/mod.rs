@@ -54,11 +54,14 @@ impl HaShared {
         (self.config.mapped_file_size_commit_log as i64).max(1)
     }
 
-    /// Raises `push2SlaveMaxOffset` and wakes the GroupTransferService.
+    /// Raises `push2SlaveMaxOffset` and completes the SYNC_MASTER puts this report satisfied,
+    /// on the reporting connection's reader thread (Java wakes the GroupTransferService
+    /// thread for this; doing it here saves a thread switch per report).
     pub(crate) fn notify_transfer_some(&self, offset: i64) {
         self.push2slave_max_offset
             .fetch_max(offset, Ordering::AcqRel);
-        self.group_transfer.notify_transfer_some();
+        self.group_transfer
+            .complete_ready(self, std::time::Instant::now());
     }
 
     /// The current data generation; read it before looking for data, then wait with it.
@@ -219,7 +222,10 @@ impl HaService {
             .shared
             .group_transfer
             .put_request(next_offset, need_acks, timeout);
-        self.shared.notify_data();
+        // The slaves may have acknowledged it already.
+        self.shared
+            .group_transfer
+            .complete_ready(self.shared.as_ref(), std::time::Instant::now());
         c
     }
 
