@@ -56,6 +56,7 @@ mod store_stats_service;
 #[cfg(test)]
 mod store_tests;
 mod store_util;
+pub mod timer;
 
 pub use clean_commit_log_service::DiskUsageProbe;
 pub use config::{BrokerRole, FlushDiskType, MessageStoreConfig};
