@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)]
 //! Timer messages (5.x `TIMER_DELAY_SEC`, `TIMER_DELAY_MS`, `TIMER_DELIVER_MS`) through a
 //! running broker: parked in `rmq_sys_wheel_timer`, delivered to their real topic and queue
 //! no earlier than their time, and not lost when the broker restarts after a crash.

@@ -241,7 +241,7 @@ fn rolls_past_the_window_and_honours_recall_markers() {
     put(&s, &timer_msg("Real", 0, 2, out, ""));
     t.start().unwrap();
     let got = wait_for(&s, "Real", 0, 1);
-    assert_eq!(got[0].body().as_ref(), b"timer-2");
+    assert_eq!(got[0].body(), b"timer-2");
     let rolls: i32 = got[0]
         .property("TIMER_ROLL_TIMES")
         .unwrap()

@@ -135,7 +135,7 @@ impl TimerMessageStore {
     ) -> Result<Arc<Self>, StoreError> {
         let precision_ms = i64::from(config.timer_precision_ms.max(1));
         let window = i64::from(config.timer_roll_window_slot);
-        let roll_window_slots = if window > SLOTS_TOTAL - TIMER_BLANK_SLOTS || window < 2 {
+        let roll_window_slots = if !(2..=SLOTS_TOTAL - TIMER_BLANK_SLOTS).contains(&window) {
             SLOTS_TOTAL - TIMER_BLANK_SLOTS
         } else {
             window
@@ -366,7 +366,12 @@ impl TimerMessageStore {
     /// Java `enqueue(0)` + the enqueue put service: moves the timer topic's new entries into
     /// the wheel (or delivers those already due). Returns true when it took any.
     fn enqueue(&self, stop: &ServiceState) -> bool {
-        let max = self.store.get_max_offset_in_queue(TIMER_TOPIC, 0);
+        let mut max = self.store.get_max_offset_in_queue(TIMER_TOPIC, 0);
+        if !self.settings.is_master {
+            // A slave enqueues only what its master has enqueued (Java `isRunningEnqueue`);
+            // rmq's slave does not fetch the master's timer checkpoint, so it stays put.
+            max = max.min(self.checkpoint.get(MASTER_TIMER_QUEUE_OFFSET));
+        }
         let min = self.store.get_min_offset_in_queue(TIMER_TOPIC, 0);
         let mut offset = {
             let mut pr = self.progress.lock();
