@@ -12,6 +12,8 @@
 //!   `StoreScheduledThread` (`store_scheduled_service`: checkpoint flush,
 //!   `CleanCommitLogService`, `CleanConsumeQueueService`). `DefaultMessageStore` wires, starts
 //!   and stops them; pulls go through `GetMessageService`.
+//! * Timer messages (`timer/`, Java `store/timer`): `TimerMessageStore` with its timer log,
+//!   wheel and checkpoint, run by the broker beside the store.
 //! * Every OS call that can fail on a full or broken disk goes through `file_system`'s
 //!   `FileSystem` seam, where tests inject ENOSPC and EIO.
 //!

@@ -47,7 +47,7 @@ use rmq_common::util_all::current_millis;
 use rmq_common::MessageExt;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// Slots kept free between the read time and a full turn of the wheel (Java
@@ -99,6 +99,21 @@ pub struct TimerMessageStore {
     timing_count: Mutex<HashMap<String, i64>>,
     threads: Mutex<Vec<ServiceThread>>,
     running: AtomicBool,
+    /// Requests through the enqueue put and the dequeue put (Java's `ENQUEUE_PUT` and
+    /// `DEQUEUE_PUT` perf counters).
+    enqueue_puts: AtomicU64,
+    dequeue_puts: AtomicU64,
+    tps: Mutex<TpsWindow>,
+}
+
+/// The last TPS figures, refreshed by the flush thread.
+#[derive(Debug, Default, Clone, Copy)]
+struct TpsWindow {
+    at_ms: i64,
+    enqueue_puts: u64,
+    dequeue_puts: u64,
+    enqueue_tps: f32,
+    dequeue_tps: f32,
 }
 
 impl std::fmt::Debug for TimerMessageStore {
@@ -166,6 +181,9 @@ impl TimerMessageStore {
             timing_count: Mutex::new(HashMap::new()),
             threads: Mutex::new(Vec::new()),
             running: AtomicBool::new(false),
+            enqueue_puts: AtomicU64::new(0),
+            dequeue_puts: AtomicU64::new(0),
+            tps: Mutex::new(TpsWindow::default()),
         });
         t.recover();
         Ok(t)
@@ -421,6 +439,7 @@ impl TimerMessageStore {
         msg: &MessageExt,
         props: &rmq_common::java_hash_map::JavaHashMap,
     ) -> bool {
+        self.enqueue_puts.fetch_add(1, Ordering::Relaxed);
         let write_time = self.progress.lock().curr_write_time_ms;
         if self.settings.is_master && delayed < write_time {
             let req = TimerRequest {
@@ -585,6 +604,7 @@ impl TimerMessageStore {
         msg: &MessageExt,
         mut props: rmq_common::java_hash_map::JavaHashMap,
     ) {
+        self.dequeue_puts.fetch_add(1, Ordering::Relaxed);
         let roll = req.magic & MAGIC_ROLL != 0;
         if req.enqueue_time == i64::MAX {
             props.insert(PROPERTY_TIMER_ENQUEUE_MS, i64::MAX.to_string());
@@ -723,10 +743,39 @@ impl TimerMessageStore {
 
     /// Writes the checkpoint after the timer log and the wheel (Java `TimerFlushService`).
     pub fn flush(&self) {
+        self.update_tps();
         self.prepare_timer_check_point();
         self.log.queue().flush(0);
         self.wheel.flush();
         self.checkpoint.flush();
+    }
+
+    fn update_tps(&self) {
+        let now = current_millis();
+        let enq = self.enqueue_puts.load(Ordering::Relaxed);
+        let deq = self.dequeue_puts.load(Ordering::Relaxed);
+        let mut w = self.tps.lock();
+        let elapsed = now - w.at_ms;
+        if w.at_ms > 0 && elapsed > 0 {
+            w.enqueue_tps = (enq - w.enqueue_puts) as f32 * 1000.0 / elapsed as f32;
+            w.dequeue_tps = (deq - w.dequeue_puts) as f32 * 1000.0 / elapsed as f32;
+        }
+        *w = TpsWindow {
+            at_ms: now,
+            enqueue_puts: enq,
+            dequeue_puts: deq,
+            ..*w
+        };
+    }
+
+    /// Enqueue puts per second over the last flush interval (Java `getEnqueueTps`).
+    pub fn enqueue_tps(&self) -> f32 {
+        self.tps.lock().enqueue_tps
+    }
+
+    /// Dequeue puts per second over the last flush interval (Java `getDequeueTps`).
+    pub fn dequeue_tps(&self) -> f32 {
+        self.tps.lock().dequeue_tps
     }
 
     /// Stops the services and flushes once more (Java `shutdown`).

@@ -616,8 +616,7 @@ impl AdminBrokerProcessor {
                 bc.start_accept_send_request_time_stamp.to_string(),
             ),
         ];
-        // Java's values without a timer wheel are 0; rmq does not measure the timer's TPS
-        // and answers 0.0 for it.
+        // Java's values without a timer wheel are 0 and 0.0 (floats as Java prints them).
         let timer = self.ctx.timer_message_store.as_ref();
         let timer_value = |f: fn(&rmq_store::timer::TimerMessageStore) -> i64| {
             timer.map_or(0, |t| f(t)).to_string()
@@ -628,8 +627,11 @@ impl AdminBrokerProcessor {
             timer_value(|t| t.enqueue_behind_messages()),
         ));
         out.push(("timerCongestNum", timer_value(|t| t.all_congest_num())));
-        out.push(("timerEnqueueTps", "0.0".into()));
-        out.push(("timerDequeueTps", "0.0".into()));
+        let tps = |f: fn(&rmq_store::timer::TimerMessageStore) -> f32| {
+            format!("{:?}", timer.map_or(0.0, |t| f(t)))
+        };
+        out.push(("timerEnqueueTps", tps(|t| t.enqueue_tps())));
+        out.push(("timerDequeueTps", tps(|t| t.dequeue_tps())));
         // rmq has no TransientStorePool; Java answers Integer.MAX_VALUE without one and then
         // omits `remainHowManyDataToCommit`.
         out.push(("remainTransientStoreBufferNumbs", i32::MAX.to_string()));
