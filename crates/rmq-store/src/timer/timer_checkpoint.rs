@@ -27,7 +27,6 @@ pub(crate) const LAST_READ_TIME_MS: usize = 0;
 pub(crate) const LAST_TIMER_LOG_FLUSH_POS: usize = 1;
 pub(crate) const LAST_TIMER_QUEUE_OFFSET: usize = 2;
 pub(crate) const MASTER_TIMER_QUEUE_OFFSET: usize = 3;
-const STATE_VERSION: usize = 4;
 const TIMESTAMP: usize = 5;
 const COUNTER: usize = 6;
 
@@ -59,11 +58,11 @@ impl TimerCheckpoint {
         self.vals[field].store(v, Ordering::Release);
     }
 
-    /// Advances the DataVersion (Java `updateDateVersion(stateVersion)`).
+    /// Advances the DataVersion (Java `updateDateVersion(stateVersion)`; the state version
+    /// is the store's state machine version, 0 outside controller mode, so it stays as read).
     pub(crate) fn update_data_version(&self, now_ms: i64) {
         self.set(TIMESTAMP, now_ms);
         self.vals[COUNTER].fetch_add(1, Ordering::AcqRel);
-        let _ = self.get(STATE_VERSION);
     }
 
     /// Returns the 56 bytes GET_TIMER_CHECK_POINT answers (Java `encode`).
