@@ -266,8 +266,8 @@ fn keys_rmq_does_not_implement_are_warned_once() {
     let conf = dir.path().join("broker.conf");
     std::fs::write(
         &conf,
-        "brokerName=b\naclEnable=true\nenableControllerMode=true\ntimerWheelEnable=true\n\
-         transientStorePoolEnable=true\nuseTLS=true\nscanAvailableNameSrv=false\n",
+        "brokerName=b\naclEnable=true\nenableControllerMode=true\ntimerWheelEnable=false\n\
+         timerWarmEnable=true\ntransientStorePoolEnable=true\nuseTLS=true\nscanAvailableNameSrv=false\n",
     )
     .unwrap();
     let out = mqbroker()
@@ -280,7 +280,7 @@ fn keys_rmq_does_not_implement_are_warned_once() {
     for key in [
         "aclEnable",
         "enableControllerMode",
-        "timerWheelEnable",
+        "timerWarmEnable",
         "transientStorePoolEnable",
         "useTLS",
         "scanAvailableNameSrv",
@@ -291,6 +291,8 @@ fn keys_rmq_does_not_implement_are_warned_once() {
         assert_eq!(stderr.matches(&line).count(), 1, "{key}: {stderr}");
     }
     assert!(!stderr.contains("config key brokerName"), "{stderr}");
+    // The timer wheel is implemented: its switch is honoured, not warned about.
+    assert!(!stderr.contains("config key timerWheelEnable"), "{stderr}");
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(
         stdout.lines().any(|l| l == "timerWheelEnable=false"),

@@ -29,10 +29,6 @@ impl Default for BrokerConfigs {
         };
         let message_store_config = MessageStoreConfig {
             ha_listen_port: 0,
-            // Java's default is true; rmq has no timer wheel and refuses timer messages as
-            // Java does with false, so it says false (getBrokerConfig, -p) and does not
-            // create the timer's system topic.
-            timer_wheel_enable: false,
             ..Default::default()
         };
         BrokerConfigs {
@@ -94,8 +90,7 @@ impl BrokerConfigs {
     }
 
     /// Applies Java's post-parse rules: a master's id is 0, a slave's must be > 0, the HA port
-    /// defaults to `listenPort + 1`, the name server list must parse; and rmq's one: the
-    /// timer wheel stays off. Returns Java's message and exit code on failure.
+    /// defaults to `listenPort + 1`, the name server list must parse. Returns Java's message and exit code on failure.
     pub fn finish(&mut self) -> Result<(), (String, i32)> {
         if let Some(addr) = self.broker_config.namesrv_addr.as_deref() {
             if !addr.trim().is_empty() && !valid_namesrv_addr(addr) {
@@ -122,8 +117,6 @@ impl BrokerConfigs {
             let listen = self.netty_server_config.listen_port;
             self.message_store_config.ha_listen_port = if listen == 0 { 0 } else { listen + 1 };
         }
-        // A file may say timerWheelEnable=true; rmq cannot honour it (warned at start-up).
-        self.message_store_config.timer_wheel_enable = false;
         Ok(())
     }
 

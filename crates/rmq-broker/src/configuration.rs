@@ -164,11 +164,11 @@ mod tests {
     }
 
     #[test]
-    fn timer_wheel_stays_off() {
+    fn timer_wheel_enable_is_not_pinned() {
         let bc = Arc::new(RwLock::new(BrokerConfig::default()));
-        let fixed = properties::parse("timerWheelEnable=false\n");
+        let fixed = properties::parse("timerWheelEnable=true\n");
         let c = Configuration::new(bc, fixed, "/nonexistent/broker.conf".into());
-        let text = c.update(&properties::parse("timerWheelEnable=true\n"));
+        let text = c.update(&properties::parse("timerWheelEnable=false\n"));
         assert_eq!(c.all_configs()["timerWheelEnable"], "false");
         assert!(text.contains("timerWheelEnable=false\n"));
     }

@@ -12,7 +12,7 @@ const HA: &str =
     "classic master/slave replication only: no controller mode, auto-switch or acting master";
 const DLEDGER: &str = "no DLedger commit log";
 const TIMER: &str =
-    "no timer wheel: timer messages are refused as Java refuses them with timerWheelEnable=false";
+    "the timer wheel runs one enqueue and one dequeue thread without these switches";
 const ROCKSDB: &str = "only the file-based ConsumeQueue store";
 const METRICS: &str = "no metrics exporter";
 const COLD_READ: &str = "no cold-read flow control";
@@ -211,38 +211,38 @@ pub const BROKER_CONFIG: &[NotImplementedKey] = &[
     ("enableRegisterProducer", FIXED),
 ];
 
-/// `MessageStoreConfig` keys nothing in rmq reads (plus `timerWheelEnable`, which rmq keeps
-/// false).
+/// `MessageStoreConfig` keys nothing in rmq reads.
 pub const MESSAGE_STORE_CONFIG: &[NotImplementedKey] = &[
     ("storePathDLedgerCommitLog", DLEDGER),
     ("storePathEpochFile", CONTROLLER),
     ("storePathBrokerIdentity", CONTROLLER),
-    ("readOnlyCommitLogStorePaths", "no read-only CommitLog paths"),
+    (
+        "readOnlyCommitLogStorePaths",
+        "no read-only CommitLog paths",
+    ),
     ("compactionMappedFileSize", COMPACTION),
     ("compactionCqMappedFileSize", COMPACTION),
     ("compactionScheduleInternal", COMPACTION),
     ("maxOffsetMapSize", COMPACTION),
     ("compactionThreadNum", COMPACTION),
     ("enableCompaction", COMPACTION),
-    ("mappedFileSizeTimerLog", TIMER),
-    ("timerPrecisionMs", TIMER),
-    ("timerRollWindowSlot", TIMER),
-    ("timerFlushIntervalMs", TIMER),
     ("timerGetMessageThreadNum", TIMER),
     ("timerPutMessageThreadNum", TIMER),
     ("timerEnableDisruptor", TIMER),
-    ("timerEnableCheckMetrics", TIMER),
-    ("timerInterceptDelayLevel", TIMER),
-    ("timerMaxDelaySec", TIMER),
-    ("timerWheelEnable", "no timer wheel: rmq keeps it false and refuses timer messages as Java does with timerWheelEnable=false"),
+    (
+        "timerEnableCheckMetrics",
+        "no timermetrics file: timer counts are kept in memory",
+    ),
+    (
+        "timerInterceptDelayLevel",
+        "unused by Java 5.3.3 too: delay levels keep their own service",
+    ),
     ("disappearTimeAfterStart", TIMER),
     ("timerStopEnqueue", TIMER),
     ("timerCheckMetricsWhen", TIMER),
     ("timerSkipUnknownError", TIMER),
     ("timerWarmEnable", TIMER),
     ("timerStopDequeue", TIMER),
-    ("timerEnableRetryUntilSuccess", TIMER),
-    ("timerCongestNumEachSlot", TIMER),
     ("timerMetricSmallThreshold", TIMER),
     ("timerProgressLogIntervalMs", TIMER),
     ("timerColdDataCheckIntervalMs", TIMER),
@@ -299,7 +299,10 @@ pub const MESSAGE_STORE_CONFIG: &[NotImplementedKey] = &[
     ("dispatchCqCacheNum", FIXED),
     ("enableAsyncReput", FIXED),
     ("recheckReputOffsetFromCq", FIXED),
-    ("maxTopicLength", "topic names are limited to Java's built-in 127 characters"),
+    (
+        "maxTopicLength",
+        "topic names are limited to Java's built-in 127 characters",
+    ),
     ("enabledAppendPropCRC", "no property CRC"),
     ("forceVerifyPropCRC", "no property CRC"),
     ("correctLogicMinOffsetSleepInterval", FIXED),
@@ -360,8 +363,9 @@ pub const BROKER_NETTY_SERVER_CONFIG: &[NotImplementedKey] = &[
 ];
 
 /// Keys whose value rmq keeps whatever a file or UPDATE_BROKER_CONFIG says, because the
-/// feature they switch on does not exist: getBrokerConfig must not claim it is on.
-pub const PINNED: &[(&str, &str)] = &[("timerWheelEnable", "false")];
+/// feature they switch on does not exist: getBrokerConfig must not claim it is on. (None at
+/// present: `timerWheelEnable` was one until the timer wheel came.)
+pub const PINNED: &[(&str, &str)] = &[];
 
 /// Returns one warning line per key of `props` (a broker.conf) that the broker parses but
 /// does not act on.
@@ -413,7 +417,7 @@ mod tests {
     #[test]
     fn warns_once_per_listed_key_a_file_sets() {
         let props = rmq_common::properties::parse(
-            "brokerName=b\naclEnable=true\ntimerWheelEnable=true\ninBrokerContainer=false\n\
+            "brokerName=b\naclEnable=true\ntimerWarmEnable=true\ninBrokerContainer=false\n\
              listenPort=10911\nserverWorkerThreads=4\nnoSuchKey=1\n",
         );
         let w = warnings(&props);
@@ -428,7 +432,7 @@ mod tests {
                 "aclEnable",
                 "inBrokerContainer",
                 "serverWorkerThreads",
-                "timerWheelEnable"
+                "timerWarmEnable"
             ]
         );
         assert!(w[0].ends_with(

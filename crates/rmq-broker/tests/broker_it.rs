@@ -672,12 +672,21 @@ async fn send_limits(
     assert_eq!(r.code, ResponseCode::NO_PERMISSION.0);
     let r = send(c, &addr, "bad topic!", 0, &[], b"x").await;
     assert_eq!(r.code, ResponseCode::INVALID_PARAMETER.0);
-    // 5.x timer messages are refused as a Java broker with timerWheelEnable=false does.
-    let r = send(c, &addr, "AdminT", 0, &[("TIMER_DELAY_MS", "3000")], b"x").await;
-    assert_eq!(r.code, ResponseCode::SYSTEM_ERROR.0);
+    // A 5.x timer message further away than timerMaxDelaySec (3 days) is refused as Java
+    // refuses it.
+    let r = send(
+        c,
+        &addr,
+        "AdminT",
+        0,
+        &[("TIMER_DELAY_SEC", "259201")],
+        b"x",
+    )
+    .await;
+    assert_eq!(r.code, ResponseCode::MESSAGE_ILLEGAL.0);
     assert_eq!(
         r.remark.as_deref(),
-        Some("accurate timer message is not enabled, timerWheelEnable is false")
+        Some("timer message illegal, the delay time should not be bigger than the max delay 259200000ms; or if set del msg, the delay time should be bigger than the current time")
     );
 }
 

@@ -12,6 +12,8 @@
 //!   `StoreScheduledThread` (`store_scheduled_service`: checkpoint flush,
 //!   `CleanCommitLogService`, `CleanConsumeQueueService`). `DefaultMessageStore` wires, starts
 //!   and stops them; pulls go through `GetMessageService`.
+//! * Timer messages (`timer/`, Java `store/timer`): `TimerMessageStore` with its timer log,
+//!   wheel and checkpoint, run by the broker beside the store.
 //! * Every OS call that can fail on a full or broken disk goes through `file_system`'s
 //!   `FileSystem` seam, where tests inject ENOSPC and EIO.
 //!
@@ -56,6 +58,7 @@ mod store_stats_service;
 #[cfg(test)]
 mod store_tests;
 mod store_util;
+pub mod timer;
 
 pub use clean_commit_log_service::DiskUsageProbe;
 pub use config::{BrokerRole, FlushDiskType, MessageStoreConfig};

@@ -30,6 +30,7 @@ use crate::transaction::transactional_message_service::TransactionalMessageServi
 use rmq_common::ConfigManager;
 use rmq_remoting::netty::processor::RequestDispatcher;
 use rmq_remoting::{NettyClientConfig, NettyServerConfig, RemotingClient};
+use rmq_store::timer::TimerMessageStore;
 use rmq_store::{BrokerRole, DefaultMessageStore, MessageStore, MessageStoreConfig};
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -49,6 +50,7 @@ struct StoreServices {
     message_store: Arc<DefaultMessageStore>,
     schedule_message_service: Arc<ScheduleMessageService>,
     pull_request_hold_service: Arc<PullRequestHoldService>,
+    timer_message_store: Option<Arc<TimerMessageStore>>,
 }
 
 impl BrokerController {
@@ -133,6 +135,7 @@ impl BrokerController {
             rebalance_lock_manager: Arc::new(RebalanceLockManager::default()),
             pull_request_hold_service: s.pull_request_hold_service,
             schedule_message_service: s.schedule_message_service,
+            timer_message_store: s.timer_message_store,
             transactional_message_service,
             transactional_message_check_service,
             broker_outer_api,
@@ -233,10 +236,21 @@ fn open_store(
     message_store.set_message_arriving_listener(Some(Arc::new(
         NotifyMessageArrivingListener::new(pull_request_hold_service.clone()),
     )));
+    // The timer wheel (Java `initializeMessageStore` + `start`): recovered from its
+    // checkpoint and timer log, delivering on a master only.
+    let timer_message_store = if store_config.timer_wheel_enable {
+        let t = TimerMessageStore::open(store_config, message_store.clone())?;
+        t.start()
+            .map_err(|e| BrokerError::io(&store_config.store_path_root_dir, e))?;
+        Some(t)
+    } else {
+        None
+    };
     Ok(StoreServices {
         message_store,
         schedule_message_service,
         pull_request_hold_service,
+        timer_message_store,
     })
 }
 

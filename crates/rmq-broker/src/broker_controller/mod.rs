@@ -75,6 +75,8 @@ pub struct BrokerController {
     rebalance_lock_manager: Arc<RebalanceLockManager>,
     pull_request_hold_service: Arc<PullRequestHoldService>,
     schedule_message_service: Arc<ScheduleMessageService>,
+    /// The timer wheel, with `timerWheelEnable`.
+    timer_message_store: Option<Arc<rmq_store::timer::TimerMessageStore>>,
     transactional_message_service: Arc<TransactionalMessageService>,
     transactional_message_check_service: Arc<TransactionalMessageCheckService>,
     broker_outer_api: BrokerOuterAPI,
@@ -154,6 +156,9 @@ impl BrokerHandle {
             c2.subscription_group_manager.persist();
             c2.consumer_filter_manager.persist();
             c2.persister.shutdown();
+            if let Some(t) = &c2.timer_message_store {
+                t.shutdown();
+            }
             c2.message_store.shutdown();
         })
         .await;
@@ -299,6 +304,11 @@ impl BrokerController {
     /// Returns the delay level service.
     pub fn schedule_message_service(&self) -> &ScheduleMessageService {
         &self.schedule_message_service
+    }
+
+    /// Returns the timer wheel (`None` with `timerWheelEnable=false`).
+    pub fn timer_message_store(&self) -> Option<&Arc<rmq_store::timer::TimerMessageStore>> {
+        self.timer_message_store.as_ref()
     }
 
     /// Returns the put/get counters.

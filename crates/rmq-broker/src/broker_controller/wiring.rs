@@ -33,6 +33,7 @@ impl BrokerController {
             subscription_group_manager: self.subscription_group_manager.clone(),
             rebalance_lock_manager: self.rebalance_lock_manager.clone(),
             schedule_message_service: self.schedule_message_service.clone(),
+            timer_message_store: self.timer_message_store.clone(),
             broker_stats_manager: self.broker_stats_manager.clone(),
             send_thread_pool_queue: self.send_thread_pool_queue.clone(),
         }
@@ -135,6 +136,7 @@ impl BrokerController {
             producer_manager: self.producer_manager.clone(),
             rebalance_lock_manager: self.rebalance_lock_manager.clone(),
             schedule_message_service: self.schedule_message_service.clone(),
+            timer_message_store: self.timer_message_store.clone(),
             broker_stats_manager: self.broker_stats_manager.clone(),
             broker_stats: self.broker_stats.clone(),
             send_thread_pool_queue: self.send_thread_pool_queue.clone(),

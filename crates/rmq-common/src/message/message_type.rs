@@ -114,6 +114,45 @@ impl Message {
         self.put_property(PROPERTY_DELAY_TIME_LEVEL, level.to_string());
     }
 
+    /// Asks for delivery at an absolute time in ms (`TIMER_DELIVER_MS`; Java
+    /// `setDeliverTimeMs`). Needs a 5.x broker with `timerWheelEnable`.
+    pub fn set_deliver_time_ms(&mut self, time_ms: i64) {
+        self.put_property(PROPERTY_TIMER_DELIVER_MS, time_ms.to_string());
+    }
+
+    /// Returns `TIMER_DELIVER_MS` (0 when absent or invalid; Java `getDeliverTimeMs`).
+    pub fn deliver_time_ms(&self) -> i64 {
+        self.timer_property(PROPERTY_TIMER_DELIVER_MS)
+    }
+
+    /// Asks for delivery `sec` seconds after the broker stores it (`TIMER_DELAY_SEC`; Java
+    /// `setDelayTimeSec`).
+    pub fn set_delay_time_sec(&mut self, sec: i64) {
+        self.put_property(PROPERTY_TIMER_DELAY_SEC, sec.to_string());
+    }
+
+    /// Returns `TIMER_DELAY_SEC` (0 when absent or invalid; Java `getDelayTimeSec`).
+    pub fn delay_time_sec(&self) -> i64 {
+        self.timer_property(PROPERTY_TIMER_DELAY_SEC)
+    }
+
+    /// Asks for delivery `ms` milliseconds after the broker stores it (`TIMER_DELAY_MS`;
+    /// Java `setDelayTimeMs`).
+    pub fn set_delay_time_ms(&mut self, ms: i64) {
+        self.put_property(PROPERTY_TIMER_DELAY_MS, ms.to_string());
+    }
+
+    /// Returns `TIMER_DELAY_MS` (0 when absent or invalid; Java `getDelayTimeMs`).
+    pub fn delay_time_ms(&self) -> i64 {
+        self.timer_property(PROPERTY_TIMER_DELAY_MS)
+    }
+
+    fn timer_property(&self, name: &str) -> i64 {
+        self.property(name)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    }
+
     /// Returns whether the sender waits for the store to flush (`WAIT`, absent means true).
     pub fn is_wait_store_msg_ok(&self) -> bool {
         self.property(PROPERTY_WAIT_STORE_MSG_OK)
@@ -137,5 +176,29 @@ impl Message {
     /// Returns the message's buyer id (`BUYER_ID`).
     pub fn buyer_id(&self) -> Option<&str> {
         self.property(PROPERTY_BUYER_ID)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timer_setters_use_java_properties() {
+        let mut m = Message::new("T", "b");
+        assert_eq!(
+            (m.deliver_time_ms(), m.delay_time_sec(), m.delay_time_ms()),
+            (0, 0, 0)
+        );
+        m.set_deliver_time_ms(1_700_000_000_123);
+        m.set_delay_time_sec(3);
+        m.set_delay_time_ms(2500);
+        assert_eq!(m.property("TIMER_DELIVER_MS"), Some("1700000000123"));
+        assert_eq!(m.property("TIMER_DELAY_SEC"), Some("3"));
+        assert_eq!(m.property("TIMER_DELAY_MS"), Some("2500"));
+        assert_eq!(
+            (m.deliver_time_ms(), m.delay_time_sec(), m.delay_time_ms()),
+            (1_700_000_000_123, 3, 2500)
+        );
     }
 }

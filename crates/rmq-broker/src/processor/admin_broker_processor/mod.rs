@@ -94,6 +94,8 @@ pub struct AdminBrokerContext {
     pub rebalance_lock_manager: Arc<RebalanceLockManager>,
     /// The delay levels.
     pub schedule_message_service: Arc<ScheduleMessageService>,
+    /// The timer wheel (`None` with `timerWheelEnable=false`).
+    pub timer_message_store: Option<Arc<rmq_store::timer::TimerMessageStore>>,
     /// The put/get counters.
     pub broker_stats_manager: Arc<BrokerStatsManager>,
     /// The daily totals.
@@ -614,13 +616,22 @@ impl AdminBrokerProcessor {
                 bc.start_accept_send_request_time_stamp.to_string(),
             ),
         ];
-        // rmq has no timer wheel and refuses timer messages as Java does with
-        // `timerWheelEnable=false`, whose values these are.
-        for k in ["timerReadBehind", "timerOffsetBehind", "timerCongestNum"] {
-            out.push((k, "0".into()));
-        }
-        out.push(("timerEnqueueTps", "0.0".into()));
-        out.push(("timerDequeueTps", "0.0".into()));
+        // Java's values without a timer wheel are 0 and 0.0 (floats as Java prints them).
+        let timer = self.ctx.timer_message_store.as_ref();
+        let timer_value = |f: fn(&rmq_store::timer::TimerMessageStore) -> i64| {
+            timer.map_or(0, |t| f(t)).to_string()
+        };
+        out.push(("timerReadBehind", timer_value(|t| t.dequeue_behind())));
+        out.push((
+            "timerOffsetBehind",
+            timer_value(|t| t.enqueue_behind_messages()),
+        ));
+        out.push(("timerCongestNum", timer_value(|t| t.all_congest_num())));
+        let tps = |f: fn(&rmq_store::timer::TimerMessageStore) -> f32| {
+            format!("{:?}", timer.map_or(0.0, |t| f(t)))
+        };
+        out.push(("timerEnqueueTps", tps(|t| t.enqueue_tps())));
+        out.push(("timerDequeueTps", tps(|t| t.dequeue_tps())));
         // rmq has no TransientStorePool; Java answers Integer.MAX_VALUE without one and then
         // omits `remainHowManyDataToCommit`.
         out.push(("remainTransientStoreBufferNumbs", i32::MAX.to_string()));
@@ -833,15 +844,29 @@ impl AdminBrokerProcessor {
             RequestCode::VIEW_BROKER_STATS_DATA => self.view_broker_stats_data(request)?,
             RequestCode::GET_BROKER_HA_STATUS => self.get_broker_ha_status()?,
             RequestCode::GET_ALL_MESSAGE_REQUEST_MODE => get_all_message_request_mode(),
-            // rmq runs no timer wheel; Java with timerWheelEnable=false has neither a timer
-            // checkpoint nor a timer store and answers a (timer-enabled) slave's sync so.
-            RequestCode::GET_TIMER_CHECK_POINT => {
-                RemotingCommand::error(ResponseCode::SYSTEM_ERROR, "The checkpoint is null")
-            }
-            RequestCode::GET_TIMER_METRICS => RemotingCommand::error(
-                ResponseCode::SYSTEM_ERROR,
-                "The timer message store is null",
-            ),
+            // Java with timerWheelEnable=false has neither a timer checkpoint nor a timer
+            // store and answers so.
+            RequestCode::GET_TIMER_CHECK_POINT => match &self.ctx.timer_message_store {
+                Some(t) => {
+                    let mut r = RemotingCommand::success();
+                    r.body = t.encode_checkpoint().into();
+                    r
+                }
+                None => {
+                    RemotingCommand::error(ResponseCode::SYSTEM_ERROR, "The checkpoint is null")
+                }
+            },
+            RequestCode::GET_TIMER_METRICS => match &self.ctx.timer_message_store {
+                Some(t) => {
+                    let mut r = RemotingCommand::success();
+                    r.body = timer_metrics_json(t).into_bytes().into();
+                    r
+                }
+                None => RemotingCommand::error(
+                    ResponseCode::SYSTEM_ERROR,
+                    "The timer message store is null",
+                ),
+            },
             _ => match self.process_consumer_admin(channel, request).await? {
                 Some(r) => r,
                 None => unknown_code(request),
@@ -849,4 +874,21 @@ impl AdminBrokerProcessor {
         };
         Ok(r)
     }
+}
+
+/// The GET_TIMER_METRICS body (Java `TimerMetrics.encode`): `{"dataVersion":…,
+/// "timingCount":{"<topic>":{"count":N,"timeStamp":ms}}}`. rmq keeps the counts in memory
+/// only, so `timeStamp` is the time of the answer.
+fn timer_metrics_json(t: &rmq_store::timer::TimerMessageStore) -> String {
+    let now = rmq_common::util_all::current_millis();
+    let timing: serde_json::Map<String, serde_json::Value> = t
+        .timing_counts()
+        .into_iter()
+        .map(|(topic, n)| (topic, serde_json::json!({"count": n, "timeStamp": now})))
+        .collect();
+    serde_json::json!({
+        "dataVersion": rmq_common::DataVersion::default(),
+        "timingCount": timing,
+    })
+    .to_string()
 }

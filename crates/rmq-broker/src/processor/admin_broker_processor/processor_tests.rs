@@ -287,6 +287,7 @@ impl crate::test_support::TestParts {
             producer_manager: self.producers.clone(),
             rebalance_lock_manager: self.locks.clone(),
             schedule_message_service: self.schedule.clone(),
+            timer_message_store: None,
             broker_stats_manager: self.stats.clone(),
             broker_stats: std::sync::Arc::new(crate::broker_stats::BrokerStats::new(
                 self.stats.clone(),

@@ -77,6 +77,8 @@ pub struct SendMessageContext {
     pub rebalance_lock_manager: Arc<RebalanceLockManager>,
     /// The delay levels.
     pub schedule_message_service: Arc<ScheduleMessageService>,
+    /// The timer wheel (`None` with `timerWheelEnable=false`).
+    pub timer_message_store: Option<Arc<rmq_store::timer::TimerMessageStore>>,
     /// The put/get counters.
     pub broker_stats_manager: Arc<BrokerStatsManager>,
     /// The sends waiting for a slot.
@@ -145,11 +147,13 @@ impl SendMessageProcessor {
         if topic_config.topic_filter_type == TopicFilterType::MultiTag {
             sys_flag |= message_sys_flag::MULTI_TAGS_FLAG;
         }
-        let (uniq_key, half) =
-            complete_properties(bc, &mut props, sys_flag, &topic, reconsume_times)?;
+        let (uniq_key, half) = complete_properties(bc, &mut props, reconsume_times)?;
         if half {
             // Java `TransactionalMessageBridge#parseHalfMessageInner`.
             parse_half_message_inner(&mut props, &mut topic, &mut queue_id, &mut sys_flag);
+        }
+        if !half {
+            self.handle_timer_message(sys_flag, &mut topic, &mut queue_id, &mut props)?;
         }
         let max_level = c.schedule_message_service.max_delay_level();
         hook_utils::handle_schedule_message(
@@ -179,6 +183,48 @@ impl SendMessageProcessor {
         drop(permit);
         let result = future.await;
         self.put_answer(bc, &msg.topic, &result, response_queue_id, uniq_key)
+    }
+
+    /// The timer half of Java's `handleScheduleMessage` put hook, with the answers of
+    /// `handlePutMessageResult` for its `WHEEL_TIMER_*` statuses. (A half message keeps its
+    /// timer properties unused, as before: Java would park it in the timer topic and lose
+    /// its real topic.)
+    fn handle_timer_message(
+        &self,
+        sys_flag: i32,
+        topic: &mut String,
+        queue_id: &mut i32,
+        props: &mut JavaHashMap,
+    ) -> Result<(), BrokerError> {
+        let c = &self.ctx;
+        let sc = &c.message_store_config;
+        let timer = c.timer_message_store.clone();
+        let is_reject = move |t: i64| timer.as_ref().is_some_and(|ts| ts.is_reject(t));
+        let settings = hook_utils::TimerSettings {
+            timer_wheel_enable: sc.timer_wheel_enable && c.timer_message_store.is_some(),
+            timer_max_delay_sec: sc.timer_max_delay_sec,
+            timer_precision_ms: sc.timer_precision_ms,
+            is_reject: &is_reject,
+        };
+        let now = rmq_common::util_all::current_millis();
+        match hook_utils::handle_timer_message(sys_flag, topic, queue_id, props, now, &settings) {
+            Ok(_) => Ok(()),
+            Err(hook_utils::TimerReject::NotEnable) => Err(BrokerError::SystemError(format!(
+                "accurate timer message is not enabled, timerWheelEnable is {}",
+                sc.timer_wheel_enable
+            ))),
+            Err(hook_utils::TimerReject::MsgIllegal) => Err(BrokerError::MessageIllegal(format!(
+                "timer message illegal, the delay time should not be bigger than the max delay {}ms; or if set del msg, the delay time should be bigger than the current time",
+                i64::from(sc.timer_max_delay_sec) * 1000
+            ))),
+            Err(hook_utils::TimerReject::FlowControl) => {
+                let n = i64::from(sc.timer_congest_num_each_slot);
+                Err(BrokerError::SystemError(format!(
+                    "timer message is under flow control, max num limit is {} or the current value is greater than {} and less than {}, trigger random flow control",
+                    n * 2, n, n * 2
+                )))
+            }
+        }
     }
 
     /// Java `handleRetryAndDLQ`: a retry past its maximum (or of a group holding an ordered
@@ -381,14 +427,12 @@ impl SendMessageProcessor {
 }
 
 /// Adds `UNIQ_KEY` (if missing) and `CLUSTER`; refuses half messages under
-/// `rejectTransactionMessage`, and timer messages, which are not served. Returns the unique
+/// `rejectTransactionMessage`. Returns the unique
 /// key and whether the send is a transaction half message (`TRAN_MSG`=true, except an old
 /// client's delayed retry).
 fn complete_properties(
     bc: &BrokerConfig,
     props: &mut JavaHashMap,
-    sys_flag: i32,
-    topic: &str,
     reconsume_times: i32,
 ) -> Result<(Option<String>, bool), BrokerError> {
     if props
@@ -411,11 +455,6 @@ fn complete_properties(
     let uniq_key = props
         .get(PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX)
         .map(str::to_string);
-    if hook_utils::is_timer_message(sys_flag, topic, props) {
-        return Err(BrokerError::SystemError(
-            "accurate timer message is not enabled, timerWheelEnable is false".into(),
-        ));
-    }
     Ok((uniq_key, half))
 }
 

@@ -282,6 +282,7 @@ impl crate::test_support::TestParts {
             subscription_group_manager: self.groups.clone(),
             rebalance_lock_manager: self.locks.clone(),
             schedule_message_service: self.schedule.clone(),
+            timer_message_store: None,
             broker_stats_manager: self.stats.clone(),
             send_thread_pool_queue: std::sync::Arc::new(
                 crate::thread_pool_queue::ThreadPoolQueue::default(),
