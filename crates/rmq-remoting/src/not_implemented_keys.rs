@@ -72,7 +72,6 @@ pub const NETTY_CLIENT_CONFIG: &[NotImplementedKey] = &[
         "clientCloseSocketIfTimeout",
         "a timed-out request leaves its connection open",
     ),
-    ("useTLS", "no TLS: connections are plain TCP"),
     ("socksProxyConfig", "no SOCKS proxy support"),
     ("writeBufferHighWaterMark", NETTY_TUNING),
     ("writeBufferLowWaterMark", NETTY_TUNING),

@@ -12,7 +12,8 @@ use futures::StreamExt;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::io::AsyncWriteExt;
+use std::net::SocketAddr;
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tokio_util::codec::FramedRead;
@@ -29,7 +30,7 @@ pub(crate) struct ConnectionOptions {
     pub tracker: TaskTracker,
 }
 
-/// Starts the tasks of a connection and returns its channel.
+/// Starts the tasks of a plaintext connection and returns its channel.
 pub(crate) fn spawn_connection(
     stream: TcpStream,
     dispatcher: Arc<RequestDispatcher>,
@@ -38,45 +39,49 @@ pub(crate) fn spawn_connection(
     let remote = stream.peer_addr()?;
     let local = stream.local_addr()?;
     let _ = stream.set_nodelay(true);
-    let (read_half, mut write_half) = stream.into_split();
-    let (tx, mut rx) = mpsc::channel::<RemotingCommand>(OUTBOUND_QUEUE);
+    let (read_half, write_half) = stream.into_split();
+    let addrs = (remote, local);
+    Ok(spawn_halves(read_half, write_half, addrs, dispatcher, opts))
+}
+
+/// Starts the tasks of a connection over any byte stream (a TLS session); `addrs` are the
+/// remote and local socket addresses of the TCP connection under it.
+pub(crate) fn spawn_stream_connection<S>(
+    stream: S,
+    addrs: (SocketAddr, SocketAddr),
+    dispatcher: Arc<RequestDispatcher>,
+    opts: ConnectionOptions,
+) -> Channel
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
+    let (read_half, write_half) = tokio::io::split(stream);
+    spawn_halves(read_half, write_half, addrs, dispatcher, opts)
+}
+
+/// Starts the writer and reader tasks on the two halves of a connection.
+fn spawn_halves<R, W>(
+    read_half: R,
+    write_half: W,
+    (remote, local): (SocketAddr, SocketAddr),
+    dispatcher: Arc<RequestDispatcher>,
+    opts: ConnectionOptions,
+) -> Channel
+where
+    R: AsyncRead + Send + Unpin + 'static,
+    W: AsyncWrite + Send + Unpin + 'static,
+{
+    let (tx, rx) = mpsc::channel::<RemotingCommand>(OUTBOUND_QUEUE);
     let channel = Channel::new(remote, local, tx);
     let started = Instant::now();
     let last_write = Arc::new(AtomicI64::new(0));
 
-    // Writer: encode queued frames and write them in batches.
-    {
-        let channel = channel.clone();
-        let last_write = last_write.clone();
-        tokio::spawn(async move {
-            let mut batch = FrameBatch::new();
-            loop {
-                let first = tokio::select! {
-                    biased;
-                    m = rx.recv() => m,
-                    _ = channel.inner.closed.cancelled() => None,
-                };
-                let Some(first) = first else { break };
-                encode_logged(&first, &mut batch, &channel);
-                while batch.len() < WRITE_BATCH_BYTES {
-                    match rx.try_recv() {
-                        Ok(m) => encode_logged(&m, &mut batch, &channel),
-                        Err(_) => break,
-                    }
-                }
-                if batch.is_empty() {
-                    continue;
-                }
-                if let Err(e) = batch.write_to(&mut write_half).await {
-                    tracing::debug!(remote = %channel.remote_addr(), error = %e, "write failed, closing");
-                    channel.close();
-                    break;
-                }
-                last_write.store(started.elapsed().as_millis() as i64, Ordering::Relaxed);
-            }
-            let _ = write_half.shutdown().await;
-        });
-    }
+    spawn_writer(
+        write_half,
+        rx,
+        channel.clone(),
+        (started, last_write.clone()),
+    );
 
     // Reader: decode frames; responses complete waiters, requests go to processors.
     {
@@ -153,7 +158,45 @@ pub(crate) fn spawn_connection(
             }
         });
     }
-    Ok(channel)
+    channel
+}
+
+/// Writer: encodes queued frames and writes them in batches; `clock` is the connection's
+/// start and the time of its last write, in milliseconds since the start.
+fn spawn_writer<W: AsyncWrite + Send + Unpin + 'static>(
+    mut write_half: W,
+    mut rx: mpsc::Receiver<RemotingCommand>,
+    channel: Channel,
+    (started, last_write): (Instant, Arc<AtomicI64>),
+) {
+    tokio::spawn(async move {
+            let mut batch = FrameBatch::new();
+            loop {
+                let first = tokio::select! {
+                    biased;
+                    m = rx.recv() => m,
+                    _ = channel.inner.closed.cancelled() => None,
+                };
+                let Some(first) = first else { break };
+                encode_logged(&first, &mut batch, &channel);
+                while batch.len() < WRITE_BATCH_BYTES {
+                    match rx.try_recv() {
+                        Ok(m) => encode_logged(&m, &mut batch, &channel),
+                        Err(_) => break,
+                    }
+                }
+                if batch.is_empty() {
+                    continue;
+                }
+                if let Err(e) = batch.write_to(&mut write_half).await {
+                    tracing::debug!(remote = %channel.remote_addr(), error = %e, "write failed, closing");
+                    channel.close();
+                    break;
+                }
+                last_write.store(started.elapsed().as_millis() as i64, Ordering::Relaxed);
+            }
+            let _ = write_half.shutdown().await;
+    });
 }
 
 /// Appends the frame of `cmd` to `batch`. A response that cannot be encoded (over the frame limit) is
