@@ -267,7 +267,7 @@ fn keys_rmq_does_not_implement_are_warned_once() {
     std::fs::write(
         &conf,
         "brokerName=b\naclEnable=true\nenableControllerMode=true\ntimerWheelEnable=true\n\
-         transientStorePoolEnable=true\nuseTLS=true\nscanAvailableNameSrv=false\n",
+         transientStorePoolEnable=true\nclientCloseSocketIfTimeout=false\nscanAvailableNameSrv=false\n",
     )
     .unwrap();
     let out = mqbroker()
@@ -282,7 +282,7 @@ fn keys_rmq_does_not_implement_are_warned_once() {
         "enableControllerMode",
         "timerWheelEnable",
         "transientStorePoolEnable",
-        "useTLS",
+        "clientCloseSocketIfTimeout",
         "scanAvailableNameSrv",
     ] {
         let line = format!(

@@ -70,7 +70,12 @@ impl MQClientInstance {
             ] {
                 dispatcher.register_processor(code, processor.clone());
             }
-            let remoting = RemotingClient::new(NettyClientConfig::default(), Arc::new(dispatcher));
+            // Java: MQClientInstance copies ClientConfig.useTLS into its NettyClientConfig.
+            let netty = NettyClientConfig {
+                use_tls: config.use_tls,
+                ..NettyClientConfig::default()
+            };
+            let remoting = RemotingClient::new(netty, Arc::new(dispatcher));
             remoting.update_name_server_address_list(config.namesrv_addr_list());
             MQClientInstance {
                 client_id: client_id.clone(),
