@@ -7,9 +7,8 @@ use async_trait::async_trait;
 use rmq_remoting::netty::processor::RequestDispatcher;
 use rmq_remoting::netty::tls_helper::build_server_acceptor;
 use rmq_remoting::{
-    Channel, NettyClientConfig, NettyServerConfig, RemotingClient, RemotingCommand,
-    RemotingError, RemotingServer, RequestCode, RequestProcessor, ServerHandle, TlsMode,
-    TlsSystemConfig,
+    Channel, NettyClientConfig, NettyServerConfig, RemotingClient, RemotingCommand, RemotingError,
+    RemotingServer, RequestCode, RequestProcessor, ServerHandle, TlsMode, TlsSystemConfig,
 };
 use std::path::Path;
 use std::sync::Arc;
@@ -145,7 +144,12 @@ fn write_pki(dir: &Path, tag: &str) -> Pki {
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     let ca_key = KeyPair::generate().unwrap();
     let ca = ca_params.self_signed(&ca_key).unwrap();
-    let path = |name: &str| dir.join(format!("{tag}-{name}")).to_str().unwrap().to_string();
+    let path = |name: &str| {
+        dir.join(format!("{tag}-{name}"))
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
     let write = |name: &str, text: String| {
         let p = path(name);
         std::fs::write(&p, text).unwrap();
@@ -253,7 +257,10 @@ fn encrypted_keys_and_missing_files_are_errors() {
         ..server_files(&pki)
     };
     let e = build_server_acceptor(&c).err().unwrap().to_string();
-    assert!(e.contains("encrypted private keys are not supported"), "{e}");
+    assert!(
+        e.contains("encrypted private keys are not supported"),
+        "{e}"
+    );
     let c = TlsSystemConfig {
         tls_server_cert_path: Some(dir.path().join("none.crt").to_str().unwrap().into()),
         ..server_files(&pki)

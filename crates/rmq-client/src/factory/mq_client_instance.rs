@@ -774,3 +774,21 @@ mod subscribe_pick_tests {
         assert_eq!(pick(&two, 3, false), Some(("m".into(), false)));
     }
 }
+
+#[cfg(test)]
+mod tls_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn use_tls_reaches_the_remoting_client() {
+        for use_tls in [true, false] {
+            let config = ClientConfig {
+                instance_name: format!("tls-test-{use_tls}"),
+                use_tls,
+                ..ClientConfig::default()
+            };
+            let inst = MQClientInstance::get_or_create(&config);
+            assert_eq!(inst.api().remoting().config().use_tls, use_tls);
+        }
+    }
+}

@@ -4,9 +4,9 @@
 
 use super::channel::Channel;
 use super::connection::{spawn_connection, spawn_stream_connection, ConnectionOptions};
+use super::processor::RequestDispatcher;
 use super::tls_helper::{build_client_connector, server_name_of};
 use super::tls_system_config::TlsSystemConfig;
-use super::processor::RequestDispatcher;
 use crate::error::RemotingError;
 use crate::protocol::RemotingCommand;
 use parking_lot::Mutex;
@@ -239,7 +239,12 @@ impl RemotingClient {
         let session = match tokio::time::timeout(timeout, handshake).await {
             Ok(Ok(s)) => s,
             Ok(Err(e)) => return Err(failed(format!("TLS handshake failed: {e}"))),
-            Err(_) => return Err(failed(format!("TLS handshake timeout after {} ms", timeout.as_millis()))),
+            Err(_) => {
+                return Err(failed(format!(
+                    "TLS handshake timeout after {} ms",
+                    timeout.as_millis()
+                )))
+            }
         };
         Ok(spawn_stream_connection(
             session,

@@ -9,10 +9,10 @@ use crate::codec::RemotingCodec;
 use crate::error::{CodecError, RemotingError};
 use crate::protocol::{RemotingCommand, ResponseCode};
 use futures::StreamExt;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use std::net::SocketAddr;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
@@ -170,32 +170,32 @@ fn spawn_writer<W: AsyncWrite + Send + Unpin + 'static>(
     (started, last_write): (Instant, Arc<AtomicI64>),
 ) {
     tokio::spawn(async move {
-            let mut batch = FrameBatch::new();
-            loop {
-                let first = tokio::select! {
-                    biased;
-                    m = rx.recv() => m,
-                    _ = channel.inner.closed.cancelled() => None,
-                };
-                let Some(first) = first else { break };
-                encode_logged(&first, &mut batch, &channel);
-                while batch.len() < WRITE_BATCH_BYTES {
-                    match rx.try_recv() {
-                        Ok(m) => encode_logged(&m, &mut batch, &channel),
-                        Err(_) => break,
-                    }
+        let mut batch = FrameBatch::new();
+        loop {
+            let first = tokio::select! {
+                biased;
+                m = rx.recv() => m,
+                _ = channel.inner.closed.cancelled() => None,
+            };
+            let Some(first) = first else { break };
+            encode_logged(&first, &mut batch, &channel);
+            while batch.len() < WRITE_BATCH_BYTES {
+                match rx.try_recv() {
+                    Ok(m) => encode_logged(&m, &mut batch, &channel),
+                    Err(_) => break,
                 }
-                if batch.is_empty() {
-                    continue;
-                }
-                if let Err(e) = batch.write_to(&mut write_half).await {
-                    tracing::debug!(remote = %channel.remote_addr(), error = %e, "write failed, closing");
-                    channel.close();
-                    break;
-                }
-                last_write.store(started.elapsed().as_millis() as i64, Ordering::Relaxed);
             }
-            let _ = write_half.shutdown().await;
+            if batch.is_empty() {
+                continue;
+            }
+            if let Err(e) = batch.write_to(&mut write_half).await {
+                tracing::debug!(remote = %channel.remote_addr(), error = %e, "write failed, closing");
+                channel.close();
+                break;
+            }
+            last_write.store(started.elapsed().as_millis() as i64, Ordering::Relaxed);
+        }
+        let _ = write_half.shutdown().await;
     });
 }
 

@@ -3,9 +3,9 @@
 
 use super::channel::Channel;
 use super::connection::{spawn_connection, spawn_stream_connection, ConnectionOptions};
+use super::processor::RequestDispatcher;
 use super::tls_helper::build_server_acceptor;
 use super::tls_system_config::{TlsMode, TlsSystemConfig};
-use super::processor::RequestDispatcher;
 use crate::error::RemotingError;
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
@@ -14,8 +14,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
-use tokio_rustls::TlsAcceptor;
 use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
@@ -161,7 +161,8 @@ impl RemotingServer {
                         idle,
                         tracker: tracker.clone(),
                     };
-                    let setup = set_up_connection(stream, dispatcher.clone(), opts, server_tls.clone());
+                    let setup =
+                        set_up_connection(stream, dispatcher.clone(), opts, server_tls.clone());
                     let channels = channels.clone();
                     let shutdown = shutdown.clone();
                     tokio::spawn(async move {

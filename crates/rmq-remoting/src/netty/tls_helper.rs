@@ -50,15 +50,13 @@ fn provider() -> Arc<CryptoProvider> {
     // post-quantum key exchange, hence the deprecation this silences.
     #[allow(deprecated)]
     let make = || Arc::new(rustls::crypto::ring::default_provider());
-    PROVIDER
-        .get_or_init(make)
-        .clone()
+    PROVIDER.get_or_init(make).clone()
 }
 
 /// Returns the server-side acceptor (Java `buildSslContext(false)`).
 pub fn build_server_acceptor(config: &TlsSystemConfig) -> Result<TlsAcceptor, TlsConfigError> {
-    let builder =
-        rustls::ServerConfig::builder_with_provider(provider()).with_protocol_versions(PROTOCOLS)?;
+    let builder = rustls::ServerConfig::builder_with_provider(provider())
+        .with_protocol_versions(PROTOCOLS)?;
     let server = if config.tls_test_mode_enable {
         let (certs, key) = self_signed()?;
         builder.with_no_client_auth().with_single_cert(certs, key)?
@@ -99,8 +97,8 @@ pub fn build_server_acceptor(config: &TlsSystemConfig) -> Result<TlsAcceptor, Tl
 
 /// Returns the client-side connector (Java `buildSslContext(true)`).
 pub fn build_client_connector(config: &TlsSystemConfig) -> Result<TlsConnector, TlsConfigError> {
-    let builder =
-        rustls::ClientConfig::builder_with_provider(provider()).with_protocol_versions(PROTOCOLS)?;
+    let builder = rustls::ClientConfig::builder_with_provider(provider())
+        .with_protocol_versions(PROTOCOLS)?;
     let verifier: Arc<dyn ServerCertVerifier> =
         if config.tls_test_mode_enable || !config.tls_client_auth_server {
             Arc::new(AnyServerCert)
@@ -144,8 +142,7 @@ pub fn server_name_of(addr: &str) -> ServerName<'static> {
 }
 
 /// Returns the process's self-signed certificate and key (generated once).
-fn self_signed() -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), TlsConfigError>
-{
+fn self_signed() -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), TlsConfigError> {
     static CERT: OnceLock<Result<(CertificateDer<'static>, Vec<u8>), String>> = OnceLock::new();
     let made = CERT.get_or_init(|| {
         rcgen::generate_simple_self_signed(vec!["localhost".to_string()])
@@ -191,7 +188,10 @@ fn read_certs(
     Ok(certs)
 }
 
-fn read_roots(key: &'static str, path: &Option<String>) -> Result<Arc<RootCertStore>, TlsConfigError> {
+fn read_roots(
+    key: &'static str,
+    path: &Option<String>,
+) -> Result<Arc<RootCertStore>, TlsConfigError> {
     let mut roots = RootCertStore::empty();
     for cert in read_certs(key, path)? {
         roots.add(cert)?;
@@ -219,7 +219,11 @@ fn read_key(
         ));
     }
     if non_empty(password).is_some() {
-        tracing::warn!(key, path, "the private key is not encrypted; its password is ignored");
+        tracing::warn!(
+            key,
+            path,
+            "the private key is not encrypted; its password is ignored"
+        );
     }
     PrivateKeyDer::from_pem_slice(&text).map_err(|e| err(e.to_string()))
 }
@@ -316,10 +320,13 @@ impl ServerCertVerifier for ChainOnlyServerCert {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        match self
-            .inner
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
-        {
+        match self.inner.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        ) {
             Err(rustls::Error::InvalidCertificate(
                 CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
             )) => Ok(ServerCertVerified::assertion()),

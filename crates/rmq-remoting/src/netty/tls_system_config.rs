@@ -172,12 +172,18 @@ impl TlsSystemConfig {
         set(&mut self.tls_server_key_password, TLS_SERVER_KEYPASSWORD);
         set(&mut self.tls_server_cert_path, TLS_SERVER_CERTPATH);
         set_bool(&mut self.tls_server_auth_client, TLS_SERVER_AUTHCLIENT);
-        set(&mut self.tls_server_trust_cert_path, TLS_SERVER_TRUSTCERTPATH);
+        set(
+            &mut self.tls_server_trust_cert_path,
+            TLS_SERVER_TRUSTCERTPATH,
+        );
         set(&mut self.tls_client_key_path, TLS_CLIENT_KEYPATH);
         set(&mut self.tls_client_key_password, TLS_CLIENT_KEYPASSWORD);
         set(&mut self.tls_client_cert_path, TLS_CLIENT_CERTPATH);
         set_bool(&mut self.tls_client_auth_server, TLS_CLIENT_AUTHSERVER);
-        set(&mut self.tls_client_trust_cert_path, TLS_CLIENT_TRUSTCERTPATH);
+        set(
+            &mut self.tls_client_trust_cert_path,
+            TLS_CLIENT_TRUSTCERTPATH,
+        );
     }
 
     /// Reads `tls_config_file` when it exists and is readable, and applies it; a missing
@@ -208,7 +214,8 @@ impl TlsSystemConfig {
     /// Returns whether a `NettyClientConfig` uses TLS by default: `tls.enable` when set,
     /// else whether the server mode is enforcing (Java `NettyClientConfig.useTLS`).
     pub fn netty_client_use_tls_default(&self) -> bool {
-        self.tls_enable.unwrap_or(self.tls_mode == TlsMode::Enforcing)
+        self.tls_enable
+            .unwrap_or(self.tls_mode == TlsMode::Enforcing)
     }
 
     /// Returns whether an SDK client uses TLS by default: `tls.enable`, default false
@@ -264,7 +271,10 @@ mod tests {
         assert_eq!(c.tls_mode, TlsMode::Permissive);
         assert!(c.tls_test_mode_enable);
         assert_eq!(c.tls_enable, None);
-        assert_eq!(ClientAuth::parse(&c.tls_server_need_client_auth), ClientAuth::None);
+        assert_eq!(
+            ClientAuth::parse(&c.tls_server_need_client_auth),
+            ClientAuth::None
+        );
         assert_eq!(c.tls_config_file, "/etc/rocketmq/tls.properties");
         assert!(!c.netty_client_use_tls_default());
         assert!(!c.client_use_tls_default());
@@ -319,7 +329,11 @@ mod tests {
     fn config_file_is_read_from_disk() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("tls.properties");
-        std::fs::write(&file, "tls.test.mode.enable=false\ntls.server.keyPath=/k.pem\n").unwrap();
+        std::fs::write(
+            &file,
+            "tls.test.mode.enable=false\ntls.server.keyPath=/k.pem\n",
+        )
+        .unwrap();
         let mut c = TlsSystemConfig::from_system_properties(&props(&[(
             TLS_CONFIG_FILE,
             file.to_str().unwrap(),
@@ -334,7 +348,10 @@ mod tests {
         let mut p = Properties::new();
         parse_java_opts("-server -Xms1g -Dtls.server.mode=enforcing -Dflag", &mut p);
         parse_java_opts(" -Dtls.server.mode=disabled -Da=b=c", &mut p);
-        assert_eq!(p.get("tls.server.mode").map(String::as_str), Some("disabled"));
+        assert_eq!(
+            p.get("tls.server.mode").map(String::as_str),
+            Some("disabled")
+        );
         assert_eq!(p.get("flag").map(String::as_str), Some(""));
         assert_eq!(p.get("a").map(String::as_str), Some("b=c"));
         assert_eq!(p.len(), 3);
