@@ -3,7 +3,7 @@
 //! `NettyRemotingClient`, `NettyClientConfig`).
 
 use super::channel::Channel;
-use super::connection::{spawn_connection, spawn_stream_connection, ConnectionOptions};
+use super::connection::{spawn_connection, ConnectionOptions, UnstartedChannel};
 use super::processor::RequestDispatcher;
 use super::tls_helper::{build_client_connector, server_name_of};
 use super::tls_system_config::TlsSystemConfig;
@@ -246,12 +246,8 @@ impl RemotingClient {
                 )))
             }
         };
-        Ok(spawn_stream_connection(
-            session,
-            addrs,
-            self.inner.dispatcher.clone(),
-            opts,
-        ))
+        let unstarted = UnstartedChannel::new(addrs);
+        Ok(unstarted.start_stream(session, self.inner.dispatcher.clone(), opts))
     }
 
     /// Returns the open connection to `addr` without connecting.

@@ -36,34 +36,59 @@ pub(crate) fn spawn_connection(
     dispatcher: Arc<RequestDispatcher>,
     opts: ConnectionOptions,
 ) -> std::io::Result<Channel> {
-    let remote = stream.peer_addr()?;
-    let local = stream.local_addr()?;
-    let _ = stream.set_nodelay(true);
-    let (read_half, write_half) = stream.into_split();
-    let addrs = (remote, local);
-    Ok(spawn_halves(read_half, write_half, addrs, dispatcher, opts))
+    let addrs = (stream.peer_addr()?, stream.local_addr()?);
+    Ok(UnstartedChannel::new(addrs).start_tcp(stream, dispatcher, opts))
 }
 
-/// Starts the tasks of a connection over any byte stream (a TLS session); `addrs` are the
-/// remote and local socket addresses of the TCP connection under it.
-pub(crate) fn spawn_stream_connection<S>(
-    stream: S,
-    addrs: (SocketAddr, SocketAddr),
-    dispatcher: Arc<RequestDispatcher>,
-    opts: ConnectionOptions,
-) -> Channel
-where
-    S: AsyncRead + AsyncWrite + Send + 'static,
-{
-    let (read_half, write_half) = tokio::io::split(stream);
-    spawn_halves(read_half, write_half, addrs, dispatcher, opts)
+/// A channel whose connection tasks have not started yet (a server still waiting for the
+/// first byte, to choose TLS or plaintext): frames sent on it wait in its queue.
+pub(crate) struct UnstartedChannel {
+    pub channel: Channel,
+    rx: mpsc::Receiver<RemotingCommand>,
+}
+
+impl UnstartedChannel {
+    /// Makes the channel of a connection; `addrs` are its remote and local addresses.
+    pub(crate) fn new((remote, local): (SocketAddr, SocketAddr)) -> UnstartedChannel {
+        let (tx, rx) = mpsc::channel::<RemotingCommand>(OUTBOUND_QUEUE);
+        UnstartedChannel {
+            channel: Channel::new(remote, local, tx),
+            rx,
+        }
+    }
+
+    /// Starts the tasks on a plaintext TCP stream.
+    pub(crate) fn start_tcp(
+        self,
+        stream: TcpStream,
+        dispatcher: Arc<RequestDispatcher>,
+        opts: ConnectionOptions,
+    ) -> Channel {
+        let _ = stream.set_nodelay(true);
+        let (read_half, write_half) = stream.into_split();
+        spawn_halves(read_half, write_half, self, dispatcher, opts)
+    }
+
+    /// Starts the tasks on any byte stream (a TLS session over the connection).
+    pub(crate) fn start_stream<S>(
+        self,
+        stream: S,
+        dispatcher: Arc<RequestDispatcher>,
+        opts: ConnectionOptions,
+    ) -> Channel
+    where
+        S: AsyncRead + AsyncWrite + Send + 'static,
+    {
+        let (read_half, write_half) = tokio::io::split(stream);
+        spawn_halves(read_half, write_half, self, dispatcher, opts)
+    }
 }
 
 /// Starts the writer and reader tasks on the two halves of a connection.
 fn spawn_halves<R, W>(
     read_half: R,
     write_half: W,
-    (remote, local): (SocketAddr, SocketAddr),
+    UnstartedChannel { channel, rx }: UnstartedChannel,
     dispatcher: Arc<RequestDispatcher>,
     opts: ConnectionOptions,
 ) -> Channel
@@ -71,8 +96,6 @@ where
     R: AsyncRead + Send + Unpin + 'static,
     W: AsyncWrite + Send + Unpin + 'static,
 {
-    let (tx, rx) = mpsc::channel::<RemotingCommand>(OUTBOUND_QUEUE);
-    let channel = Channel::new(remote, local, tx);
     let started = Instant::now();
     let last_write = Arc::new(AtomicI64::new(0));
 

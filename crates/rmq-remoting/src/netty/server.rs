@@ -2,7 +2,7 @@
 //! `NettyRemotingServer`, `NettyServerConfig`).
 
 use super::channel::Channel;
-use super::connection::{spawn_connection, spawn_stream_connection, ConnectionOptions};
+use super::connection::{ConnectionOptions, UnstartedChannel};
 use super::processor::RequestDispatcher;
 use super::tls_helper::build_server_acceptor;
 use super::tls_system_config::{TlsMode, TlsSystemConfig};
@@ -161,18 +161,33 @@ impl RemotingServer {
                         idle,
                         tracker: tracker.clone(),
                     };
-                    let setup =
-                        set_up_connection(stream, dispatcher.clone(), opts, server_tls.clone());
+                    let addrs = match (stream.peer_addr(), stream.local_addr()) {
+                        (Ok(r), Ok(l)) => (r, l),
+                        _ => continue,
+                    };
+                    // The channel exists from the accept on (Java's channelActive), even
+                    // before the first byte says whether the connection is TLS.
+                    let unstarted = UnstartedChannel::new(addrs);
+                    let ch = unstarted.channel.clone();
+                    let id = ch.id();
+                    channels.lock().insert(id, ch.clone());
+                    let setup = set_up_connection(
+                        stream,
+                        unstarted,
+                        dispatcher.clone(),
+                        opts,
+                        server_tls.clone(),
+                    );
                     let channels = channels.clone();
                     let shutdown = shutdown.clone();
                     tokio::spawn(async move {
-                        let ch = tokio::select! {
-                            ch = setup => ch,
-                            _ = shutdown.cancelled() => None,
+                        let started = tokio::select! {
+                            ok = setup => ok,
+                            _ = shutdown.cancelled() => false,
                         };
-                        let Some(ch) = ch else { return };
-                        let id = ch.id();
-                        channels.lock().insert(id, ch.clone());
+                        if !started {
+                            ch.close();
+                        }
                         ch.closed().await;
                         channels.lock().remove(&id);
                     });
@@ -189,19 +204,17 @@ impl RemotingServer {
     }
 }
 
-/// Waits for the first byte of `stream`, then starts it as a TLS or plaintext connection
-/// as `tls.mode` allows (Java `TlsModeHandler`); returns `None` when it is refused, closed
-/// or idle first.
+/// Waits for the first byte of `stream`, then starts `unstarted` on it as a TLS or plaintext
+/// connection as `tls.mode` allows (Java `TlsModeHandler`); returns false when the connection
+/// is refused, closed or idle first.
 async fn set_up_connection(
     stream: TcpStream,
+    unstarted: UnstartedChannel,
     dispatcher: Arc<RequestDispatcher>,
     opts: ConnectionOptions,
     tls: ServerTls,
-) -> Option<Channel> {
-    let addrs = match (stream.peer_addr(), stream.local_addr()) {
-        (Ok(r), Ok(l)) => (r, l),
-        _ => return None,
-    };
+) -> bool {
+    let remote = unstarted.channel.remote_addr();
     let idle = opts.idle;
     let detect = async {
         let mut first = [0u8; 1];
@@ -214,27 +227,23 @@ async fn set_up_connection(
         detect.await
     } else {
         tokio::time::timeout(idle, detect).await.ok().flatten()
-    }?;
+    };
+    let Some(first) = first else { return false };
     if first != TLS_HANDSHAKE_MAGIC {
         if tls.mode == TlsMode::Enforcing {
-            tracing::warn!(remote = %addrs.0, "Clients intend to establish an insecure connection while this server is running in SSL enforcing mode");
-            return None;
+            tracing::warn!(%remote, "Clients intend to establish an insecure connection while this server is running in SSL enforcing mode");
+            return false;
         }
-        return match spawn_connection(stream, dispatcher, opts) {
-            Ok(ch) => Some(ch),
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot set up connection");
-                None
-            }
-        };
+        unstarted.start_tcp(stream, dispatcher, opts);
+        return true;
     }
     if tls.mode == TlsMode::Disabled {
-        tracing::warn!(remote = %addrs.0, "Clients intend to establish an SSL connection while this server is running in SSL disabled mode");
-        return None;
+        tracing::warn!(%remote, "Clients intend to establish an SSL connection while this server is running in SSL disabled mode");
+        return false;
     }
     let Some(acceptor) = tls.acceptor else {
-        tracing::error!(remote = %addrs.0, "Trying to establish an SSL connection but sslContext is null");
-        return None;
+        tracing::error!(%remote, "Trying to establish an SSL connection but sslContext is null");
+        return false;
     };
     let _ = stream.set_nodelay(true);
     let handshake = acceptor.accept(stream);
@@ -243,14 +252,17 @@ async fn set_up_connection(
     } else {
         match tokio::time::timeout(idle, handshake).await {
             Ok(r) => r,
-            Err(_) => return None,
+            Err(_) => return false,
         }
     };
     match session {
-        Ok(session) => Some(spawn_stream_connection(session, addrs, dispatcher, opts)),
+        Ok(session) => {
+            unstarted.start_stream(session, dispatcher, opts);
+            true
+        }
         Err(e) => {
-            tracing::warn!(remote = %addrs.0, error = %e, "TLS handshake failed");
-            None
+            tracing::warn!(%remote, error = %e, "TLS handshake failed");
+            false
         }
     }
 }
