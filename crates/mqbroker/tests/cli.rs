@@ -267,7 +267,8 @@ fn keys_rmq_does_not_implement_are_warned_once() {
     std::fs::write(
         &conf,
         "brokerName=b\naclEnable=true\nenableControllerMode=true\ntimerWheelEnable=false\n\
-         timerWarmEnable=true\ntransientStorePoolEnable=true\nuseTLS=true\nscanAvailableNameSrv=false\n",
+         timerWarmEnable=true\ntransientStorePoolEnable=true\nclientCloseSocketIfTimeout=false\n\
+         scanAvailableNameSrv=false\n",
     )
     .unwrap();
     let out = mqbroker()
@@ -282,7 +283,7 @@ fn keys_rmq_does_not_implement_are_warned_once() {
         "enableControllerMode",
         "timerWarmEnable",
         "transientStorePoolEnable",
-        "useTLS",
+        "clientCloseSocketIfTimeout",
         "scanAvailableNameSrv",
     ] {
         let line = format!(

@@ -37,6 +37,9 @@ pub struct ClientConfig {
     pub mq_client_api_timeout_millis: u64,
     /// Language advertised in frames (RUST).
     pub language: LanguageCode,
+    /// Connect to name servers and brokers with TLS (Java `useTLS`; default: the
+    /// `tls.enable` system property, see `rmq_remoting::TlsSystemConfig`).
+    pub use_tls: bool,
 }
 
 impl Default for ClientConfig {
@@ -59,6 +62,7 @@ impl Default for ClientConfig {
             vip_channel_enabled: false,
             mq_client_api_timeout_millis: 3_000,
             language: LanguageCode::RUST,
+            use_tls: rmq_remoting::TlsSystemConfig::global().client_use_tls_default(),
         }
     }
 }
@@ -135,6 +139,8 @@ macro_rules! client_config_setters {
             self
         }
 
+        $crate::client_config::setter!(/// Connects with TLS (Java `setUseTLS`).
+            use_tls: bool => client_config.use_tls);
         $crate::client_config::setter!(/// Sets the control-call timeout (3000 ms).
             mq_client_api_timeout: u64 => client_config.mq_client_api_timeout_millis);
         $crate::client_config::setter!(/// Sets the route refresh period (30000 ms).

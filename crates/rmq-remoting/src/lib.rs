@@ -15,4 +15,5 @@ pub use netty::channel::Channel;
 pub use netty::client::{NettyClientConfig, RemotingClient, NETTY_CLIENT_CONFIG_ALIASES};
 pub use netty::processor::{ChannelEventListener, RequestProcessor};
 pub use netty::server::{NettyServerConfig, RemotingServer, ServerHandle};
+pub use netty::tls_system_config::{TlsMode, TlsSystemConfig};
 pub use protocol::{LanguageCode, RemotingCommand, RequestCode, ResponseCode, SerializeType};

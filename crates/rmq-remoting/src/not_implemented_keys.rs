@@ -72,7 +72,6 @@ pub const NETTY_CLIENT_CONFIG: &[NotImplementedKey] = &[
         "clientCloseSocketIfTimeout",
         "a timed-out request leaves its connection open",
     ),
-    ("useTLS", "no TLS: connections are plain TCP"),
     ("socksProxyConfig", "no SOCKS proxy support"),
     ("writeBufferHighWaterMark", NETTY_TUNING),
     ("writeBufferLowWaterMark", NETTY_TUNING),
@@ -163,10 +162,16 @@ mod tests {
 
     #[test]
     fn warns_for_listed_keys_in_either_spelling() {
-        let set: Vec<String> = ["listenPort", "useTLS", "scanAvailableNameSrv", "noSuchKey"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let set: Vec<String> = [
+            "listenPort",
+            "useTLS",
+            "socksProxyConfig",
+            "scanAvailableNameSrv",
+            "noSuchKey",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let w = warnings(
             &set,
             &[NETTY_SERVER_CONFIG, NETTY_CLIENT_CONFIG],
@@ -175,7 +180,7 @@ mod tests {
         assert_eq!(
             w,
             vec![
-                "config key useTLS is parsed but not implemented by rmq yet (no TLS: connections are plain TCP)".to_string(),
+                "config key socksProxyConfig is parsed but not implemented by rmq yet (no SOCKS proxy support)".to_string(),
                 "config key scanAvailableNameSrv is parsed but not implemented by rmq yet (name servers are not probed in the background; a failed one is skipped on use)".to_string(),
             ]
         );

@@ -70,7 +70,12 @@ impl MQClientInstance {
             ] {
                 dispatcher.register_processor(code, processor.clone());
             }
-            let remoting = RemotingClient::new(NettyClientConfig::default(), Arc::new(dispatcher));
+            // Java: MQClientInstance copies ClientConfig.useTLS into its NettyClientConfig.
+            let netty = NettyClientConfig {
+                use_tls: config.use_tls,
+                ..NettyClientConfig::default()
+            };
+            let remoting = RemotingClient::new(netty, Arc::new(dispatcher));
             remoting.update_name_server_address_list(config.namesrv_addr_list());
             MQClientInstance {
                 client_id: client_id.clone(),
@@ -767,5 +772,23 @@ mod subscribe_pick_tests {
         let two: BTreeMap<u64, String> = [(0, "m".to_string()), (2, "s2".to_string())].into();
         assert_eq!(pick(&two, 1, true), Some(("s2".into(), true)));
         assert_eq!(pick(&two, 3, false), Some(("m".into(), false)));
+    }
+}
+
+#[cfg(test)]
+mod tls_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn use_tls_reaches_the_remoting_client() {
+        for use_tls in [true, false] {
+            let config = ClientConfig {
+                instance_name: format!("tls-test-{use_tls}"),
+                use_tls,
+                ..ClientConfig::default()
+            };
+            let inst = MQClientInstance::get_or_create(&config);
+            assert_eq!(inst.api().remoting().config().use_tls, use_tls);
+        }
     }
 }

@@ -3,8 +3,10 @@
 //! `NettyRemotingClient`, `NettyClientConfig`).
 
 use super::channel::Channel;
-use super::connection::{spawn_connection, ConnectionOptions};
+use super::connection::{spawn_connection, ConnectionOptions, UnstartedChannel};
 use super::processor::RequestDispatcher;
+use super::tls_helper::{build_client_connector, server_name_of};
+use super::tls_system_config::TlsSystemConfig;
 use crate::error::RemotingError;
 use crate::protocol::RemotingCommand;
 use parking_lot::Mutex;
@@ -14,6 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
 use tokio_util::task::TaskTracker;
 
 /// Client settings with Java's field names, in Java's order, and defaults
@@ -39,7 +42,8 @@ pub struct NettyClientConfig {
     pub client_socket_rcv_buf_size: i32,
     pub client_pooled_byte_buf_allocator_enable: bool,
     pub client_close_socket_if_timeout: bool,
-    /// Java spells it `useTLS`.
+    /// Connect with TLS (Java spells it `useTLS`; default: the `tls.enable` system property,
+    /// else whether `tls.server.mode` is enforcing).
     #[serde(rename = "useTLS", alias = "useTls")]
     pub use_tls: bool,
     pub socks_proxy_config: String,
@@ -66,7 +70,7 @@ impl Default for NettyClientConfig {
             client_socket_rcv_buf_size: 0,
             client_pooled_byte_buf_allocator_enable: false,
             client_close_socket_if_timeout: true,
-            use_tls: false,
+            use_tls: TlsSystemConfig::global().netty_client_use_tls_default(),
             socks_proxy_config: "{}".into(),
             write_buffer_high_water_mark: 0,
             write_buffer_low_water_mark: 0,
@@ -88,6 +92,8 @@ type Slot = Arc<tokio::sync::Mutex<Option<Channel>>>;
 
 struct ClientInner {
     config: NettyClientConfig,
+    /// The TLS connector when `config.use_tls`; an error when it could not be built.
+    tls: Option<Result<TlsConnector, String>>,
     dispatcher: Arc<RequestDispatcher>,
     slots: Mutex<HashMap<String, Slot>>,
     namesrv_addrs: Mutex<Vec<String>>,
@@ -104,10 +110,29 @@ pub struct RemotingClient {
 
 impl RemotingClient {
     /// Builds a client. Requests the servers send on our connections go to `dispatcher`.
+    /// With `config.use_tls` the process's TLS settings ([`TlsSystemConfig::global`]) apply.
     pub fn new(config: NettyClientConfig, dispatcher: Arc<RequestDispatcher>) -> Self {
+        Self::with_tls(config, dispatcher, TlsSystemConfig::global())
+    }
+
+    /// As [`RemotingClient::new`], with the given TLS settings (used when `config.use_tls`).
+    /// A TLS context that cannot be built is logged and every connection then fails (Java
+    /// would connect in plaintext).
+    pub fn with_tls(
+        config: NettyClientConfig,
+        dispatcher: Arc<RequestDispatcher>,
+        tls_config: &TlsSystemConfig,
+    ) -> Self {
+        let tls = config.use_tls.then(|| {
+            build_client_connector(tls_config).map_err(|e| {
+                tracing::error!(error = %e, "Failed to create SSLContext");
+                e.to_string()
+            })
+        });
         RemotingClient {
             inner: Arc::new(ClientInner {
                 config,
+                tls,
                 dispatcher,
                 slots: Mutex::new(HashMap::new()),
                 namesrv_addrs: Mutex::new(Vec::new()),
@@ -183,10 +208,46 @@ impl RemotingClient {
             idle,
             tracker: self.inner.tracker.clone(),
         };
-        let ch = spawn_connection(stream, self.inner.dispatcher.clone(), opts)?;
-        tracing::debug!(addr, "connected");
+        let ch = match &self.inner.tls {
+            None => spawn_connection(stream, self.inner.dispatcher.clone(), opts)?,
+            Some(tls) => self.tls_connect(addr, stream, tls, timeout, opts).await?,
+        };
+        tracing::debug!(addr, tls = self.inner.tls.is_some(), "connected");
         *guard = Some(ch.clone());
         Ok(ch)
+    }
+
+    /// Runs the TLS handshake on a new connection to `addr` within `timeout`.
+    async fn tls_connect(
+        &self,
+        addr: &str,
+        stream: TcpStream,
+        tls: &Result<TlsConnector, String>,
+        timeout: Duration,
+        opts: ConnectionOptions,
+    ) -> Result<Channel, RemotingError> {
+        let failed = |reason: String| RemotingError::ConnectFailed {
+            addr: addr.into(),
+            reason,
+        };
+        let connector = tls
+            .as_ref()
+            .map_err(|e| failed(format!("no TLS context: {e}")))?;
+        let addrs = (stream.peer_addr()?, stream.local_addr()?);
+        let _ = stream.set_nodelay(true);
+        let handshake = connector.connect(server_name_of(addr), stream);
+        let session = match tokio::time::timeout(timeout, handshake).await {
+            Ok(Ok(s)) => s,
+            Ok(Err(e)) => return Err(failed(format!("TLS handshake failed: {e}"))),
+            Err(_) => {
+                return Err(failed(format!(
+                    "TLS handshake timeout after {} ms",
+                    timeout.as_millis()
+                )))
+            }
+        };
+        let unstarted = UnstartedChannel::new(addrs);
+        Ok(unstarted.start_stream(session, self.inner.dispatcher.clone(), opts))
     }
 
     /// Returns the open connection to `addr` without connecting.

@@ -9,10 +9,11 @@ use crate::codec::RemotingCodec;
 use crate::error::{CodecError, RemotingError};
 use crate::protocol::{RemotingCommand, ResponseCode};
 use futures::StreamExt;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tokio_util::codec::FramedRead;
@@ -29,54 +30,81 @@ pub(crate) struct ConnectionOptions {
     pub tracker: TaskTracker,
 }
 
-/// Starts the tasks of a connection and returns its channel.
+/// Starts the tasks of a plaintext connection and returns its channel.
 pub(crate) fn spawn_connection(
     stream: TcpStream,
     dispatcher: Arc<RequestDispatcher>,
     opts: ConnectionOptions,
 ) -> std::io::Result<Channel> {
-    let remote = stream.peer_addr()?;
-    let local = stream.local_addr()?;
-    let _ = stream.set_nodelay(true);
-    let (read_half, mut write_half) = stream.into_split();
-    let (tx, mut rx) = mpsc::channel::<RemotingCommand>(OUTBOUND_QUEUE);
-    let channel = Channel::new(remote, local, tx);
+    let addrs = (stream.peer_addr()?, stream.local_addr()?);
+    Ok(UnstartedChannel::new(addrs).start_tcp(stream, dispatcher, opts))
+}
+
+/// A channel whose connection tasks have not started yet (a server still waiting for the
+/// first byte, to choose TLS or plaintext): frames sent on it wait in its queue.
+pub(crate) struct UnstartedChannel {
+    pub channel: Channel,
+    rx: mpsc::Receiver<RemotingCommand>,
+}
+
+impl UnstartedChannel {
+    /// Makes the channel of a connection; `addrs` are its remote and local addresses.
+    pub(crate) fn new((remote, local): (SocketAddr, SocketAddr)) -> UnstartedChannel {
+        let (tx, rx) = mpsc::channel::<RemotingCommand>(OUTBOUND_QUEUE);
+        UnstartedChannel {
+            channel: Channel::new(remote, local, tx),
+            rx,
+        }
+    }
+
+    /// Starts the tasks on a plaintext TCP stream.
+    pub(crate) fn start_tcp(
+        self,
+        stream: TcpStream,
+        dispatcher: Arc<RequestDispatcher>,
+        opts: ConnectionOptions,
+    ) -> Channel {
+        let _ = stream.set_nodelay(true);
+        let (read_half, write_half) = stream.into_split();
+        spawn_halves(read_half, write_half, self, dispatcher, opts)
+    }
+
+    /// Starts the tasks on any byte stream (a TLS session over the connection).
+    pub(crate) fn start_stream<S>(
+        self,
+        stream: S,
+        dispatcher: Arc<RequestDispatcher>,
+        opts: ConnectionOptions,
+    ) -> Channel
+    where
+        S: AsyncRead + AsyncWrite + Send + 'static,
+    {
+        let (read_half, write_half) = tokio::io::split(stream);
+        spawn_halves(read_half, write_half, self, dispatcher, opts)
+    }
+}
+
+/// Starts the writer and reader tasks on the two halves of a connection.
+fn spawn_halves<R, W>(
+    read_half: R,
+    write_half: W,
+    UnstartedChannel { channel, rx }: UnstartedChannel,
+    dispatcher: Arc<RequestDispatcher>,
+    opts: ConnectionOptions,
+) -> Channel
+where
+    R: AsyncRead + Send + Unpin + 'static,
+    W: AsyncWrite + Send + Unpin + 'static,
+{
     let started = Instant::now();
     let last_write = Arc::new(AtomicI64::new(0));
 
-    // Writer: encode queued frames and write them in batches.
-    {
-        let channel = channel.clone();
-        let last_write = last_write.clone();
-        tokio::spawn(async move {
-            let mut batch = FrameBatch::new();
-            loop {
-                let first = tokio::select! {
-                    biased;
-                    m = rx.recv() => m,
-                    _ = channel.inner.closed.cancelled() => None,
-                };
-                let Some(first) = first else { break };
-                encode_logged(&first, &mut batch, &channel);
-                while batch.len() < WRITE_BATCH_BYTES {
-                    match rx.try_recv() {
-                        Ok(m) => encode_logged(&m, &mut batch, &channel),
-                        Err(_) => break,
-                    }
-                }
-                if batch.is_empty() {
-                    continue;
-                }
-                if let Err(e) = batch.write_to(&mut write_half).await {
-                    tracing::debug!(remote = %channel.remote_addr(), error = %e, "write failed, closing");
-                    channel.close();
-                    break;
-                }
-                last_write.store(started.elapsed().as_millis() as i64, Ordering::Relaxed);
-            }
-            let _ = write_half.shutdown().await;
-        });
-    }
+    spawn_writer(
+        write_half,
+        rx,
+        channel.clone(),
+        (started, last_write.clone()),
+    );
 
     // Reader: decode frames; responses complete waiters, requests go to processors.
     {
@@ -153,7 +181,45 @@ pub(crate) fn spawn_connection(
             }
         });
     }
-    Ok(channel)
+    channel
+}
+
+/// Writer: encodes queued frames and writes them in batches; `clock` is the connection's
+/// start and the time of its last write, in milliseconds since the start.
+fn spawn_writer<W: AsyncWrite + Send + Unpin + 'static>(
+    mut write_half: W,
+    mut rx: mpsc::Receiver<RemotingCommand>,
+    channel: Channel,
+    (started, last_write): (Instant, Arc<AtomicI64>),
+) {
+    tokio::spawn(async move {
+        let mut batch = FrameBatch::new();
+        loop {
+            let first = tokio::select! {
+                biased;
+                m = rx.recv() => m,
+                _ = channel.inner.closed.cancelled() => None,
+            };
+            let Some(first) = first else { break };
+            encode_logged(&first, &mut batch, &channel);
+            while batch.len() < WRITE_BATCH_BYTES {
+                match rx.try_recv() {
+                    Ok(m) => encode_logged(&m, &mut batch, &channel),
+                    Err(_) => break,
+                }
+            }
+            if batch.is_empty() {
+                continue;
+            }
+            if let Err(e) = batch.write_to(&mut write_half).await {
+                tracing::debug!(remote = %channel.remote_addr(), error = %e, "write failed, closing");
+                channel.close();
+                break;
+            }
+            last_write.store(started.elapsed().as_millis() as i64, Ordering::Relaxed);
+        }
+        let _ = write_half.shutdown().await;
+    });
 }
 
 /// Appends the frame of `cmd` to `batch`. A response that cannot be encoded (over the frame limit) is

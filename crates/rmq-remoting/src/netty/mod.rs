@@ -6,3 +6,5 @@ mod connection;
 mod frame_batch;
 pub mod processor;
 pub mod server;
+pub mod tls_helper;
+pub mod tls_system_config;

@@ -2,8 +2,10 @@
 //! `NettyRemotingServer`, `NettyServerConfig`).
 
 use super::channel::Channel;
-use super::connection::{spawn_connection, ConnectionOptions};
+use super::connection::{ConnectionOptions, UnstartedChannel};
 use super::processor::RequestDispatcher;
+use super::tls_helper::build_server_acceptor;
+use super::tls_system_config::{TlsMode, TlsSystemConfig};
 use crate::error::RemotingError;
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
@@ -11,8 +13,9 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
@@ -70,13 +73,58 @@ impl Default for NettyServerConfig {
 /// Binds listeners for a dispatcher.
 pub struct RemotingServer;
 
+/// First byte of a TLS handshake record (Java `TlsModeHandler.HANDSHAKE_MAGIC_CODE`).
+const TLS_HANDSHAKE_MAGIC: u8 = 0x16;
+
+/// A listener's TLS mode and, unless disabled, its acceptor (Java `loadSslContext`: a
+/// context that cannot be built is logged and TLS connections are then closed).
+#[derive(Clone)]
+struct ServerTls {
+    mode: TlsMode,
+    acceptor: Option<TlsAcceptor>,
+}
+
+impl ServerTls {
+    fn load(tls: &TlsSystemConfig) -> ServerTls {
+        tracing::info!("Server is running in TLS {} mode", tls.tls_mode.name());
+        let acceptor = if tls.tls_mode == TlsMode::Disabled {
+            None
+        } else {
+            match build_server_acceptor(tls) {
+                Ok(a) => Some(a),
+                Err(e) => {
+                    tracing::error!(error = %e, "Failed to create SSLContext for server");
+                    None
+                }
+            }
+        };
+        ServerTls {
+            mode: tls.tls_mode,
+            acceptor,
+        }
+    }
+}
+
 impl RemotingServer {
     /// Binds `config.bind_address:config.listen_port` (port 0 picks a free port) and starts
-    /// accepting. Requests are handled by `dispatcher`.
+    /// accepting, with the process's TLS settings ([`TlsSystemConfig::global`]). Requests
+    /// are handled by `dispatcher`.
     pub async fn bind(
         config: &NettyServerConfig,
         dispatcher: Arc<RequestDispatcher>,
     ) -> Result<ServerHandle, RemotingError> {
+        Self::bind_with_tls(config, dispatcher, TlsSystemConfig::global()).await
+    }
+
+    /// As [`RemotingServer::bind`], with the given TLS settings: a connection whose first
+    /// byte is a TLS handshake record gets a TLS session (closed when the mode is disabled),
+    /// any other is plaintext (closed when the mode is enforcing).
+    pub async fn bind_with_tls(
+        config: &NettyServerConfig,
+        dispatcher: Arc<RequestDispatcher>,
+        tls: &TlsSystemConfig,
+    ) -> Result<ServerHandle, RemotingError> {
+        let server_tls = ServerTls::load(tls);
         let port = u16::try_from(config.listen_port).map_err(|_| RemotingError::InvalidPort {
             port: config.listen_port,
         })?;
@@ -113,18 +161,36 @@ impl RemotingServer {
                         idle,
                         tracker: tracker.clone(),
                     };
-                    match spawn_connection(stream, dispatcher.clone(), opts) {
-                        Ok(ch) => {
-                            let id = ch.id();
-                            channels.lock().insert(id, ch.clone());
-                            let channels = channels.clone();
-                            tokio::spawn(async move {
-                                ch.closed().await;
-                                channels.lock().remove(&id);
-                            });
+                    let addrs = match (stream.peer_addr(), stream.local_addr()) {
+                        (Ok(r), Ok(l)) => (r, l),
+                        _ => continue,
+                    };
+                    // The channel exists from the accept on (Java's channelActive), even
+                    // before the first byte says whether the connection is TLS.
+                    let unstarted = UnstartedChannel::new(addrs);
+                    let ch = unstarted.channel.clone();
+                    let id = ch.id();
+                    channels.lock().insert(id, ch.clone());
+                    let setup = set_up_connection(
+                        stream,
+                        unstarted,
+                        dispatcher.clone(),
+                        opts,
+                        server_tls.clone(),
+                    );
+                    let channels = channels.clone();
+                    let shutdown = shutdown.clone();
+                    tokio::spawn(async move {
+                        let started = tokio::select! {
+                            ok = setup => ok,
+                            _ = shutdown.cancelled() => false,
+                        };
+                        if !started {
+                            ch.close();
                         }
-                        Err(e) => tracing::warn!(error = %e, "cannot set up connection"),
-                    }
+                        ch.closed().await;
+                        channels.lock().remove(&id);
+                    });
                 }
             })
         };
@@ -135,6 +201,69 @@ impl RemotingServer {
             channels,
             accept_task,
         })
+    }
+}
+
+/// Waits for the first byte of `stream`, then starts `unstarted` on it as a TLS or plaintext
+/// connection as `tls.mode` allows (Java `TlsModeHandler`); returns false when the connection
+/// is refused, closed or idle first.
+async fn set_up_connection(
+    stream: TcpStream,
+    unstarted: UnstartedChannel,
+    dispatcher: Arc<RequestDispatcher>,
+    opts: ConnectionOptions,
+    tls: ServerTls,
+) -> bool {
+    let remote = unstarted.channel.remote_addr();
+    let idle = opts.idle;
+    let detect = async {
+        let mut first = [0u8; 1];
+        match stream.peek(&mut first).await {
+            Ok(1) => Some(first[0]),
+            _ => None,
+        }
+    };
+    let first = if idle.is_zero() {
+        detect.await
+    } else {
+        tokio::time::timeout(idle, detect).await.ok().flatten()
+    };
+    let Some(first) = first else { return false };
+    if first != TLS_HANDSHAKE_MAGIC {
+        if tls.mode == TlsMode::Enforcing {
+            tracing::warn!(%remote, "Clients intend to establish an insecure connection while this server is running in SSL enforcing mode");
+            return false;
+        }
+        unstarted.start_tcp(stream, dispatcher, opts);
+        return true;
+    }
+    if tls.mode == TlsMode::Disabled {
+        tracing::warn!(%remote, "Clients intend to establish an SSL connection while this server is running in SSL disabled mode");
+        return false;
+    }
+    let Some(acceptor) = tls.acceptor else {
+        tracing::error!(%remote, "Trying to establish an SSL connection but sslContext is null");
+        return false;
+    };
+    let _ = stream.set_nodelay(true);
+    let handshake = acceptor.accept(stream);
+    let session = if idle.is_zero() {
+        handshake.await
+    } else {
+        match tokio::time::timeout(idle, handshake).await {
+            Ok(r) => r,
+            Err(_) => return false,
+        }
+    };
+    match session {
+        Ok(session) => {
+            unstarted.start_stream(session, dispatcher, opts);
+            true
+        }
+        Err(e) => {
+            tracing::warn!(%remote, error = %e, "TLS handshake failed");
+            false
+        }
     }
 }
 
