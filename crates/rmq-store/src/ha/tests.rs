@@ -91,7 +91,9 @@ fn a_slave_copies_the_commit_log_byte_for_byte_and_builds_its_queues() {
         s.get_max_phy_offset() == max
     });
     assert_eq!(commit_log_bytes(&s, 0, max), commit_log_bytes(&m, 0, max));
-    wait_until("the slave's reput", || s.dispatch_behind_bytes() == 0);
+    wait_until("both reputs", || {
+        s.dispatch_behind_bytes() == 0 && m.dispatch_behind_bytes() == 0
+    });
     for q in 0..3 {
         assert_eq!(
             s.get_max_offset_in_queue("T", q),
