@@ -65,15 +65,22 @@ impl GroupTransferService {
     }
 
     /// Queues a put that needs `need_acks` copies (the master's included) of everything
-    /// below `next_offset` within `timeout`.
+    /// below `next_offset` within `timeout`; completes it at once when the slaves in `acks`
+    /// already have it (checked under the queue's lock, so no report slips in between).
     pub(crate) fn put_request(
         &self,
         next_offset: i64,
         need_acks: i32,
         timeout: Duration,
+        acks: &dyn AckSource,
     ) -> Arc<PutCompletion> {
         let completion = PutCompletion::new(PutMessageResult::new(PutMessageStatus::PutOk, None));
-        self.requests.lock().push(ReplicaRequest {
+        let mut reqs = self.requests.lock();
+        if acked(&acks.slave_ack_offsets(), next_offset) >= need_acks {
+            completion.complete(PutMessageStatus::PutOk);
+            return completion;
+        }
+        reqs.push(ReplicaRequest {
             next_offset,
             need_acks,
             deadline: Instant::now() + timeout,
@@ -91,8 +98,7 @@ impl GroupTransferService {
         }
         let offsets = acks.slave_ack_offsets();
         reqs.retain(|r| {
-            let acked = 1 + offsets.iter().filter(|o| **o >= r.next_offset).count() as i32;
-            if acked >= r.need_acks {
+            if acked(&offsets, r.next_offset) >= r.need_acks {
                 r.completion.complete(PutMessageStatus::PutOk);
                 false
             } else if now >= r.deadline {
@@ -108,6 +114,11 @@ impl GroupTransferService {
             }
         });
     }
+}
+
+/// Copies of everything below `next_offset`: the master's and each slave's that reached it.
+fn acked(slave_offsets: &[i64], next_offset: i64) -> i32 {
+    1 + slave_offsets.iter().filter(|o| **o >= next_offset).count() as i32
 }
 
 #[cfg(test)]
@@ -131,9 +142,9 @@ mod tests {
         let g = GroupTransferService::new();
         let acks = Fixed(Mutex::new(vec![50, 100]));
         let now = Instant::now();
-        let two = g.put_request(100, 2, Duration::from_secs(3));
-        let three = g.put_request(100, 3, Duration::from_secs(3));
-        let far = g.put_request(101, 2, Duration::from_secs(3));
+        let two = g.put_request(100, 2, Duration::from_secs(3), &acks);
+        let three = g.put_request(100, 3, Duration::from_secs(3), &acks);
+        let far = g.put_request(101, 2, Duration::from_secs(3), &acks);
         g.complete_ready(&acks, now);
         assert!(two.is_done());
         assert!(!three.is_done() && !far.is_done());
@@ -142,7 +153,7 @@ mod tests {
         assert!(three.is_done() && far.is_done());
         assert_eq!(status(two), PutMessageStatus::PutOk);
         assert_eq!(status(three), PutMessageStatus::PutOk);
-        let late = g.put_request(500, 2, Duration::from_millis(0));
+        let late = g.put_request(500, 2, Duration::from_millis(0), &acks);
         g.complete_ready(&acks, now + Duration::from_secs(1));
         assert_eq!(status(late), PutMessageStatus::FlushSlaveTimeout);
     }

@@ -218,15 +218,12 @@ impl HaService {
     /// Queues a SYNC_MASTER put that needs `need_acks` copies below `next_offset`.
     pub(crate) fn put_request(&self, next_offset: i64, need_acks: i32) -> Arc<PutCompletion> {
         let timeout = Duration::from_millis(self.shared.config.slave_timeout.max(0) as u64);
-        let c = self
-            .shared
-            .group_transfer
-            .put_request(next_offset, need_acks, timeout);
-        // The slaves may have acknowledged it already.
-        self.shared
-            .group_transfer
-            .complete_ready(self.shared.as_ref(), std::time::Instant::now());
-        c
+        self.shared.group_transfer.put_request(
+            next_offset,
+            need_acks,
+            timeout,
+            self.shared.as_ref(),
+        )
     }
 
     pub(crate) fn update_ha_master_address(&self, addr: &str) {
