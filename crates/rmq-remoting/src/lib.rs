@@ -3,6 +3,7 @@
 //! custom headers and JSON bodies, and the tokio transport — a server that dispatches requests
 //! to processors by code, and a client that keeps one connection per address.
 
+pub mod acl;
 pub mod codec;
 pub mod error;
 pub mod golden;

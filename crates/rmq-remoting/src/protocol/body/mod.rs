@@ -7,6 +7,7 @@ use crate::error::CodecError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+pub mod auth;
 pub mod broker_stats_data;
 pub mod connection;
 pub mod consume_message_directly_result;

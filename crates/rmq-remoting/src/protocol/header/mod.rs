@@ -9,6 +9,7 @@
 use crate::error::CodecError;
 use std::collections::HashMap;
 
+pub mod auth;
 pub mod broker;
 pub mod client;
 pub mod namesrv;
