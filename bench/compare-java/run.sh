@@ -16,7 +16,8 @@
 # gets -Xms2g -Xmx2g (G1) and 2 GiB of direct memory. The load generator is rmq's
 # benchmark tool for both, on the same machine (it shares the CPUs with the broker).
 #
-# MODE=replication / MODE=catchup run replication.sh instead (master + slave; see there).
+# MODE=replication / MODE=catchup run replication.sh instead (master + slave; see there);
+# MODE=transaction / MODE=timer / MODE=timer-pending run txn-timer.sh (see there).
 #
 # Environment: DURATION (30), WARMUP (5), RMQ_BIN_DIR (<repo>/target/release; built unless
 # SKIP_BUILD=1), JAVA, BENCH_DIR (temp dir), KEEP_TMP=1.
@@ -28,7 +29,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 case "${MODE:-throughput}" in
   throughput) ;;
   replication|catchup) exec bash "$HERE/replication.sh" "$MODE" ;;
-  *) echo "MODE must be throughput, replication or catchup" >&2; exit 2 ;;
+  transaction|timer|timer-pending) exec bash "$HERE/txn-timer.sh" "$MODE" ;;
+  *) echo "MODE must be throughput, replication, catchup, transaction, timer or timer-pending" >&2; exit 2 ;;
 esac
 REPO=$(cd "$HERE/../.." && pwd)
 INTEROP=$REPO/tests/interop

@@ -3,7 +3,8 @@
 //! with `-y true`; `-q` stops after that many messages. Prints Java's config echo, then
 //! `Current Time: ... | Send TPS: ... | Max RT(ms): ... | Average RT(ms): ... | Send Failed:
 //! ... | Response Failed: ...` every `-ri` ms with rmq's percentiles appended, and
-//! `[Complete] ...` plus a `[Summary] ...` line at the end.
+//! `[Complete] ...` plus a `[Summary] ...` line at the end. rmq adds `-tm MS` (and `-tmr MS`):
+//! every message is a 5.x timer message due `MS` (plus a random `0..tmr`) after its send.
 
 use crate::latency::LatencyRecorder;
 use crate::snapshot_window::start_reporting;
@@ -85,6 +86,16 @@ pub fn build_command_line_options(options: &mut Options) {
         ("d", "delayEnable", "Delay message Enable, Default: false"),
         ("e", "delayLevel", "Delay message level, Default: 1"),
         ("y", "asyncEnable", "Enable async produce, Default: false"),
+        (
+            "tm",
+            "timerDelayMs",
+            "rmq: send timer messages due this many ms after the send (TIMER_DELIVER_MS), Default: 0 (off)",
+        ),
+        (
+            "tmr",
+            "timerDelayRangeMs",
+            "rmq: add a random 0..range ms to each timer message's delay, Default: 0",
+        ),
     ] {
         options.add_option(CliOption::new(opt, long, true, desc));
     }
@@ -155,6 +166,9 @@ struct ProducerConfig {
     thread_count: usize,
     compress: bool,
     report_interval: u64,
+    /// Timer messages: due `timer_delay_ms` (+ random `0..timer_delay_range_ms`) after the send.
+    timer_delay_ms: i64,
+    timer_delay_range_ms: i64,
 }
 
 fn build_message(cfg: &ProducerConfig, body: &bytes::Bytes) -> Message {
@@ -165,6 +179,14 @@ fn build_message(cfg: &ProducerConfig, body: &bytes::Bytes) -> Message {
     }
     if cfg.delay_enable {
         msg.set_delay_time_level(cfg.delay_level);
+    }
+    if cfg.timer_delay_ms > 0 {
+        let extra = if cfg.timer_delay_range_ms > 0 {
+            rand::random_range(0..cfg.timer_delay_range_ms)
+        } else {
+            0
+        };
+        msg.set_deliver_time_ms(now + cfg.timer_delay_ms + extra);
     }
     if cfg.tag_count > 0 {
         msg.set_tags(&format!("tag{}", now % cfg.tag_count));
@@ -213,6 +235,8 @@ pub async fn run(args: Vec<String>) -> i32 {
             },
             compress: flag(&cl, "c"),
             report_interval: number(&cl, "ri", 10_000u64)?.max(1),
+            timer_delay_ms: number(&cl, "tm", 0i64)?.max(0),
+            timer_delay_range_ms: number(&cl, "tmr", 0i64)?.max(0),
         })
     })();
     let cfg = match parsed {
@@ -227,6 +251,12 @@ pub async fn run(args: Vec<String>) -> i32 {
         cfg.tag_count, trace, acl, cfg.message_num, cfg.delay_enable, cfg.delay_level,
         cfg.async_enable, cfg.compress, cfg.report_interval
     );
+    if cfg.timer_delay_ms > 0 {
+        println!(
+            "timerDelayMs: {}, timerDelayRangeMs: {}",
+            cfg.timer_delay_ms, cfg.timer_delay_range_ms
+        );
+    }
     if trace {
         warn_unsupported("msgTraceEnable");
     }
@@ -447,6 +477,34 @@ mod tests {
             ),
             "{s}"
         );
+    }
+
+    #[test]
+    fn timer_option_sets_the_delivery_time() {
+        let mut cfg = ProducerConfig {
+            topic: "T".into(),
+            message_size: 4,
+            key_enable: false,
+            property_size: 0,
+            tag_count: 0,
+            message_num: 0,
+            delay_enable: false,
+            delay_level: 1,
+            async_enable: false,
+            thread_count: 1,
+            compress: false,
+            report_interval: 1000,
+            timer_delay_ms: 0,
+            timer_delay_range_ms: 0,
+        };
+        let body = bytes::Bytes::from_static(b"body");
+        assert_eq!(build_message(&cfg, &body).deliver_time_ms(), 0);
+        cfg.timer_delay_ms = 600_000;
+        cfg.timer_delay_range_ms = 1000;
+        let before = current_millis();
+        let due = build_message(&cfg, &body).deliver_time_ms();
+        let after = current_millis();
+        assert!(due >= before + 600_000 && due < after + 601_000, "{due}");
     }
 
     #[test]
