@@ -12,8 +12,13 @@
 #                wait-broker on each NameServer, and for every version V of JAVA_CLIENTS, with
 #                that version's 5.x client (steps named STEP@V, topics and groups of their own):
 #                send-modes, tags, sql-filter, lite-pull, orderly, retry-dlq, delay, request-reply,
-#                mqadmin (V's admin API), crash-restart (kill -9 the broker mid-stream, restart it,
-#                nothing acknowledged lost, the group resumes from its committed offsets),
+#                transaction (TransactionMQProducer: COMMIT delivered once, ROLLBACK never,
+#                UNKNOW delivered after the broker's check-back answered COMMIT, nothing visible
+#                before its commit), mqadmin (V's admin API), crash-restart (kill -9 the broker
+#                mid-stream, restart it, nothing acknowledged lost, the group resumes from its
+#                committed offsets), transaction-crash (half messages checked and answered UNKNOW,
+#                kill -9 the broker, restart it on the same store; the check-back after the
+#                restart commits every one and the consumer receives them all),
 #                two-namesrv (one NameServer stopped mid-run, the clients keep working, the broker
 #                stays registered with the other; from the second version on the stopped
 #                NameServer is first restarted on its port and waited for); produce-consume with
@@ -279,6 +284,13 @@ start_rmq_broker() { # name port namesrv-list [extra lines]
     echo "mappedFileSizeConsumeQueue=600000"
     echo "flushDiskType=ASYNC_FLUSH"
     echo "enablePropertyFilter=true"
+    # Transaction checks every 2 s for half messages older than 2 s, op records of ended ones
+    # written within 500 ms (Java's defaults: 30 s, 6 s, 3 s), so that the transaction steps'
+    # check-backs come quickly and a committed message is not checked again because its op
+    # record was not written yet; no other step sends half messages.
+    echo "transactionCheckInterval=2000"
+    echo "transactionTimeOut=2000"
+    echo "transactionOpBatchInterval=500"
     [ -n "$extra" ] && printf '%s\n' "$extra"
   } >"$conf"
   local before=0
@@ -340,21 +352,25 @@ do_build() {
   echo "built: $RMQ_BIN_DIR/mqbroker, java5 (${JVERSIONS[*]}), java49"
 }
 
-do_crash_restart() { # version; runs in the main shell: it restarts the broker
-  local v=$1 name="crash-restart@$1" t0 rc log="$TMP/logs/crash-restart@$1.log" jpid abnormal
+# Runs a Java scenario in the background; when it prints MARKER, kill -9s broker-a, restarts it
+# on the same store and port, checks that it recovered from an abnormal shutdown and, when
+# RELEASE is not empty, creates that file (the scenario waits for it). Records step NAME.
+java_across_broker_kill() { # name marker release version args...
+  local name=$1 marker=$2 release=$3 v=$4 t0 rc log="$TMP/logs/$1.log" jpid abnormal
+  shift 4
   local blog="$TMP/home-broker-a/logs/rocketmqlogs/broker.log"
   echo
   echo "=== $name"
   t0=$(date +%s)
   abnormal=$(grep -c 'last shutdown.*normally=false' "$blog" 2>/dev/null || true)
-  java_tool "$TMP/home-crash" "$(cp5_of "$v")" "${BS[@]}" crash-produce-consume -n "$NS_LIST" \
-    -t "BsCrash_${TAG}_$(vtag "$v")" -g "bs_crash_cg_${TAG}_$(vtag "$v")" -c "$CRASH_COUNT" \
-    --kill-after $((CRASH_COUNT * 2 / 5)) >"$log" 2>&1 &
+  [ -n "$release" ] && rm -f "$release"
+  java_tool "$TMP/home-client-$v" "$(cp5_of "$v")" "${BS[@]}" "$@" >"$log" 2>&1 &
   jpid=$!
-  wait_line "$log" KILL-NOW "$jpid" crash-produce-consume 300
-  grep KILL-NOW "$log"
+  wait_line "$log" "$marker" "$jpid" "$name" 300
+  grep "$marker" "$log"
   kill9 broker-a
   start_rmq_broker broker-a "$BR_PORT" "$NS_LIST"
+  [ -n "$release" ] && touch "$release"
   set +e
   wait "$jpid"
   rc=$?
@@ -364,6 +380,19 @@ do_crash_restart() { # version; runs in the main shell: it restarts the broker
   [ "$rc" -eq 0 ] || fail "step $name failed (exit $rc)"
   [ "$(grep -c 'last shutdown.*normally=false' "$blog" 2>/dev/null || true)" -gt "${abnormal:-0}" ] ||
     fail "the restarted broker did not recover from an abnormal shutdown"
+}
+
+do_crash_restart() { # version; runs in the main shell: it restarts the broker
+  local v=$1
+  java_across_broker_kill "crash-restart@$v" KILL-NOW "" "$v" crash-produce-consume -n "$NS_LIST" \
+    -t "BsCrash_${TAG}_$(vtag "$v")" -g "bs_crash_cg_${TAG}_$(vtag "$v")" -c "$CRASH_COUNT" \
+    --kill-after $((CRASH_COUNT * 2 / 5))
+}
+
+do_transaction_crash() { # version; runs in the main shell: it restarts the broker
+  local v=$1
+  java_across_broker_kill "transaction-crash@$v" KILL-BROKER-NOW "$TMP/tx-release-$(vtag "$v")" "$v" \
+    transaction-crash -n "$NS_LIST" -t "BsTxCrash_${TAG}_$(vtag "$v")" --release-file "$TMP/tx-release-$(vtag "$v")"
 }
 
 vtag() { echo "${1//[^0-9A-Za-z]/}"; } # version -> topic/group-name suffix: 5.5.0 -> 550
@@ -397,6 +426,7 @@ do_version() { # version index: every 5.x client scenario of the cluster step wi
   step "retry-dlq@$v" java_tool "$H" "$cp" "${BS[@]}" retry-dlq -n "$NS_LIST" -t "BsRetry_$t"
   step "delay@$v" java_tool "$H" "$cp" "${BS[@]}" delay -n "$NS_LIST" -t "BsDelay_$t" --level 2 --min-ms 5000
   step "request-reply@$v" java_tool "$H" "$cp" "${BS[@]}" request-reply -n "$NS_LIST" -t "BsReq_$t"
+  step "transaction@$v" java_tool "$H" "$cp" "${BS[@]}" transaction -n "$NS_LIST" -t "BsTx_$t"
   step "mqadmin@$v" java_tool "$TMP/home-admin-$v" "$cp" "${BS[@]}" mqadmin -n "$ns1_ADDR" -t "BsAdmin_$t" \
     --broker-addr "$BR_ADDR"
   if [ "$i" -eq 0 ]; then
@@ -404,6 +434,7 @@ do_version() { # version index: every 5.x client scenario of the cluster step wi
       -n "$NS_LIST" -t "Bs49_$TAG" -c 1000
   fi
   do_crash_restart "$v"
+  do_transaction_crash "$v"
   do_two_namesrv "$v"
   VERSION_TIMES+=("$(printf '%-28s %4ss' "client $v (all steps)" $(($(date +%s) - vt0)))")
 }

@@ -6,7 +6,16 @@
 #
 # SCENARIOs (default: all, in this order):
 #   admin send-modes tag-filter sql-filter lite-pull orderly retry-dlq delay broadcast
-#   xlang-rust-to-java xlang-java-to-rust transaction broker-restart namesrv-restart
+#   xlang-rust-to-java xlang-java-to-rust transaction transaction-crash broker-restart
+#   namesrv-restart
+#
+# transaction-crash: 10 half messages answered UNKNOW (locally and to the broker's checks) until
+# each was checked once; then the broker is killed with SIGKILL and restarted on the same store
+# and port, and the checks answer COMMIT: all 10 must reach the consumer, none before that.
+# By default it runs only with SERVERS=rmq; naming it runs it against the Java servers too
+# (control). Both brokers check every 2 s, half messages older than 2 s, and write the op
+# records of ended ones within 500 ms (transactionCheckInterval=2000, transactionTimeOut=2000,
+# transactionOpBatchInterval=500; with Java's 3 s an answered copy may be checked again).
 #
 # Environment:
 #   SERVERS          java (default): Java NameServer + broker 5.3.3 from tests/interop/java5;
@@ -40,9 +49,14 @@ fi
 export MAVEN_OPTS=${MAVEN_OPTS:--Xmx512m}
 
 ALL=(admin send-modes tag-filter sql-filter lite-pull orderly retry-dlq delay broadcast
-  xlang-rust-to-java xlang-java-to-rust transaction broker-restart namesrv-restart)
+  xlang-rust-to-java xlang-java-to-rust transaction transaction-crash broker-restart namesrv-restart)
 STEPS=("$@")
-[ ${#STEPS[@]} -eq 0 ] && STEPS=("${ALL[@]}")
+if [ ${#STEPS[@]} -eq 0 ]; then
+  for s in "${ALL[@]}"; do
+    [ "$s" = transaction-crash ] && [ "${SERVERS:-java}" != rmq ] && continue
+    STEPS+=("$s")
+  done
+fi
 for s in "${STEPS[@]}"; do
   case " ${ALL[*]} " in *" $s "*) ;; *) echo "unknown scenario '$s' (${ALL[*]})" >&2; exit 2 ;; esac
 done
@@ -197,7 +211,7 @@ start_broker() {
     start_proc broker "$log" "$JAVA" -Xms128m -Xmx512m -XX:MaxDirectMemorySize=256m "${JAVA_COMMON[@]}" \
       -Duser.home="$home" -cp "$CP5" rmq.interop.JavaBroker --namesrv "$NS" --port "$BR_PORT" \
       --broker-name "$BROKER_NAME" --cluster "$CLUSTER" --store "$TMP/broker-store" \
-      transactionCheckInterval=2000 transactionTimeOut=2000 enablePropertyFilter=true
+      transactionCheckInterval=2000 transactionTimeOut=2000 transactionOpBatchInterval=500 enablePropertyFilter=true
     wait_line "$log" JAVA_BROKER_READY "$(proc_pid broker)" broker 120
   else
     {
@@ -211,6 +225,7 @@ start_broker() {
       echo "enablePropertyFilter=true"
       echo "transactionCheckInterval=2000"
       echo "transactionTimeOut=2000"
+      echo "transactionOpBatchInterval=500"
       echo "storePathRootDir=$TMP/broker-store"
       echo "storePathCommitLog=$TMP/broker-store/commitlog"
       echo "mappedFileSizeCommitLog=67108864"
@@ -317,6 +332,27 @@ soak_with() { # action: broker|namesrv
   return $rc
 }
 
+tx_crash() { # the scenario prints KILL-BROKER-NOW; the broker is killed, restarted, released
+  local release="$TMP/tx-crash.release" out="$TMP/logs/tx-crash.out" pid rc=0
+  rm -f "$release"
+  "${S[@]}" transaction-crash -n "$NS" -c 10 --release-file "$release" --timeout-s 120 >"$out" 2>&1 &
+  pid=$!
+  until grep -q KILL-BROKER-NOW "$out"; do
+    alive "$pid" || { wait "$pid" || true; cat "$out"; echo "transaction-crash ended before KILL-BROKER-NOW"; return 1; }
+    sleep 0.2
+  done
+  grep KILL-BROKER-NOW "$out"
+  echo "kill -9 broker (pid $(proc_pid broker))"
+  kill -KILL "$(proc_pid broker)"
+  wait "$(proc_pid broker)" 2>/dev/null || true
+  echo "restarting the broker on the same store"
+  start_broker
+  touch "$release"
+  wait "$pid" || rc=$?
+  grep -v ' WARN \| ERROR \|^See \|^$\|KILL-BROKER-NOW' "$out" | sed 's/\x1b\[[0-9;]*m//g' || true
+  return $rc
+}
+
 for s in "${STEPS[@]}"; do
   case "$s" in
     admin) run admin "${S[@]}" admin -n "$NS" ;;
@@ -329,6 +365,7 @@ for s in "${STEPS[@]}"; do
     delay) run delay "${S[@]}" delay -n "$NS" ;;
     broadcast) run broadcast "${S[@]}" broadcast -n "$NS" ;;
     transaction) run transaction "${S[@]}" transaction -n "$NS" --timeout-s 90 ;;
+    transaction-crash) run_here transaction-crash tx_crash ;;
     xlang-rust-to-java) run xlang-rust-to-java xlang_r2j ;;
     xlang-java-to-rust) run xlang-java-to-rust xlang_j2r ;;
     broker-restart) run_here broker-restart soak_with broker ;;

@@ -7,7 +7,14 @@
 #
 # SCENARIOs (default: all, in this order):
 #   admin send clustering broadcasting tag-filter sql-filter orderly retry delay pull
-#   large-body start-position
+#   large-body start-position transaction
+#
+# transaction: TransactionProducer with a push consumer subscribed first: COMMIT delivered once,
+# ROLLBACK never, UNKNOW delivered after the broker's check-back answered COMMIT, nothing
+# visible before its commit. Both brokers check half messages every 2 s once they are 2 s old
+# and write the op records of ended ones within 500 ms (transactionCheckInterval=2000,
+# transactionTimeOut=2000, transactionOpBatchInterval=500; Java's defaults are 30 s, 6 s and
+# 3 s: an op record written after the check looked makes a committed message checked again).
 #
 # Environment:
 #   SERVERS          rmq (default): mqnamesrv and mqbroker from RMQ_BIN_DIR;
@@ -28,7 +35,8 @@ RMQ_BIN_DIR=${RMQ_BIN_DIR:-$REPO/target/release}
 JAVA=${JAVA:-java}
 export MAVEN_OPTS=${MAVEN_OPTS:--Xmx512m}
 
-ALL=(admin send clustering broadcasting tag-filter sql-filter orderly retry delay pull large-body start-position)
+ALL=(admin send clustering broadcasting tag-filter sql-filter orderly retry delay pull large-body start-position
+  transaction)
 STEPS=("$@")
 [ ${#STEPS[@]} -eq 0 ] && STEPS=("${ALL[@]}")
 for s in "${STEPS[@]}"; do
@@ -180,7 +188,8 @@ mkdir -p "$home"
 if [ "$SERVERS" = java ]; then
   start_proc broker "$TMP/logs/broker.out" "$JAVA" -Xms128m -Xmx512m -XX:MaxDirectMemorySize=256m "${JAVA_COMMON[@]}" \
     -Duser.home="$home" -cp "$CP5" rmq.interop.JavaBroker --namesrv "$NS" --port "$BR_PORT" \
-    --broker-name "$BROKER_NAME" --cluster "$CLUSTER" --store "$TMP/broker-store" enablePropertyFilter=true
+    --broker-name "$BROKER_NAME" --cluster "$CLUSTER" --store "$TMP/broker-store" enablePropertyFilter=true \
+    transactionCheckInterval=2000 transactionTimeOut=2000 transactionOpBatchInterval=500
   wait_line "$TMP/logs/broker.out" JAVA_BROKER_READY "$(proc_pid broker)" broker 120
 else
   {
@@ -193,6 +202,9 @@ else
     echo "autoCreateTopicEnable=true"
     echo "autoCreateSubscriptionGroup=true"
     echo "enablePropertyFilter=true"
+    echo "transactionCheckInterval=2000"
+    echo "transactionTimeOut=2000"
+    echo "transactionOpBatchInterval=500"
     echo "storePathRootDir=$TMP/broker-store"
     echo "storePathCommitLog=$TMP/broker-store/commitlog"
     echo "mappedFileSizeCommitLog=67108864"

@@ -48,6 +48,7 @@ var scenarios = map[string]scenario{
 	"pull":           {runPull, "pull consumer PullFrom reads every queue; Poll/ACK reads the topic"},
 	"admin":          {runAdmin, "admin API: create, list, route, cluster, groups, delete topic"},
 	"large-body":     {runLargeBody, "bodies above the 4 KiB compression threshold up to 5 MB arrive intact"},
+	"transaction":    {runTransaction, "transaction producer: COMMIT delivered, ROLLBACK never, UNKNOW after the check; none before its commit"},
 	"start-position": {runStartPosition, "new group, default CONSUME_FROM_LAST_OFFSET, on a fresh topic gets all 20"},
 	"wait-broker":    {runWaitBroker, "(helper) wait until a broker of --cluster routes TBW102"},
 }

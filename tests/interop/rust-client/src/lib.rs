@@ -4,6 +4,7 @@
 
 pub mod common;
 pub mod scenarios;
+pub mod transaction_crash;
 pub mod xlang;
 
 /// Where and how long a scenario runs.

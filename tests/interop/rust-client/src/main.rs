@@ -2,7 +2,7 @@
 //! rmq NameServer + broker. Each subcommand prints what it measured and exits non-zero on
 //! failure. See `tests/interop/client.sh`.
 
-use rmq_client_scenarios::{scenarios, xlang, Common};
+use rmq_client_scenarios::{scenarios, transaction_crash, xlang, Common};
 
 use clap::{Parser, Subcommand};
 
@@ -67,6 +67,17 @@ enum Cmd {
     Transaction {
         #[command(flatten)]
         c: Common,
+    },
+    /// Half messages answered UNKNOW until --release-file exists; prints KILL-BROKER-NOW once
+    /// each was checked (the script kills and restarts the broker, then creates the file); the
+    /// restarted broker's check-back must commit every one.
+    TransactionCrash {
+        #[command(flatten)]
+        c: Common,
+        #[arg(short = 'c', long, default_value_t = 10)]
+        count: usize,
+        #[arg(long)]
+        release_file: String,
     },
     /// Two BROADCASTING consumers both receive everything.
     Broadcast {
@@ -148,6 +159,14 @@ async fn main() {
         ),
         Cmd::Delay { c } => ("delay", scenarios::delay(&c).await),
         Cmd::Transaction { c } => ("transaction", scenarios::transaction(&c).await),
+        Cmd::TransactionCrash {
+            c,
+            count,
+            release_file,
+        } => (
+            "transaction-crash",
+            transaction_crash::transaction_crash(&c, count, &release_file).await,
+        ),
         Cmd::Broadcast { c } => ("broadcast", scenarios::broadcast(&c).await),
         Cmd::Admin { c } => ("admin", scenarios::admin_api(&c).await),
         Cmd::Soak {

@@ -35,6 +35,10 @@ public final class BrokerScenarios {
         register("crash-produce-consume",
             "crash-produce-consume -n NS -t TOPIC -g GROUP [-c 20000] [--kill-after 8000] [--timeout-s 300]",
             CrashRestart::run);
+        register("transaction", "transaction -n NS -t TOPIC [-c 30] [--timeout-s 120] [--quiet-ms 5000]",
+            Transactions::run);
+        register("transaction-crash",
+            "transaction-crash -n NS -t TOPIC --release-file PATH [-c 10] [--timeout-s 180]", Transactions::crash);
         register("two-namesrv",
             "two-namesrv -n NS1;NS2 -t TOPIC --stop-addr NS1 --live-addr NS2 [--broker-name broker-a]",
             TwoNamesrv::run);
