@@ -359,3 +359,61 @@ async fn rust_transaction_producer_commit_rollback_and_checked_unknown() {
     broker.shutdown().await;
     ns.shutdown().await;
 }
+
+/// Many transactions ended at once, a few left open: the op records span more than one op
+/// message (4096 characters each) and more than one read of 32 op messages. The check passes
+/// ask the producer about the open ones only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ended_transactions_are_never_checked_when_their_ops_span_many_op_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let broker = start_tx_broker(dir.path(), 1500, None).await;
+    let addr = broker.broker_addr();
+    let (c, mut rx) = producer_client();
+    producer_heartbeat(&c, &addr).await;
+    let n = 30_000;
+    let mut unknown = Vec::new(); // their half queue offsets
+    for i in 0..n {
+        let (qo, phy, uniq) = send_half(&c, &addr, format!("m{i}").as_bytes()).await;
+        if i % 97 == 5 {
+            unknown.push(qo);
+            continue;
+        }
+        let kind = if i % 3 == 0 {
+            TRANSACTION_ROLLBACK_TYPE
+        } else {
+            TRANSACTION_COMMIT_TYPE
+        };
+        let r = c
+            .invoke(&addr, end_request(kind, false, qo, phy, &uniq), 5000)
+            .await
+            .unwrap();
+        assert_eq!(r.code, 0, "{:?}", r.remark);
+    }
+    wait_ops(&broker, n - unknown.len()).await;
+    // Two check passes run over halves older than 1 s.
+    tokio::time::sleep(Duration::from_millis(4500)).await;
+    let mut checked = Vec::new();
+    while let Ok(req) = rx.try_recv() {
+        let (m, _) = decode(&req.body, DecodeOptions::default()).unwrap();
+        let i: i64 = String::from_utf8_lossy(m.body())[1..].parse().unwrap();
+        checked.push(i);
+    }
+    let first: Vec<i64> = checked.iter().copied().take(5).collect();
+    let ended: Vec<i64> = checked
+        .iter()
+        .copied()
+        .filter(|i| i % 97 != 5)
+        .take(5)
+        .collect();
+    assert!(
+        ended.is_empty(),
+        "ended transactions checked: {ended:?} (first checks {first:?})"
+    );
+    assert!(
+        checked.len() >= unknown.len(),
+        "{} checks for {} unknown",
+        checked.len(),
+        unknown.len()
+    );
+    broker.shutdown().await;
+}

@@ -34,6 +34,8 @@ const MAX_PROCESS_TIME_LIMIT_MILLIS: i64 = 60_000;
 const MAX_RETRY_COUNT_WHEN_HALF_NULL: i32 = 1;
 const OP_MSG_PULL_NUMS: i32 = 32;
 const SLEEP_WHILE_NO_OP: Duration = Duration::from_millis(1000);
+/// How stale the op records a pass decides with may be (see `refresh_ops`).
+const OP_REFRESH_MILLIS: i64 = 50;
 /// Java `Broker2Client#checkProducerTransactionState`'s oneway timeout.
 const ONEWAY_TIMEOUT: Duration = Duration::from_millis(10);
 /// Queues of `TRANS_CHECK_MAX_TIME_TOPIC` (Java `TCMT_QUEUE_NUMS`).
@@ -80,6 +82,8 @@ struct QueuePass {
     pull: Option<OpPull>,
     next_op_offset: i64,
     get_message_null_count: i32,
+    /// When the op queue was last read to its end.
+    ops_read_to_end_millis: i64,
 }
 
 /// What to do after looking at half offset `i`.
@@ -184,6 +188,7 @@ impl TransactionalMessageCheckService {
             pull: None,
             next_op_offset: op_offset,
             get_message_null_count: 1,
+            ops_read_to_end_millis: current_millis(),
         };
         pass.pull = self.fill_op_remove_map(&mut pass, op_offset);
         let Some(pull) = pass.pull.as_ref() else {
@@ -264,6 +269,9 @@ impl TransactionalMessageCheckService {
         } else if (0..immunity).contains(&age) {
             return Step::Stop;
         }
+        if self.refresh_ops(pass) && pass.remove_map.contains_key(&i) {
+            return Step::Retry;
+        }
         let last_op_born = pass.pull.as_ref().and_then(|p| p.last_op_born);
         let need_check = (last_op_born.is_none() && age > immunity)
             || last_op_born.is_some_and(|b| b - pass.start_millis > timeout)
@@ -294,6 +302,37 @@ impl TransactionalMessageCheckService {
             tokio::time::sleep(SLEEP_WHILE_NO_OP).await;
         }
         Step::Retry
+    }
+
+    /// Reads the op queue to its end again when the pass read it to the end more than
+    /// `OP_REFRESH_MILLIS` ago; true if it read. An rmq addition: Java decides with the op
+    /// records it saw when the op queue was last found empty, so once a pass has slept or run
+    /// for a while it checks transactions whose op records were written since — with a
+    /// check-back to a producer that already ended them.
+    fn refresh_ops(&self, pass: &mut QueuePass) -> bool {
+        let now = current_millis();
+        let at_end = pass
+            .pull
+            .as_ref()
+            .is_some_and(|p| p.status == PullStatus::NoNewMsg);
+        if !at_end || now - pass.ops_read_to_end_millis < OP_REFRESH_MILLIS {
+            return false;
+        }
+        loop {
+            if let Some(p) = pass.pull.as_ref() {
+                pass.next_op_offset = p.next_begin_offset;
+            }
+            pass.pull = self.fill_op_remove_map(pass, pass.next_op_offset);
+            if pass
+                .pull
+                .as_ref()
+                .is_none_or(|p| p.status != PullStatus::Found)
+            {
+                break;
+            }
+        }
+        pass.ops_read_to_end_millis = now;
+        true
     }
 
     /// Reads op records from `pull_offset` into the pass's maps (Java `fillOpRemoveMap`).
