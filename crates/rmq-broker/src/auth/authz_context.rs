@@ -73,9 +73,7 @@ pub fn build(request: &RemotingCommand, cluster: &str) -> Result<Vec<AuthzItem>,
         }
         RequestCode::QUERY_CONSUMER_OFFSET => offset_items(request, &[Sub, Get], &mut out)?,
         RequestCode::UPDATE_CONSUMER_OFFSET => offset_items(request, &[Sub, Update], &mut out)?,
-        RequestCode::LOCK_BATCH_MQ | RequestCode::UNLOCK_BATCH_MQ => {
-            lock_items(request, &mut out)?
-        }
+        RequestCode::LOCK_BATCH_MQ | RequestCode::UNLOCK_BATCH_MQ => lock_items(request, &mut out)?,
         _ => annotated_items(request, cluster, &mut out),
     }
     Ok(out)
@@ -129,7 +127,12 @@ fn lock_items(request: &RemotingCommand, out: &mut Vec<AuthzItem>) -> Result<(),
         rmq_remoting::protocol::body::decode(&body).map_err(|_| PARSE_ERROR.to_string())?;
     let group = v.get("consumerGroup").and_then(|g| g.as_str());
     out.push(item(Resource::group(group), &[Action::Sub]));
-    for mq in v.get("mqSet").and_then(|s| s.as_array()).into_iter().flatten() {
+    for mq in v
+        .get("mqSet")
+        .and_then(|s| s.as_array())
+        .into_iter()
+        .flatten()
+    {
         let topic = mq.get("topic").and_then(|t| t.as_str());
         if !is_retry_topic(topic) {
             out.push(item(Resource::topic(topic), &[Action::Sub]));
@@ -142,8 +145,7 @@ fn lock_items(request: &RemotingCommand, out: &mut Vec<AuthzItem>) -> Result<(),
 /// topic names its group); a cluster-wide header without such fields names the broker's
 /// cluster; a code without an annotated header needs nothing.
 fn annotated_items(request: &RemotingCommand, cluster: &str, out: &mut Vec<AuthzItem>) {
-    let Some((_, rtype, actions, fields)) = ANNOTATIONS.iter().find(|a| a.0 == request.code)
-    else {
+    let Some((_, rtype, actions, fields)) = ANNOTATIONS.iter().find(|a| a.0 == request.code) else {
         return;
     };
     for (name, ftype, splitter) in fields.iter() {

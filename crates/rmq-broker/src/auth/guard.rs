@@ -16,7 +16,10 @@ pub struct AuthGuard {
 
 impl AuthGuard {
     /// Wraps `inner` when `auth` checks anything; returns `inner` unchanged otherwise.
-    pub fn wrap(inner: Arc<dyn RequestProcessor>, auth: &Arc<AuthService>) -> Arc<dyn RequestProcessor> {
+    pub fn wrap(
+        inner: Arc<dyn RequestProcessor>,
+        auth: &Arc<AuthService>,
+    ) -> Arc<dyn RequestProcessor> {
         if !auth.enabled() {
             return inner;
         }
@@ -37,7 +40,10 @@ impl RequestProcessor for AuthGuard {
         let source_ip = channel.remote_addr().ip().to_string();
         if let Err(remark) = self.auth.check(&request, &source_ip) {
             tracing::info!(code = request.code, remote = %channel.remote_addr(), remark = %remark, "request refused by ACL");
-            return Ok(Some(RemotingCommand::error(ResponseCode::NO_PERMISSION, remark)));
+            return Ok(Some(RemotingCommand::error(
+                ResponseCode::NO_PERMISSION,
+                remark,
+            )));
         }
         self.inner.process_request(channel, request).await
     }

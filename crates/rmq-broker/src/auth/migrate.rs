@@ -71,7 +71,9 @@ fn scalar(s: &str) -> Yaml {
     if s.is_empty() || s == "~" || s == "null" {
         return Yaml::Null;
     }
-    if s.len() >= 2 && (s.starts_with('"') && s.ends_with('"') || s.starts_with('\'') && s.ends_with('\'')) {
+    if s.len() >= 2
+        && (s.starts_with('"') && s.ends_with('"') || s.starts_with('\'') && s.ends_with('\''))
+    {
         return Yaml::Scalar(s[1..s.len() - 1].to_string());
     }
     if let Some(inner) = s.strip_prefix('[').and_then(|x| x.strip_suffix(']')) {
@@ -88,7 +90,9 @@ fn scalar(s: &str) -> Yaml {
 
 /// Splits `key: value` / `key:`; `None` if the line is not a mapping entry.
 fn split_key(s: &str) -> Option<(String, &str)> {
-    let at = s.find(": ").or_else(|| s.ends_with(':').then(|| s.len() - 1))?;
+    let at = s
+        .find(": ")
+        .or_else(|| s.ends_with(':').then(|| s.len() - 1))?;
     let key = s[..at].trim().trim_matches(|c| c == '"' || c == '\'');
     Some((key.to_string(), s[at + 1..].trim()))
 }
@@ -112,12 +116,19 @@ fn block(lines: &mut [(usize, String)], i: &mut usize, indent: usize) -> Yaml {
     }
     if lines[*i].1 == "-" || lines[*i].1.starts_with("- ") {
         let mut items = Vec::new();
-        while *i < lines.len() && lines[*i].0 == indent && (lines[*i].1 == "-" || lines[*i].1.starts_with("- ")) {
+        while *i < lines.len()
+            && lines[*i].0 == indent
+            && (lines[*i].1 == "-" || lines[*i].1.starts_with("- "))
+        {
             let rest = lines[*i].1[1..].trim_start().to_string();
             if rest.is_empty() {
                 *i += 1;
                 let child = lines.get(*i).map_or(indent + 1, |l| l.0);
-                items.push(if child > indent { block(lines, i, child) } else { Yaml::Null });
+                items.push(if child > indent {
+                    block(lines, i, child)
+                } else {
+                    Yaml::Null
+                });
             } else if split_key(&rest).is_some() {
                 let col = indent + (lines[*i].1.len() - rest.len());
                 lines[*i] = (col, rest);
@@ -154,7 +165,9 @@ fn block(lines: &mut [(usize, String)], i: &mut usize, indent: usize) -> Yaml {
 /// Java `PlainPermissionManager`: `conf/acl/**/*.y(a)ml`, then `conf/plain_acl.yml`.
 fn acl_files(home: &Path) -> Vec<PathBuf> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(rd) = std::fs::read_dir(dir) else { return };
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
         let mut entries: Vec<PathBuf> = rd.flatten().map(|e| e.path()).collect();
         entries.sort();
         for p in entries {
@@ -213,23 +226,40 @@ pub fn account_policies(account: &Yaml) -> Vec<Policy> {
                 continue;
             }
             let name = Some(parts[0].trim());
-            let r = if group { Resource::group(name) } else { Resource::topic(name) };
+            let r = if group {
+                Resource::group(name)
+            } else {
+                Resource::topic(name)
+            };
             custom.push(entry(r, parts[1].trim()));
         }
     }
     let mut default = Vec::new();
-    for (key, t) in [("defaultTopicPerm", ResourceType::Topic), ("defaultGroupPerm", ResourceType::Group)] {
+    for (key, t) in [
+        ("defaultTopicPerm", ResourceType::Topic),
+        ("defaultGroupPerm", ResourceType::Group),
+    ] {
         if let Some(perm) = account.str(key).filter(|p| !p.trim().is_empty()) {
-            let r = Resource { resource_type: t, name: None, pattern: ResourcePattern::Any };
+            let r = Resource {
+                resource_type: t,
+                name: None,
+                pattern: ResourcePattern::Any,
+            };
             default.push(entry(r, perm.trim()));
         }
     }
     let mut policies = Vec::new();
     if !custom.is_empty() {
-        policies.push(Policy { policy_type: PolicyType::Custom, entries: custom });
+        policies.push(Policy {
+            policy_type: PolicyType::Custom,
+            entries: custom,
+        });
     }
     if !default.is_empty() {
-        policies.push(Policy { policy_type: PolicyType::Default, entries: default });
+        policies.push(Policy {
+            policy_type: PolicyType::Default,
+            entries: default,
+        });
     }
     policies
 }
@@ -251,15 +281,23 @@ pub fn migrate(service: &AuthService, home: &Path) -> Result<(), String> {
             _ => Vec::new(),
         };
         for account in accounts {
-            let Some(ak) = account.str("accessKey") else { continue };
+            let Some(ak) = account.str("accessKey") else {
+                continue;
+            };
             if !seen.insert(ak.clone()) || store.user(&ak).is_some() {
                 continue;
             }
-            let admin = account.str("admin").is_some_and(|a| a.eq_ignore_ascii_case("true"));
+            let admin = account
+                .str("admin")
+                .is_some_and(|a| a.eq_ignore_ascii_case("true"));
             let user = User {
                 username: ak.clone(),
                 password: account.str("secretKey"),
-                user_type: Some(if admin { UserType::Super } else { UserType::Normal }),
+                user_type: Some(if admin {
+                    UserType::Super
+                } else {
+                    UserType::Normal
+                }),
                 user_status: None,
             };
             let policies = account_policies(&account);
@@ -267,7 +305,10 @@ pub fn migrate(service: &AuthService, home: &Path) -> Result<(), String> {
                 if policies.is_empty() {
                     return Ok(());
                 }
-                store.put_acl(Acl { username: ak.clone(), policies })
+                store.put_acl(Acl {
+                    username: ak.clone(),
+                    policies,
+                })
             });
             if let Err(e) = done {
                 tracing::error!(access_key = %ak, error = ?e, "[ACL MIGRATE] migrating an account failed");

@@ -81,7 +81,9 @@ fn split_whitelist(s: &Option<String>) -> Vec<String> {
 
 /// Java `JSON.parseObject(innerClientAuthenticationCredentials, SessionCredentials.class)`;
 /// `None` unless both keys are set.
-pub fn parse_inner_credentials(json: &Option<String>) -> Result<Option<SessionCredentials>, String> {
+pub fn parse_inner_credentials(
+    json: &Option<String>,
+) -> Result<Option<SessionCredentials>, String> {
     if blank(json) {
         return Ok(None);
     }
@@ -101,14 +103,43 @@ impl AuthService {
     /// (`rocketmq_home`), and creating `initAuthenticationUser` and the inner credentials'
     /// user as Super users when absent (Java `AuthenticationMetadataManagerImpl.initUser`).
     /// Blocking.
-    pub fn new(config: &AuthConfig, dir: &Path, rocketmq_home: Option<&str>) -> Result<AuthService, String> {
-        check_class("authenticationProvider", &config.authentication_provider, &[DEFAULT_AUTHN_PROVIDER])?;
-        check_class("authenticationMetadataProvider", &config.authentication_metadata_provider, &[LOCAL_AUTHN_METADATA])?;
-        check_class("authenticationStrategy", &config.authentication_strategy, &[STATELESS_AUTHN, STATEFUL_AUTHN])?;
-        check_class("authorizationProvider", &config.authorization_provider, &[DEFAULT_AUTHZ_PROVIDER])?;
-        check_class("authorizationMetadataProvider", &config.authorization_metadata_provider, &[LOCAL_AUTHZ_METADATA])?;
-        check_class("authorizationStrategy", &config.authorization_strategy, &[STATELESS_AUTHZ, STATEFUL_AUTHZ])?;
-        let inner_credentials = parse_inner_credentials(&config.inner_client_authentication_credentials)?;
+    pub fn new(
+        config: &AuthConfig,
+        dir: &Path,
+        rocketmq_home: Option<&str>,
+    ) -> Result<AuthService, String> {
+        check_class(
+            "authenticationProvider",
+            &config.authentication_provider,
+            &[DEFAULT_AUTHN_PROVIDER],
+        )?;
+        check_class(
+            "authenticationMetadataProvider",
+            &config.authentication_metadata_provider,
+            &[LOCAL_AUTHN_METADATA],
+        )?;
+        check_class(
+            "authenticationStrategy",
+            &config.authentication_strategy,
+            &[STATELESS_AUTHN, STATEFUL_AUTHN],
+        )?;
+        check_class(
+            "authorizationProvider",
+            &config.authorization_provider,
+            &[DEFAULT_AUTHZ_PROVIDER],
+        )?;
+        check_class(
+            "authorizationMetadataProvider",
+            &config.authorization_metadata_provider,
+            &[LOCAL_AUTHZ_METADATA],
+        )?;
+        check_class(
+            "authorizationStrategy",
+            &config.authorization_strategy,
+            &[STATELESS_AUTHZ, STATEFUL_AUTHZ],
+        )?;
+        let inner_credentials =
+            parse_inner_credentials(&config.inner_client_authentication_credentials)?;
         let want_users = !blank(&config.authentication_metadata_provider);
         let want_acls = !blank(&config.authorization_metadata_provider);
         let store = if want_users || want_acls {
@@ -136,9 +167,13 @@ impl AuthService {
 
     fn init_users(&self, config: &AuthConfig) -> Result<(), String> {
         if !blank(&config.init_authentication_user) {
-            let info: rmq_remoting::protocol::body::auth::UserInfo =
-                serde_json::from_str(config.init_authentication_user.as_deref().unwrap_or_default())
-                    .map_err(|e| format!("Init authentication user error: {e}"))?;
+            let info: rmq_remoting::protocol::body::auth::UserInfo = serde_json::from_str(
+                config
+                    .init_authentication_user
+                    .as_deref()
+                    .unwrap_or_default(),
+            )
+            .map_err(|e| format!("Init authentication user error: {e}"))?;
             let mut user = User::from_info(&info);
             user.user_type = Some(UserType::Super);
             self.metadata()
@@ -226,7 +261,9 @@ impl AuthService {
         }
         let Some(username) = request.ext_fields.get(rmq_remoting::acl::ACCESS_KEY) else {
             // Java dereferences the missing subject and reports the failure generically.
-            return Err("Authorization failed. Please verify your access rights and try again.".into());
+            return Err(
+                "Authorization failed. Please verify your access rights and try again.".into(),
+            );
         };
         let Some(users) = &self.users else {
             return Err("The authenticationMetadataProvider is not configured".into());

@@ -399,8 +399,8 @@ impl Acl {
 }
 
 fn entry_from_info(e: &PolicyEntryInfo) -> Result<PolicyEntry, Invalid> {
-    let resource =
-        Resource::parse(e.resource.as_deref()).ok_or_else(|| "The resource is null.".to_string())?;
+    let resource = Resource::parse(e.resource.as_deref())
+        .ok_or_else(|| "The resource is null.".to_string())?;
     let actions: Vec<Action> = e
         .actions
         .iter()
@@ -553,7 +553,16 @@ pub fn is_ip_in_range(ip: &str, cidr: &str) -> bool {
     let mask: u128 = if host_bits >= 128 {
         0
     } else {
-        (u128::MAX << host_bits) & if width == 32 { u32::MAX as u128 } else { u128::MAX }
+        (u128::MAX << host_bits)
+            & if width == 32 {
+                u32::MAX as u128
+            } else {
+                u128::MAX
+            }
     };
     ip & mask == net & mask
 }
+
+#[cfg(test)]
+#[path = "model_tests.rs"]
+mod tests;

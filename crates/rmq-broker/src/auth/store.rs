@@ -61,7 +61,9 @@ impl AuthMetadataStore {
                     Ok(acl) => {
                         state.acls.insert(acl.username.clone(), acl);
                     }
-                    Err(e) => tracing::warn!(subject = ?info.subject, error = %e, "skipping a stored ACL"),
+                    Err(e) => {
+                        tracing::warn!(subject = ?info.subject, error = %e, "skipping a stored ACL")
+                    }
                 }
             }
         }
@@ -73,12 +75,18 @@ impl AuthMetadataStore {
 
     fn persist_users(&self, s: &State) -> Result<(), AuthError> {
         let infos: Vec<UserInfo> = s.users.values().map(User::to_info).collect();
-        self.write("users.json", &serde_json::to_string_pretty(&infos).unwrap_or_default())
+        self.write(
+            "users.json",
+            &serde_json::to_string_pretty(&infos).unwrap_or_default(),
+        )
     }
 
     fn persist_acls(&self, s: &State) -> Result<(), AuthError> {
         let infos: Vec<AclInfo> = s.acls.values().map(Acl::to_info).collect();
-        self.write("acls.json", &serde_json::to_string_pretty(&infos).unwrap_or_default())
+        self.write(
+            "acls.json",
+            &serde_json::to_string_pretty(&infos).unwrap_or_default(),
+        )
     }
 
     fn write(&self, name: &str, text: &str) -> Result<(), AuthError> {
@@ -173,7 +181,10 @@ impl AuthMetadataStore {
     pub fn put_acl(&self, acl: Acl) -> Result<(), AuthError> {
         let mut s = self.state.lock();
         if !s.users.contains_key(&acl.username) {
-            return denied(format!("The subject of User:{} is not exist.", acl.username));
+            return denied(format!(
+                "The subject of User:{} is not exist.",
+                acl.username
+            ));
         }
         match s.acls.get_mut(&acl.username) {
             Some(old) => old.update_policies(acl.policies),
@@ -228,7 +239,11 @@ impl AuthMetadataStore {
     /// Java `listAcl`: subjects containing `subject_filter`; entries whose resource key
     /// contains `resource_filter` (unless the subject key does); policies and ACLs left empty
     /// are dropped.
-    pub fn list_acls(&self, subject_filter: Option<&str>, resource_filter: Option<&str>) -> Vec<Acl> {
+    pub fn list_acls(
+        &self,
+        subject_filter: Option<&str>,
+        resource_filter: Option<&str>,
+    ) -> Vec<Acl> {
         let sf = subject_filter.filter(|f| !f.trim().is_empty());
         let rf = resource_filter.filter(|f| !f.trim().is_empty());
         let s = self.state.lock();

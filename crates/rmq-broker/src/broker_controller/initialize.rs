@@ -2,8 +2,8 @@
 //! store and builds the services (Java `BrokerController#initialize`).
 
 use super::{BrokerController, IncrementRegistration, StoreOpener};
-use crate::broker_address::BrokerAddress;
 use crate::auth::AuthService;
+use crate::broker_address::BrokerAddress;
 use crate::broker_config::{AuthConfig, BrokerConfig};
 use crate::broker_config_handle::BrokerConfigHandle;
 use crate::broker_error::BrokerError;

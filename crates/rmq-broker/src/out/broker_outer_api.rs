@@ -3,13 +3,13 @@
 //! its own timeout, UNREGISTER_BROKER at shutdown, and the GET_ALL_* metadata requests of
 //! `SlaveSynchronize`.
 
-use rmq_remoting::acl::SessionCredentials;
 use crate::broker_error::BrokerError;
 use crate::offset::consumer_offset_manager::ConsumerOffsetFile;
 use dashmap::DashMap;
 use futures::future::join_all;
 use rmq_common::util_all::crc32;
 use rmq_common::DataVersion;
+use rmq_remoting::acl::SessionCredentials;
 use rmq_remoting::protocol::body::register_broker_body::{
     RegisterBrokerBody, TopicConfigSerializeWrapper,
 };
@@ -109,7 +109,9 @@ impl BrokerOuterAPI {
         if let Some(c) = &self.credentials {
             c.sign(&mut request);
         }
-        self.client.invoke_oneway(addr, request, timeout_millis).await
+        self.client
+            .invoke_oneway(addr, request, timeout_millis)
+            .await
     }
 
     /// Replaces the name server list (`updateNameServerAddressList`).
@@ -200,14 +202,11 @@ impl BrokerOuterAPI {
         timeout_millis: u64,
     ) -> Result<Option<RegisterBrokerResult>, BrokerError> {
         if oneway {
-            self
-                .invoke_oneway(namesrv_addr, request, timeout_millis)
+            self.invoke_oneway(namesrv_addr, request, timeout_millis)
                 .await?;
             return Ok(None);
         }
-        let response = self
-            .invoke(namesrv_addr, request, timeout_millis)
-            .await?;
+        let response = self.invoke(namesrv_addr, request, timeout_millis).await?;
         if response.code != ResponseCode::SUCCESS.0 {
             return Err(BrokerError::PeerAnswer {
                 code: response.code,

@@ -109,7 +109,10 @@ impl AuthAdminProcessor {
 
     fn create_user(&self, request: &RemotingCommand) -> Result<RemotingCommand, RemotingError> {
         let Some(user) = Self::user_from_request(request)? else {
-            return Ok(RemotingCommand::error(ResponseCode::INVALID_PARAMETER, "The username is blank"));
+            return Ok(RemotingCommand::error(
+                ResponseCode::INVALID_PARAMETER,
+                "The username is blank",
+            ));
         };
         Ok(answer((|| {
             if user.user_type == Some(UserType::Super) && self.is_not_super_user_login(request)? {
@@ -125,7 +128,10 @@ impl AuthAdminProcessor {
 
     fn update_user(&self, request: &RemotingCommand) -> Result<RemotingCommand, RemotingError> {
         let Some(user) = Self::user_from_request(request)? else {
-            return Ok(RemotingCommand::error(ResponseCode::INVALID_PARAMETER, "The username is blank"));
+            return Ok(RemotingCommand::error(
+                ResponseCode::INVALID_PARAMETER,
+                "The username is blank",
+            ));
         };
         Ok(answer((|| {
             if user.user_type == Some(UserType::Super) && self.is_not_super_user_login(request)? {
@@ -172,7 +178,10 @@ impl AuthAdminProcessor {
     fn get_user(&self, request: &RemotingCommand) -> Result<RemotingCommand, RemotingError> {
         let h: UserRequestHeader = request.decode_header()?;
         if blank(&h.username) {
-            return Ok(RemotingCommand::error(ResponseCode::INVALID_PARAMETER, "The username is blank"));
+            return Ok(RemotingCommand::error(
+                ResponseCode::INVALID_PARAMETER,
+                "The username is blank",
+            ));
         }
         let username = h.username.unwrap_or_default();
         Ok(answer(self.store().map(|s| match s.user(&username) {
@@ -264,7 +273,9 @@ impl RequestProcessor for AuthAdminProcessor {
             RequestCode::AUTH_DELETE_USER => self.delete_user(&request)?,
             RequestCode::AUTH_GET_USER => self.get_user(&request)?,
             RequestCode::AUTH_LIST_USER => self.list_users(&request)?,
-            RequestCode::AUTH_CREATE_ACL | RequestCode::AUTH_UPDATE_ACL => self.put_acl(&request)?,
+            RequestCode::AUTH_CREATE_ACL | RequestCode::AUTH_UPDATE_ACL => {
+                self.put_acl(&request)?
+            }
             RequestCode::AUTH_DELETE_ACL => self.delete_acl(&request)?,
             RequestCode::AUTH_GET_ACL => self.get_acl(&request)?,
             RequestCode::AUTH_LIST_ACL => self.list_acls(&request)?,
