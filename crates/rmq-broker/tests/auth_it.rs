@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)]
 //! ACL 2.0 on a running broker: every request is authenticated, the AUTH_* admin codes manage
 //! users and ACLs, and a user's ACL decides what it may send and pull.
 

@@ -380,3 +380,7 @@ impl BrokerOuterAPI {
         self.client.shutdown().await;
     }
 }
+
+#[cfg(test)]
+#[path = "broker_outer_api_tests.rs"]
+mod tests;
