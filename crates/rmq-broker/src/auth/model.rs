@@ -264,7 +264,8 @@ impl PolicyEntry {
             resource: Some(self.resource.key()),
             actions: (!self.actions.is_empty())
                 .then(|| self.actions.iter().map(|a| a.name().to_string()).collect()),
-            source_ips: Some(self.source_ips.clone()),
+            // Java leaves the field out when the entry has no source IPs.
+            source_ips: (!self.source_ips.is_empty()).then(|| self.source_ips.clone()),
             decision: Some(self.decision.name().to_string()),
         }
     }
