@@ -147,7 +147,10 @@ pub const BROKER_CONFIG: &[NotImplementedKey] = &[
     ("serverLoadBalancerEnable", LOAD_BALANCE),
     ("defaultMessageRequestMode", LOAD_BALANCE),
     ("transactionMetricFlushInterval", TRANSACTION_METRICS),
-    ("aclEnable", "no ACL: requests are not authenticated"),
+    (
+        "aclEnable",
+        "no ACL 1.0 (Java 5.3 reads it no more either): ACL 2.0 is authenticationEnabled/authorizationEnabled",
+    ),
     ("enableDetailStat", FIXED),
     ("isolateLogEnable", "one log file per process"),
     ("forwardTimeout", "no request forwarding (escape bridge)"),
@@ -209,6 +212,24 @@ pub const BROKER_CONFIG: &[NotImplementedKey] = &[
     ("allowRecallWhenBrokerNotWriteable", "no RECALL_MESSAGE"),
     ("recallMessageEnable", "no RECALL_MESSAGE"),
     ("enableRegisterProducer", FIXED),
+];
+
+const AUTH_CACHE: &str =
+    "no metadata cache: users and ACLs are read from memory, every change is written at once";
+const STATEFUL: &str = "the stateful strategies check every request like the stateless ones";
+
+/// `AuthConfig` (ACL 2.0) keys nothing in rmq reads.
+pub const AUTH_CONFIG: &[NotImplementedKey] = &[
+    ("userCacheMaxNum", AUTH_CACHE),
+    ("userCacheExpiredSecond", AUTH_CACHE),
+    ("userCacheRefreshSecond", AUTH_CACHE),
+    ("aclCacheMaxNum", AUTH_CACHE),
+    ("aclCacheExpiredSecond", AUTH_CACHE),
+    ("aclCacheRefreshSecond", AUTH_CACHE),
+    ("statefulAuthenticationCacheMaxNum", STATEFUL),
+    ("statefulAuthenticationCacheExpiredSecond", STATEFUL),
+    ("statefulAuthorizationCacheMaxNum", STATEFUL),
+    ("statefulAuthorizationCacheExpiredSecond", STATEFUL),
 ];
 
 /// `MessageStoreConfig` keys nothing in rmq reads.
@@ -380,6 +401,7 @@ pub fn warnings(props: &Properties) -> Vec<String> {
         props.keys(),
         &[
             BROKER_CONFIG,
+            AUTH_CONFIG,
             MESSAGE_STORE_CONFIG,
             remoting::NETTY_SERVER_CONFIG,
             BROKER_NETTY_SERVER_CONFIG,
@@ -402,6 +424,10 @@ mod tests {
         let netty_server_config = rmq_remoting::NettyServerConfig::default();
         assert_eq!(
             table_problems(BROKER_CONFIG, &broker_config),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            table_problems(AUTH_CONFIG, &crate::broker_config::AuthConfig::default()),
             Vec::<String>::new()
         );
         assert_eq!(
@@ -436,7 +462,7 @@ mod tests {
             ]
         );
         assert!(w[0].ends_with(
-            "is parsed but not implemented by rmq yet (no ACL: requests are not authenticated)"
+            "is parsed but not implemented by rmq yet (no ACL 1.0 (Java 5.3 reads it no more either): ACL 2.0 is authenticationEnabled/authorizationEnabled)"
         ));
     }
 }
