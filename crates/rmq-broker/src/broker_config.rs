@@ -508,3 +508,78 @@ broker_config_defaults!(|cpus| {
     enable_register_producer: true,
     enable_create_sys_group: true,
 });
+
+/// The ACL 2.0 keys (Java `auth/config/AuthConfig`, 5.3.3), read from the same properties as
+/// `BrokerConfig`. Class-name keys accept Java's built-in class names only; see
+/// docs/configuration.md. `configName` and `clusterName` are set at start-up from
+/// `brokerName` / `brokerClusterName` as Java's `BrokerStartup` does, and so is
+/// `authConfigPath` (`{storePathRootDir}/config`): Java overwrites a configured value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AuthConfig {
+    pub config_name: Option<String>,
+    pub cluster_name: Option<String>,
+    pub auth_config_path: Option<String>,
+    pub authentication_enabled: bool,
+    pub authentication_provider: Option<String>,
+    pub authentication_metadata_provider: Option<String>,
+    pub authentication_strategy: Option<String>,
+    /// Request codes (comma-separated) that pass without authentication.
+    pub authentication_whitelist: Option<String>,
+    /// JSON `{"username":…,"password":…}`: created as a Super user when absent.
+    pub init_authentication_user: Option<String>,
+    /// JSON `{"accessKey":…,"secretKey":…}`: the broker signs its own calls with it and
+    /// creates it as a Super user when absent.
+    pub inner_client_authentication_credentials: Option<String>,
+    pub authorization_enabled: bool,
+    pub authorization_provider: Option<String>,
+    pub authorization_metadata_provider: Option<String>,
+    pub authorization_strategy: Option<String>,
+    /// Request codes (comma-separated) that pass without authorization.
+    pub authorization_whitelist: Option<String>,
+    /// Converts `${ROCKETMQ_HOME}/conf/plain_acl.yml` (ACL 1.0) at start-up.
+    pub migrate_auth_from_v1_enabled: bool,
+    pub user_cache_max_num: i32,
+    pub user_cache_expired_second: i32,
+    pub user_cache_refresh_second: i32,
+    pub acl_cache_max_num: i32,
+    pub acl_cache_expired_second: i32,
+    pub acl_cache_refresh_second: i32,
+    pub stateful_authentication_cache_max_num: i32,
+    pub stateful_authentication_cache_expired_second: i32,
+    pub stateful_authorization_cache_max_num: i32,
+    pub stateful_authorization_cache_expired_second: i32,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        AuthConfig {
+            config_name: None,
+            cluster_name: None,
+            auth_config_path: None,
+            authentication_enabled: false,
+            authentication_provider: None,
+            authentication_metadata_provider: None,
+            authentication_strategy: None,
+            authentication_whitelist: None,
+            init_authentication_user: None,
+            inner_client_authentication_credentials: None,
+            authorization_enabled: false,
+            authorization_provider: None,
+            authorization_metadata_provider: None,
+            authorization_strategy: None,
+            authorization_whitelist: None,
+            migrate_auth_from_v1_enabled: false,
+            user_cache_max_num: 1000,
+            user_cache_expired_second: 600,
+            user_cache_refresh_second: 60,
+            acl_cache_max_num: 1000,
+            acl_cache_expired_second: 600,
+            acl_cache_refresh_second: 60,
+            stateful_authentication_cache_max_num: 10000,
+            stateful_authentication_cache_expired_second: 60,
+            stateful_authorization_cache_max_num: 10000,
+            stateful_authorization_cache_expired_second: 60,
+        }
+    }
+}

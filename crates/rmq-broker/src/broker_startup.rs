@@ -19,6 +19,8 @@ pub struct BrokerConfigs {
     pub netty_server_config: NettyServerConfig,
     pub netty_client_config: NettyClientConfig,
     pub message_store_config: MessageStoreConfig,
+    /// The ACL 2.0 keys (Java binds the same properties to its `AuthConfig`).
+    pub auth_config: broker_config::AuthConfig,
 }
 
 impl Default for BrokerConfigs {
@@ -36,6 +38,7 @@ impl Default for BrokerConfigs {
             netty_server_config,
             netty_client_config: NettyClientConfig::default(),
             message_store_config,
+            auth_config: broker_config::AuthConfig::default(),
         }
     }
 }
@@ -67,7 +70,8 @@ impl BrokerConfigs {
             props,
             rmq_store::config::MESSAGE_STORE_CONFIG_ALIASES,
         );
-        let reports = [r1, r2, r3, r4];
+        let r5 = properties::bind(&mut self.auth_config, props, &[]);
+        let reports = [r1, r2, r3, r4, r5];
         let mut report = ConfigReport::default();
         for key in props.keys() {
             if reports.iter().all(|r| r.unknown_keys.contains(key)) {

@@ -4,6 +4,7 @@
 //! on `listenPort` and the fast channel `listenPort - 2`.
 
 pub mod attribute_util;
+pub mod auth;
 pub mod broker_address;
 pub mod broker_config;
 pub mod broker_config_handle;

@@ -3,7 +3,8 @@
 
 use super::{BrokerController, IncrementRegistration, StoreOpener};
 use crate::broker_address::BrokerAddress;
-use crate::broker_config::BrokerConfig;
+use crate::auth::AuthService;
+use crate::broker_config::{AuthConfig, BrokerConfig};
 use crate::broker_config_handle::BrokerConfigHandle;
 use crate::broker_error::BrokerError;
 use crate::broker_stats::BrokerStats;
@@ -61,6 +62,7 @@ impl BrokerController {
         netty_server_config: NettyServerConfig,
         netty_client_config: NettyClientConfig,
         fixed: rmq_common::properties::Properties,
+        auth_config: AuthConfig,
         open: StoreOpener,
     ) -> Result<Self, BrokerError> {
         let root = message_store_config.store_path_root_dir.clone();
@@ -82,12 +84,8 @@ impl BrokerController {
             )),
             bc.channel_expired_timeout,
         ));
-        let outer_client =
-            RemotingClient::new(netty_client_config, Arc::new(RequestDispatcher::new()));
-        let broker_outer_api = BrokerOuterAPI::new(outer_client);
-        if let Some(addrs) = bc.namesrv_addr.as_deref() {
-            broker_outer_api.update_name_server_address_list(addrs);
-        }
+        let auth = build_auth(auth_config, &bc, &message_store_config)?;
+        let broker_outer_api = outer_api(netty_client_config, &bc, &auth);
         let register_rx = register_hook(&m.topic_config_manager);
         let broker_stats_manager = Arc::new(BrokerStatsManager::new(&bc.broker_cluster_name));
         let address = Arc::new(BrokerAddress::new(
@@ -148,8 +146,40 @@ impl BrokerController {
             address,
             register_rx: parking_lot::Mutex::new(Some(register_rx)),
             shutdown: CancellationToken::new(),
+            auth,
         })
     }
+}
+
+/// The ACL 2.0 service (Java `BrokerStartup` sets `configName`, `clusterName` and
+/// `authConfigPath = {storePathRootDir}/config`; the controller then builds the metadata
+/// managers, runs `AuthMigrator` and `initUser`). Fails the start on a bad auth key.
+fn build_auth(
+    mut auth_config: AuthConfig,
+    bc: &BrokerConfig,
+    store_config: &MessageStoreConfig,
+) -> Result<Arc<AuthService>, BrokerError> {
+    let dir = std::path::Path::new(&store_config.store_path_root_dir).join("config");
+    auth_config.config_name = Some(bc.broker_name.clone());
+    auth_config.cluster_name = Some(bc.broker_cluster_name.clone());
+    auth_config.auth_config_path = Some(dir.display().to_string());
+    AuthService::new(&auth_config, &dir, bc.rocketmq_home.as_deref())
+        .map(Arc::new)
+        .map_err(BrokerError::InvalidConfig)
+}
+
+/// The name server / master client, signing with `innerClientAuthenticationCredentials`.
+fn outer_api(
+    netty_client_config: NettyClientConfig,
+    bc: &BrokerConfig,
+    auth: &AuthService,
+) -> BrokerOuterAPI {
+    let client = RemotingClient::new(netty_client_config, Arc::new(RequestDispatcher::new()));
+    let api = BrokerOuterAPI::new(client).with_credentials(auth.inner_credentials().cloned());
+    if let Some(addrs) = bc.namesrv_addr.as_deref() {
+        api.update_name_server_address_list(addrs);
+    }
+    api
 }
 
 /// Builds the managers and loads their files (topics, offsets, groups, filters).

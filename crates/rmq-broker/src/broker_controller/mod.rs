@@ -91,6 +91,8 @@ pub struct BrokerController {
     address: Arc<BrokerAddress>,
     register_rx: parking_lot::Mutex<Option<mpsc::UnboundedReceiver<IncrementRegistration>>>,
     shutdown: CancellationToken,
+    /// ACL 2.0: the request checks and the local users and ACLs.
+    auth: Arc<crate::auth::AuthService>,
 }
 
 impl std::fmt::Debug for BrokerController {
@@ -106,9 +108,17 @@ pub struct BrokerHandle {
     controller: Arc<BrokerController>,
     servers: Vec<ServerHandle>,
     tasks: TaskTracker,
+    /// The codes with their own processor on the main listener (the rest go to the admin
+    /// processor).
+    request_codes: Vec<i32>,
 }
 
 impl BrokerHandle {
+    /// The request codes registered with their own processor on the main listener.
+    pub fn registered_request_codes(&self) -> &[i32] {
+        &self.request_codes
+    }
+
     /// Returns the main listener's address (`listenPort`).
     pub fn local_addr(&self) -> SocketAddr {
         self.servers
@@ -185,6 +195,7 @@ impl BrokerController {
             netty_server_config,
             netty_client_config,
             message_store_config,
+            auth_config,
             ..
         } = configs;
         let controller = tokio::task::spawn_blocking(move || {
@@ -194,6 +205,7 @@ impl BrokerController {
                 netty_server_config,
                 netty_client_config,
                 fixed,
+                auth_config,
                 open,
             )
         })
@@ -203,6 +215,7 @@ impl BrokerController {
 
         // Processors and listeners (Java `registerProcessor`).
         let (dispatcher, fast_dispatcher) = controller.build_dispatchers();
+        let request_codes = dispatcher.registered_codes();
         let main = match RemotingServer::bind(&controller.netty_server_config, Arc::new(dispatcher))
             .await
         {
@@ -238,6 +251,7 @@ impl BrokerController {
             controller: controller.clone(),
             servers: vec![main, fast],
             tasks,
+            request_codes,
         };
         controller.register_broker_all(true, false, true).await;
         Ok(handle)

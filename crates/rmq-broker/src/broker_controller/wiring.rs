@@ -2,8 +2,12 @@
 //! listeners (Java `BrokerController#registerProcessor`).
 
 use super::BrokerController;
+use crate::auth::guard::AuthGuard;
 use crate::client::client_housekeeping_service::ClientHousekeepingService;
 use crate::client::net::broker2client::Broker2ClientContext;
+use crate::processor::admin_broker_processor::auth_admin::{
+    AuthAdminContext, AuthAdminProcessor, AUTH_CODES,
+};
 use crate::processor::admin_broker_processor::{AdminBrokerContext, AdminBrokerProcessor};
 use crate::processor::client_manage_processor::{ClientManageContext, ClientManageProcessor};
 use crate::processor::consumer_manage_processor::{ConsumerManageContext, ConsumerManageProcessor};
@@ -149,9 +153,8 @@ impl BrokerController {
     pub(super) fn build_dispatchers(self: &Arc<Self>) -> (RequestDispatcher, RequestDispatcher) {
         let mut main = RequestDispatcher::new();
         let mut fast = RequestDispatcher::new();
-        let pull = Arc::new(PullMessageProcessor::new(self.pull_context()));
-        main.register_processor(RequestCode::PULL_MESSAGE, pull.clone());
-        main.register_processor(RequestCode::LITE_PULL_MESSAGE, pull);
+        let pull: Arc<dyn RequestProcessor> =
+            Arc::new(PullMessageProcessor::new(self.pull_context()));
         let send = Arc::new(SendMessageProcessor::new(self.send_context()));
         let shared: Vec<(Vec<RequestCode>, Arc<dyn RequestProcessor>)> = vec![
             (
@@ -195,7 +198,24 @@ impl BrokerController {
                 Arc::new(EndTransactionProcessor::new(self.end_transaction_context())),
             ),
         ];
-        let admin = Arc::new(AdminBrokerProcessor::new(self.admin_context()));
+        let auth_admin: Arc<dyn RequestProcessor> =
+            Arc::new(AuthAdminProcessor::new(AuthAdminContext {
+                metadata: self.auth.metadata().cloned(),
+            }));
+        let admin: Arc<dyn RequestProcessor> =
+            Arc::new(AdminBrokerProcessor::new(self.admin_context()));
+        let guard = |p: Arc<dyn RequestProcessor>| AuthGuard::wrap(p, &self.auth);
+        // Every processor is behind the ACL check (Java's request pipeline runs for every
+        // code, the default processor's included).
+        let shared: Vec<(Vec<RequestCode>, Arc<dyn RequestProcessor>)> = shared
+            .into_iter()
+            .chain(std::iter::once((AUTH_CODES.to_vec(), auth_admin)))
+            .map(|(codes, p)| (codes, guard(p)))
+            .collect();
+        let pull = guard(pull);
+        main.register_processor(RequestCode::PULL_MESSAGE, pull.clone());
+        main.register_processor(RequestCode::LITE_PULL_MESSAGE, pull);
+        let admin = guard(admin);
         for d in [&mut main, &mut fast] {
             for (codes, processor) in &shared {
                 for code in codes {

@@ -3,6 +3,7 @@
 //! its own timeout, UNREGISTER_BROKER at shutdown, and the GET_ALL_* metadata requests of
 //! `SlaveSynchronize`.
 
+use rmq_remoting::acl::SessionCredentials;
 use crate::broker_error::BrokerError;
 use crate::offset::consumer_offset_manager::ConsumerOffsetFile;
 use dashmap::DashMap;
@@ -64,6 +65,9 @@ pub struct BrokerOuterAPI {
     /// One lock per name server: its registrations are sent in order, independently of the
     /// other name servers.
     namesrv_locks: Arc<DashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// `innerClientAuthenticationCredentials`: every request is signed with them when set
+    /// (Java registers an `AclClientRPCHook` on the client).
+    credentials: Option<Arc<SessionCredentials>>,
 }
 
 impl BrokerOuterAPI {
@@ -72,7 +76,40 @@ impl BrokerOuterAPI {
         BrokerOuterAPI {
             client,
             namesrv_locks: Arc::new(DashMap::new()),
+            credentials: None,
         }
+    }
+
+    /// Signs every request with `credentials` (Java `BrokerOuterAPI.newAclRPCHook`).
+    pub fn with_credentials(mut self, credentials: Option<SessionCredentials>) -> Self {
+        self.credentials = credentials.map(Arc::new);
+        self
+    }
+
+    /// Signs `request` when credentials are set, then sends it.
+    async fn invoke(
+        &self,
+        addr: &str,
+        mut request: RemotingCommand,
+        timeout_millis: u64,
+    ) -> Result<RemotingCommand, rmq_remoting::RemotingError> {
+        if let Some(c) = &self.credentials {
+            c.sign(&mut request);
+        }
+        self.client.invoke(addr, request, timeout_millis).await
+    }
+
+    /// Signs `request` when credentials are set, then sends it oneway.
+    async fn invoke_oneway(
+        &self,
+        addr: &str,
+        mut request: RemotingCommand,
+        timeout_millis: u64,
+    ) -> Result<(), rmq_remoting::RemotingError> {
+        if let Some(c) = &self.credentials {
+            c.sign(&mut request);
+        }
+        self.client.invoke_oneway(addr, request, timeout_millis).await
     }
 
     /// Replaces the name server list (`updateNameServerAddressList`).
@@ -163,13 +200,12 @@ impl BrokerOuterAPI {
         timeout_millis: u64,
     ) -> Result<Option<RegisterBrokerResult>, BrokerError> {
         if oneway {
-            self.client
+            self
                 .invoke_oneway(namesrv_addr, request, timeout_millis)
                 .await?;
             return Ok(None);
         }
         let response = self
-            .client
             .invoke(namesrv_addr, request, timeout_millis)
             .await?;
         if response.code != ResponseCode::SUCCESS.0 {
@@ -213,7 +249,7 @@ impl BrokerOuterAPI {
                 RemotingCommand::create_request_command(RequestCode::QUERY_DATA_VERSION, &header);
             request.body = body.clone();
             async move {
-                let response = match self.client.invoke(&addr, request, timeout_millis).await {
+                let response = match self.invoke(&addr, request, timeout_millis).await {
                     Ok(r) => r,
                     Err(e) => {
                         tracing::error!(namesrv_addr = %addr, error = %e, "Query data version from name server {addr} exception");
@@ -259,7 +295,7 @@ impl BrokerOuterAPI {
             let request =
                 RemotingCommand::create_request_command(RequestCode::UNREGISTER_BROKER, &header);
             async move {
-                match self.client.invoke(&addr, request, timeout_millis).await {
+                match self.invoke(&addr, request, timeout_millis).await {
                     Ok(r) if r.code == ResponseCode::SUCCESS.0 => {
                         tracing::info!(namesrv_addr = %addr, "unregisterBroker OK");
                     }
@@ -284,7 +320,6 @@ impl BrokerOuterAPI {
     ) -> Result<bytes::Bytes, BrokerError> {
         let request = RemotingCommand::new_request(code);
         let response = self
-            .client
             .invoke(addr, request, MASTER_REQUEST_TIMEOUT_MILLIS)
             .await?;
         if response.code != ResponseCode::SUCCESS.0 {

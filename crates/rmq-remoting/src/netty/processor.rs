@@ -59,6 +59,13 @@ impl RequestDispatcher {
         self.processors.insert(code.0, processor);
     }
 
+    /// The codes with their own processor, ascending.
+    pub fn registered_codes(&self) -> Vec<i32> {
+        let mut codes: Vec<i32> = self.processors.keys().copied().collect();
+        codes.sort_unstable();
+        codes
+    }
+
     /// Routes every code without its own processor to `processor`.
     pub fn register_default_processor(&mut self, processor: Arc<dyn RequestProcessor>) {
         self.default_processor = Some(processor);

@@ -8,6 +8,7 @@
 //! stats, offset reset and calls relayed to consumers.
 
 mod answer_budget;
+pub mod auth_admin;
 mod consumer_admin;
 #[cfg(test)]
 #[path = "consumer_admin_tests.rs"]
