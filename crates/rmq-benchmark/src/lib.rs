@@ -25,7 +25,8 @@ use rmq_srvutil::server_util::{build_command_line_options, parse_cmd_line, Parse
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-/// Options all four tools declare alike (`-m`, `-a`: accepted, not supported; `-ri`).
+/// Options all four tools declare alike (`-m`: accepted, not supported; `-a`: sign requests
+/// with `-ak`/`-sk`, see [`acl_credentials`]; `-ri`).
 pub const COMMON_OPTIONS: [(&str, &str, &str); 3] = [
     (
         "m",
@@ -147,6 +148,22 @@ pub async fn shutdown_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
+}
+
+/// Java `AclClient.ACL_ACCESS_KEY`: the access key of `-a true` without `-ak`.
+pub const ACL_ACCESS_KEY: &str = "rocketmq2";
+/// Java `AclClient.ACL_SECRET_KEY`: the secret key of `-a true` without `-sk`.
+pub const ACL_SECRET_KEY: &str = "12345678";
+
+/// The credentials of `-a true` (Java: `AclClient.getAclRPCHook(ak, sk)` with `-ak`/`-sk`,
+/// else `rocketmq2`/`12345678`); `None` without `-a true`.
+pub fn acl_credentials(cl: &CommandLine) -> Option<rmq_client::SessionCredentials> {
+    if !flag(cl, "a") {
+        return None;
+    }
+    let ak = cl.get_option_value("ak").unwrap_or(ACL_ACCESS_KEY);
+    let sk = cl.get_option_value("sk").unwrap_or(ACL_SECRET_KEY);
+    Some(rmq_client::SessionCredentials::new(ak, sk))
 }
 
 /// Prints a note on stderr for a Java option rmq does not implement (ACL, trace, ...).
