@@ -211,3 +211,31 @@ where
     runtime.shutdown_background();
     std::process::ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
+
+#[cfg(test)]
+mod acl_tests {
+    use super::*;
+
+    fn cl(args: &[&str]) -> CommandLine {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        parse_command_line(
+            "producer",
+            &args,
+            crate::producer::build_command_line_options,
+        )
+        .expect("parse")
+    }
+
+    #[test]
+    fn acl_enable_signs_with_the_given_or_default_keys() {
+        assert!(acl_credentials(&cl(&[])).is_none());
+        assert!(acl_credentials(&cl(&["-a", "false", "-ak", "x"])).is_none());
+        let c = acl_credentials(&cl(&["-a", "true"])).unwrap();
+        assert_eq!(
+            (c.access_key.as_str(), c.secret_key.as_str()),
+            ("rocketmq2", "12345678")
+        );
+        let c = acl_credentials(&cl(&["-a", "true", "-ak", "u1", "-sk", "s1"])).unwrap();
+        assert_eq!((c.access_key.as_str(), c.secret_key.as_str()), ("u1", "s1"));
+    }
+}
