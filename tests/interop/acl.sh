@@ -44,7 +44,11 @@ stop_all() {
     [ $any -eq 0 ] && break
     sleep 0.2
   done
-  for pid in "${PIDS[@]}"; do alive "$pid" && kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  # wait returns the status of a process killed by a signal (143 for a JVM): not a failure.
+  for pid in "${PIDS[@]}"; do
+    alive "$pid" && kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null || true
+  done
   PIDS=()
   NAMES=()
   LOGS=()
