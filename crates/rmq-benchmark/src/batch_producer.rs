@@ -8,8 +8,8 @@ use crate::latency::LatencyRecorder;
 use crate::producer::format_summary;
 use crate::snapshot_window::start_reporting;
 use crate::{
-    add_options, compress_options, flag, number, parse_command_line, random_body, stop_on_signal,
-    warn_unsupported, COMMON_OPTIONS, COMPRESS_OPTIONS,
+    acl_credentials, add_options, compress_options, flag, number, parse_command_line, random_body,
+    stop_on_signal, warn_unsupported, COMMON_OPTIONS, COMPRESS_OPTIONS,
 };
 use rmq_client::{DefaultMQProducer, Message, SendStatus};
 use rmq_common::java_format::format_fixed;
@@ -129,9 +129,6 @@ pub async fn run(args: Vec<String>) -> i32 {
     if trace {
         warn_unsupported("msgTraceEnable");
     }
-    if acl {
-        warn_unsupported("aclEnable");
-    }
     let body = random_body(message_size);
     let stats = Arc::new(StatsBenchmarkBatchProducer::default());
     let latency = Arc::new(LatencyRecorder::new());
@@ -151,6 +148,9 @@ pub async fn run(args: Vec<String>) -> i32 {
     let mut builder = DefaultMQProducer::builder("benchmark_batch_producer")
         .instance_name(current_millis().to_string())
         .namesrv_addr(namesrv);
+    if let Some(c) = acl_credentials(&cl) {
+        builder = builder.credentials(c);
+    }
     if compress {
         let (compress_type, level, over) = match compress_options(&cl) {
             Ok(v) => v,

@@ -10,8 +10,8 @@ use crate::latency::LatencyRecorder;
 use crate::producer::format_summary;
 use crate::snapshot_window::start_reporting;
 use crate::{
-    add_options, flag, number, parse_command_line, shutdown_signal, warn_unsupported,
-    ACL_KEY_OPTIONS, COMMON_OPTIONS,
+    acl_credentials, add_options, flag, number, parse_command_line, shutdown_signal,
+    warn_unsupported, ACL_KEY_OPTIONS, COMMON_OPTIONS,
 };
 use rmq_client::consumer::listener::{ConsumeConcurrentlyContext, ConsumeConcurrentlyStatus};
 use rmq_client::{DefaultMQPushConsumer, MessageExt};
@@ -146,9 +146,6 @@ pub async fn run(args: Vec<String>) -> i32 {
     if trace {
         warn_unsupported("msgTraceEnable");
     }
-    if acl {
-        warn_unsupported("aclEnable");
-    }
 
     let stats = Arc::new(StatsBenchmarkConsumer::default());
     let latency = Arc::new(LatencyRecorder::new());
@@ -171,6 +168,9 @@ pub async fn run(args: Vec<String>) -> i32 {
         .instance_name(current_millis().to_string())
         .consume_thread_min(thread_count)
         .consume_thread_max(thread_count);
+    if let Some(c) = acl_credentials(&cl) {
+        builder = builder.credentials(c);
+    }
     if let Some(ns) = cl.get_option_value("n") {
         builder = builder.namesrv_addr(ns);
     }

@@ -25,7 +25,8 @@ use rmq_srvutil::server_util::{build_command_line_options, parse_cmd_line, Parse
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-/// Options all four tools declare alike (`-m`, `-a`: accepted, not supported; `-ri`).
+/// Options all four tools declare alike (`-m`: accepted, not supported; `-a`: sign requests
+/// with `-ak`/`-sk`, see [`acl_credentials`]; `-ri`).
 pub const COMMON_OPTIONS: [(&str, &str, &str); 3] = [
     (
         "m",
@@ -149,6 +150,22 @@ pub async fn shutdown_signal() {
     }
 }
 
+/// Java `AclClient.ACL_ACCESS_KEY`: the access key of `-a true` without `-ak`.
+pub const ACL_ACCESS_KEY: &str = "rocketmq2";
+/// Java `AclClient.ACL_SECRET_KEY`: the secret key of `-a true` without `-sk`.
+pub const ACL_SECRET_KEY: &str = "12345678";
+
+/// The credentials of `-a true` (Java: `AclClient.getAclRPCHook(ak, sk)` with `-ak`/`-sk`,
+/// else `rocketmq2`/`12345678`); `None` without `-a true`.
+pub fn acl_credentials(cl: &CommandLine) -> Option<rmq_client::SessionCredentials> {
+    if !flag(cl, "a") {
+        return None;
+    }
+    let ak = cl.get_option_value("ak").unwrap_or(ACL_ACCESS_KEY);
+    let sk = cl.get_option_value("sk").unwrap_or(ACL_SECRET_KEY);
+    Some(rmq_client::SessionCredentials::new(ak, sk))
+}
+
 /// Prints a note on stderr for a Java option rmq does not implement (ACL, trace, ...).
 pub fn warn_unsupported(what: &str) {
     eprintln!("rmq benchmark: {what} is not supported by rmq-client and is ignored");
@@ -193,4 +210,32 @@ where
     let code = runtime.block_on(fut);
     runtime.shutdown_background();
     std::process::ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+#[cfg(test)]
+mod acl_tests {
+    use super::*;
+
+    fn cl(args: &[&str]) -> CommandLine {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        parse_command_line(
+            "producer",
+            &args,
+            crate::producer::build_command_line_options,
+        )
+        .expect("parse")
+    }
+
+    #[test]
+    fn acl_enable_signs_with_the_given_or_default_keys() {
+        assert!(acl_credentials(&cl(&[])).is_none());
+        assert!(acl_credentials(&cl(&["-a", "false", "-ak", "x"])).is_none());
+        let c = acl_credentials(&cl(&["-a", "true"])).unwrap();
+        assert_eq!(
+            (c.access_key.as_str(), c.secret_key.as_str()),
+            ("rocketmq2", "12345678")
+        );
+        let c = acl_credentials(&cl(&["-a", "true", "-ak", "u1", "-sk", "s1"])).unwrap();
+        assert_eq!((c.access_key.as_str(), c.secret_key.as_str()), ("u1", "s1"));
+    }
 }

@@ -9,8 +9,8 @@
 use crate::latency::LatencyRecorder;
 use crate::snapshot_window::start_reporting;
 use crate::{
-    add_options, compress_options, flag, number, parse_command_line, random_body, shutdown_signal,
-    warn_unsupported, ACL_KEY_OPTIONS, COMMON_OPTIONS, COMPRESS_OPTIONS,
+    acl_credentials, add_options, compress_options, flag, number, parse_command_line, random_body,
+    shutdown_signal, warn_unsupported, ACL_KEY_OPTIONS, COMMON_OPTIONS, COMPRESS_OPTIONS,
 };
 use rmq_client::{ClientError, DefaultMQProducer, Message};
 use rmq_common::java_format::format_fixed;
@@ -260,9 +260,6 @@ pub async fn run(args: Vec<String>) -> i32 {
     if trace {
         warn_unsupported("msgTraceEnable");
     }
-    if acl {
-        warn_unsupported("aclEnable");
-    }
     let body = random_body(cfg.message_size);
     let stats = Arc::new(StatsBenchmarkProducer::default());
     let latency = Arc::new(LatencyRecorder::new());
@@ -282,6 +279,9 @@ pub async fn run(args: Vec<String>) -> i32 {
 
     let mut builder = DefaultMQProducer::builder("benchmark_producer")
         .instance_name(current_millis().to_string());
+    if let Some(c) = acl_credentials(&cl) {
+        builder = builder.credentials(c);
+    }
     if let Some(ns) = cl.get_option_value("n") {
         builder = builder.namesrv_addr(ns);
     }

@@ -9,8 +9,8 @@ use crate::latency::LatencyRecorder;
 use crate::producer::format_summary;
 use crate::snapshot_window::start_reporting;
 use crate::{
-    add_options, flag, number, parse_command_line, stop_on_signal, warn_unsupported,
-    ACL_KEY_OPTIONS, COMMON_OPTIONS,
+    acl_credentials, add_options, flag, number, parse_command_line, stop_on_signal,
+    warn_unsupported, ACL_KEY_OPTIONS, COMMON_OPTIONS,
 };
 use rmq_client::{
     DefaultMQProducer, LocalTransactionState, Message, MessageExt, SendStatus, TransactionListener,
@@ -295,9 +295,6 @@ pub async fn run(args: Vec<String>) -> i32 {
         Ok(v) => v,
         Err(c) => return c,
     };
-    if flag(&cl, "a") {
-        warn_unsupported("aclEnable");
-    }
     if flag(&cl, "m") {
         warn_unsupported("msgTraceEnable");
     }
@@ -319,6 +316,9 @@ pub async fn run(args: Vec<String>) -> i32 {
     let mut builder = DefaultMQProducer::builder("benchmark_transaction_producer")
         .instance_name(current_millis().to_string())
         .default_topic_queue_nums(1000);
+    if let Some(c) = acl_credentials(&cl) {
+        builder = builder.credentials(c);
+    }
     if let Some(ns) = cl.get_option_value("n") {
         builder = builder.namesrv_addr(ns);
     }

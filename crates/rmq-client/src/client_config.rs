@@ -40,6 +40,10 @@ pub struct ClientConfig {
     /// Connect to name servers and brokers with TLS (Java `useTLS`; default: the
     /// `tls.enable` system property, see `rmq_remoting::TlsSystemConfig`).
     pub use_tls: bool,
+    /// Credentials every request is signed with (Java: an `AclClientRPCHook` given to the
+    /// client's constructor); `None` sends unsigned requests. Clients sharing an instance
+    /// (same client id) share the credentials of the first one, as in Java.
+    pub credentials: Option<rmq_remoting::acl::SessionCredentials>,
 }
 
 impl Default for ClientConfig {
@@ -63,6 +67,7 @@ impl Default for ClientConfig {
             mq_client_api_timeout_millis: 3_000,
             language: LanguageCode::RUST,
             use_tls: rmq_remoting::TlsSystemConfig::global().client_use_tls_default(),
+            credentials: None,
         }
     }
 }
@@ -136,6 +141,13 @@ macro_rules! client_config_setters {
         /// Replaces every client setting.
         pub fn client_config(mut self, config: $crate::client_config::ClientConfig) -> Self {
             self.client_config = config;
+            self
+        }
+
+        /// Signs every request with `credentials` (Java: `new DefaultMQProducer(group,
+        /// new AclClientRPCHook(new SessionCredentials(accessKey, secretKey)))`).
+        pub fn credentials(mut self, credentials: rmq_remoting::acl::SessionCredentials) -> Self {
+            self.client_config.credentials = Some(credentials);
             self
         }
 

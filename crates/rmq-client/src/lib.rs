@@ -34,4 +34,6 @@ pub use producer::{
     SendResult, SendStatus, TransactionListener, TransactionMQProducer, TransactionSendResult,
 };
 pub use rmq_common::{Message, MessageExt, MessageQueue};
+/// Request-signing credentials (Java `SessionCredentials`, used through `AclClientRPCHook`).
+pub use rmq_remoting::acl::SessionCredentials;
 pub use service_state::ServiceState;

@@ -10,6 +10,7 @@
 //!   `rmq_common::java_format`, command line handling in `rmq_srvutil::cli`), so that output
 //!   matches Java's byte for byte where it is deterministic.
 
+pub mod acl_utils;
 pub mod admin;
 pub mod command;
 pub mod error;

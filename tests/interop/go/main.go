@@ -29,6 +29,7 @@ type opts struct {
 	timeout    time.Duration
 	rounds     int
 	runID      string
+	acl        aclOpts
 }
 
 type scenario struct {
@@ -50,6 +51,7 @@ var scenarios = map[string]scenario{
 	"large-body":     {runLargeBody, "bodies above the 4 KiB compression threshold up to 5 MB arrive intact"},
 	"transaction":    {runTransaction, "transaction producer: COMMIT delivered, ROLLBACK never, UNKNOW after the check; none before its commit"},
 	"start-position": {runStartPosition, "new group, default CONSUME_FROM_LAST_OFFSET, on a fresh topic gets all 20"},
+	"acl":            {runACL, "request signing: allowed send, refused topic, wrong secret, pull without SUB (see acl.sh)"},
 	"wait-broker":    {runWaitBroker, "(helper) wait until a broker of --cluster routes TBW102"},
 }
 
@@ -78,6 +80,13 @@ func main() {
 	fs.StringVar(&o.cluster, "cluster", "", "expected cluster name (admin)")
 	fs.DurationVar(&o.timeout, "timeout", 60*time.Second, "upper bound of every wait")
 	fs.IntVar(&o.rounds, "rounds", 10, "repetitions (start-position)")
+	fs.StringVar(&o.acl.topic, "topic", "", "topic pub may publish to (acl)")
+	fs.StringVar(&o.acl.deniedTopic, "denied-topic", "", "topic pub may not publish to (acl)")
+	fs.StringVar(&o.acl.group, "group", "", "group sub may consume with (acl)")
+	fs.StringVar(&o.acl.pubAK, "pub-ak", "", "access key of the publishing user (acl)")
+	fs.StringVar(&o.acl.pubSK, "pub-sk", "", "secret key of the publishing user (acl)")
+	fs.StringVar(&o.acl.subAK, "sub-ak", "", "access key of the subscribing user (acl)")
+	fs.StringVar(&o.acl.subSK, "sub-sk", "", "secret key of the subscribing user (acl)")
 	_ = fs.Parse(os.Args[2:])
 	if *ns == "" {
 		fmt.Fprintln(os.Stderr, "-n is required")

@@ -80,7 +80,7 @@ impl MQClientInstance {
             MQClientInstance {
                 client_id: client_id.clone(),
                 config: config.clone(),
-                api: MQClientAPIImpl::new(remoting),
+                api: MQClientAPIImpl::with_credentials(remoting, config.credentials.clone()),
                 topic_route_table: Mutex::new(HashMap::new()),
                 broker_addr_table: Mutex::new(HashMap::new()),
                 producer_table: Mutex::new(HashMap::new()),
@@ -790,5 +790,19 @@ mod tls_tests {
             let inst = MQClientInstance::get_or_create(&config);
             assert_eq!(inst.api().remoting().config().use_tls, use_tls);
         }
+    }
+
+    #[test]
+    fn credentials_reach_the_api_layer() {
+        let creds = rmq_remoting::acl::SessionCredentials::new("ak", "sk");
+        let config = ClientConfig {
+            instance_name: "acl-test".into(),
+            credentials: Some(creds.clone()),
+            ..ClientConfig::default()
+        };
+        let inst = MQClientInstance::get_or_create(&config);
+        assert_eq!(inst.api().credentials(), Some(&creds));
+        let builder = crate::DefaultMQProducer::builder("g").credentials(creds.clone());
+        assert_eq!(builder.client_config.credentials, Some(creds));
     }
 }

@@ -3,6 +3,7 @@
 pub mod client_remoting_processor;
 mod mq_admin_impl;
 mod mq_client_api_admin;
+mod mq_client_api_auth;
 pub mod mq_client_api_impl;
 mod mq_client_api_topic_group;
 

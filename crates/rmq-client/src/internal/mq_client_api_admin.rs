@@ -182,10 +182,7 @@ impl MQClientAPIImpl {
         if is_c {
             req.language = LanguageCode::CPP;
         }
-        Ok(self
-            .remoting()
-            .invoke(broker_addr, req, timeout_millis)
-            .await?)
+        self.invoke_raw(broker_addr, req, timeout_millis).await
     }
 }
 
@@ -225,6 +222,13 @@ mod tests {
     }
 
     async fn serve(recorder: Arc<Recorder>) -> (rmq_remoting::ServerHandle, MQClientAPIImpl) {
+        serve_signed(recorder, None).await
+    }
+
+    async fn serve_signed(
+        recorder: Arc<Recorder>,
+        credentials: Option<rmq_remoting::acl::SessionCredentials>,
+    ) -> (rmq_remoting::ServerHandle, MQClientAPIImpl) {
         let mut d = RequestDispatcher::new();
         d.register_default_processor(recorder);
         let cfg = NettyServerConfig {
@@ -237,7 +241,10 @@ mod tests {
             NettyClientConfig::default(),
             Arc::new(RequestDispatcher::new()),
         );
-        (server, MQClientAPIImpl::new(client))
+        (
+            server,
+            MQClientAPIImpl::with_credentials(client, credentials),
+        )
     }
 
     #[tokio::test]
@@ -311,6 +318,61 @@ mod tests {
         let reqs = std::mem::take(&mut *rec.requests.lock());
         assert_eq!(reqs[0].request_code(), RequestCode::DELETE_KV_CONFIG);
         assert_eq!(reqs[1].body.as_ref(), b"a=1\n");
+        server.shutdown(std::time::Duration::from_millis(10)).await;
+    }
+
+    #[tokio::test]
+    async fn credentials_sign_every_request_after_its_header() {
+        use rmq_remoting::acl::{SessionCredentials, SignedRequest};
+        let rec = Arc::new(Recorder::default());
+        let creds = SessionCredentials::new("rocketmq2", "12345678");
+        let (server, api) = serve_signed(rec.clone(), Some(creds)).await;
+        let addr = server.local_addr().to_string();
+        let u = UpdateConsumerOffsetRequestHeader {
+            consumer_group: "g".into(),
+            topic: "T".into(),
+            queue_id: 1,
+            commit_offset: 9,
+        };
+        api.update_consumer_offset(&addr, u, "broker-a", false, 3000)
+            .await
+            .unwrap();
+        api.update_broker_config(&addr, "a=1\n", 3000)
+            .await
+            .unwrap();
+        let reqs = std::mem::take(&mut *rec.requests.lock());
+        assert_eq!(reqs.len(), 2);
+        for r in &reqs {
+            assert_eq!(r.ext_field("AccessKey"), Some("rocketmq2"));
+            let signed = SignedRequest::from_request(r).unwrap();
+            assert!(signed.verify("12345678"), "{:?}", r.request_code());
+            assert!(!signed.verify("12345679"));
+        }
+        // The header fields and the body are covered: changing either breaks the signature.
+        let mut changed = reqs[0].clone();
+        changed.add_ext_field("bname", "broker-b");
+        assert!(!SignedRequest::from_request(&changed)
+            .unwrap()
+            .verify("12345678"));
+        let mut changed = reqs[1].clone();
+        changed.body = bytes::Bytes::from_static(b"a=2\n");
+        assert!(!SignedRequest::from_request(&changed)
+            .unwrap()
+            .verify("12345678"));
+        server.shutdown(std::time::Duration::from_millis(10)).await;
+    }
+
+    #[tokio::test]
+    async fn without_credentials_requests_are_unsigned() {
+        let rec = Arc::new(Recorder::default());
+        let (server, api) = serve(rec.clone()).await;
+        let addr = server.local_addr().to_string();
+        api.update_broker_config(&addr, "a=1\n", 3000)
+            .await
+            .unwrap();
+        let reqs = std::mem::take(&mut *rec.requests.lock());
+        assert_eq!(reqs[0].ext_field("AccessKey"), None);
+        assert_eq!(reqs[0].ext_field("Signature"), None);
         server.shutdown(std::time::Duration::from_millis(10)).await;
     }
 }

@@ -7,6 +7,7 @@ use crate::error::ClientError;
 use crate::producer::send_result::{SendResult, SendStatus};
 use rmq_common::message::message_decoder::{self, DecodeOptions};
 use rmq_common::{Message, MessageExt, MessageQueue};
+use rmq_remoting::acl::SessionCredentials;
 use rmq_remoting::protocol::body::heartbeat::GetConsumerListByGroupResponseBody;
 use rmq_remoting::protocol::body::heartbeat::HeartbeatData;
 use rmq_remoting::protocol::body::lock::{
@@ -21,11 +22,15 @@ use rmq_remoting::protocol::header::EmptyHeader;
 use rmq_remoting::{RemotingClient, RemotingCommand, RequestCode, ResponseCode};
 use serde::de::DeserializeOwned;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// The RPC layer of a client instance.
 #[derive(Clone)]
 pub struct MQClientAPIImpl {
     remoting: RemotingClient,
+    /// Signs every request just before it is sent (Java: an `AclClientRPCHook` registered
+    /// on the client's `NettyRemotingClient`).
+    credentials: Option<Arc<SessionCredentials>>,
 }
 
 /// Returns `resp` when it is SUCCESS, else an `MQBrokerException` naming `addr`.
@@ -52,7 +57,74 @@ pub fn expect_success_as_client(resp: RemotingCommand) -> Result<RemotingCommand
 impl MQClientAPIImpl {
     /// Wraps a remoting client.
     pub fn new(remoting: RemotingClient) -> Self {
-        MQClientAPIImpl { remoting }
+        MQClientAPIImpl {
+            remoting,
+            credentials: None,
+        }
+    }
+
+    /// Wraps a remoting client; every request is signed with `credentials` when set (Java
+    /// `new MQClientAPIImpl(..., rpcHook, ...)` with an `AclClientRPCHook`).
+    pub fn with_credentials(
+        remoting: RemotingClient,
+        credentials: Option<SessionCredentials>,
+    ) -> Self {
+        MQClientAPIImpl {
+            remoting,
+            credentials: credentials.map(Arc::new),
+        }
+    }
+
+    /// The credentials requests are signed with, if any.
+    pub fn credentials(&self) -> Option<&SessionCredentials> {
+        self.credentials.as_deref()
+    }
+
+    /// Signs `request` when credentials are set (Java `RPCHook.doBeforeRequest`: the header
+    /// fields are already in the ext fields, so they are covered).
+    pub fn before_request(&self, mut request: RemotingCommand) -> RemotingCommand {
+        if let Some(c) = &self.credentials {
+            c.sign(&mut request);
+        }
+        request
+    }
+
+    /// Sends `request` to `addr` (signed) and returns the answer unchecked.
+    pub async fn invoke_raw(
+        &self,
+        addr: &str,
+        request: RemotingCommand,
+        timeout_millis: u64,
+    ) -> Result<RemotingCommand, ClientError> {
+        let request = self.before_request(request);
+        Ok(self.remoting.invoke(addr, request, timeout_millis).await?)
+    }
+
+    /// Sends `request` to `addr` (signed) marked oneway.
+    pub async fn invoke_oneway_raw(
+        &self,
+        addr: &str,
+        request: RemotingCommand,
+        timeout_millis: u64,
+    ) -> Result<(), ClientError> {
+        let request = self.before_request(request);
+        Ok(self
+            .remoting
+            .invoke_oneway(addr, request, timeout_millis)
+            .await?)
+    }
+
+    /// Sends `request` to the name servers (signed) and returns the answer unchecked.
+    pub async fn invoke_namesrv_raw(
+        &self,
+        request: RemotingCommand,
+        timeout_millis: u64,
+    ) -> Result<RemotingCommand, ClientError> {
+        let request = self.before_request(request);
+        Ok(self
+            .remoting
+            .invoke_namesrv(request, timeout_millis)
+            .await?)
     }
 
     /// Returns the transport.
@@ -67,7 +139,7 @@ impl MQClientAPIImpl {
         request: RemotingCommand,
         timeout_millis: u64,
     ) -> Result<RemotingCommand, ClientError> {
-        let resp = self.remoting.invoke(addr, request, timeout_millis).await?;
+        let resp = self.invoke_raw(addr, request, timeout_millis).await?;
         expect_success(resp, addr)
     }
 
@@ -77,10 +149,7 @@ impl MQClientAPIImpl {
         request: RemotingCommand,
         timeout_millis: u64,
     ) -> Result<RemotingCommand, ClientError> {
-        let resp = self
-            .remoting
-            .invoke_namesrv(request, timeout_millis)
-            .await?;
+        let resp = self.invoke_namesrv_raw(request, timeout_millis).await?;
         expect_success_as_client(resp)
     }
 
@@ -93,7 +162,7 @@ impl MQClientAPIImpl {
         request: RemotingCommand,
         timeout_millis: u64,
     ) -> Result<RemotingCommand, ClientError> {
-        let resp = self.remoting.invoke(addr, request, timeout_millis).await?;
+        let resp = self.invoke_raw(addr, request, timeout_millis).await?;
         expect_success_as_client(resp)
     }
 
@@ -127,8 +196,7 @@ impl MQClientAPIImpl {
         timeout_millis: u64,
     ) -> Result<(), ClientError> {
         if oneway {
-            self.remoting
-                .invoke_oneway(addr, request, timeout_millis)
+            self.invoke_oneway_raw(addr, request, timeout_millis)
                 .await?;
         } else {
             self.invoke_broker(addr, request, timeout_millis).await?;
@@ -227,12 +295,10 @@ impl MQClientAPIImpl {
         };
         let req = RemotingCommand::create_request_command(code, &v2).with_body(body);
         if oneway {
-            self.remoting
-                .invoke_oneway(addr, req, timeout_millis)
-                .await?;
+            self.invoke_oneway_raw(addr, req, timeout_millis).await?;
             return Ok(None);
         }
-        let resp = self.remoting.invoke(addr, req, timeout_millis).await?;
+        let resp = self.invoke_raw(addr, req, timeout_millis).await?;
         let mq_topic = header.topic;
         process_send_response(broker_name, &mq_topic, uniq_msg_id, resp, addr).map(Some)
     }
@@ -260,7 +326,7 @@ impl MQClientAPIImpl {
             RemotingCommand::create_request_command(RequestCode::PULL_MESSAGE, &header),
             broker_name,
         );
-        let resp = self.remoting.invoke(addr, req, timeout_millis).await?;
+        let resp = self.invoke_raw(addr, req, timeout_millis).await?;
         let status = match ResponseCode(resp.code) {
             ResponseCode::SUCCESS => PullStatus::Found,
             ResponseCode::PULL_NOT_FOUND => PullStatus::NoNewMsg,
@@ -543,7 +609,7 @@ impl MQClientAPIImpl {
     ) -> Result<Vec<MessageExt>, ClientError> {
         let mut req = RemotingCommand::create_request_command(RequestCode::QUERY_MESSAGE, &header);
         req.add_ext_field("_UNIQUE_KEY_QUERY", if uniq_key { "true" } else { "false" });
-        let resp = self.remoting.invoke(addr, req, timeout_millis).await?;
+        let resp = self.invoke_raw(addr, req, timeout_millis).await?;
         if resp.code == ResponseCode::QUERY_NOT_FOUND.0 {
             return Ok(Vec::new());
         }
@@ -564,9 +630,7 @@ impl MQClientAPIImpl {
     ) -> Result<(), ClientError> {
         let req = RemotingCommand::create_request_command(RequestCode::END_TRANSACTION, &header)
             .with_remark(remark);
-        self.remoting
-            .invoke_oneway(addr, req, timeout_millis)
-            .await?;
+        self.invoke_oneway_raw(addr, req, timeout_millis).await?;
         Ok(())
     }
 

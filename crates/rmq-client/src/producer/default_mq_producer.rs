@@ -30,7 +30,7 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct DefaultMQProducerBuilder {
     config: ProducerConfig,
-    client_config: ClientConfig,
+    pub(crate) client_config: ClientConfig,
 }
 
 impl DefaultMQProducerBuilder {

@@ -863,6 +863,68 @@ mod tests {
         assert_eq!(SendMessageRequestHeaderV2::from_v1(&back.to_v1()), h);
     }
 
+    /// Signs `cmd`, flips bits of one byte of its frame and decodes it: no panic, and when
+    /// the signed bytes or the signature changed, the frame does not verify. Returns whether
+    /// that last check applied.
+    fn check_signed_mutation(
+        mut cmd: RemotingCommand,
+        idx: usize,
+        flip: u8,
+    ) -> Result<bool, proptest::test_runner::TestCaseError> {
+        let sk = "12345678";
+        crate::acl::SessionCredentials::new("rocketmq2", sk).sign(&mut cmd);
+        let orig = crate::acl::SignedRequest::from_request(&cmd).unwrap();
+        let mut raw = cmd.encode_to_bytes().unwrap().to_vec();
+        let i = idx % raw.len();
+        raw[i] ^= flip;
+        let mut buf = BytesMut::from(&raw[..]);
+        let Ok(Some(dec)) = RemotingCommand::decode(&mut buf) else {
+            return Ok(false);
+        };
+        let Some(signed) = crate::acl::SignedRequest::from_request(&dec) else {
+            return Ok(false);
+        };
+        if signed.content != orig.content || signed.signature != orig.signature {
+            prop_assert!(
+                !signed.verify(sk),
+                "byte {} ^ {:#x} still verifies",
+                i,
+                flip
+            );
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    #[test]
+    fn every_single_byte_mutation_of_a_signed_frame_fails_verification() {
+        for json in [true, false] {
+            let mut cmd = RemotingCommand::new_request(RequestCode::SEND_MESSAGE_V2);
+            cmd.serialize_type = if json {
+                SerializeType::Json
+            } else {
+                SerializeType::RocketMQ
+            };
+            cmd.add_ext_field("a", "T");
+            cmd.add_ext_field("b", "group");
+            cmd.body = Bytes::from_static(b"hello");
+            // The signed frame is longer than this unsigned one: cover it all.
+            let len = cmd.encode_to_bytes().unwrap().len() + 64;
+            let mut refused = 0;
+            for idx in 0..len {
+                for flip in [0x01, 0x20, 0x80, 0xff] {
+                    refused += usize::from(check_signed_mutation(cmd.clone(), idx, flip).unwrap());
+                }
+            }
+            // Mutations of the ext field values, the signature and the body decode and are
+            // refused: at least one per byte of "T", "group", "hello" and the access key.
+            assert!(
+                refused >= 4 * (1 + 5 + 5 + 9),
+                "only {refused} mutations checked"
+            );
+        }
+    }
+
     fn arb_command() -> impl Strategy<Value = RemotingCommand> {
         (
             any::<i16>(),
@@ -918,6 +980,33 @@ mod tests {
         fn prop_garbage_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
             let mut buf = BytesMut::from(&bytes[..]);
             let _ = RemotingCommand::decode(&mut buf);
+        }
+
+        #[test]
+        fn prop_signed_frames_round_trip_and_verify(
+            cmd in arb_command(),
+            ak in "[a-zA-Z0-9]{1,12}",
+            sk in "[^\u{0}]{1,24}",
+        ) {
+            let mut cmd = cmd;
+            crate::acl::SessionCredentials::new(ak.clone(), sk.clone()).sign(&mut cmd);
+            let mut buf = BytesMut::from(&cmd.encode_to_bytes().unwrap()[..]);
+            let dec = RemotingCommand::decode(&mut buf).unwrap().unwrap();
+            prop_assert_eq!(&dec, &cmd);
+            let signed = crate::acl::SignedRequest::from_request(&dec).unwrap();
+            prop_assert_eq!(signed.access_key.as_str(), ak.as_str());
+            prop_assert!(signed.verify(&sk));
+            let wrong = format!("{sk}x");
+            prop_assert!(!signed.verify(&wrong));
+        }
+
+        #[test]
+        fn prop_mutated_signed_frames_never_panic_nor_verify(
+            cmd in arb_command(),
+            idx in any::<usize>(),
+            flip in 1u8..=255,
+        ) {
+            check_signed_mutation(cmd, idx, flip)?;
         }
 
         #[test]

@@ -18,6 +18,7 @@
 //! - `pull_admin`: the `DefaultMQPullConsumer` calls of `printMsg`, `consumeMessage` and
 //!   `queryMsgByOffset` (queues in Java's order, pulls with Java's client-side processing).
 
+pub mod auth_admin;
 pub mod broker_admin;
 pub mod cluster_admin;
 pub mod consumer_admin;

@@ -1,6 +1,7 @@
 //! The mqadmin subcommands (Java `tools/command`), one file per Java `SubCommand` class in the
 //! same package layout, and the [`SubCommand`] contract they share.
 
+pub mod auth;
 pub mod broker;
 pub mod cluster;
 pub mod command_util;
@@ -53,6 +54,9 @@ pub struct CommandContext<'a> {
     pub out: &'a mut dyn Write,
     /// `mqadmin <command>`, the program name in usage texts.
     pub app: String,
+    /// The credentials requests are signed with (Java: the RPC hook `MQAdminStartup` builds
+    /// from `$ROCKETMQ_HOME/conf/tools.yml`, see [`crate::acl_utils`]).
+    pub credentials: Option<rmq_client::SessionCredentials>,
 }
 
 impl CommandContext<'_> {
@@ -73,6 +77,7 @@ impl CommandContext<'_> {
         let client_config = rmq_client::ClientConfig {
             namesrv_addr: Some(addr),
             instance_name: rmq_common::util_all::current_millis().to_string(),
+            credentials: self.credentials.clone(),
             ..Default::default()
         };
         let admin = DefaultMQAdminExt::with_config(client_config, ADMIN_TIMEOUT_MILLIS);
@@ -163,5 +168,17 @@ pub fn sub_commands() -> Vec<Box<dyn SubCommand>> {
         Box::new(message::send_message_command::SendMessageCommand),
         Box::new(message::consume_message_command::ConsumeMessageCommand),
         Box::new(ha::ha_status_sub_command::HAStatusSubCommand),
+        Box::new(auth::create_user_sub_command::CreateUserSubCommand),
+        Box::new(auth::update_user_sub_command::UpdateUserSubCommand),
+        Box::new(auth::delete_user_sub_command::DeleteUserSubCommand),
+        Box::new(auth::get_user_sub_command::GetUserSubCommand),
+        Box::new(auth::list_user_sub_command::ListUserSubCommand),
+        Box::new(auth::copy_users_sub_command::CopyUsersSubCommand),
+        Box::new(auth::create_acl_sub_command::CreateAclSubCommand),
+        Box::new(auth::update_acl_sub_command::UpdateAclSubCommand),
+        Box::new(auth::delete_acl_sub_command::DeleteAclSubCommand),
+        Box::new(auth::get_acl_sub_command::GetAclSubCommand),
+        Box::new(auth::list_acl_sub_command::ListAclSubCommand),
+        Box::new(auth::copy_acls_sub_command::CopyAclsSubCommand),
     ]
 }

@@ -107,6 +107,7 @@ async fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> std::
             options: &options,
             out: &mut *out,
             app,
+            credentials: crate::acl_utils::tools_credentials(),
         };
         cmd.execute(&mut ctx).await
     };

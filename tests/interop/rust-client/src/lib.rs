@@ -2,6 +2,7 @@
 //! broker: by the `rmq-client-scenarios` binary (`tests/interop/client.sh`) and by the
 //! end-to-end tests in `tests/e2e` against rmq processes.
 
+pub mod acl;
 pub mod common;
 pub mod scenarios;
 pub mod transaction_crash;

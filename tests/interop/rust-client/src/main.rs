@@ -106,6 +106,12 @@ enum Cmd {
         #[arg(long)]
         ready_file: Option<String>,
     },
+    /// Request signing against a broker with ACL 2.0: allowed send, refused topic, wrong
+    /// secret, pull without SUB (users and ACLs set up by tests/interop/acl.sh).
+    Acl {
+        #[command(flatten)]
+        a: rmq_client_scenarios::acl::AclArgs,
+    },
     /// Waits until every name server routes TBW102 to a broker.
     WaitBroker {
         #[command(flatten)]
@@ -179,6 +185,7 @@ async fn main() {
             "soak",
             scenarios::soak(&c, duration_s, rate, drain_timeout_s, ready_file).await,
         ),
+        Cmd::Acl { a } => ("acl", rmq_client_scenarios::acl::run(&a).await),
         Cmd::WaitBroker { c } => ("wait-broker", scenarios::wait_broker(&c).await),
         Cmd::XlangProduce { c, count, out } => {
             ("xlang-produce", xlang::produce(&c, count, &out).await)

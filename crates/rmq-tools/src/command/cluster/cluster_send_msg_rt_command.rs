@@ -89,10 +89,13 @@ impl SubCommand for CLusterSendMsgRTCommand {
         let namesrv = ctx.namesrv_addr().ok_or(ToolsError::NoNameServer)?;
         let admin = ctx.start_admin().await?;
         let millis = rmq_common::util_all::current_millis().to_string();
-        let producer = DefaultMQProducer::builder(millis.clone())
+        let mut builder = DefaultMQProducer::builder(millis.clone())
             .namesrv_addr(namesrv)
-            .instance_name(format!("{millis}-rt"))
-            .build();
+            .instance_name(format!("{millis}-rt"));
+        if let Some(c) = ctx.credentials.clone() {
+            builder = builder.credentials(c);
+        }
+        let producer = builder.build();
         let result = async {
             producer.start().await?;
             let ci = admin.examine_broker_cluster_info().await?;

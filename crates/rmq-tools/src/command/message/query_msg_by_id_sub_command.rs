@@ -162,6 +162,7 @@ impl SubCommand for QueryMsgByIdSubCommand {
         let charset = ctx.optional("f").map(str::to_string);
         let unit = ctx.optional("u").map(str::to_string);
         let namesrv = ctx.namesrv_addr().ok_or(ToolsError::NoNameServer)?;
+        let credentials = ctx.credentials.clone();
         ctx.with_admin(async |admin, out| {
             if let Some((group, client_id)) = group_client {
                 for id in &ids {
@@ -195,6 +196,7 @@ impl SubCommand for QueryMsgByIdSubCommand {
                     let mut cc = rmq_client::ClientConfig {
                         namesrv_addr: Some(namesrv.clone()),
                         instance_name: format!("{millis}-resend"),
+                        credentials: credentials.clone(),
                         ..Default::default()
                     };
                     cc.unit_name = unit;

@@ -96,10 +96,13 @@ impl SubCommand for SendMessageCommand {
         }
         let namesrv = ctx.namesrv_addr().ok_or(ToolsError::NoNameServer)?;
         let millis = rmq_common::util_all::current_millis().to_string();
-        let producer = DefaultMQProducer::builder(millis.clone())
+        let mut builder = DefaultMQProducer::builder(millis.clone())
             .namesrv_addr(namesrv)
-            .instance_name(millis)
-            .build();
+            .instance_name(millis);
+        if let Some(c) = ctx.credentials.clone() {
+            builder = builder.credentials(c);
+        }
+        let producer = builder.build();
         let sent = async {
             producer.start().await?;
             match broker {

@@ -1,0 +1,73 @@
+//! `createAcl` (Java `CreateAclSubCommand`): grants a subject actions on resources.
+
+use super::*;
+use crate::admin::auth_admin::acl_info_of;
+use crate::command::{CommandContext, SubCommand};
+
+/// `createAcl`.
+pub struct CreateAclSubCommand;
+
+#[async_trait::async_trait(?Send)]
+impl SubCommand for CreateAclSubCommand {
+    fn command_name(&self) -> &'static str {
+        "createAcl"
+    }
+
+    fn command_desc(&self) -> &'static str {
+        "Create acl to cluster."
+    }
+
+    fn class_name(&self) -> &'static str {
+        "CreateAclSubCommand"
+    }
+
+    fn build_command_line_options(&self, options: &mut Options) {
+        target_group(
+            options,
+            CliOption::new("c", "clusterName", true, "create acl to which cluster"),
+            CliOption::new("b", "brokerAddr", true, "create acl to which broker"),
+        );
+        options.add_option(
+            CliOption::new("s", "subject", true, "the subject of acl to create.").required(true),
+        );
+        options.add_option(
+            CliOption::new("r", "resources", true, "the resources of acl to create").required(true),
+        );
+        options.add_option(
+            CliOption::new("a", "actions", true, "the actions of acl to create").required(true),
+        );
+        options.add_option(
+            CliOption::new("i", "sourceIp", true, "the sourceIps of acl to create").required(false),
+        );
+        options.add_option(
+            CliOption::new("d", "decision", true, "the decision of acl to create").required(true),
+        );
+    }
+
+    async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {
+        let subject = ctx.optional("s").map(str::to_string);
+        let resources = ctx.optional("r").map(split_trimmed).unwrap_or_default();
+        let actions = ctx.optional("a").map(split_trimmed);
+        let source_ips = ctx.optional("i").map(split_trimmed);
+        let acl = acl_info_of(
+            subject.as_deref(),
+            &resources,
+            actions,
+            source_ips,
+            ctx.optional("d"),
+        );
+        let broker = ctx.optional("b").map(str::to_string);
+        let cluster = ctx.optional("c").map(str::to_string);
+        if broker.is_none() && cluster.is_none() {
+            return ctx.print_help();
+        }
+        ctx.with_admin(async |admin, out| {
+            for addr in targets(admin, broker.as_deref(), cluster.as_deref(), None).await? {
+                admin.create_acl(&addr, &acl).await?;
+                writeln!(out, "create acl to {addr} success.")?;
+            }
+            Ok(())
+        })
+        .await
+    }
+}
