@@ -7,7 +7,7 @@
 #
 # SCENARIOs (default: all, in this order):
 #   admin send clustering broadcasting tag-filter sql-filter orderly retry delay pull
-#   large-body start-position transaction
+#   large-body start-position transaction transaction-crash
 #
 # transaction: TransactionProducer with a push consumer subscribed first: COMMIT delivered once,
 # ROLLBACK never, UNKNOW delivered after the broker's check-back answered COMMIT, nothing
@@ -15,6 +15,16 @@
 # and write the op records of ended ones within 500 ms (transactionCheckInterval=2000,
 # transactionTimeOut=2000, transactionOpBatchInterval=500; Java's defaults are 30 s, 6 s and
 # 3 s: an op record written after the check looked makes a committed message checked again).
+#
+# transaction-crash: 10 half messages answered UNKNOW (locally and to the broker's checks) until
+# each was checked once; the scenario prints KILL-BROKER-NOW, the broker is killed with SIGKILL
+# and restarted on the same store and port, then the release file is created and the checks
+# answer COMMIT: all 10 must reach the consumer (sharing the producer's client), none before.
+# Duplicates are allowed (the restarted broker may check a copy again). The Go client fails a
+# long-polling pull on the killed connection only after its fixed 30 s timeout, so the
+# messages arrive about 30 s after the restart.
+# By default it runs only with SERVERS=rmq; naming it runs it against the Java servers too
+# (control).
 #
 # Environment:
 #   SERVERS          rmq (default): mqnamesrv and mqbroker from RMQ_BIN_DIR;
@@ -36,9 +46,14 @@ JAVA=${JAVA:-java}
 export MAVEN_OPTS=${MAVEN_OPTS:--Xmx512m}
 
 ALL=(admin send clustering broadcasting tag-filter sql-filter orderly retry delay pull large-body start-position
-  transaction)
+  transaction transaction-crash)
 STEPS=("$@")
-[ ${#STEPS[@]} -eq 0 ] && STEPS=("${ALL[@]}")
+if [ ${#STEPS[@]} -eq 0 ]; then
+  for s in "${ALL[@]}"; do
+    [ "$s" = transaction-crash ] && [ "$SERVERS" != rmq ] && continue
+    STEPS+=("$s")
+  done
+fi
 for s in "${STEPS[@]}"; do
   case " ${ALL[*]} " in *" $s "*) ;; *) echo "unknown scenario '$s' (${ALL[*]})" >&2; exit 2 ;; esac
 done
@@ -183,35 +198,38 @@ else
 fi
 wait_port "$NS_PORT" "$(proc_pid namesrv)" namesrv 60
 
-home="$TMP/home-broker"
-mkdir -p "$home"
-if [ "$SERVERS" = java ]; then
-  start_proc broker "$TMP/logs/broker.out" "$JAVA" -Xms128m -Xmx512m -XX:MaxDirectMemorySize=256m "${JAVA_COMMON[@]}" \
-    -Duser.home="$home" -cp "$CP5" rmq.interop.JavaBroker --namesrv "$NS" --port "$BR_PORT" \
-    --broker-name "$BROKER_NAME" --cluster "$CLUSTER" --store "$TMP/broker-store" enablePropertyFilter=true \
-    transactionCheckInterval=2000 transactionTimeOut=2000 transactionOpBatchInterval=500
-  wait_line "$TMP/logs/broker.out" JAVA_BROKER_READY "$(proc_pid broker)" broker 120
-else
-  {
-    echo "brokerClusterName=$CLUSTER"
-    echo "brokerName=$BROKER_NAME"
-    echo "brokerId=0"
-    echo "namesrvAddr=$NS"
-    echo "listenPort=$BR_PORT"
-    echo "brokerIP1=127.0.0.1"
-    echo "autoCreateTopicEnable=true"
-    echo "autoCreateSubscriptionGroup=true"
-    echo "enablePropertyFilter=true"
-    echo "transactionCheckInterval=2000"
-    echo "transactionTimeOut=2000"
-    echo "transactionOpBatchInterval=500"
-    echo "storePathRootDir=$TMP/broker-store"
-    echo "storePathCommitLog=$TMP/broker-store/commitlog"
-    echo "mappedFileSizeCommitLog=67108864"
-  } >"$TMP/broker.conf"
-  start_proc broker "$TMP/logs/broker.out" env HOME="$home" "$RMQ_BIN_DIR/mqbroker" -c "$TMP/broker.conf"
-  wait_port "$BR_PORT" "$(proc_pid broker)" broker 120
-fi
+start_broker() { # log: start the broker (again, on the same store and port) and wait until it serves
+  local home="$TMP/home-broker" log=$1
+  mkdir -p "$home"
+  if [ "$SERVERS" = java ]; then
+    start_proc broker "$log" "$JAVA" -Xms128m -Xmx512m -XX:MaxDirectMemorySize=256m "${JAVA_COMMON[@]}" \
+      -Duser.home="$home" -cp "$CP5" rmq.interop.JavaBroker --namesrv "$NS" --port "$BR_PORT" \
+      --broker-name "$BROKER_NAME" --cluster "$CLUSTER" --store "$TMP/broker-store" enablePropertyFilter=true \
+      transactionCheckInterval=2000 transactionTimeOut=2000 transactionOpBatchInterval=500
+    wait_line "$log" JAVA_BROKER_READY "$(proc_pid broker)" broker 120
+  else
+    {
+      echo "brokerClusterName=$CLUSTER"
+      echo "brokerName=$BROKER_NAME"
+      echo "brokerId=0"
+      echo "namesrvAddr=$NS"
+      echo "listenPort=$BR_PORT"
+      echo "brokerIP1=127.0.0.1"
+      echo "autoCreateTopicEnable=true"
+      echo "autoCreateSubscriptionGroup=true"
+      echo "enablePropertyFilter=true"
+      echo "transactionCheckInterval=2000"
+      echo "transactionTimeOut=2000"
+      echo "transactionOpBatchInterval=500"
+      echo "storePathRootDir=$TMP/broker-store"
+      echo "storePathCommitLog=$TMP/broker-store/commitlog"
+      echo "mappedFileSizeCommitLog=67108864"
+    } >"$TMP/broker.conf"
+    start_proc broker "$log" env HOME="$home" "$RMQ_BIN_DIR/mqbroker" -c "$TMP/broker.conf"
+    wait_port "$BR_PORT" "$(proc_pid broker)" broker 120
+  fi
+}
+start_broker "$TMP/logs/broker.out"
 
 # The Go client keeps broadcasting offsets under $HOME/.rocketmq_client_go.
 export HOME="$TMP/home-go"
@@ -243,8 +261,60 @@ run() { # name cmd...  (output in logs/<name>.log, the client's log in logs/<nam
   for p in namesrv broker; do alive "$(proc_pid $p)" || fail "$p died during $name"; done
 }
 
+# transaction-crash: the scenario runs in the background while this shell kills the broker with
+# SIGKILL at its KILL-BROKER-NOW, restarts it (logs/broker-restart.out) and creates the release
+# file. Not through run(): the restarted broker must be started by this shell to be stopped.
+tx_crash() {
+  local name=transaction-crash t0 rc pid release="$TMP/tx-crash.release" log="$TMP/logs/transaction-crash.log"
+  local blog="$TMP/home-broker/logs/rocketmqlogs/broker.log" abnormal start pid_b
+  echo
+  echo "=== $name"
+  t0=$(date +%s)
+  abnormal=$(grep -c 'last shutdown.*normally=false' "$blog" 2>/dev/null || true)
+  rm -f "$release"
+  timeout -k 10 300 "${G[@]}" "$name" -n "$NS" --cluster "$CLUSTER" --release-file "$release" \
+    >"$log" 2>"$TMP/logs/$name.err" &
+  pid=$!
+  start=$(date +%s)
+  until grep -q KILL-BROKER-NOW "$log"; do
+    alive "$pid" || break
+    [ $(($(date +%s) - start)) -ge 120 ] && break
+    sleep 0.2
+  done
+  if grep -q KILL-BROKER-NOW "$log"; then
+    pid_b=$(proc_pid broker)
+    kill -KILL "$pid_b"
+    wait "$pid_b" 2>/dev/null || true
+    echo "broker (pid $pid_b) killed with SIGKILL $(($(date +%s) - t0)) s into $name; restarting it on the same store"
+    start_broker "$TMP/logs/broker-restart.out"
+    echo "broker restarted (pid $(proc_pid broker)) $(($(date +%s) - t0)) s into $name"
+    touch "$release"
+  else
+    kill "$pid" 2>/dev/null || true
+  fi
+  set +e
+  wait "$pid"
+  rc=$?
+  set -e
+  cat "$log"
+  if [ "$rc" -eq 0 ] && [ "$SERVERS" = rmq ] &&
+    ! [ "$(grep -c 'last shutdown.*normally=false' "$blog" 2>/dev/null || true)" -gt "${abnormal:-0}" ]; then
+    echo "FAIL $name: the restarted broker did not log a recovery from an abnormal shutdown ($blog)"
+    rc=1
+  fi
+  RESULTS+=("$(printf '%-16s %4ss  %s' "$name" "$(($(date +%s) - t0))" "$([ "$rc" -eq 0 ] && echo PASS || echo "FAIL ($rc)")")")
+  if [ "$rc" -ne 0 ]; then
+    echo "--- stderr of $name (last 30 lines)"
+    tail -n 30 "$TMP/logs/$name.err"
+    FAILED=$((FAILED + 1))
+    [ "${KEEP_GOING:-0}" = "1" ] || fail "scenario $name failed"
+  fi
+  for p in namesrv broker; do alive "$(proc_pid $p)" || fail "$p died during $name"; done
+}
+
 for s in "${STEPS[@]}"; do
   case "$s" in
+    transaction-crash) tx_crash ;;
     admin) run admin "${G[@]}" admin -n "$NS" -b "127.0.0.1:$BR_PORT" --broker-name "$BROKER_NAME" --cluster "$CLUSTER" ;;
     start-position) run start-position "${G[@]}" start-position -n "$NS" --rounds "${START_ROUNDS:-10}" ;;
     *) run "$s" "${G[@]}" "$s" -n "$NS" --cluster "$CLUSTER" ;;

@@ -30,6 +30,8 @@ type opts struct {
 	rounds     int
 	runID      string
 	acl        aclOpts
+	// releaseFile is created by go.sh once the broker was killed and restarted (transaction-crash).
+	releaseFile string
 }
 
 type scenario struct {
@@ -38,21 +40,22 @@ type scenario struct {
 }
 
 var scenarios = map[string]scenario{
-	"send":           {runSend, "sync, async, oneway and batch sends; a new group receives each message"},
-	"clustering":     {runClustering, "two push consumers of one group split the queues; every message consumed"},
-	"broadcasting":   {runBroadcasting, "two broadcasting push consumers each receive every message"},
-	"tag-filter":     {runTagFilter, "subscription 'TagA || TagB' receives exactly TagA and TagB messages"},
-	"sql-filter":     {runSQLFilter, "SQL92 'a BETWEEN 0 AND 3' receives exactly the matching messages"},
-	"orderly":        {runOrderly, "orderly consumer keeps the per-queue order of sharding-key messages"},
-	"retry":          {runRetry, "ConsumeRetryLater redelivers with growing reconsume times"},
-	"delay":          {runDelay, "delay level 2 (5 s) is not delivered before 5 s"},
-	"pull":           {runPull, "pull consumer PullFrom reads every queue; Poll/ACK reads the topic"},
-	"admin":          {runAdmin, "admin API: create, list, route, cluster, groups, delete topic"},
-	"large-body":     {runLargeBody, "bodies above the 4 KiB compression threshold up to 5 MB arrive intact"},
-	"transaction":    {runTransaction, "transaction producer: COMMIT delivered, ROLLBACK never, UNKNOW after the check; none before its commit"},
-	"start-position": {runStartPosition, "new group, default CONSUME_FROM_LAST_OFFSET, on a fresh topic gets all 20"},
-	"acl":            {runACL, "request signing: allowed send, refused topic, wrong secret, pull without SUB (see acl.sh)"},
-	"wait-broker":    {runWaitBroker, "(helper) wait until a broker of --cluster routes TBW102"},
+	"send":              {runSend, "sync, async, oneway and batch sends; a new group receives each message"},
+	"clustering":        {runClustering, "two push consumers of one group split the queues; every message consumed"},
+	"broadcasting":      {runBroadcasting, "two broadcasting push consumers each receive every message"},
+	"tag-filter":        {runTagFilter, "subscription 'TagA || TagB' receives exactly TagA and TagB messages"},
+	"sql-filter":        {runSQLFilter, "SQL92 'a BETWEEN 0 AND 3' receives exactly the matching messages"},
+	"orderly":           {runOrderly, "orderly consumer keeps the per-queue order of sharding-key messages"},
+	"retry":             {runRetry, "ConsumeRetryLater redelivers with growing reconsume times"},
+	"delay":             {runDelay, "delay level 2 (5 s) is not delivered before 5 s"},
+	"pull":              {runPull, "pull consumer PullFrom reads every queue; Poll/ACK reads the topic"},
+	"admin":             {runAdmin, "admin API: create, list, route, cluster, groups, delete topic"},
+	"large-body":        {runLargeBody, "bodies above the 4 KiB compression threshold up to 5 MB arrive intact"},
+	"transaction":       {runTransaction, "transaction producer: COMMIT delivered, ROLLBACK never, UNKNOW after the check; none before its commit"},
+	"transaction-crash": {runTransactionCrash, "half messages answered UNKNOW, broker kill -9 and restart (go.sh), then COMMIT: all arrive"},
+	"start-position":    {runStartPosition, "new group, default CONSUME_FROM_LAST_OFFSET, on a fresh topic gets all 20"},
+	"acl":               {runACL, "request signing: allowed send, refused topic, wrong secret, pull without SUB (see acl.sh)"},
+	"wait-broker":       {runWaitBroker, "(helper) wait until a broker of --cluster routes TBW102"},
 }
 
 // current is the name of the running scenario, used by fail.
@@ -79,6 +82,7 @@ func main() {
 	fs.StringVar(&o.brokerName, "broker-name", "", "expected broker name (admin)")
 	fs.StringVar(&o.cluster, "cluster", "", "expected cluster name (admin)")
 	fs.DurationVar(&o.timeout, "timeout", 60*time.Second, "upper bound of every wait")
+	fs.StringVar(&o.releaseFile, "release-file", "", "file whose creation releases the checks (transaction-crash)")
 	fs.IntVar(&o.rounds, "rounds", 10, "repetitions (start-position)")
 	fs.StringVar(&o.acl.topic, "topic", "", "topic pub may publish to (acl)")
 	fs.StringVar(&o.acl.deniedTopic, "denied-topic", "", "topic pub may not publish to (acl)")
