@@ -11,6 +11,11 @@
 # /proc/PID/stat around the measured batch; CPU per message = (delta ticks / CLK_TCK) / MSGS.
 # Prints each round, then per broker the median of the rounds and its ratio to the first broker.
 #
+# A path ending in `+acl` runs that rmq broker with ACL 2.0 on (authentication and
+# authorization, the producer's user a Super user) and the producer signing every request
+# (`-a true -ak rocketmq2 -sk 12345678`): the cost of signing and its checks, e.g.
+#   BROKERS="off=target/release/mqbroker acl=target/release/mqbroker+acl" bash bench/broker-cpu.sh
+#
 # Environment: BROKERS (label=path ...; default "rmq=$RMQ_BIN_DIR/mqbroker"), JAVA_BROKER=1 (adds
 # Java's broker from tests/interop/java5), MSGS (200000), WARMUP_MSGS (50000), ROUNDS (3),
 # JAVA_WARMUP_S (30), RMQ_BIN_DIR (mqnamesrv, mqadmin, benchmark-producer; <repo>/target/release),
@@ -36,7 +41,8 @@ for b in mqnamesrv mqadmin benchmark-producer; do
 done
 ENTRIES=()
 for e in $BROKERS; do
-  [ -x "${e#*=}" ] || fail "broker binary ${e#*=} not found"
+  b=${e#*=}
+  [ -x "${b%+acl}" ] || fail "broker binary ${b%+acl} not found"
   ENTRIES+=("$e")
 done
 if [ "${JAVA_BROKER:-0}" = 1 ]; then
@@ -46,9 +52,13 @@ if [ "${JAVA_BROKER:-0}" = 1 ]; then
   ENTRIES+=("java=java")
 fi
 
+ACL_USER=rocketmq2
+ACL_SECRET=12345678
+ACL_ARGS=() # the producer's signing options while an `+acl` broker runs
+
 # run_producer NS COUNT LOG: sends COUNT 1 KiB messages synchronously with 64 tasks.
 run_producer() {
-  "$RMQ_BIN_DIR/benchmark-producer" -n "$1" -t CpuTopic -w 64 -s 1024 -q "$2" -ri 100000 > "$3" 2>&1 ||
+  "$RMQ_BIN_DIR/benchmark-producer" -n "$1" -t CpuTopic -w 64 -s 1024 -q "$2" -ri 100000 ${ACL_ARGS[@]+"${ACL_ARGS[@]}"} > "$3" 2>&1 ||
     { tail -20 "$3" >&2; fail "benchmark-producer failed"; }
   grep -q '^\[Summary\]' "$3" || { tail -20 "$3" >&2; fail "benchmark-producer printed no summary"; }
   if grep -q 'Failed: [1-9]' <(grep '^\[Summary\]' "$3"); then
@@ -80,13 +90,27 @@ measure() {
   else
     printf 'brokerClusterName=DefaultCluster\nbrokerName=broker-a\nbrokerId=0\nlistenPort=%s\nbrokerIP1=127.0.0.1\nbindAddress=127.0.0.1\nnamesrvAddr=%s\nstorePathRootDir=%s\n' \
       "$broker_port" "$ns" "$home/store" > "$home/broker.properties"
+    ACL_ARGS=()
+    if [ "${path%+acl}" != "$path" ]; then
+      path=${path%+acl}
+      ACL_ARGS=(-a true -ak "$ACL_USER" -sk "$ACL_SECRET")
+      mkdir -p "$home/conf"
+      printf 'accessKey: %s\nsecretKey: %s\n' "$ACL_USER" "$ACL_SECRET" > "$home/conf/tools.yml"
+      {
+        echo "authenticationEnabled=true"
+        echo "authorizationEnabled=true"
+        echo "authenticationMetadataProvider=org.apache.rocketmq.auth.authentication.provider.LocalAuthenticationMetadataProvider"
+        echo "authorizationMetadataProvider=org.apache.rocketmq.auth.authorization.provider.LocalAuthorizationMetadataProvider"
+        echo "initAuthenticationUser={\"username\":\"$ACL_USER\",\"password\":\"$ACL_SECRET\"}"
+      } >> "$home/broker.properties"
+    fi
     HOME="$home" "$path" -c "$home/broker.properties" > "$home/broker.log" 2>&1 &
     broker_pid=$!
     PIDS+=("$broker_pid")
     wait_line "$home/broker.log" "boot success" "$broker_pid" 60
   fi
   for _ in $(seq 1 100); do
-    HOME="$home" "$RMQ_BIN_DIR/mqadmin" updateTopic -n "$ns" -c DefaultCluster -t CpuTopic > /dev/null 2>&1 && break
+    HOME="$home" ROCKETMQ_HOME="$home" "$RMQ_BIN_DIR/mqadmin" updateTopic -n "$ns" -c DefaultCluster -t CpuTopic > /dev/null 2>&1 && break
     sleep 0.3
   done
   local warm_start
