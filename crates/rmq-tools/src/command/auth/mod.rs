@@ -14,9 +14,9 @@ pub mod list_user_sub_command;
 pub mod update_acl_sub_command;
 pub mod update_user_sub_command;
 
-use crate::admin::auth_admin::{AclInfo, UserInfo};
+use crate::admin::auth_admin::{acl_info_of, AclInfo, UserInfo};
 use crate::admin::DefaultMQAdminExt;
-use crate::command::command_util;
+use crate::command::{command_util, CommandContext};
 use crate::error::ToolsError;
 use rmq_srvutil::cli::{CliOption, Options};
 
@@ -210,4 +210,52 @@ mod tests {
             vec!["Topic:A", "Group:B"]
         );
     }
+}
+
+/// `createAcl` and `updateAcl` differ only in the request they send and the word they print.
+#[derive(Clone, Copy)]
+pub(crate) enum AclWrite {
+    Create,
+    Update,
+}
+
+/// Runs `createAcl` / `updateAcl`: builds the AclInfo from `-s -r -a -i -d` and sends it to
+/// `-b` or to every broker of `-c`, printing one line per broker.
+pub(crate) async fn write_acl(
+    ctx: &mut CommandContext<'_>,
+    kind: AclWrite,
+) -> Result<(), ToolsError> {
+    let subject = ctx.optional("s").map(str::to_string);
+    let resources = ctx.optional("r").map(split_trimmed).unwrap_or_default();
+    let actions = ctx.optional("a").map(split_trimmed);
+    let source_ips = ctx.optional("i").map(split_trimmed);
+    let acl = acl_info_of(
+        subject.as_deref(),
+        &resources,
+        actions,
+        source_ips,
+        ctx.optional("d"),
+    );
+    let broker = ctx.optional("b").map(str::to_string);
+    let cluster = ctx.optional("c").map(str::to_string);
+    if broker.is_none() && cluster.is_none() {
+        return ctx.print_help();
+    }
+    ctx.with_admin(async |admin, out| {
+        for addr in targets(admin, broker.as_deref(), cluster.as_deref(), None).await? {
+            let verb = match kind {
+                AclWrite::Create => {
+                    admin.create_acl(&addr, &acl).await?;
+                    "create"
+                }
+                AclWrite::Update => {
+                    admin.update_acl(&addr, &acl).await?;
+                    "update"
+                }
+            };
+            writeln!(out, "{verb} acl to {addr} success.")?;
+        }
+        Ok(())
+    })
+    .await
 }

@@ -1,7 +1,6 @@
 //! `updateAcl` (Java `UpdateAclSubCommand`): changes a subject's policy entries.
 
 use super::*;
-use crate::admin::auth_admin::acl_info_of;
 use crate::command::{CommandContext, SubCommand};
 
 /// `updateAcl`.
@@ -45,29 +44,6 @@ impl SubCommand for UpdateAclSubCommand {
     }
 
     async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {
-        let subject = ctx.optional("s").map(str::to_string);
-        let resources = ctx.optional("r").map(split_trimmed).unwrap_or_default();
-        let actions = ctx.optional("a").map(split_trimmed);
-        let source_ips = ctx.optional("i").map(split_trimmed);
-        let acl = acl_info_of(
-            subject.as_deref(),
-            &resources,
-            actions,
-            source_ips,
-            ctx.optional("d"),
-        );
-        let broker = ctx.optional("b").map(str::to_string);
-        let cluster = ctx.optional("c").map(str::to_string);
-        if broker.is_none() && cluster.is_none() {
-            return ctx.print_help();
-        }
-        ctx.with_admin(async |admin, out| {
-            for addr in targets(admin, broker.as_deref(), cluster.as_deref(), None).await? {
-                admin.update_acl(&addr, &acl).await?;
-                writeln!(out, "update acl to {addr} success.")?;
-            }
-            Ok(())
-        })
-        .await
+        write_acl(ctx, AclWrite::Update).await
     }
 }
