@@ -64,13 +64,22 @@ impl PullRequestHoldService {
         self.wake_rx.lock().take()
     }
 
-    /// Parks a request (Java `suspendPullRequest`).
+    /// Parks a request (Java `suspendPullRequest`), then looks at the queue once more: a
+    /// message dispatched after the pull found nothing, but before the request was parked,
+    /// notified nobody, and would otherwise wait for the next `check_hold_request` (5 s).
+    /// `parked` is updated and read SeqCst, so either that notify sees this request or this
+    /// look sees the message.
     pub fn suspend_pull_request(&self, topic: &str, queue_id: i32, request: PullRequest) {
+        let from = request.pull_from_this_offset;
         self.table
             .entry(build_key(topic, queue_id))
             .or_default()
             .push(request);
-        self.parked.fetch_add(1, Ordering::Relaxed);
+        self.parked.fetch_add(1, Ordering::SeqCst);
+        let max = self.store.get_max_offset_in_queue(topic, queue_id);
+        if max > from {
+            self.notify_message_arriving(topic, queue_id, max, None, None);
+        }
     }
 
     /// Returns how many requests are parked.
@@ -105,7 +114,7 @@ impl PullRequestHoldService {
         tags_code: Option<i64>,
         properties: Option<&str>,
     ) {
-        if self.parked.load(Ordering::Relaxed) == 0 {
+        if self.parked.load(Ordering::SeqCst) == 0 {
             return;
         }
         let key = build_key(topic, queue_id);

@@ -108,6 +108,49 @@ async fn nothing_new_is_not_found_or_parked_and_far_offsets_moved() {
 }
 
 #[tokio::test]
+async fn a_message_stored_between_not_found_and_parking_wakes_the_parked_pulls() {
+    let t = parts_with_messages(|_| {});
+    let mut woken = t.hold.take_wake_receiver().unwrap();
+    let p = PullMessageProcessor::new(t.pull_context());
+    let parked = pull(RequestCode::PULL_MESSAGE, "PT", 0, 2, FLAG_SUSPEND);
+    assert!(call(&p, parked.clone()).await.is_none());
+    assert_eq!(t.hold.parked_count(), 1);
+    assert!(woken.try_recv().is_err());
+    // Stored without a notify, as when the dispatch runs between the pull's look at the
+    // queue and its parking: the next pull parked on the queue finds it.
+    let msg = MessageExtBrokerInner {
+        topic: "PT".into(),
+        body: bytes::Bytes::from("c"),
+        born_host: "127.0.0.1:5555".parse().unwrap(),
+        store_host: "127.0.0.1:10911".parse().unwrap(),
+        ..Default::default()
+    };
+    assert_eq!(
+        t.store.put_message(&msg).wait().status,
+        rmq_store::PutMessageStatus::PutOk
+    );
+    let filter = crate::filter::expression_message_filter::ExpressionMessageFilter::new(None, None);
+    t.hold.suspend_pull_request(
+        "PT",
+        0,
+        crate::longpolling::pull_request_hold_service::PullRequest {
+            request: parked,
+            channel: client_channel(),
+            timeout_millis: 60_000,
+            suspend_timestamp: rmq_common::util_all::current_millis(),
+            pull_from_this_offset: 2,
+            message_filter: std::sync::Arc::new(filter),
+        },
+    );
+    assert_eq!(t.hold.parked_count(), 0);
+    let mut n = 0;
+    while woken.try_recv().is_ok() {
+        n += 1;
+    }
+    assert_eq!(n, 2, "both parked pulls are woken");
+}
+
+#[tokio::test]
 async fn refusals_keep_codes_remarks_and_forbidden_type() {
     let t = parts_with_messages(|_| {});
     let p = PullMessageProcessor::new(t.pull_context());

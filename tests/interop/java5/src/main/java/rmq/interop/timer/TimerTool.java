@@ -407,6 +407,15 @@ public final class TimerTool {
         throw new Opts.CheckFailed("the consumer got no queue within 60 s");
     }
 
+    /** {@code ms - slotEnd} when ms is a number, else "?". */
+    static String sinceSlotEnd(String ms, long slotEnd) {
+        try {
+            return Long.toString(Long.parseLong(ms) - slotEnd);
+        } catch (NumberFormatException e) {
+            return "?";
+        }
+    }
+
     /** Java's slot for delivery time t (HookUtils.transformTimerMessage). */
     static long slotOf(long t, long precision) {
         return t % precision == 0 ? t - precision : t / precision * precision;
@@ -514,8 +523,13 @@ public final class TimerTool {
             boolean bounded = s.tLow >= readyAt || !o.has("skip-late-check-before-ready");
             if (bounded && a > s.tHigh + precision + slack) {
                 if (++tooLate <= 10) {
-                    problems.add(String.format("#%d %s %d ms arrived late: %d ms after its time (bound %d)",
-                        s.idx, MODES[s.mode], s.delayMs, a - s.tHigh, precision + slack));
+                    // Where the time went: the broker's dequeue, its store of the delivered
+                    // record, then the pull and the consumer's callback.
+                    problems.add(String.format("#%d %s %d ms arrived late: %d ms after its time (bound %d); "
+                            + "after the slot end: dequeued +%s ms, stored +%d ms, arrived +%d ms",
+                        s.idx, MODES[s.mode], s.delayMs, a - s.tHigh, precision + slack,
+                        sinceSlotEnd(g.msg.getProperty(MessageConst.PROPERTY_TIMER_DEQUEUE_MS), slot + precision),
+                        g.msg.getStoreTimestamp() - (slot + precision), a - (slot + precision)));
                 }
             }
             minLate = Math.min(minLate, a - s.tHigh);
