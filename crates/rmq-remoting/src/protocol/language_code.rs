@@ -33,7 +33,16 @@ impl LanguageCode {
         Self::NAMES.get(self.0 as usize).copied().unwrap_or("OTHER")
     }
 
-    /// Parses Java's enum name; unknown names give `OTHER`.
+    /// Parses Java's enum name in any case (as fastjson matches it); unknown names give `OTHER`.
+    pub fn from_name_ignore_case(name: &str) -> LanguageCode {
+        Self::NAMES
+            .iter()
+            .position(|n| n.eq_ignore_ascii_case(name))
+            .map(|p| LanguageCode(p as u8))
+            .unwrap_or(LanguageCode::OTHER)
+    }
+
+    /// Returns the code of an exact (upper-case) name, OTHER for an unknown one.
     pub fn from_name(name: &str) -> LanguageCode {
         Self::NAMES
             .iter()

@@ -412,30 +412,14 @@ impl RemotingCommand {
             Err(strict) => rmq_common::fastjson::from_slice(header)
                 .map_err(|_| CodecError::BadFrame(format!("bad json header: {strict}")))?,
         };
-        let ext_fields = h
-            .ext_fields
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|(k, v)| v.map(|v| (k, v)))
-            .collect();
         Ok(RemotingCommand {
             code: h.code,
-            // fastjson matches enum names in any case and accepts ordinals.
-            language: match h.language {
-                Some(serde_json::Value::String(s)) => {
-                    LanguageCode::from_name(&s.to_ascii_uppercase())
-                }
-                Some(serde_json::Value::Number(n)) => n
-                    .as_u64()
-                    .and_then(|i| u8::try_from(i).ok())
-                    .map_or(LanguageCode::OTHER, LanguageCode),
-                _ => LanguageCode::OTHER,
-            },
+            language: h.language.map_or(LanguageCode::OTHER, |l| l.0),
             version: h.version,
             opaque: h.opaque,
             flag: h.flag,
             remark: h.remark,
-            ext_fields,
+            ext_fields: h.ext_fields.map(|e| e.0).unwrap_or_default(),
             body: Bytes::new(),
             body_chunks: Vec::new(),
             serialize_type: SerializeType::Json,
@@ -580,7 +564,7 @@ struct JsonHeader {
     code: i32,
     /// Java writes the enum name; an ordinal is read as fastjson does.
     #[serde(default)]
-    language: Option<serde_json::Value>,
+    language: Option<JsonLanguage>,
     #[serde(default)]
     version: i32,
     #[serde(default)]
@@ -592,7 +576,90 @@ struct JsonHeader {
     /// Java and Go write strings; other values take the lenient path, which turns numbers
     /// and booleans into their text and objects into their JSON text, as fastjson does.
     #[serde(default)]
-    ext_fields: Option<HashMap<String, Option<String>>>,
+    ext_fields: Option<ExtFields>,
+}
+
+/// The `language` of a JSON header: fastjson matches enum names in any case and accepts
+/// ordinals; any other value (null, boolean, object, ...) reads as OTHER rather than failing.
+struct JsonLanguage(LanguageCode);
+
+impl<'de> Deserialize<'de> for JsonLanguage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = JsonLanguage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a language name or ordinal")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<JsonLanguage, E> {
+                Ok(JsonLanguage(LanguageCode::from_name_ignore_case(v)))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<JsonLanguage, E> {
+                Ok(JsonLanguage(
+                    u8::try_from(v).map_or(LanguageCode::OTHER, LanguageCode),
+                ))
+            }
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<JsonLanguage, E> {
+                Ok(JsonLanguage(LanguageCode::OTHER))
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<JsonLanguage, E> {
+                Ok(JsonLanguage(LanguageCode::OTHER))
+            }
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<JsonLanguage, E> {
+                Ok(JsonLanguage(LanguageCode::OTHER))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<JsonLanguage, E> {
+                Ok(JsonLanguage(LanguageCode::OTHER))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<JsonLanguage, A::Error> {
+                while a.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(JsonLanguage(LanguageCode::OTHER))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<JsonLanguage, A::Error> {
+                while a
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(JsonLanguage(LanguageCode::OTHER))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `extFields` read straight into the command's map (null values dropped, as Java's
+/// fastjson leaves them out), sized for a typical SEND_MESSAGE_V2 header up front.
+struct ExtFields(HashMap<String, String>);
+
+impl<'de> Deserialize<'de> for ExtFields {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ExtFields;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of strings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<ExtFields, A::Error> {
+                let mut m = HashMap::with_capacity(a.size_hint().unwrap_or(16));
+                while let Some((k, v)) = a.next_entry::<String, Option<String>>()? {
+                    if let Some(v) = v {
+                        m.insert(k, v);
+                    }
+                }
+                Ok(ExtFields(m))
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 #[cfg(test)]
