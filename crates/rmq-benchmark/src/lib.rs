@@ -13,6 +13,12 @@
 //! from an HDR histogram of the same period. On SIGINT/SIGTERM (or when `-q` messages are
 //! sent) it prints Java's `[Complete]` line and a `[Summary]` line over the whole run.
 
+/// The tools allocate per send and per message from several threads; mimalloc costs them
+/// less CPU than glibc malloc, as for the servers (docs/performance.md). Declared here once
+/// for the four tool binaries, the only users of this library.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod batch_producer;
 pub mod consumer;
 pub mod latency;

@@ -202,11 +202,14 @@ fn spawn_writer<W: AsyncWrite + Send + Unpin + 'static>(
             };
             let Some(first) = first else { break };
             encode_logged(&first, &mut batch, &channel);
-            while batch.len() < WRITE_BATCH_BYTES {
-                match rx.try_recv() {
-                    Ok(m) => encode_logged(&m, &mut batch, &channel),
-                    Err(_) => break,
-                }
+            drain_queued(&mut rx, &mut batch, &channel);
+            if batch.len() < WRITE_BATCH_BYTES {
+                // Let the tasks that are ready to run (other senders or processors on this
+                // connection) queue their frames first, then write them all in one syscall:
+                // Netty's flush consolidation. On loopback a write also runs the peer's TCP
+                // receive path, so fewer writes save CPU on both sides.
+                tokio::task::yield_now().await;
+                drain_queued(&mut rx, &mut batch, &channel);
             }
             if batch.is_empty() {
                 continue;
@@ -220,6 +223,20 @@ fn spawn_writer<W: AsyncWrite + Send + Unpin + 'static>(
         }
         let _ = write_half.shutdown().await;
     });
+}
+
+/// Appends the frames already queued on `rx` to `batch`, up to `WRITE_BATCH_BYTES`.
+fn drain_queued(
+    rx: &mut mpsc::Receiver<RemotingCommand>,
+    batch: &mut FrameBatch,
+    channel: &Channel,
+) {
+    while batch.len() < WRITE_BATCH_BYTES {
+        match rx.try_recv() {
+            Ok(m) => encode_logged(&m, batch, channel),
+            Err(_) => break,
+        }
+    }
 }
 
 /// Appends the frame of `cmd` to `batch`. A response that cannot be encoded (over the frame limit) is
