@@ -14,6 +14,7 @@ use crate::{
     warn_unsupported, ACL_KEY_OPTIONS, COMMON_OPTIONS,
 };
 use rmq_client::consumer::listener::{ConsumeConcurrentlyContext, ConsumeConcurrentlyStatus};
+use rmq_client::consumer::ConsumeFromWhere;
 use rmq_client::{DefaultMQPushConsumer, MessageExt};
 use rmq_common::java_format::format_fixed;
 use rmq_common::util_all::{current_millis, time_millis_to_human_string2};
@@ -78,6 +79,11 @@ pub fn build_command_line_options(options: &mut Options) {
             "filter expression content file path.ie: ./test/expr",
         ),
         ("r", "fail rate", "consumer fail rate, default 0"),
+        (
+            "cf",
+            "consumeFromFirst",
+            "rmq: a new group starts at each queue's first offset, Default: false",
+        ),
     ] {
         options.add_option(CliOption::new(opt, long, true, desc));
     }
@@ -173,6 +179,11 @@ pub async fn run(args: Vec<String>) -> i32 {
     }
     if let Some(ns) = cl.get_option_value("n") {
         builder = builder.namesrv_addr(ns);
+    }
+    if flag(&cl, "cf") {
+        // A backlog still in the page cache would otherwise be skipped: Java's broker answers
+        // a new group's offset query with "not found" then, and the client starts at the end.
+        builder = builder.consume_from_where(ConsumeFromWhere::ConsumeFromFirstOffset);
     }
     let consumer = builder.build();
     let subscribed = match (filter_type.as_deref(), expression.as_deref()) {
