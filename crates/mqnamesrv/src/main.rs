@@ -10,10 +10,6 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// mimalloc, as the broker uses (docs/performance.md).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Command line of `mqnamesrv` (Java `ServerUtil` options plus `NamesrvStartup`'s own).
 #[derive(Parser, Debug)]
 #[command(name = "mqnamesrv", about = "rmq name server")]
