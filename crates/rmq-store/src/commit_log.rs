@@ -11,6 +11,7 @@
 //! body CRC and size checks run before the lock.
 
 use crate::allocate_mapped_file_service::PREFAULT_STEP;
+use crate::append_waker::AppendWaker;
 use crate::config::MessageStoreConfig;
 use crate::dispatch_request::{
     check_message_and_return_size, CheckResult, DelayLevels, DispatchRequest,
@@ -59,6 +60,8 @@ pub(crate) struct CommitLog {
     file_size: i64,
     /// When the current append took the lock, 0 when not appending (Java `beginTimeInLock`).
     begin_time_in_lock: AtomicI64,
+    /// Wakes the reput when it sleeps on an idle log.
+    pub(crate) append_waker: AppendWaker,
 }
 
 impl CommitLog {
@@ -75,6 +78,7 @@ impl CommitLog {
             delay,
             file_size,
             begin_time_in_lock: AtomicI64::new(0),
+            append_waker: AppendWaker::default(),
         }
     }
 
@@ -121,6 +125,17 @@ impl CommitLog {
 
     /// Appends one message (Java `asyncPutMessage` up to the flush).
     pub(crate) fn append_message(
+        &self,
+        msg: &MessageExtBrokerInner,
+    ) -> Result<AppendMessageResult, PutMessageStatus> {
+        let r = self.append_one(msg);
+        if r.is_ok() {
+            self.append_waker.appended();
+        }
+        r
+    }
+
+    fn append_one(
         &self,
         msg: &MessageExtBrokerInner,
     ) -> Result<AppendMessageResult, PutMessageStatus> {
@@ -285,6 +300,17 @@ impl CommitLog {
         &self,
         batch: &MessageExtBatch,
     ) -> Result<AppendMessageResult, PutMessageStatus> {
+        let r = self.append_batch(batch);
+        if r.is_ok() {
+            self.append_waker.appended();
+        }
+        r
+    }
+
+    fn append_batch(
+        &self,
+        batch: &MessageExtBatch,
+    ) -> Result<AppendMessageResult, PutMessageStatus> {
         if message_sys_flag::get_transaction_value(batch.sys_flag)
             != message_sys_flag::TRANSACTION_NOT_TYPE
             || batch.delay_time_level() > 0
@@ -371,6 +397,14 @@ impl CommitLog {
     /// `appendData`); false when the offset does not continue the log, the data does not fit
     /// or its disk blocks cannot be reserved.
     pub(crate) fn append_data(&self, start_offset: i64, data: &[u8]) -> bool {
+        let ok = self.append_replicated(start_offset, data);
+        if ok {
+            self.append_waker.appended();
+        }
+        ok
+    }
+
+    fn append_replicated(&self, start_offset: i64, data: &[u8]) -> bool {
         let _st = self.append.lock();
         if start_offset != self.max_offset()
             && !(self.queue.is_empty() && start_offset % self.file_size == 0)

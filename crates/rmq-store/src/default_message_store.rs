@@ -64,7 +64,7 @@ pub struct DefaultMessageStore {
     flush_manager: Arc<FlushManager>,
     running_flags: Arc<RunningFlags>,
     pub(crate) stats: Arc<StoreStatsService>,
-    reput: Arc<ReputMessageService>,
+    pub(crate) reput: Arc<ReputMessageService>,
     flush_consume_queue: Arc<FlushConsumeQueueService>,
     scheduled: Arc<StoreScheduledService>,
     pub(crate) get_service: GetMessageService,

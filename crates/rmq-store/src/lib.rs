@@ -21,6 +21,7 @@
 //! `statvfs`, `fcntl`, `sysconf`).
 
 mod allocate_mapped_file_service;
+mod append_waker;
 mod clean_commit_log_service;
 mod commit_log;
 mod commit_log_dispatcher;

@@ -439,6 +439,32 @@ fn sync_flush_and_listener() {
 }
 
 #[test]
+fn an_idle_reput_sleeps_until_the_next_append_wakes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = open(dir.path(), |_| {});
+    // Parked sleeps longer than wait_dispatched waits: only the append's wake-up can
+    // dispatch the message in time.
+    s.reput.set_parked_wait_millis(120_000);
+    put_ok(&s, &msg("W", 0, 0));
+    wait_dispatched(&s);
+    for round in 1..=3 {
+        let mut parked = false;
+        for _ in 0..10_000 {
+            if s.commit_log.append_waker.is_parked() {
+                parked = true;
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        assert!(parked, "the reput never parked on the idle log");
+        put_ok(&s, &msg("W", 0, round));
+        wait_dispatched(&s);
+        assert_eq!(s.get_max_offset_in_queue("W", 0), round as i64 + 1);
+    }
+    s.shutdown();
+}
+
+#[test]
 fn abnormal_recovery_rebuilds_consume_queue_and_index() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = |c: &mut MessageStoreConfig| {

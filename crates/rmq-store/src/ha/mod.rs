@@ -84,8 +84,8 @@ impl HaShared {
         self.data_cond.notify_all();
     }
 
-    /// Appends replicated bytes (slave); the reput, which polls every millisecond, picks
-    /// them up.
+    /// Appends replicated bytes (slave); the reput picks them up (the append wakes it when
+    /// it sleeps on an idle log).
     pub(crate) fn append(&self, offset: i64, data: &[u8]) -> bool {
         self.commit_log.append_data(offset, data)
     }
