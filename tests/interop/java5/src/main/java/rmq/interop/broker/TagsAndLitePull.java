@@ -116,11 +116,19 @@ final class TagsAndLitePull {
             Collection<MessageQueue> mqs = c.fetchMessageQueues(topic);
             BrokerScenarios.check(mqs.contains(target), "fetchMessageQueues " + mqs + " lacks " + target);
             c.assign(java.util.Collections.singletonList(target));
-            // Find where this run starts: first message of the run on the queue.
+            // Find where this run starts: first message of the run on the queue. The whole run
+            // is read first: a pull the client still has in flight when seek() is called can
+            // put its (older) messages after the seek (a race in Java's DefaultLitePullConsumerImpl:
+            // the new pull task clears the seek offset before the old one checks it), so the
+            // seek comes only once every pull in flight is past the run.
             c.seekToBegin(target);
-            List<MessageExt> firstBatch = pollRun(c, run, 1, 30000);
-            BrokerScenarios.check(!firstBatch.isEmpty(), "poll from the beginning found nothing of this run");
+            List<MessageExt> firstBatch = pollRun(c, run, count, 30000);
+            BrokerScenarios.check(firstBatch.size() >= count, "read " + firstBatch.size() + " of the run from the beginning");
             base = firstBatch.get(0).getQueueOffset() - Integer.parseInt(firstBatch.get(0).getUserProperty(Clients.P_INDEX));
+            for (int i = 0; i < count; i++) {
+                int idx = Integer.parseInt(firstBatch.get(i).getUserProperty(Clients.P_INDEX));
+                BrokerScenarios.check(idx == i, "from the beginning got #" + idx + " at position " + i);
+            }
             // seek to the middle of the run and read the rest in order.
             int mid = count / 2;
             c.seek(target, base + mid);
