@@ -51,6 +51,24 @@ impl ResponseCode {
     pub const NOT_LEADER_FOR_QUEUE: ResponseCode = ResponseCode(501);
     pub const ILLEGAL_OPERATION: ResponseCode = ResponseCode(604);
     pub const GO_AWAY: ResponseCode = ResponseCode(1500);
+    // Controller mode (Java: ResponseCode 2000-2016).
+    pub const CONTROLLER_FENCED_MASTER_EPOCH: ResponseCode = ResponseCode(2000);
+    pub const CONTROLLER_FENCED_SYNC_STATE_SET_EPOCH: ResponseCode = ResponseCode(2001);
+    pub const CONTROLLER_INVALID_MASTER: ResponseCode = ResponseCode(2002);
+    pub const CONTROLLER_INVALID_REPLICAS: ResponseCode = ResponseCode(2003);
+    pub const CONTROLLER_MASTER_NOT_AVAILABLE: ResponseCode = ResponseCode(2004);
+    pub const CONTROLLER_INVALID_REQUEST: ResponseCode = ResponseCode(2005);
+    pub const CONTROLLER_BROKER_NOT_ALIVE: ResponseCode = ResponseCode(2006);
+    pub const CONTROLLER_NOT_LEADER: ResponseCode = ResponseCode(2007);
+    pub const CONTROLLER_BROKER_METADATA_NOT_EXIST: ResponseCode = ResponseCode(2008);
+    pub const CONTROLLER_INVALID_CLEAN_BROKER_METADATA: ResponseCode = ResponseCode(2009);
+    pub const CONTROLLER_BROKER_NEED_TO_BE_REGISTERED: ResponseCode = ResponseCode(2010);
+    pub const CONTROLLER_MASTER_STILL_EXIST: ResponseCode = ResponseCode(2011);
+    pub const CONTROLLER_ELECT_MASTER_FAILED: ResponseCode = ResponseCode(2012);
+    pub const CONTROLLER_ALTER_SYNC_STATE_SET_FAILED: ResponseCode = ResponseCode(2013);
+    pub const CONTROLLER_BROKER_ID_INVALID: ResponseCode = ResponseCode(2014);
+    pub const CONTROLLER_JRAFT_INTERNAL_ERROR: ResponseCode = ResponseCode(2015);
+    pub const CONTROLLER_BROKER_LIVE_INFO_NOT_EXISTS: ResponseCode = ResponseCode(2016);
     pub const USER_NOT_EXIST: ResponseCode = ResponseCode(3001);
     pub const POLICY_NOT_EXIST: ResponseCode = ResponseCode(3002);
 
@@ -100,6 +118,23 @@ impl ResponseCode {
             501 => "NOT_LEADER_FOR_QUEUE",
             604 => "ILLEGAL_OPERATION",
             1500 => "GO_AWAY",
+            2000 => "CONTROLLER_FENCED_MASTER_EPOCH",
+            2001 => "CONTROLLER_FENCED_SYNC_STATE_SET_EPOCH",
+            2002 => "CONTROLLER_INVALID_MASTER",
+            2003 => "CONTROLLER_INVALID_REPLICAS",
+            2004 => "CONTROLLER_MASTER_NOT_AVAILABLE",
+            2005 => "CONTROLLER_INVALID_REQUEST",
+            2006 => "CONTROLLER_BROKER_NOT_ALIVE",
+            2007 => "CONTROLLER_NOT_LEADER",
+            2008 => "CONTROLLER_BROKER_METADATA_NOT_EXIST",
+            2009 => "CONTROLLER_INVALID_CLEAN_BROKER_METADATA",
+            2010 => "CONTROLLER_BROKER_NEED_TO_BE_REGISTERED",
+            2011 => "CONTROLLER_MASTER_STILL_EXIST",
+            2012 => "CONTROLLER_ELECT_MASTER_FAILED",
+            2013 => "CONTROLLER_ALTER_SYNC_STATE_SET_FAILED",
+            2014 => "CONTROLLER_BROKER_ID_INVALID",
+            2015 => "CONTROLLER_JRAFT_INTERNAL_ERROR",
+            2016 => "CONTROLLER_BROKER_LIVE_INFO_NOT_EXISTS",
             3001 => "USER_NOT_EXIST",
             3002 => "POLICY_NOT_EXIST",
             _ => return None,
@@ -125,5 +160,25 @@ impl From<i32> for ResponseCode {
 impl From<ResponseCode> for i32 {
     fn from(c: ResponseCode) -> i32 {
         c.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controller_codes_match_java() {
+        assert_eq!(ResponseCode::CONTROLLER_FENCED_MASTER_EPOCH.0, 2000);
+        assert_eq!(ResponseCode::CONTROLLER_BROKER_LIVE_INFO_NOT_EXISTS.0, 2016);
+        for code in 2000..=2016 {
+            let name = ResponseCode(code).name().unwrap_or_default();
+            assert!(name.starts_with("CONTROLLER_"), "{code}: {name}");
+        }
+        assert_eq!(
+            ResponseCode::CONTROLLER_MASTER_STILL_EXIST.to_string(),
+            "CONTROLLER_MASTER_STILL_EXIST(2011)"
+        );
+        assert_eq!(ResponseCode(2017).name(), None);
     }
 }

@@ -15,6 +15,7 @@ pub mod consume_stats;
 pub mod consume_stats_list;
 pub mod consumer_connection;
 pub mod consumer_running_info;
+pub mod controller;
 pub mod create_topic_list_request_body;
 pub mod get_consumer_status_body;
 pub mod group_list;
@@ -149,6 +150,13 @@ mod tests {
             consumer_connection::ConsumerConnection,
             consumer_running_info::ConsumeStatus,
             consumer_running_info::ConsumerRunningInfo,
+            controller::SyncStateSet,
+            controller::ElectMasterResponseBody,
+            controller::BrokerReplicasInfo,
+            controller::ReplicasInfo,
+            controller::ReplicaIdentity,
+            controller::EpochEntryCache,
+            controller::EpochEntry,
             create_topic_list_request_body::CreateTopicListRequestBody,
             get_consumer_status_body::GetConsumerStatusBody,
             group_list::GroupList,

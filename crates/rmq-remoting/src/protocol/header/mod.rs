@@ -12,6 +12,7 @@ use std::collections::HashMap;
 pub mod auth;
 pub mod broker;
 pub mod client;
+pub mod controller;
 pub mod namesrv;
 
 /// A header that maps to `extFields`.
