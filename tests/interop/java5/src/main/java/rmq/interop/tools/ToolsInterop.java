@@ -36,6 +36,9 @@ import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.remoting.protocol.admin.ConsumeStats;
+import org.apache.rocketmq.remoting.protocol.admin.OffsetWrapper;
+import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 
 public final class ToolsInterop {
     private ToolsInterop() {
@@ -124,6 +127,37 @@ public final class ToolsInterop {
      * Message details: property maps sorted, MessageTrack lines sorted, and their exception
      * texts masked (Java adds the exception class and its first stack frame).
      */
+    /** Polls ToolsCG's consume stats until no queue lags behind its max offset. */
+    static void waitOffsetsCommitted(String ns, String group, long timeoutMs) throws Exception {
+        DefaultMQAdminExt admin = new DefaultMQAdminExt();
+        admin.setNamesrvAddr(ns);
+        admin.setInstanceName("tools-interop-offsets");
+        admin.start();
+        try {
+            long deadline = System.currentTimeMillis() + timeoutMs;
+            long lag = -1;
+            while (System.currentTimeMillis() < deadline) {
+                try {
+                    ConsumeStats cs = admin.examineConsumeStats(group);
+                    lag = 0;
+                    for (OffsetWrapper w : cs.getOffsetTable().values()) {
+                        lag += w.getBrokerOffset() - w.getConsumerOffset();
+                    }
+                    if (lag == 0 && !cs.getOffsetTable().isEmpty()) {
+                        return;
+                    }
+                } catch (Exception e) {
+                    lag = -1;
+                }
+                Thread.sleep(500);
+            }
+            System.out.println("FAIL setup: " + group + "'s offsets not committed within " + timeoutMs + " ms (lag " + lag + ")");
+            System.exit(1);
+        } finally {
+            admin.shutdown();
+        }
+    }
+
     static String messageDetail(String s) {
         return sortedAfterBlank(TRACK_DESC.matcher(sortProps(s)).replaceAll("exceptionDesc=<DESC>]"));
     }
@@ -372,9 +406,9 @@ public final class ToolsInterop {
             System.out.println("FAIL setup: the Java consumer got " + consumed.get() + " of 5 messages");
             System.exit(1);
         }
-        // Let the consumer's offsets reach the broker (persisted every 5 s) so both tools
-        // see the same consume progress.
-        Thread.sleep(6_000);
+        // Wait until the consumer's offsets reached the broker (the client persists them
+        // every 5 s; a loaded machine can take longer) so both tools see the same progress.
+        waitOffsetsCommitted(ns, "ToolsCG", 60_000);
 
         int failed = 0;
         int passed = 0;
