@@ -6,10 +6,10 @@
 #
 # produces distribution/target/rmq-<version>-bin.tar.gz with one top folder rmq-<version>/:
 #
-#   bin/        mqnamesrv mqbroker mqshutdown mqadmin tools.sh play.sh rmq-env.sh (0755)
-#   conf/       broker.conf, 2m-2s-async/, 2m-2s-sync/, 2m-noslave/, namesrv.properties
+#   bin/        mqnamesrv mqbroker mqcontroller mqshutdown mqadmin tools.sh play.sh rmq-env.sh (0755)
+#   conf/       broker.conf, 2m-2s-async/, 2m-2s-sync/, 2m-noslave/, controller/, namesrv.properties
 #   benchmark/  producer.sh consumer.sh batchproducer.sh tproducer.sh shutdown.sh runclass.sh
-#   lib/        the executables: mqnamesrv mqbroker mqadmin benchmark-producer
+#   lib/        the executables: mqnamesrv mqbroker mqcontroller mqadmin benchmark-producer
 #               benchmark-consumer benchmark-batchproducer benchmark-tproducer
 #   LICENSE NOTICE README.md
 #
@@ -22,7 +22,7 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CARGO=${CARGO:-cargo}
 TARGET_DIR=${CARGO_TARGET_DIR:-$REPO/target}
-BINARIES=(mqnamesrv mqbroker mqadmin benchmark-producer benchmark-consumer
+BINARIES=(mqnamesrv mqbroker mqcontroller mqadmin benchmark-producer benchmark-consumer
   benchmark-batchproducer benchmark-tproducer)
 
 # The version of [workspace.package] in the root Cargo.toml.
@@ -34,7 +34,7 @@ PROFILE=${RMQ_PROFILE:-release}
 
 if [ "${RMQ_SKIP_BUILD:-0}" != 1 ]; then
   echo "building release binaries (cargo build --release) ..."
-  (cd "$REPO" && "$CARGO" build --release -p mqnamesrv -p mqbroker -p mqadmin -p rmq-benchmark)
+  (cd "$REPO" && "$CARGO" build --release -p mqnamesrv -p mqbroker -p mqcontroller -p mqadmin -p rmq-benchmark)
 fi
 for b in "${BINARIES[@]}"; do
   [ -x "$TARGET_DIR/$PROFILE/$b" ] || { echo "missing $TARGET_DIR/$PROFILE/$b" >&2; exit 1; }
@@ -46,7 +46,7 @@ STAGE=$OUT/$NAME
 rm -rf "$STAGE" "$OUT/$NAME-bin.tar.gz"
 mkdir -p "$STAGE/bin" "$STAGE/conf" "$STAGE/benchmark" "$STAGE/lib"
 
-for s in mqnamesrv mqbroker mqshutdown mqadmin tools.sh play.sh rmq-env.sh; do
+for s in mqnamesrv mqbroker mqcontroller mqshutdown mqadmin tools.sh play.sh rmq-env.sh; do
   install -m 0755 "$REPO/bin/$s" "$STAGE/bin/$s"
 done
 cp -R "$REPO/conf/." "$STAGE/conf/"

@@ -24,6 +24,7 @@ import rmq.interop.common.Opts;
  *
  * <pre>
  *   HaTool produce -n NS -t TOPIC --out FILE [-c N] [--stop-file F] [--strict] [--body-size 0]
+ *                  [--poll-ns-ms 30000]
  *   HaTool create-topic --addr A[,B...] -t TOPIC [-q 4]
  *   HaTool offsets --addr A
  *   HaTool wait-synced --master A --slave B [--timeout-s 120]
@@ -36,7 +37,9 @@ import rmq.interop.common.Opts;
  * sends (N &gt; 0) or once the stop file exists. Without {@code --strict} a failed send (an
  * exception or a non-OK status such as FLUSH_SLAVE_TIMEOUT) is counted and the loop goes on
  * (after 100 ms for an exception); with it the first one fails the run. The last line is
- * {@code HA_PRODUCE sent=.. ok=.. errors=.. statuses={..}}.
+ * {@code HA_PRODUCE sent=.. ok=.. errors=.. statuses={..}}. {@code --poll-ns-ms} sets how often
+ * the client refreshes its routes (pollNameServerInterval; a failover test shortens it so the
+ * time to the new master is the servers', not the client's 30 s refresh).
  *
  * {@code wait-synced} polls both brokers' runtime info until the slave's
  * {@code commitLogMaxOffset} equals the master's (non-zero) and prints
@@ -124,6 +127,7 @@ public final class HaTool {
         p.setNamesrvAddr(ns);
         p.setInstanceName("ha_p_" + run);
         p.setVipChannelEnabled(false);
+        p.setPollNameServerInterval(o.getInt("poll-ns-ms", 30000));
         p.start();
         Map<String, Integer> statuses = new TreeMap<>();
         int ok = 0;
