@@ -226,3 +226,57 @@ async fn silent_broker_expires_and_closed_connection_unregisters() {
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn namesrv_with_enable_controller_in_namesrv_runs_a_controller_beside_it() {
+    let store = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let ctrl = format!("127.0.0.1:{port}");
+    let cluster = Cluster::builder()
+        .namesrv_prop("enableControllerInNamesrv", "true")
+        .namesrv_prop("controllerDLegerGroup", "group1")
+        .namesrv_prop("controllerDLegerPeers", format!("n0-{ctrl}"))
+        .namesrv_prop("controllerDLegerSelfId", "n0")
+        .namesrv_prop("controllerStorePath", store.path().display())
+        .start_processes()
+        .await
+        .unwrap();
+    let client = cluster.client().clone();
+    let leader = eventually(Duration::from_secs(20), || {
+        let client = client.clone();
+        let ctrl = ctrl.clone();
+        async move {
+            let r = client
+                .invoke(
+                    &ctrl,
+                    RemotingCommand::new_request(RequestCode::CONTROLLER_GET_METADATA_INFO),
+                    3000,
+                )
+                .await
+                .ok()?;
+            let h: rmq_remoting::protocol::header::controller::GetMetaDataResponseHeader =
+                r.decode_header().ok()?;
+            h.is_leader.then_some(h)
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        leader.controller_leader_address.as_deref(),
+        Some(ctrl.as_str())
+    );
+    assert!(
+        cluster
+            .logs()
+            .contains("The ControllerManager boot success"),
+        "{}",
+        cluster.logs()
+    );
+    // the NameServer itself still answers on its own port
+    let r = route(&cluster, "NoSuchTopic").await;
+    assert_eq!(r.response_code(), ResponseCode::TOPIC_NOT_EXIST);
+}

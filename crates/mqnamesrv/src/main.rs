@@ -84,6 +84,27 @@ fn main() -> ExitCode {
 
 async fn run(startup: Startup) -> anyhow::Result<()> {
     let bind_address = startup.netty_server_config.bind_address.clone();
+    // Java starts the embedded controller first (NamesrvStartup.controllerManagerMain), on a
+    // copy of the NameServer's server settings; it listens on its controllerDLegerPeers port.
+    let controller = match startup.controller_config.clone() {
+        Some(config) => {
+            let handle = rmq_controller::ControllerHandle::start(
+                config,
+                startup.netty_server_config.clone(),
+                startup.netty_client_config.clone(),
+                startup.file_properties.clone(),
+            )
+            .await?;
+            let tip = format!(
+                "The ControllerManager boot success. serializeType={}",
+                rmq_remoting::protocol::remoting_command::default_serialize_type().name()
+            );
+            tracing::info!("{tip}");
+            println!("{tip}");
+            Some(handle)
+        }
+        None => None,
+    };
     let handle = NamesrvController::start_with(
         startup.namesrv_config,
         startup.netty_server_config,
@@ -104,5 +125,8 @@ async fn run(startup: Startup) -> anyhow::Result<()> {
     rmq_srvutil::wait_for_shutdown_signal().await?;
     tracing::info!("shutdown hook was invoked, 1 times.");
     handle.shutdown().await;
+    if let Some(controller) = controller {
+        controller.shutdown().await;
+    }
     Ok(())
 }

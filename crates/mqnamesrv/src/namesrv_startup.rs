@@ -4,6 +4,7 @@
 
 use anyhow::bail;
 use rmq_common::properties::{self, Properties};
+use rmq_controller::ControllerConfig;
 use rmq_namesrv::NamesrvConfig;
 use rmq_remoting::{NettyClientConfig, NettyServerConfig};
 use std::path::Path;
@@ -18,6 +19,9 @@ pub struct Startup {
     pub netty_client_config: NettyClientConfig,
     /// The config file's properties, all of them (GET_NAMESRV_CONFIG reports them).
     pub file_properties: Properties,
+    /// The embedded controller's settings, from the same file, when
+    /// `enableControllerInNamesrv` is on (Java `NamesrvStartup`).
+    pub controller_config: Option<ControllerConfig>,
     /// Problems worth a warning (unknown keys), logged once logging is up.
     pub warnings: Vec<String>,
 }
@@ -34,6 +38,7 @@ pub fn load_config(config_file: Option<&Path>) -> anyhow::Result<Startup> {
         },
         netty_client_config: NettyClientConfig::default(),
         file_properties: Properties::new(),
+        controller_config: None,
         warnings: Vec::new(),
     };
     if let Some(file) = config_file {
@@ -48,6 +53,14 @@ pub fn load_config(config_file: Option<&Path>) -> anyhow::Result<Startup> {
         let mut invalid: Vec<String> = ns.invalid_keys;
         invalid.extend(server.invalid_keys);
         invalid.extend(client.invalid_keys);
+        let mut controller_unknown = None;
+        if startup.namesrv_config.enable_controller_in_namesrv {
+            let mut c = ControllerConfig::default();
+            let report = properties::bind(&mut c, &props, &[]);
+            invalid.extend(report.invalid_keys);
+            controller_unknown = Some(report.unknown_keys);
+            startup.controller_config = Some(c);
+        }
         if let Some(key) = invalid.first() {
             let kind = rmq_srvutil::expected_value_kind(
                 &[
@@ -64,7 +77,13 @@ pub fn load_config(config_file: Option<&Path>) -> anyhow::Result<Startup> {
             );
         }
         for key in &ns.unknown_keys {
-            if server.unknown_keys.contains(key) && client.unknown_keys.contains(key) {
+            let controller_knows = controller_unknown
+                .as_ref()
+                .is_some_and(|u| !u.contains(key));
+            if server.unknown_keys.contains(key)
+                && client.unknown_keys.contains(key)
+                && !controller_knows
+            {
                 let w = format!("unknown config key {key} in {} (ignored)", file.display());
                 eprintln!("mqnamesrv: warning: {w}");
                 startup.warnings.push(w);
@@ -74,6 +93,11 @@ pub fn load_config(config_file: Option<&Path>) -> anyhow::Result<Startup> {
             props.keys(),
             &[
                 rmq_namesrv::namesrv_config::NOT_IMPLEMENTED_KEYS,
+                if startup.controller_config.is_some() {
+                    rmq_controller::config::NOT_IMPLEMENTED_KEYS
+                } else {
+                    &[]
+                },
                 rmq_remoting::not_implemented_keys::NETTY_SERVER_CONFIG,
                 rmq_remoting::not_implemented_keys::NETTY_CLIENT_CONFIG,
             ],
@@ -95,6 +119,9 @@ pub fn load_config(config_file: Option<&Path>) -> anyhow::Result<Startup> {
         bail!("invalid value {port} for config key listenPort: a port must be 0..=65535");
     }
     startup.namesrv_config.validate()?;
+    if let Some(c) = &startup.controller_config {
+        c.validate().map_err(anyhow::Error::msg)?;
+    }
     Ok(startup)
 }
 
@@ -109,6 +136,12 @@ pub fn print_config_items(startup: &Startup) {
         .chain(properties::object_to_ordered_pairs(
             &startup.netty_client_config,
         ))
+        .chain(
+            startup
+                .controller_config
+                .iter()
+                .flat_map(properties::object_to_ordered_pairs),
+        )
     {
         out.push_str(&format!("{k}={v}\n"));
     }

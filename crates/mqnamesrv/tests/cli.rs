@@ -192,7 +192,7 @@ fn keys_rmq_does_not_implement_are_warned_once() {
     let conf = home.path().join("ns.properties");
     std::fs::write(
         &conf,
-        "clusterTest=true\nenableControllerInNamesrv=true\nserverWorkerThreads=4\n\
+        "clusterTest=true\nserverWorkerThreads=4\n\
          enableShutdownGracefully=true\nlistenPort=9876\n",
     )
     .unwrap();
@@ -204,11 +204,7 @@ fn keys_rmq_does_not_implement_are_warned_once() {
         .unwrap();
     assert!(out.status.success(), "{out:?}");
     let stderr = String::from_utf8(out.stderr).unwrap();
-    for key in [
-        "clusterTest",
-        "enableControllerInNamesrv",
-        "serverWorkerThreads",
-    ] {
+    for key in ["clusterTest", "serverWorkerThreads"] {
         let line = format!(
             "mqnamesrv: warning: config key {key} is parsed but not implemented by rmq yet ("
         );
@@ -409,4 +405,40 @@ fn launcher_script_derives_home_and_execs_the_binary() {
     assert!(String::from_utf8(out.stderr)
         .unwrap()
         .contains("no NameServer binary found"));
+}
+
+#[test]
+fn an_embedded_controller_needs_its_peers() {
+    let home = tempfile::tempdir().unwrap();
+    let conf = home.path().join("ns.properties");
+    std::fs::write(&conf, "enableControllerInNamesrv=true\nlistenPort=0\n").unwrap();
+    let out = command(home.path()).arg("-c").arg(&conf).output().unwrap();
+    assert!(!out.status.success(), "{out:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("controllerDLegerPeers of ControllerConfig is null or empty"),
+        "{stderr}"
+    );
+    // with its keys, -p prints the controller's settings after the NameServer's
+    std::fs::write(
+        &conf,
+        "enableControllerInNamesrv=true\ncontrollerDLegerPeers=n0-127.0.0.1:9878\n\
+         controllerDLegerSelfId=n0\ncontrollerDLegerGroup=g\n",
+    )
+    .unwrap();
+    let out = command(home.path())
+        .arg("-c")
+        .arg(&conf)
+        .arg("-p")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("controllerDLegerPeers=n0-127.0.0.1:9878\n"),
+        "{stdout}"
+    );
+    assert!(!String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("unknown config key"));
 }

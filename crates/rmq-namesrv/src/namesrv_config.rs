@@ -50,7 +50,8 @@ pub struct NamesrvConfig {
     pub enable_topic_list: bool,
     /// Sends NOTIFY_MIN_BROKER_ID_CHANGE to acting-master broker groups.
     pub notify_min_broker_id_changed: bool,
-    /// Java starts an embedded controller; rmq has none and ignores the key.
+    /// Starts a controller beside the NameServer (mqnamesrv binds `ControllerConfig` from
+    /// the same file, as Java's `NamesrvStartup`).
     pub enable_controller_in_namesrv: bool,
     /// Answers route queries with SYSTEM_ERROR "name server not ready" during the first
     /// `waitSecondsForService` seconds.
@@ -77,7 +78,6 @@ pub const NOT_IMPLEMENTED_KEYS: &[NotImplementedKey] = &[
     ("defaultThreadPoolNums", TOKIO_POOLS),
     ("clientRequestThreadPoolQueueCapacity", TOKIO_POOLS),
     ("defaultThreadPoolQueueCapacity", TOKIO_POOLS),
-    ("enableControllerInNamesrv", "no embedded controller"),
 ];
 
 impl Default for NamesrvConfig {
