@@ -6,6 +6,7 @@
 //! from a master once the broker tells it the master's HA address (it idles otherwise). The
 //! wire format is Java 5.3.3's, byte for byte; see `ha_connection` and `ha_client`.
 
+pub mod autoswitch;
 mod flow_monitor;
 mod group_transfer_service;
 mod ha_client;
