@@ -18,6 +18,8 @@
 #   4. kill the controller leader: another controller becomes leader;
 #   5. kill -9 the master again: the new controller leader elects another (RESULT failover-2);
 #   6. every SEND_OK message is read back by a Java push consumer (new group).
+# After steps 1 and 5, rmq's mqadmin must print what Java's prints for getControllerMetaData
+# and getSyncStateSet (skipped when RMQ_BIN_DIR has no mqadmin).
 #
 # Environment: RMQ_BIN_DIR (default <repo>/target/release: mqnamesrv, mqcontroller),
 # CONTROLLER_IMPL=rmq|java (rmq), SKIP_BUILD=1 (no mvn compile), KEEP_TMP=1, JAVA.
@@ -124,10 +126,33 @@ jrun() { # name cmd-args...: a Java tool in the foreground, output in $TMP/name.
 jadmin() { # name args...: Java 5.3.3 mqadmin
   local name=$1
   shift
-  jrun "$name" org.apache.rocketmq.tools.command.MQAdminStartup "$@"
+  jrun "$name" -Drmq.logback.configurationFile=rmq.client.logback.xml \
+    -Dlogback.statusListenerClass=org.apache.rocketmq.logging.ch.qos.logback.core.status.NopStatusListener \
+    org.apache.rocketmq.tools.command.MQAdminStartup "$@"
 }
 
 lines() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
+
+# same_admin_output label args...: Java's and rmq's mqadmin print the same (log noise of the
+# Java tool dropped: lines before its first output line are JVM/logback chatter).
+same_admin_output() {
+  local label=$1 n=0
+  shift
+  [ -x "$RMQ_BIN_DIR/mqadmin" ] || { echo "(no $RMQ_BIN_DIR/mqadmin: $label comparison skipped)"; return 0; }
+  while true; do
+    n=$((n + 1))
+    jadmin "cmp-$label-$n" "$@" || true
+    HOME="$TMP/home-rmqadmin" "$RMQ_BIN_DIR/mqadmin" "$@" >"$TMP/cmp-$label-$n.rmq" 2>&1 || true
+ grep -v -E '^(SLF4J|WARNING|[0-9]{4}-[0-9]{2}-[0-9]{2} |[0-9:,]+ \|-)' "$TMP/cmp-$label-$n.out" >"$TMP/cmp-$label-$n.java" || true
+    if diff -u "$TMP/cmp-$label-$n.java" "$TMP/cmp-$label-$n.rmq" >"$TMP/cmp-$label-$n.diff"; then
+      echo "OK   mqadmin $label: rmq prints what Java prints"
+      return 0
+    fi
+    # the two runs ask a moment apart: a SyncStateSet may change in between; try again
+    [ "$n" -ge 3 ] && { cat "$TMP/cmp-$label-$n.diff" >&2; fail "mqadmin $label differs from Java's"; }
+    sleep 2
+  done
+}
 
 # ---------------------------------------------------------------- servers
 
@@ -219,6 +244,8 @@ controller_leader() { # sets LEADER_ID, LEADER_ADDR (asking controller index $1)
 T0=$(date +%s)
 for i in 1 2 3; do start_broker "$i"; done
 wait_sync_state initial 3 120
+same_admin_output getControllerMetaData getControllerMetaData -a "127.0.0.1:${CPORTS[0]}"
+same_admin_output getSyncStateSet getSyncStateSet -a "$CTRL_ADDRS" -b "$BROKER"
 jrun create-topic rmq.interop.ha.HaTool create-topic \
   --addr "127.0.0.1:${BPORTS[0]},127.0.0.1:${BPORTS[1]},127.0.0.1:${BPORTS[2]}" -t "$TOPIC" -q 4 \
   || { cat "$TMP/create-topic.out"; fail "create-topic"; }
@@ -287,6 +314,7 @@ echo "new controller leader: $LEADER_ID ($LEADER_ADDR)"
 echo "[step 5] failover with one controller of three down"
 sync_state before-2 || fail "getSyncStateSet after the controller leader change"
 failover failover-2
+same_admin_output getSyncStateSet-after getSyncStateSet -a "127.0.0.1:${CPORTS[$OTHER]}" -b "$BROKER"
 
 touch "$STOP"
 wait "$(pid_of producer)" || fail "producer failed"

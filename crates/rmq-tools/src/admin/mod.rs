@@ -14,6 +14,8 @@
 //!   tracks, offset resets (new and old protocol);
 //! - `broker_admin`: broker runtime statistics and config, config updates, broker statistics;
 //! - `namesrv_admin`: KV config, write permission, name server config;
+//! - `controller_admin`: controller metadata, sync state sets, master election, broker
+//!   metadata cleaning, controller config, broker epoch caches;
 //! - `message_admin`: message lookup by offset id, key, unique key or either id form;
 //! - `pull_admin`: the `DefaultMQPullConsumer` calls of `printMsg`, `consumeMessage` and
 //!   `queryMsgByOffset` (queues in Java's order, pulls with Java's client-side processing).
@@ -22,6 +24,7 @@ pub mod auth_admin;
 pub mod broker_admin;
 pub mod cluster_admin;
 pub mod consumer_admin;
+pub mod controller_admin;
 pub mod group_admin;
 pub mod message_admin;
 pub mod namesrv_admin;
@@ -70,6 +73,12 @@ impl DefaultMQAdminExt {
         if self.client_config.namesrv_addr_list().is_empty() {
             return Err(ToolsError::NoNameServer);
         }
+        self.start_without_name_server().await
+    }
+
+    /// Connects as [`Self::start`] does, with or without a name server: the controller
+    /// commands talk to the addresses they are given (Java's client starts without one).
+    pub async fn start_without_name_server(&self) -> Result<(), ToolsError> {
         let mut cc = self.client_config.clone();
         cc.change_instance_name_to_pid();
         let inst = MQClientInstance::get_or_create(&cc);

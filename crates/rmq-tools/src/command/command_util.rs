@@ -58,6 +58,20 @@ pub async fn fetch_master_and_slave_addr_by_cluster_name(
         .collect())
 }
 
+/// Every broker address, master and slaves, of a broker name; none for an unknown name
+/// (`fetchMasterAndSlaveAddrByBrokerName`).
+pub async fn fetch_master_and_slave_addr_by_broker_name(
+    admin: &DefaultMQAdminExt,
+    broker_name: &str,
+) -> Result<BTreeSet<String>, ToolsError> {
+    let mut ci = admin.examine_broker_cluster_info().await?;
+    Ok(ci
+        .broker_addr_table
+        .remove(broker_name)
+        .map(|bd| bd.broker_addrs.into_values().collect())
+        .unwrap_or_default())
+}
+
 /// Masters of `cluster` with their slaves (`fetchMasterAndSlaveDistinguish`); a broker name
 /// without master is listed under [`NO_MASTER_PLACEHOLDER`].
 pub async fn fetch_master_and_slave_distinguish(

@@ -7,6 +7,7 @@ pub mod cluster;
 pub mod command_util;
 pub mod connection;
 pub mod consumer;
+pub mod controller;
 pub mod ha;
 pub mod message;
 pub mod mq_admin_startup;
@@ -16,7 +17,7 @@ pub mod stats;
 pub mod topic;
 
 use crate::admin::{DefaultMQAdminExt, ADMIN_TIMEOUT_MILLIS};
-use crate::error::ToolsError;
+use crate::error::{parse_i32, ToolsError};
 use rmq_srvutil::cli::{render_help, CliOption, CommandLine, Options};
 use std::io::Write;
 
@@ -73,15 +74,23 @@ impl CommandContext<'_> {
     /// Starts an admin client on [`Self::namesrv_addr`], with the instance name mqadmin uses
     /// (the current time in millis, as Java's commands set it).
     pub async fn start_admin(&self) -> Result<DefaultMQAdminExt, ToolsError> {
-        let addr = self.namesrv_addr().ok_or(ToolsError::NoNameServer)?;
+        self.namesrv_addr().ok_or(ToolsError::NoNameServer)?;
+        self.start_admin_with(true).await
+    }
+
+    async fn start_admin_with(&self, need_namesrv: bool) -> Result<DefaultMQAdminExt, ToolsError> {
         let client_config = rmq_client::ClientConfig {
-            namesrv_addr: Some(addr),
+            namesrv_addr: self.namesrv_addr(),
             instance_name: rmq_common::util_all::current_millis().to_string(),
             credentials: self.credentials.clone(),
             ..Default::default()
         };
         let admin = DefaultMQAdminExt::with_config(client_config, ADMIN_TIMEOUT_MILLIS);
-        admin.start().await?;
+        if need_namesrv {
+            admin.start().await?;
+        } else {
+            admin.start_without_name_server().await?;
+        }
         Ok(admin)
     }
 
@@ -93,6 +102,18 @@ impl CommandContext<'_> {
         f: impl AsyncFnOnce(&DefaultMQAdminExt, &mut dyn Write) -> Result<T, ToolsError>,
     ) -> Result<T, ToolsError> {
         let admin = self.start_admin().await?;
+        let result = f(&admin, &mut *self.out).await;
+        admin.shutdown().await;
+        result
+    }
+
+    /// Runs `f` as [`Self::with_admin`] does, with an admin client that may have no name
+    /// server: the controller commands need none unless they resolve a cluster.
+    pub async fn with_controller_admin<T>(
+        &mut self,
+        f: impl AsyncFnOnce(&DefaultMQAdminExt, &mut dyn Write) -> Result<T, ToolsError>,
+    ) -> Result<T, ToolsError> {
+        let admin = self.start_admin_with(false).await?;
         let result = f(&admin, &mut *self.out).await;
         admin.shutdown().await;
         result
@@ -126,6 +147,103 @@ pub fn lmq_cluster_option() -> CliOption {
         true,
         "Cluster name or lmq parent topic, lmq is used to find the route.",
     )
+}
+
+/// The `-i` option of the commands that repeat (`haStatus`, `getSyncStateSet`,
+/// `getBrokerEpoch`): `None` without it, 3 s when blank, else Java's `Integer.parseInt`.
+pub fn interval_secs(command_line: &CommandLine) -> Result<Option<i32>, ToolsError> {
+    match command_line.get_option_value("i") {
+        Some(v) if !v.trim().is_empty() => Ok(Some(parse_i32(v)?)),
+        Some(_) => Ok(Some(3)),
+        None => Ok(None),
+    }
+}
+
+/// Runs `round` once, or without end every `interval_secs` seconds when set (Java's
+/// `while (true) { innerExec(...); Thread.sleep(flushSecond * 1000); }`).
+pub async fn run_rounds(
+    interval_secs: Option<i32>,
+    mut round: impl AsyncFnMut() -> Result<(), ToolsError>,
+) -> Result<(), ToolsError> {
+    loop {
+        round().await?;
+        let Some(secs) = interval_secs else {
+            return Ok(());
+        };
+        // Java's Thread.sleep refuses a negative time.
+        let secs = u64::try_from(secs)
+            .map_err(|_| ToolsError::NumberFormat(format!("timeout value is negative: {secs}")))?;
+        tokio::time::sleep(std::time::Duration::from_secs(secs)).await;
+    }
+}
+
+/// What the `-b`/`-c` commands that repeat ask for each round (their `innerExec`): `-b` wins
+/// over `-c`; with neither, they print their usage.
+pub enum BrokerOrCluster {
+    /// `-b`: a broker address or name, as the command reads it.
+    Broker(String),
+    /// `-c`: a cluster name.
+    Cluster(String),
+    /// Neither: the usage text.
+    Help(String),
+}
+
+impl BrokerOrCluster {
+    /// Reads `-b`, `-c` or neither from the command line.
+    pub fn of(ctx: &CommandContext<'_>) -> Self {
+        if let Some(b) = ctx.optional("b") {
+            BrokerOrCluster::Broker(b.to_string())
+        } else if let Some(c) = ctx.optional("c") {
+            BrokerOrCluster::Cluster(c.to_string())
+        } else {
+            BrokerOrCluster::Help(render_help(&ctx.app, ctx.options))
+        }
+    }
+}
+
+/// Adds the `-c`, `-b` (named `b_long_name`, described as Java does) and `-i` options of
+/// the commands that read a [`BrokerOrCluster`] and repeat.
+pub fn add_broker_or_cluster_options(options: &mut Options, b_long_name: &str) {
+    options.add_option(CliOption::new("c", "clusterName", true, "which cluster"));
+    options.add_option(CliOption::new(
+        "b",
+        b_long_name,
+        true,
+        "which broker to fetch",
+    ));
+    options.add_option(CliOption::new(
+        "i",
+        "interval",
+        true,
+        "the interval(second) of get info",
+    ));
+}
+
+/// Runs a [`BrokerOrCluster`] command: reads `-i` and the target, starts an admin client
+/// (one that may lack a name server unless `need_namesrv`), then runs `inner_exec` in
+/// rounds (Java's `execute` of `haStatus`, `getSyncStateSet` and `getBrokerEpoch`).
+pub async fn execute_broker_or_cluster_rounds(
+    ctx: &mut CommandContext<'_>,
+    need_namesrv: bool,
+    inner_exec: impl AsyncFn(
+        &DefaultMQAdminExt,
+        &mut dyn Write,
+        &BrokerOrCluster,
+    ) -> Result<(), ToolsError>,
+) -> Result<(), ToolsError> {
+    let interval_secs = interval_secs(ctx.command_line)?;
+    let target = BrokerOrCluster::of(ctx);
+    let rounds = async |admin: &DefaultMQAdminExt, out: &mut dyn Write| {
+        run_rounds(interval_secs, async || {
+            inner_exec(admin, out, &target).await
+        })
+        .await
+    };
+    if need_namesrv {
+        ctx.with_admin(rounds).await
+    } else {
+        ctx.with_controller_admin(rounds).await
+    }
 }
 
 /// Every implemented subcommand, in the order `MQAdminStartup#initCommand` registers them.
@@ -168,6 +286,13 @@ pub fn sub_commands() -> Vec<Box<dyn SubCommand>> {
         Box::new(message::send_message_command::SendMessageCommand),
         Box::new(message::consume_message_command::ConsumeMessageCommand),
         Box::new(ha::ha_status_sub_command::HAStatusSubCommand),
+        Box::new(ha::get_sync_state_set_sub_command::GetSyncStateSetSubCommand),
+        Box::new(broker::get_broker_epoch_sub_command::GetBrokerEpochSubCommand),
+        Box::new(controller::get_controller_meta_data_sub_command::GetControllerMetaDataSubCommand),
+        Box::new(controller::get_controller_config_sub_command::GetControllerConfigSubCommand),
+        Box::new(controller::update_controller_config_sub_command::UpdateControllerConfigSubCommand),
+        Box::new(controller::re_elect_master_sub_command::ReElectMasterSubCommand),
+        Box::new(controller::clean_controller_broker_meta_sub_command::CleanControllerBrokerMetaSubCommand),
         Box::new(auth::create_user_sub_command::CreateUserSubCommand),
         Box::new(auth::update_user_sub_command::UpdateUserSubCommand),
         Box::new(auth::delete_user_sub_command::DeleteUserSubCommand),

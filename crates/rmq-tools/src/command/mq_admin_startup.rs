@@ -186,6 +186,14 @@ mod tests {
             "updateNamesrvConfig",
             "clusterRT",
             "statsAll",
+            "haStatus",
+            "getSyncStateSet",
+            "getBrokerEpoch",
+            "getControllerMetaData",
+            "getControllerConfig",
+            "updateControllerConfig",
+            "electMaster",
+            "cleanBrokerMetadata",
         ] {
             assert!(out.contains(&format!("   {name:<35} ")), "{name} missing");
         }

@@ -4,11 +4,14 @@
 
 use crate::admin::broker_admin::HARuntimeInfo;
 use crate::admin::DefaultMQAdminExt;
-use crate::command::{command_util, CommandContext, SubCommand};
-use crate::error::{parse_i32, ToolsError};
+use crate::command::{
+    add_broker_or_cluster_options, command_util, execute_broker_or_cluster_rounds, BrokerOrCluster,
+    CommandContext, SubCommand,
+};
+use crate::error::ToolsError;
 use rmq_common::java_format::format_fixed;
 use rmq_common::util_all::time_millis_to_human_string2;
-use rmq_srvutil::cli::{render_help, CliOption, Options};
+use rmq_srvutil::cli::Options;
 use std::io::Write;
 
 /// `haStatus`.
@@ -69,30 +72,23 @@ pub fn format_status(broker_addr: &str, info: &HARuntimeInfo) -> String {
     s
 }
 
-/// What one round prints (`innerExec`): `-b` wins over `-c`; with neither, the usage.
-enum Target {
-    Broker(String),
-    Cluster(String),
-    Help(String),
-}
-
 async fn inner_exec(
     admin: &DefaultMQAdminExt,
     out: &mut dyn Write,
-    target: &Target,
+    target: &BrokerOrCluster,
 ) -> Result<(), ToolsError> {
     match target {
-        Target::Broker(addr) => {
+        BrokerOrCluster::Broker(addr) => {
             let info = admin.get_broker_ha_status(addr).await?;
             out.write_all(format_status(addr, &info).as_bytes())?;
         }
-        Target::Cluster(cluster) => {
+        BrokerOrCluster::Cluster(cluster) => {
             for addr in command_util::fetch_master_addr_by_cluster_name(admin, cluster).await? {
                 let info = admin.get_broker_ha_status(&addr).await?;
                 out.write_all(format_status(&addr, &info).as_bytes())?;
             }
         }
-        Target::Help(help) => out.write_all(help.as_bytes())?,
+        BrokerOrCluster::Help(help) => out.write_all(help.as_bytes())?,
     }
     out.flush()?;
     Ok(())
@@ -113,47 +109,11 @@ impl SubCommand for HAStatusSubCommand {
     }
 
     fn build_command_line_options(&self, options: &mut Options) {
-        options.add_option(CliOption::new("c", "clusterName", true, "which cluster"));
-        options.add_option(CliOption::new(
-            "b",
-            "brokerAddr",
-            true,
-            "which broker to fetch",
-        ));
-        options.add_option(CliOption::new(
-            "i",
-            "interval",
-            true,
-            "the interval(second) of get info",
-        ));
+        add_broker_or_cluster_options(options, "brokerAddr");
     }
 
     async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {
-        // Java: `Integer.parseInt` of a non-blank -i value, else 3 s.
-        let interval_secs = match ctx.command_line.get_option_value("i") {
-            Some(v) if !v.trim().is_empty() => Some(parse_i32(v)?),
-            Some(_) => Some(3),
-            None => None,
-        };
-        let target = if let Some(b) = ctx.optional("b") {
-            Target::Broker(b.to_string())
-        } else if let Some(c) = ctx.optional("c") {
-            Target::Cluster(c.to_string())
-        } else {
-            Target::Help(render_help(&ctx.app, ctx.options))
-        };
-        ctx.with_admin(async |admin, out| loop {
-            inner_exec(admin, out, &target).await?;
-            let Some(secs) = interval_secs else {
-                return Ok(());
-            };
-            // Java's Thread.sleep refuses a negative time.
-            let secs = u64::try_from(secs).map_err(|_| {
-                ToolsError::NumberFormat(format!("timeout value is negative: {secs}"))
-            })?;
-            tokio::time::sleep(std::time::Duration::from_secs(secs)).await;
-        })
-        .await
+        execute_broker_or_cluster_rounds(ctx, true, inner_exec).await
     }
 }
 

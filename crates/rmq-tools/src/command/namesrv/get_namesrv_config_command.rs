@@ -1,6 +1,6 @@
 //! `getNamesrvConfig` (Java `GetNamesrvConfigCommand`): the configuration of each name server.
 
-use super::server_list;
+use super::{print_server_configs, server_list};
 use crate::command::{CommandContext, SubCommand};
 use crate::error::ToolsError;
 use rmq_srvutil::cli::Options;
@@ -27,13 +27,8 @@ impl SubCommand for GetNamesrvConfigCommand {
     async fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<(), ToolsError> {
         let servers = server_list(ctx.command_line.get_option_value("n"));
         ctx.with_admin(async |admin, out| {
-            for (addr, config) in admin.get_name_server_config(servers.as_deref()).await? {
-                writeln!(out, "============{addr}============")?;
-                for (k, v) in config {
-                    writeln!(out, "{k:<50}=  {v}")?;
-                }
-            }
-            Ok(())
+            let configs = admin.get_name_server_config(servers.as_deref()).await?;
+            Ok(print_server_configs(out, &configs)?)
         })
         .await
     }

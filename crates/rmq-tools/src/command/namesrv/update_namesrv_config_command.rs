@@ -1,7 +1,7 @@
 //! `updateNamesrvConfig` (Java `UpdateNamesrvConfigCommand`): sets one config key on each
 //! name server.
 
-use super::{java_list_to_string, server_list};
+use super::{print_update_success, server_list};
 use crate::command::{CommandContext, SubCommand};
 use crate::error::ToolsError;
 use rmq_srvutil::cli::{CliOption, Options};
@@ -36,13 +36,7 @@ impl SubCommand for UpdateNamesrvConfigCommand {
             admin
                 .update_name_server_config(&[(key.clone(), value.clone())], servers.as_deref())
                 .await?;
-            writeln!(
-                out,
-                "update name server config success!{}\n{key} : {value}",
-                servers
-                    .as_deref()
-                    .map_or(String::new(), java_list_to_string)
-            )?;
+            print_update_success(out, "name server", servers.as_deref(), &key, &value)?;
             Ok(())
         })
         .await
