@@ -145,24 +145,10 @@ fn main() -> ExitCode {
     for (k, v) in config_lines(&startup) {
         tracing::info!("{k}={v}");
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("mqcontroller: cannot start the runtime: {e}");
-            return ExitCode::from(1);
-        }
-    };
-    match runtime.block_on(run(startup)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            let text = rmq_srvutil::error_chain(&e);
-            rmq_srvutil::logging::log_fatal(&format!("controller failed: {text}"));
-            eprintln!("mqcontroller: {text}");
-            ExitCode::from(1)
-        }
+    if rmq_srvutil::run_server("mqcontroller", "controller", run(startup)) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 

@@ -61,24 +61,10 @@ fn main() -> ExitCode {
             }
         };
     startup.log_config();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("mqnamesrv: cannot start the runtime: {e}");
-            return ExitCode::from(1);
-        }
-    };
-    match runtime.block_on(run(startup)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            let text = rmq_srvutil::error_chain(&e);
-            rmq_srvutil::logging::log_fatal(&format!("name server failed: {text}"));
-            eprintln!("mqnamesrv: {text}");
-            ExitCode::from(1)
-        }
+    if rmq_srvutil::run_server("mqnamesrv", "name server", run(startup)) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 

@@ -20,6 +20,18 @@ pub trait ConfigObject: Send + Sync {
     fn bind(&self, props: &Properties) -> BindReport;
 }
 
+/// The keys an update request may not change: `fixed` plus each `;`-separated key of the
+/// `configBlackList` value, without repeats (Java's processors' `initConfigBlackList`).
+pub fn black_list_keys(fixed: &[&str], config_black_list: &str) -> Vec<String> {
+    let mut keys: Vec<String> = fixed.iter().map(|s| s.to_string()).collect();
+    for k in config_black_list.split(';').map(str::trim) {
+        if !k.is_empty() && !keys.iter().any(|x| x == k) {
+            keys.push(k.to_string());
+        }
+    }
+    keys
+}
+
 /// A shared, live config struct with its accepted old key spellings.
 pub struct SharedConfig<T> {
     object: Arc<RwLock<T>>,

@@ -167,16 +167,10 @@ impl ControllerConfig {
 
     /// The keys UPDATE_CONTROLLER_CONFIG refuses (Java `initConfigBlackList`).
     pub fn black_list_keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = ["configBlackList", "configStorePath", "rocketmqHome"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        for k in self.config_black_list.split(';').map(str::trim) {
-            if !k.is_empty() && !keys.iter().any(|x| x == k) {
-                keys.push(k.to_string());
-            }
-        }
-        keys
+        rmq_common::configuration::black_list_keys(
+            &["configBlackList", "configStorePath", "rocketmqHome"],
+            &self.config_black_list,
+        )
     }
 }
 

@@ -150,22 +150,15 @@ impl NamesrvConfig {
     /// Returns the keys UPDATE_NAMESRV_CONFIG refuses: the fixed ones plus `configBlackList`
     /// (Java: `DefaultRequestProcessor#initConfigBlackList`).
     pub fn black_list_keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = [
-            "configBlackList",
-            "configStorePath",
-            "kvConfigPath",
-            "rocketmqHome",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        for k in self.config_black_list.split(';') {
-            let k = k.trim();
-            if !k.is_empty() && !keys.iter().any(|x| x == k) {
-                keys.push(k.to_string());
-            }
-        }
-        keys
+        rmq_common::configuration::black_list_keys(
+            &[
+                "configBlackList",
+                "configStorePath",
+                "kvConfigPath",
+                "rocketmqHome",
+            ],
+            &self.config_black_list,
+        )
     }
 }
 

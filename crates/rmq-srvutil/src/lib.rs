@@ -12,6 +12,6 @@ mod shutdown_hook;
 
 pub use error_chain::{error_chain, ErrorChain};
 pub use server_util::{
-    config_as_json, derive_rocketmq_home, expected_value_kind, read_properties_file,
+    config_as_json, derive_rocketmq_home, expected_value_kind, read_properties_file, run_server,
 };
 pub use shutdown_hook::wait_for_shutdown_signal;

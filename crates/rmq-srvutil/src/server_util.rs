@@ -102,6 +102,34 @@ pub fn parse_cmd_line_or_exit(app: &str, args: &[String], options: &Options) -> 
     }
 }
 
+/// Runs a server's main future on a multi-threaded tokio runtime. A runtime that cannot
+/// start, or a future that fails, is reported on stderr as `<program>: <error chain>` (and,
+/// for the future, logged as `<what> failed: ...`); returns whether it ended well.
+pub fn run_server<F>(program: &str, what: &str, future: F) -> bool
+where
+    F: std::future::Future<Output = anyhow::Result<()>>,
+{
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("{program}: cannot start the runtime: {e}");
+            return false;
+        }
+    };
+    match runtime.block_on(future) {
+        Ok(()) => true,
+        Err(e) => {
+            let text = crate::error_chain(&e);
+            crate::logging::log_fatal(&format!("{what} failed: {text}"));
+            eprintln!("{program}: {text}");
+            false
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
