@@ -230,11 +230,7 @@ async fn silent_broker_expires_and_closed_connection_unregisters() {
 #[tokio::test]
 async fn namesrv_with_enable_controller_in_namesrv_runs_a_controller_beside_it() {
     let store = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = rmq_testkit::pick_port().unwrap();
     let ctrl = format!("127.0.0.1:{port}");
     let cluster = Cluster::builder()
         .namesrv_prop("enableControllerInNamesrv", "true")

@@ -25,12 +25,10 @@ use tokio::sync::mpsc;
 const CLUSTER: &str = "DefaultCluster";
 const BROKER: &str = "broker-a";
 
+/// The controller is restarted on its port: one below the ephemeral range (see
+/// `rmq_testkit::pick_port`).
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    rmq_testkit::pick_port().unwrap()
 }
 
 async fn start_controller(port: u16, store: &Path) -> ControllerHandle {

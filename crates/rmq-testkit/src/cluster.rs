@@ -91,7 +91,7 @@ impl ClusterBuilder {
             ),
         };
         for i in 0..self.namesrvs {
-            cluster.start_namesrv(i, 0)?;
+            cluster.start_namesrv(i, pick_port()?)?;
         }
         for i in 0..self.brokers.len() {
             cluster.brokers.push(None);
@@ -244,7 +244,10 @@ impl Cluster {
                 p.kill();
             }
         }
-        let port = port.unwrap_or(0);
+        let port = match port {
+            Some(p) => p,
+            None => pick_port()?,
+        };
         let conf = self
             .dir
             .path()
@@ -369,6 +372,28 @@ impl Drop for Cluster {
             p.kill();
         }
     }
+}
+
+/// A port P below the kernel's ephemeral range (32768 and up) with P-2, P-1, P and P+1 free
+/// (a broker binds P, its fast channel P-2 and its HA port P+1). Servers are restarted on
+/// their port; an ephemeral port could meanwhile be the local end of any outgoing
+/// connection on the machine, one below it only of a server that chose it.
+pub fn pick_port() -> Result<u16> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let free = |p: u16| std::net::TcpListener::bind(("127.0.0.1", p)).is_ok();
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos() as u64)
+        ^ (u64::from(std::process::id()) << 20);
+    for _ in 0..500 {
+        let n = seed.wrapping_add(COUNTER.fetch_add(7919, Ordering::Relaxed));
+        let p = 20_000 + (n % 12_000) as u16;
+        if (p - 2..=p + 1).all(free) {
+            return Ok(p);
+        }
+    }
+    Err(anyhow!("no free port in 20000..32000"))
 }
 
 /// Waits until `f` returns `Some`, polling every 100 ms, for up to `timeout`.

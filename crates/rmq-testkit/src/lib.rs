@@ -15,5 +15,5 @@ mod cluster;
 mod process;
 
 pub use binaries::binary_path;
-pub use cluster::{eventually, BrokerSpec, Cluster, ClusterBuilder};
+pub use cluster::{eventually, pick_port, BrokerSpec, Cluster, ClusterBuilder};
 pub use process::ServerProcess;
