@@ -2,10 +2,11 @@
 //! (Java `CommitLogDispatcherBuildConsumeQueue` + `CommitLogDispatcherBuildIndex`, called from
 //! `DefaultMessageStore#doDispatch`). Used by recovery and by the `ReputMessageService`.
 
-use crate::config::{BrokerRole, MessageStoreConfig};
+use crate::config::MessageStoreConfig;
 use crate::consume_queue_store::ConsumeQueueStore;
 use crate::dispatch_request::DispatchRequest;
 use crate::index::IndexService;
+use crate::role_state::RoleState;
 use crate::running_flags::RunningFlags;
 use crate::store_checkpoint::StoreCheckpoint;
 use crate::store_error::StoreError;
@@ -19,6 +20,7 @@ pub(crate) struct CommitLogDispatcher {
     pub(crate) index_service: Arc<IndexService>,
     pub(crate) checkpoint: Arc<StoreCheckpoint>,
     pub(crate) running_flags: Arc<RunningFlags>,
+    pub(crate) role: Arc<RoleState>,
 }
 
 impl CommitLogDispatcher {
@@ -65,7 +67,7 @@ impl CommitLogDispatcher {
             }
             return Err(e);
         }
-        if self.config.broker_role == BrokerRole::Slave {
+        if self.role.is_slave() {
             self.checkpoint.set_physic_msg_timestamp(m.store_timestamp);
         }
         self.checkpoint.set_logics_msg_timestamp(m.store_timestamp);

@@ -36,6 +36,7 @@ use crate::put_message_result::{
     AppendMessageResult, PutMessageFuture, PutMessageResult, PutMessageStatus,
 };
 use crate::reput_message_service::ReputMessageService;
+use crate::role_state::RoleState;
 use crate::running_flags::RunningFlags;
 use crate::store_checkpoint::StoreCheckpoint;
 use crate::store_error::StoreError;
@@ -79,6 +80,8 @@ pub struct DefaultMessageStore {
     /// [`DefaultMessageStore::enable_ha`]; a store used on its own has none, and neither has
     /// one under `duplicationEnable` (as Java).
     pub(crate) ha: OnceLock<Arc<HaService>>,
+    /// The role the store acts on now (starts as `brokerRole`; controller mode changes it).
+    pub(crate) role: Arc<RoleState>,
     /// Address the HA port binds; `None` runs no HA service.
     ha_bind_address: Mutex<Option<String>>,
 }
@@ -212,6 +215,7 @@ impl DefaultMessageStore {
     /// Builds the services over the loaded files.
     fn wire(config: Arc<MessageStoreConfig>, l: Loaded, fs: Arc<dyn FileSystem>) -> Arc<Self> {
         let running_flags = Arc::new(RunningFlags::default());
+        let role = RoleState::new(config.broker_role);
         let stats = Arc::new(StoreStatsService::new());
         let dispatcher = Arc::new(CommitLogDispatcher {
             config: config.clone(),
@@ -219,8 +223,14 @@ impl DefaultMessageStore {
             index_service: l.index_service.clone(),
             checkpoint: l.checkpoint.clone(),
             running_flags: running_flags.clone(),
+            role: role.clone(),
         });
-        let reput = ReputMessageService::new(config.clone(), l.commit_log.clone(), dispatcher);
+        let reput = ReputMessageService::new(
+            config.clone(),
+            role.clone(),
+            l.commit_log.clone(),
+            dispatcher,
+        );
         let scheduled = StoreScheduledService::new(
             config.clone(),
             l.checkpoint.clone(),
@@ -241,9 +251,11 @@ impl DefaultMessageStore {
             l.commit_log.clone(),
             l.cq_store.clone(),
             stats.clone(),
+            role.clone(),
             fs.memory().total_physical_bytes,
         );
         Arc::new(DefaultMessageStore {
+            role,
             ha: OnceLock::new(),
             ha_bind_address: Mutex::new(None),
             flush_manager: FlushManager::new(&config),
@@ -316,7 +328,11 @@ impl DefaultMessageStore {
         if self.config.duplication_enable {
             return Ok(());
         }
-        let ha = HaService::new(self.config.clone(), self.commit_log.clone());
+        let ha = HaService::new(
+            self.config.clone(),
+            self.role.clone(),
+            self.commit_log.clone(),
+        );
         if let Err(e) = ha.start(&bind) {
             ha.shutdown();
             return Err(e);
@@ -385,6 +401,11 @@ impl DefaultMessageStore {
     }
 
     /// Returns the store configuration.
+    /// The role the store acts on now, shared with the broker (see [`RoleState`]).
+    pub fn role_state(&self) -> &Arc<RoleState> {
+        &self.role
+    }
+
     pub fn config(&self) -> &MessageStoreConfig {
         &self.config
     }
@@ -493,7 +514,7 @@ impl DefaultMessageStore {
             tracing::warn!("message store has shutdown, so putMessage is forbidden");
             return Some(PutMessageStatus::ServiceNotAvailable);
         }
-        if self.config.broker_role == BrokerRole::Slave && !self.config.duplication_enable {
+        if self.role.is_slave() && !self.config.duplication_enable {
             return Some(PutMessageStatus::ServiceNotAvailable);
         }
         if !self.running_flags.is_writeable() {
@@ -560,7 +581,7 @@ impl DefaultMessageStore {
         };
         ha.notify_new_data();
         let need_acks = self.config.in_sync_replicas;
-        if !wait || self.config.broker_role != BrokerRole::SyncMaster || need_acks <= 1 {
+        if !wait || self.role.role() != BrokerRole::SyncMaster || need_acks <= 1 {
             return flushed;
         }
         flushed.with_replica(ha.put_request(next_offset, need_acks))

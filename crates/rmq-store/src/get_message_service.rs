@@ -2,10 +2,11 @@
 //! point to as zero-copy slices (Java `DefaultMessageStore#getMessage`).
 
 use crate::commit_log::CommitLog;
-use crate::config::{BrokerRole, MessageStoreConfig};
+use crate::config::MessageStoreConfig;
 use crate::consume_queue::{read_unit, ConsumeQueue};
 use crate::consume_queue_store::ConsumeQueueStore;
 use crate::get_message_result::{GetMessageResult, GetMessageStatus, MessageFilter};
+use crate::role_state::RoleState;
 use crate::store_stats_service::StoreStatsService;
 use rmq_common::util_all::current_millis;
 use std::sync::atomic::Ordering;
@@ -44,6 +45,7 @@ pub(crate) struct GetMessageService {
     commit_log: Arc<CommitLog>,
     cq_store: Arc<ConsumeQueueStore>,
     stats: Arc<StoreStatsService>,
+    role: Arc<RoleState>,
     /// Bytes behind the CommitLog end still considered in memory (physical memory times
     /// `accessMessageInMemoryMaxRatio`), read once.
     memory: f64,
@@ -55,6 +57,7 @@ impl GetMessageService {
         commit_log: Arc<CommitLog>,
         cq_store: Arc<ConsumeQueueStore>,
         stats: Arc<StoreStatsService>,
+        role: Arc<RoleState>,
         total_physical_memory: i64,
     ) -> Self {
         let memory = total_physical_memory as f64
@@ -64,6 +67,7 @@ impl GetMessageService {
             commit_log,
             cq_store,
             stats,
+            role,
             memory,
         }
     }
@@ -258,7 +262,7 @@ impl GetMessageService {
     }
 
     fn next_offset_correction(&self, old: i64, new: i64) -> i64 {
-        if self.config.broker_role != BrokerRole::Slave || self.config.offset_check_in_slave {
+        if !self.role.is_slave() || self.config.offset_check_in_slave {
             new
         } else {
             old

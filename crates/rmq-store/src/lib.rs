@@ -49,6 +49,7 @@ mod message_store;
 mod message_store_impl;
 mod put_message_result;
 mod reput_message_service;
+mod role_state;
 mod running_flags;
 mod service_thread;
 mod store_checkpoint;
@@ -65,6 +66,7 @@ pub use clean_commit_log_service::DiskUsageProbe;
 pub use config::{BrokerRole, FlushDiskType, MessageStoreConfig};
 pub use default_message_store::DefaultMessageStore;
 pub use file_system::{disk_partition_space_used_percent, statvfs};
+pub use role_state::RoleState;
 
 /// Faults injected through the store's file-system seam (feature `fault-injection`): open a
 /// store with [`DefaultMessageStore::open_with_faulty_file_system`] and make its file

@@ -16,9 +16,10 @@
 
 use crate::commit_log::CommitLog;
 use crate::commit_log_dispatcher::CommitLogDispatcher;
-use crate::config::{BrokerRole, FlushDiskType, MessageStoreConfig};
+use crate::config::{FlushDiskType, MessageStoreConfig};
 use crate::dispatch_request::{check_message_and_return_size, CheckResult, DispatchRequest};
 use crate::get_message_result::MessageArrivingListener;
+use crate::role_state::RoleState;
 use crate::service_thread::{ServiceSlot, ServiceState};
 use parking_lot::RwLock;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
@@ -42,6 +43,7 @@ enum Step {
 /// The reput service and its position.
 pub(crate) struct ReputMessageService {
     config: Arc<MessageStoreConfig>,
+    role: Arc<RoleState>,
     commit_log: Arc<CommitLog>,
     pub(crate) dispatcher: Arc<CommitLogDispatcher>,
     reput_from_offset: AtomicI64,
@@ -56,11 +58,13 @@ pub(crate) struct ReputMessageService {
 impl ReputMessageService {
     pub(crate) fn new(
         config: Arc<MessageStoreConfig>,
+        role: Arc<RoleState>,
         commit_log: Arc<CommitLog>,
         dispatcher: Arc<CommitLogDispatcher>,
     ) -> Arc<Self> {
         let me = Arc::new(ReputMessageService {
             config,
+            role,
             commit_log,
             dispatcher,
             reput_from_offset: AtomicI64::new(0),
@@ -229,7 +233,7 @@ impl ReputMessageService {
                                 reason,
                                 "[BUG]dispatch message to consume queue error"
                             );
-                            if self.config.broker_role != BrokerRole::Slave {
+                            if !self.role.is_slave() {
                                 *reput += (data.len() - read) as i64;
                             }
                             break 'outer;
@@ -246,7 +250,7 @@ impl ReputMessageService {
     /// On a slave, replicated chunks may end inside a record: the rest arrives with the next
     /// chunk, so a record longer than the bytes present is waited for, not reported.
     fn slave_tail_incomplete(&self, rest: &[u8]) -> bool {
-        if self.config.broker_role != BrokerRole::Slave {
+        if !self.role.is_slave() {
             return false;
         }
         match rest.get(..4) {

@@ -117,6 +117,7 @@ impl BrokerController {
             m.topic_config_manager.clone(),
             producer_manager.clone(),
             message_store_config.clone(),
+            s.message_store.role_state().clone(),
         ));
         Ok(BrokerController {
             broker_config: config,
@@ -269,7 +270,11 @@ fn open_store(
     // The timer wheel (Java `initializeMessageStore` + `start`): recovered from its
     // checkpoint and timer log, delivering on a master only.
     let timer_message_store = if store_config.timer_wheel_enable {
-        let t = TimerMessageStore::open(store_config, message_store.clone())?;
+        let t = TimerMessageStore::open(
+            store_config,
+            message_store.clone(),
+            message_store.role_state().clone(),
+        )?;
         t.start()
             .map_err(|e| BrokerError::io(&store_config.store_path_root_dir, e))?;
         Some(t)

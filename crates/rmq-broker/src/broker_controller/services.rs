@@ -6,7 +6,7 @@ use super::BrokerController;
 use crate::client::client_housekeeping_service::ClientHousekeepingService;
 use crate::processor::pull_message_processor::PullMessageProcessor;
 use rmq_common::ConfigManager;
-use rmq_store::{BrokerRole, MessageStore};
+use rmq_store::MessageStore;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::task::TaskTracker;
@@ -17,12 +17,14 @@ impl BrokerController {
         self.start_persist_tasks(tasks);
         self.start_registration_tasks(tasks);
         self.start_long_polling_tasks(tasks);
-        // Delay levels: a master-only service (Java `changeSpecialServiceStatus(brokerId ==
-        // MASTER_ID)`); a slave takes the master's delay offsets from SlaveSynchronize.
-        if self.broker_config.load().broker_id == rmq_common::mix_all::MASTER_ID as i64 {
-            self.schedule_message_service
-                .start(tasks, self.shutdown.clone());
-        }
+        // Delay levels: delivered while the broker is a master (Java
+        // `changeSpecialServiceStatus`); a slave takes the master's delay offsets from
+        // SlaveSynchronize.
+        self.schedule_message_service.start(
+            tasks,
+            self.shutdown.clone(),
+            self.message_store.role_state().clone(),
+        );
         // Transactions: the op batch, and the check-back on a master.
         self.transactional_message_service
             .start_op_batch_service(tasks, self.shutdown.clone());
@@ -41,7 +43,7 @@ impl BrokerController {
         {
             return;
         }
-        if self.message_store_config.broker_role != BrokerRole::Slave {
+        if !self.message_store.role_state().is_slave() {
             // printMasterAndSlaveDiff every 60 s, first after 10 s.
             self.spawn_periodic(tasks, "printMasterAndSlaveDiff", 10_000, 60_000, |c| {
                 if c.message_store.ha_connection_count() > 0 {

@@ -33,6 +33,7 @@ impl BrokerController {
             address: self.address.clone(),
             message_store: self.store(),
             message_store_config: self.message_store_config.clone(),
+            role: self.message_store.role_state().clone(),
             topic_config_manager: self.topic_config_manager.clone(),
             subscription_group_manager: self.subscription_group_manager.clone(),
             rebalance_lock_manager: self.rebalance_lock_manager.clone(),
@@ -93,6 +94,7 @@ impl BrokerController {
             config: self.broker_config.clone(),
             message_store: self.store(),
             message_store_config: self.message_store_config.clone(),
+            role: self.message_store.role_state().clone(),
             topic_config_manager: self.topic_config_manager.clone(),
             subscription_group_manager: self.subscription_group_manager.clone(),
             consumer_offset_manager: self.consumer_offset_manager.clone(),
@@ -108,6 +110,7 @@ impl BrokerController {
         EndTransactionContext {
             config: self.broker_config.clone(),
             message_store_config: self.message_store_config.clone(),
+            role: self.message_store.role_state().clone(),
             transactional_message_service: self.transactional_message_service.clone(),
             broker_stats_manager: self.broker_stats_manager.clone(),
         }
@@ -133,6 +136,7 @@ impl BrokerController {
             registrar: self.clone(),
             message_store: self.store(),
             message_store_config: self.message_store_config.clone(),
+            role: self.message_store.role_state().clone(),
             topic_config_manager: self.topic_config_manager.clone(),
             subscription_group_manager: self.subscription_group_manager.clone(),
             consumer_offset_manager: self.consumer_offset_manager.clone(),

@@ -25,7 +25,7 @@ use rmq_remoting::protocol::header::broker::EndTransactionRequestHeader;
 use rmq_remoting::{
     Channel, CodecError, RemotingCommand, RemotingError, RequestProcessor, ResponseCode,
 };
-use rmq_store::{BrokerRole, MessageStoreConfig, PutMessageStatus};
+use rmq_store::{MessageStoreConfig, PutMessageStatus};
 use std::sync::Arc;
 
 /// What `EndTransactionProcessor` uses.
@@ -35,6 +35,8 @@ pub struct EndTransactionContext {
     pub config: BrokerConfigHandle,
     /// The store config the broker started with (its role).
     pub message_store_config: Arc<MessageStoreConfig>,
+    /// The broker's role now (controller mode changes it at run time).
+    pub role: Arc<rmq_store::RoleState>,
     /// The half-message bridge and op batch.
     pub transactional_message_service: Arc<TransactionalMessageService>,
     /// The put counters.
@@ -69,7 +71,7 @@ impl EndTransactionProcessor {
             // Java's `EndTransactionRequestHeader#checkFields` refuses the header.
             return Err(CodecError::BadFrame("commitOrRollback field wrong".into()).into());
         }
-        if self.ctx.message_store_config.broker_role == BrokerRole::Slave {
+        if self.ctx.role.is_slave() {
             tracing::warn!("Message store is slave mode, so end transaction is forbidden. ");
             return Ok(Some(RemotingCommand::create_response_command(
                 ResponseCode::SLAVE_NOT_AVAILABLE,

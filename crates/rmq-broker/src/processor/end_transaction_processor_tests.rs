@@ -5,12 +5,13 @@ use super::*;
 use crate::test_support::{client_channel, code_remark, TestParts};
 use crate::transaction::transactional_message_util::test_half_inner;
 use rmq_common::mix_all;
-use rmq_store::MessageStore;
+use rmq_store::{BrokerRole, MessageStore};
 
 fn context(t: &TestParts) -> EndTransactionContext {
     EndTransactionContext {
         config: t.config.clone(),
         message_store_config: t.store_config.clone(),
+        role: rmq_store::RoleState::new(t.store_config.broker_role),
         transactional_message_service: Arc::new(TransactionalMessageService::new(
             t.dyn_store(),
             t.config.clone(),

@@ -23,12 +23,13 @@ use rmq_common::util_all::current_millis;
 use rmq_common::{mix_all, DataVersion, MessageExt};
 use rmq_store::{
     GetMessageStatus, MessageExtBrokerInner, MessageStore, MessageStoreConfig, PutMessageStatus,
+    RoleState,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -61,6 +62,8 @@ pub struct ScheduleMessageService {
     persister: ConfigPersister,
     /// Set by `start` (Java `BrokerController.isScheduleServiceStart`).
     started: AtomicBool,
+    /// Set by `start`: the service delivers while the broker is a master.
+    role: OnceLock<Arc<RoleState>>,
 }
 
 /// Parses `messageDelayLevel` ("1s 5s 10s 30s 1m ... 2h") into level → millis (Java
@@ -113,12 +116,13 @@ impl ScheduleMessageService {
             ),
             persister,
             started: AtomicBool::new(false),
+            role: OnceLock::new(),
         })
     }
 
     /// Returns true once the delivery tasks run (on a master only).
     pub fn is_started(&self) -> bool {
-        self.started.load(Ordering::Relaxed)
+        self.started.load(Ordering::Relaxed) && !self.role.get().is_some_and(|r| r.is_slave())
     }
 
     /// Returns the highest delay level.
@@ -215,21 +219,39 @@ impl ScheduleMessageService {
         }
     }
 
-    /// Starts one delivery task per level and the periodic persistence (Java `start`).
-    pub fn start(self: &Arc<Self>, tasks: &TaskTracker, shutdown: CancellationToken) {
+    /// Starts one delivery task per level and the periodic persistence (Java `start`). They
+    /// deliver while `role` is a master and idle while it is a slave (Java starts and stops
+    /// the service in `changeSpecialServiceStatus`); a level resumes from the offset table,
+    /// which a slave takes from its master, when the broker becomes the master.
+    pub fn start(
+        self: &Arc<Self>,
+        tasks: &TaskTracker,
+        shutdown: CancellationToken,
+        role: Arc<RoleState>,
+    ) {
+        let _ = self.role.set(role.clone());
         self.started.store(true, Ordering::Relaxed);
         for level in self.delay_level_table.keys().copied() {
             let svc = self.clone();
             let shutdown = shutdown.clone();
+            let role = role.clone();
             tasks.spawn(async move {
-                let mut offset = svc.offset_table.lock().get(&level).copied().unwrap_or(0);
+                let mut offset = None;
                 let mut delay = FIRST_DELAY_TIME_MS;
                 loop {
                     tokio::select! {
                         _ = tokio::time::sleep(Duration::from_millis(delay)) => {}
                         _ = shutdown.cancelled() => break,
                     }
-                    delay = svc.execute_on_time_up(level, &mut offset).await;
+                    if role.is_slave() {
+                        offset = None;
+                        delay = FIRST_DELAY_TIME_MS;
+                        continue;
+                    }
+                    let o = offset.get_or_insert_with(|| {
+                        svc.offset_table.lock().get(&level).copied().unwrap_or(0)
+                    });
+                    delay = svc.execute_on_time_up(level, o).await;
                 }
             });
         }

@@ -23,7 +23,7 @@ use rmq_common::util_all::current_millis;
 use rmq_common::{mix_all, perm_name};
 use rmq_remoting::protocol::header::client::CheckTransactionStateRequestHeader;
 use rmq_remoting::{RemotingCommand, RequestCode};
-use rmq_store::{BrokerRole, GetMessageStatus, MessageStoreConfig, PutMessageStatus};
+use rmq_store::{GetMessageStatus, MessageStoreConfig, PutMessageStatus, RoleState};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
@@ -100,6 +100,8 @@ pub struct TransactionalMessageCheckService {
     topics: Arc<TopicConfigManager>,
     producers: Arc<ProducerManager>,
     store_config: Arc<MessageStoreConfig>,
+    /// Only a master checks (Java `changeSpecialServiceStatus`); controller mode changes it.
+    role: Arc<RoleState>,
 }
 
 impl TransactionalMessageCheckService {
@@ -109,20 +111,20 @@ impl TransactionalMessageCheckService {
         topics: Arc<TopicConfigManager>,
         producers: Arc<ProducerManager>,
         store_config: Arc<MessageStoreConfig>,
+        role: Arc<RoleState>,
     ) -> Self {
         TransactionalMessageCheckService {
             service,
             topics,
             producers,
             store_config,
+            role,
         }
     }
 
-    /// Starts the periodic check on a master (Java `TransactionalMessageCheckService#run`).
+    /// Starts the periodic check, which runs while the broker is a master (Java
+    /// `TransactionalMessageCheckService#run`).
     pub fn start(self: &Arc<Self>, tasks: &TaskTracker, shutdown: CancellationToken) {
-        if self.store_config.broker_role == BrokerRole::Slave {
-            return;
-        }
         let svc = self.clone();
         tasks.spawn(async move {
             loop {
@@ -135,6 +137,9 @@ impl TransactionalMessageCheckService {
                 tokio::select! {
                     _ = tokio::time::sleep(Duration::from_millis(interval as u64)) => {}
                     _ = shutdown.cancelled() => break,
+                }
+                if svc.role.is_slave() {
+                    continue;
                 }
                 let begin = current_millis();
                 tracing::info!(begin, "Begin to check prepare message");

@@ -32,6 +32,7 @@ fn setup() -> Setup {
         t.topics.clone(),
         t.producers.clone(),
         t.store_config.clone(),
+        rmq_store::RoleState::new(t.store_config.broker_role),
     );
     let (channel, rx) = Channel::detached("127.0.0.1:6666".parse().unwrap());
     let info = ClientChannelInfo::new(channel.clone(), "c1".into(), LanguageCode::JAVA, 0);

@@ -18,8 +18,9 @@ mod tests;
 pub use runtime_info::{HaClientRuntimeInfo, HaConnectionRuntimeInfo, HaRuntimeInfo};
 
 use crate::commit_log::CommitLog;
-use crate::config::{BrokerRole, MessageStoreConfig};
+use crate::config::MessageStoreConfig;
 use crate::put_message_result::PutCompletion;
+use crate::role_state::RoleState;
 use crate::service_thread::ServiceSlot;
 use group_transfer_service::{AckSource, GroupTransferService};
 use ha_client::HaClient;
@@ -111,13 +112,18 @@ impl AckSource for HaShared {
 /// The HA service of a store (Java `DefaultHAService`).
 pub(crate) struct HaService {
     shared: Arc<HaShared>,
+    role: Arc<RoleState>,
     client: Arc<HaClient>,
     accept: ServiceSlot,
     port: AtomicU16,
 }
 
 impl HaService {
-    pub(crate) fn new(config: Arc<MessageStoreConfig>, commit_log: Arc<CommitLog>) -> Arc<Self> {
+    pub(crate) fn new(
+        config: Arc<MessageStoreConfig>,
+        role: Arc<RoleState>,
+        commit_log: Arc<CommitLog>,
+    ) -> Arc<Self> {
         let client = HaClient::new();
         if let Some(addr) = config.ha_master_address.as_deref() {
             if addr.len() >= 6 {
@@ -137,6 +143,7 @@ impl HaService {
                 stopped: AtomicBool::new(false),
             }),
             client,
+            role,
             accept: ServiceSlot::default(),
             port: AtomicU16::new(0),
         })
@@ -238,7 +245,7 @@ impl HaService {
     /// Java `getRuntimeInfo(masterPutWhere)`.
     pub(crate) fn runtime_info(&self, master_put_where: i64) -> HaRuntimeInfo {
         let mut info = HaRuntimeInfo::default();
-        if self.shared.config.broker_role == BrokerRole::Slave {
+        if self.role.is_slave() {
             let c = &mut info.ha_client_runtime_info;
             c.master_addr = self.client.master_ha_address();
             c.max_offset = master_put_where;

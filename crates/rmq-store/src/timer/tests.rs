@@ -183,7 +183,8 @@ fn timer_wheel_slots_and_size() {
 fn delivers_due_messages_with_java_properties() {
     let dir = tempfile::tempdir().unwrap();
     let s = open(dir.path(), timer_cfg);
-    let t = TimerMessageStore::open(&s.config().clone(), s.clone()).unwrap();
+    let t =
+        TimerMessageStore::open(&s.config().clone(), s.clone(), s.role_state().clone()).unwrap();
     t.start().unwrap();
     let now = current_millis();
     let outs: Vec<i64> = (0..6).map(|i| align(now + 300 + i * 150)).collect();
@@ -224,7 +225,8 @@ fn rolls_past_the_window_and_honours_recall_markers() {
         timer_cfg(c);
         c.timer_roll_window_slot = 2;
     });
-    let t = TimerMessageStore::open(&s.config().clone(), s.clone()).unwrap();
+    let t =
+        TimerMessageStore::open(&s.config().clone(), s.clone(), s.role_state().clone()).unwrap();
     let out = align(current_millis() + 1_200);
     // A recall marker for message 1 (same slot), then messages 1 and 2.
     put(
@@ -261,7 +263,8 @@ fn rolls_past_the_window_and_honours_recall_markers() {
 fn recovers_pending_timers_after_a_crash() {
     let dir = tempfile::tempdir().unwrap();
     let s = open(dir.path(), timer_cfg);
-    let t = TimerMessageStore::open(&s.config().clone(), s.clone()).unwrap();
+    let t =
+        TimerMessageStore::open(&s.config().clone(), s.clone(), s.role_state().clone()).unwrap();
     t.start().unwrap();
     let out = align(current_millis() + 1_500);
     for i in 0..20 {
@@ -283,7 +286,8 @@ fn recovers_pending_timers_after_a_crash() {
     // Lose the wheel's pages: only the replay of the timer log can find the timers again.
     std::fs::write(dir.path().join("timerwheel"), vec![0u8; 38_707_200]).unwrap();
     let s = open(dir.path(), timer_cfg);
-    let t = TimerMessageStore::open(&s.config().clone(), s.clone()).unwrap();
+    let t =
+        TimerMessageStore::open(&s.config().clone(), s.clone(), s.role_state().clone()).unwrap();
     t.start().unwrap();
     let got = wait_for(&s, "Real", 0, 20);
     let mut bodies: Vec<_> = got.iter().map(|m| m.body().to_vec()).collect();

@@ -25,11 +25,12 @@ use super::timer_log::{
 };
 use super::timer_wheel::{TimerWheel, SLOTS_TOTAL};
 use super::{TIMER_DEL_UNIQKEY, TIMER_DEQUEUE_MS, TIMER_ROLL_TIMES};
-use crate::config::{BrokerRole, MessageStoreConfig};
+use crate::config::MessageStoreConfig;
 use crate::file_system::{DefaultFileSystem, FileSystem};
 use crate::message_ext_broker_inner::MessageExtBrokerInner;
 use crate::message_store::MessageStore;
 use crate::put_message_result::PutMessageStatus;
+use crate::role_state::RoleState;
 use crate::service_thread::{ServiceState, ServiceThread};
 use crate::store_error::StoreError;
 use bytes::Bytes;
@@ -83,13 +84,14 @@ struct TimerSettings {
     roll_window_slots: i64,
     flush_interval_ms: u64,
     retry_until_success: bool,
-    is_master: bool,
     congest_num_each_slot: i64,
 }
 
 /// The timer message store.
 pub struct TimerMessageStore {
     store: Arc<dyn MessageStore>,
+    /// Only a master dequeues (Java `shouldRunningDequeue`); controller mode changes it.
+    role: Arc<RoleState>,
     settings: TimerSettings,
     log: TimerLog,
     wheel: TimerWheel,
@@ -135,17 +137,19 @@ struct TimerRequest {
 impl TimerMessageStore {
     /// Opens the timer files under `config.store_path_root_dir`, recovers the wheel from the
     /// checkpoint and the timer log (Java `load` + `recover`), and returns the store, not yet
-    /// started. `store` is the message store holding the timer topic.
+    /// started. `store` is the message store holding the timer topic, `role` its role state.
     pub fn open(
         config: &MessageStoreConfig,
         store: Arc<dyn MessageStore>,
+        role: Arc<RoleState>,
     ) -> Result<Arc<Self>, StoreError> {
-        Self::open_with(config, store, Arc::new(DefaultFileSystem))
+        Self::open_with(config, store, role, Arc::new(DefaultFileSystem))
     }
 
     pub(crate) fn open_with(
         config: &MessageStoreConfig,
         store: Arc<dyn MessageStore>,
+        role: Arc<RoleState>,
         fs: Arc<dyn FileSystem>,
     ) -> Result<Arc<Self>, StoreError> {
         let precision_ms = i64::from(config.timer_precision_ms.max(1));
@@ -166,12 +170,12 @@ impl TimerMessageStore {
         let checkpoint = TimerCheckpoint::open(&check_path, fs)?;
         let t = Arc::new(TimerMessageStore {
             store,
+            role,
             settings: TimerSettings {
                 precision_ms,
                 roll_window_slots,
                 flush_interval_ms: config.timer_flush_interval_ms.max(1) as u64,
                 retry_until_success: config.timer_enable_retry_until_success,
-                is_master: config.broker_role != BrokerRole::Slave,
                 congest_num_each_slot: i64::from(config.timer_congest_num_each_slot),
             },
             log,
@@ -207,7 +211,7 @@ impl TimerMessageStore {
             Some(o) => o + 1,
             None => self.checkpoint.get(LAST_TIMER_QUEUE_OFFSET),
         };
-        if !self.settings.is_master {
+        if !self.is_master() {
             // A slave enqueues only what its master has (Java bounds masters too, which
             // re-enqueues, and so delivers twice, what came after the last checkpoint).
             queue_offset = queue_offset.min(self.checkpoint.get(MASTER_TIMER_QUEUE_OFFSET));
@@ -332,7 +336,7 @@ impl TimerMessageStore {
         cp.set(LAST_TIMER_LOG_FLUSH_POS, self.log.queue().flushed_where());
         let mut pr = self.progress.lock();
         cp.set(LAST_READ_TIME_MS, pr.commit_read_time_ms);
-        if self.settings.is_master {
+        if self.is_master() {
             cp.set(MASTER_TIMER_QUEUE_OFFSET, pr.commit_queue_offset);
             if pr.commit_read_time_ms != pr.last_commit_read_time_ms
                 || pr.commit_queue_offset != pr.last_commit_queue_offset
@@ -385,7 +389,7 @@ impl TimerMessageStore {
     /// the wheel (or delivers those already due). Returns true when it took any.
     fn enqueue(&self, stop: &ServiceState) -> bool {
         let mut max = self.store.get_max_offset_in_queue(TIMER_TOPIC, 0);
-        if !self.settings.is_master {
+        if !self.is_master() {
             // A slave enqueues only what its master has enqueued (Java `isRunningEnqueue`);
             // rmq's slave does not fetch the master's timer checkpoint, so it stays put.
             max = max.min(self.checkpoint.get(MASTER_TIMER_QUEUE_OFFSET));
@@ -441,7 +445,7 @@ impl TimerMessageStore {
     ) -> bool {
         self.enqueue_puts.fetch_add(1, Ordering::Relaxed);
         let write_time = self.progress.lock().curr_write_time_ms;
-        if self.settings.is_master && delayed < write_time {
+        if self.is_master() && delayed < write_time {
             let req = TimerRequest {
                 offset_py: phy,
                 enqueue_time: i64::MAX,
@@ -712,20 +716,19 @@ impl TimerMessageStore {
                 }
             },
         )?);
-        if self.settings.is_master {
-            let me = self.clone();
-            threads.push(ServiceThread::start(
-                "TimerDequeueGetService",
-                Arc::new(ServiceState::default()),
-                move |st| {
-                    while !st.is_stopped() {
-                        if me.dequeue(&st) == -1 {
-                            st.wait_for_running(idle_ms);
-                        }
+        // Runs on every broker and dequeues only while it is the master.
+        let me = self.clone();
+        threads.push(ServiceThread::start(
+            "TimerDequeueGetService",
+            Arc::new(ServiceState::default()),
+            move |st| {
+                while !st.is_stopped() {
+                    if !me.is_master() || me.dequeue(&st) == -1 {
+                        st.wait_for_running(idle_ms);
                     }
-                },
-            )?);
-        }
+                }
+            },
+        )?);
         let me = self.clone();
         let every = self.settings.flush_interval_ms;
         threads.push(ServiceThread::start(
@@ -739,6 +742,10 @@ impl TimerMessageStore {
             },
         )?);
         Ok(())
+    }
+
+    fn is_master(&self) -> bool {
+        !self.role.is_slave()
     }
 
     /// Writes the checkpoint after the timer log and the wheel (Java `TimerFlushService`).

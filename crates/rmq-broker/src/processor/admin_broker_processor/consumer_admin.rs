@@ -40,7 +40,7 @@ use rmq_remoting::protocol::header::client::{
     GetConsumerStatusRequestHeader,
 };
 use rmq_remoting::{Channel, RemotingCommand, RemotingError, RequestCode, ResponseCode};
-use rmq_store::{BoundaryType, BrokerRole};
+use rmq_store::BoundaryType;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -577,7 +577,7 @@ impl AdminBrokerProcessor {
         let h: ResetOffsetRequestHeader = request.decode_header()?;
         tracing::info!(caller = %channel.remote_addr(), topic = %h.topic, group = %h.group, timestamp = h.timestamp, is_force = h.is_force, "[reset-offset] reset offset started");
         let c = &self.ctx;
-        if c.message_store_config.broker_role == BrokerRole::Slave {
+        if c.role.is_slave() {
             return Err(BrokerError::SystemError(
                 "Can not reset offset in slave broker".into(),
             ));

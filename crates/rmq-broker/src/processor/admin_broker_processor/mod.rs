@@ -81,6 +81,8 @@ pub struct AdminBrokerContext {
     pub message_store: Arc<dyn MessageStore>,
     /// The store config the broker started with.
     pub message_store_config: Arc<MessageStoreConfig>,
+    /// The broker's role now (controller mode changes it at run time).
+    pub role: Arc<rmq_store::RoleState>,
     /// The topic configs.
     pub topic_config_manager: Arc<TopicConfigManager>,
     /// The subscription group configs.

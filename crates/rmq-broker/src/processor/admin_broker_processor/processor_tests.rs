@@ -280,6 +280,7 @@ impl crate::test_support::TestParts {
             registrar: self.registrar.clone(),
             message_store: self.dyn_store(),
             message_store_config: self.store_config.clone(),
+            role: rmq_store::RoleState::new(self.store_config.broker_role),
             topic_config_manager: self.topics.clone(),
             subscription_group_manager: self.groups.clone(),
             consumer_offset_manager: self.offsets.clone(),

@@ -12,7 +12,7 @@ use rmq_common::util_all::current_millis;
 use rmq_remoting::protocol::body::subscription_group_config::SubscriptionGroupConfig;
 use rmq_remoting::protocol::header::broker::{PullMessageRequestHeader, PullMessageResponseHeader};
 use rmq_remoting::{Channel, RemotingCommand, ResponseCode};
-use rmq_store::{BrokerRole, GetMessageResult, GetMessageStatus};
+use rmq_store::{GetMessageResult, GetMessageStatus};
 use std::sync::Arc;
 
 /// What the store answered and for which request.
@@ -107,9 +107,7 @@ impl PullMessageProcessor {
             }
             ResponseCode::PULL_OFFSET_MOVED => {
                 let store_config = &self.ctx.message_store_config;
-                if store_config.broker_role != BrokerRole::Slave
-                    || store_config.offset_check_in_slave
-                {
+                if !self.ctx.role.is_slave() || store_config.offset_check_in_slave {
                     tracing::warn!(
                         topic = %o.header.topic,
                         group_id = %o.header.consumer_group,

@@ -35,7 +35,7 @@ use async_trait::async_trait;
 use handle::PullOutcome;
 use rmq_remoting::protocol::header::broker::PullMessageRequestHeader;
 use rmq_remoting::{Channel, RemotingCommand, RemotingError, RequestProcessor, ResponseCode};
-use rmq_store::{BrokerRole, GetMessageResult, GetMessageStatus, MessageStore, MessageStoreConfig};
+use rmq_store::{GetMessageResult, GetMessageStatus, MessageStore, MessageStoreConfig};
 use std::sync::Arc;
 
 /// Java `ForbiddenType` values.
@@ -59,6 +59,8 @@ pub struct PullMessageContext {
     pub message_store: Arc<dyn MessageStore>,
     /// The store config the broker started with.
     pub message_store_config: Arc<MessageStoreConfig>,
+    /// The broker's role now (controller mode changes it at run time).
+    pub role: Arc<rmq_store::RoleState>,
     /// The topic configs.
     pub topic_config_manager: Arc<TopicConfigManager>,
     /// The subscription group configs.
@@ -212,7 +214,6 @@ impl RequestProcessor for PullMessageProcessor {
 
     fn reject_request(&self) -> bool {
         let c = &self.ctx;
-        !c.config.load().slave_read_enable
-            && c.message_store_config.broker_role == BrokerRole::Slave
+        !c.config.load().slave_read_enable && c.role.is_slave()
     }
 }

@@ -7,7 +7,7 @@ use rmq_common::sys_flag::pull_sys_flag::{FLAG_SUBSCRIPTION, FLAG_SUSPEND};
 use rmq_common::{perm_name, TopicConfig};
 use rmq_remoting::protocol::header::broker::PullMessageResponseHeader;
 use rmq_remoting::RequestCode;
-use rmq_store::{MessageExtBrokerInner, MessageStore};
+use rmq_store::{BrokerRole, MessageExtBrokerInner, MessageStore};
 
 fn parts_with_messages(f: impl FnOnce(&mut crate::broker_config::BrokerConfig)) -> TestParts {
     let t = TestParts::with_config(f);
@@ -234,6 +234,7 @@ impl crate::test_support::TestParts {
             config: self.config.clone(),
             message_store: self.dyn_store(),
             message_store_config: self.store_config.clone(),
+            role: rmq_store::RoleState::new(self.store_config.broker_role),
             topic_config_manager: self.topics.clone(),
             subscription_group_manager: self.groups.clone(),
             consumer_offset_manager: self.offsets.clone(),

@@ -69,6 +69,8 @@ pub struct SendMessageContext {
     pub message_store: Arc<dyn MessageStore>,
     /// The store config the broker started with.
     pub message_store_config: Arc<MessageStoreConfig>,
+    /// The broker's role now (controller mode changes it at run time).
+    pub role: Arc<rmq_store::RoleState>,
     /// The topic configs.
     pub topic_config_manager: Arc<TopicConfigManager>,
     /// The subscription group configs.
@@ -475,8 +477,7 @@ impl RequestProcessor for SendMessageProcessor {
 
     fn reject_request(&self) -> bool {
         let c = &self.ctx;
-        (!c.config.load().enable_slave_acting_master
-            && c.message_store_config.broker_role == rmq_store::BrokerRole::Slave)
+        (!c.config.load().enable_slave_acting_master && c.role.is_slave())
             || c.message_store.is_os_page_cache_busy()
     }
 }

@@ -278,6 +278,7 @@ impl crate::test_support::TestParts {
             address: self.address.clone(),
             message_store: self.dyn_store(),
             message_store_config: self.store_config.clone(),
+            role: rmq_store::RoleState::new(self.store_config.broker_role),
             topic_config_manager: self.topics.clone(),
             subscription_group_manager: self.groups.clone(),
             rebalance_lock_manager: self.locks.clone(),
