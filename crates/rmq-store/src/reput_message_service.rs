@@ -22,7 +22,7 @@ use crate::get_message_result::MessageArrivingListener;
 use crate::service_thread::{ServiceSlot, ServiceState};
 use parking_lot::RwLock;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Pause before retrying a failed dispatch.
 const DISPATCH_RETRY_INTERVAL_MILLIS: u64 = 100;
@@ -51,7 +51,12 @@ pub(crate) struct ReputMessageService {
     thread: ServiceSlot,
     /// `PARKED_WAIT_MILLIS`; tests lengthen it to show that appends wake the reput.
     parked_wait_millis: AtomicU64,
+    /// Controller mode's confirm offset (the AutoSwitch HA service's), when set.
+    confirm_source: OnceLock<ConfirmSource>,
 }
+
+/// Where controller mode's confirm offset comes from (`None` once the source is gone).
+pub(crate) type ConfirmSource = Box<dyn Fn() -> Option<i64> + Send + Sync>;
 
 impl ReputMessageService {
     pub(crate) fn new(
@@ -68,6 +73,7 @@ impl ReputMessageService {
             dispatch_stalled: AtomicBool::new(false),
             thread: ServiceSlot::default(),
             parked_wait_millis: AtomicU64::new(PARKED_WAIT_MILLIS),
+            confirm_source: OnceLock::new(),
         });
         let weak = Arc::downgrade(&me);
         me.commit_log.append_waker.set_wake(Box::new(move || {
@@ -84,6 +90,22 @@ impl ReputMessageService {
         let me = self.clone();
         self.thread
             .start("ReputMessageService", move |s| me.run(&s))
+    }
+
+    /// Makes the reput stop at controller mode's confirm offset (Java
+    /// `getReputEndOffset` with `enableControllerMode`).
+    pub(crate) fn set_confirm_source(&self, source: ConfirmSource) {
+        let _ = self.confirm_source.set(source);
+    }
+
+    /// Stops the thread without waiting for the dispatch (store truncation).
+    pub(crate) fn stop(&self) {
+        self.thread.shutdown();
+    }
+
+    /// Sets where a stopped reput resumes.
+    pub(crate) fn set_reput_from_offset(&self, offset: i64) {
+        self.reput_from_offset.store(offset, Ordering::Release);
     }
 
     /// Waits (up to 5 s) for the dispatch to catch up, then stops the thread.
@@ -106,8 +128,13 @@ impl ReputMessageService {
     /// Offset up to which records may be dispatched: the flushed offset for SYNC_FLUSH, the
     /// written offset otherwise (Java `getConfirmOffset` / `getReputEndOffset`).
     pub(crate) fn confirm_offset(&self) -> i64 {
-        if self.config.read_un_committed || self.config.flush_disk_type != FlushDiskType::SyncFlush
-        {
+        if self.config.read_un_committed {
+            return self.commit_log.max_offset();
+        }
+        if let Some(confirm) = self.confirm_source.get().and_then(|f| f()) {
+            return confirm;
+        }
+        if self.config.flush_disk_type != FlushDiskType::SyncFlush {
             self.commit_log.max_offset()
         } else {
             self.commit_log.flushed_where()
@@ -151,6 +178,10 @@ impl ReputMessageService {
     /// True when an append moves the confirm offset (not SYNC_FLUSH without
     /// `readUnCommitted`, where the flush does).
     fn append_moves_confirm_offset(&self) -> bool {
+        // In controller mode slave acks move it: keep polling, as Java.
+        if self.confirm_source.get().is_some() && !self.config.read_un_committed {
+            return false;
+        }
         self.config.read_un_committed || self.config.flush_disk_type != FlushDiskType::SyncFlush
     }
 
