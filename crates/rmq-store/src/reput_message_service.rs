@@ -228,7 +228,9 @@ impl ReputMessageService {
             let end = self.confirm_offset();
             let mut read = 0usize;
             while read < data.len() && *reput < end {
-                if self.slave_tail_incomplete(&data[read..]) {
+                if self.slave_tail_incomplete(&data[read..])
+                    || self.beyond_controller_confirm(&data[read..], *reput, end)
+                {
                     break 'outer;
                 }
                 let size =
@@ -272,6 +274,22 @@ impl ReputMessageService {
             self.reput_from_offset.store(*reput, Ordering::Release);
         }
         false
+    }
+
+    /// In controller mode a slave's confirm offset may end inside a record (the master's
+    /// confirm bounded by the bytes received): a record reaching past it is waited for
+    /// (Java `preCheckMessageAndReturnSize`), not reported as damaged.
+    fn beyond_controller_confirm(&self, rest: &[u8], reput: i64, end: i64) -> bool {
+        if self.confirm_source.get().is_none() {
+            return false;
+        }
+        match rest.get(..4) {
+            None => true,
+            Some(b) => {
+                let total = i32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+                total > 0 && (reput + total as i64 > end || (rest.len() as i64) < total as i64)
+            }
+        }
     }
 
     /// On a slave, replicated chunks may end inside a record: the rest arrives with the next

@@ -307,3 +307,90 @@ fn the_master_speaks_javas_autoswitch_frames_to_a_raw_slave() {
     });
     m.shutdown();
 }
+
+/// A hand-written Java master against the rmq slave: the slave's frames are Java's, and a
+/// chunk ending inside a record (the confirm offset bounded by the bytes received) makes the
+/// reput wait for the rest instead of skipping it.
+#[test]
+fn the_slave_speaks_javas_autoswitch_frames_to_a_raw_master() {
+    let (dsrc, ds) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let src = crate::store_tests::open(dsrc.path(), |_| {});
+    put_ok(&src, "T", 0..5);
+    let max = src.get_max_phy_offset();
+    let bytes = commit_log_bytes(&src, 0, max);
+    let fake = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let s = open_cm(ds.path(), |_| {});
+    let h = ha(&s);
+    assert!(h.change_to_slave("master:10911", 1, 9).unwrap());
+    h.update_ha_master_address(&fake.local_addr().unwrap().to_string());
+    let (mut c, _) = fake.accept().unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    // putInt(HANDSHAKE=1) putShort(syncFromLastFile=0) putShort(asyncLearner=0) putLong(9).
+    let mut hs = [0u8; 16];
+    c.read_exact(&mut hs).unwrap();
+    assert_eq!(hs, [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9]);
+    c.write_all(&encode_master_handshake(
+        HaConnectionState::Handshake,
+        max,
+        1,
+        &[EpochEntry::new(1, 0)],
+    ))
+    .unwrap();
+    // A new replica (no epochs) reports 0: putInt(TRANSFER=2) putLong(0).
+    let mut ack = [0u8; 12];
+    c.read_exact(&mut ack).unwrap();
+    assert_eq!(ack, [0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0]);
+    let half = bytes.len() / 2;
+    let mut f = Vec::new();
+    put_transfer_header(
+        &mut f,
+        HaConnectionState::Transfer,
+        half as i32,
+        0,
+        1,
+        0,
+        max,
+    );
+    f.extend_from_slice(&bytes[..half]);
+    c.write_all(&f).unwrap();
+    c.read_exact(&mut ack).unwrap();
+    assert_eq!(
+        ack,
+        encode_slave_ack(HaConnectionState::Transfer, half as i64)
+    );
+    assert_eq!(h.confirm_offset(), half as i64, "bounded by what arrived");
+    assert_eq!(h.epoch_entries(), vec![EpochEntry::new(1, 0)]);
+    // The reput stops before the record cut in half.
+    std::thread::sleep(Duration::from_millis(200));
+    let dispatched = s.get_max_offset_in_queue("T", 0);
+    assert!(dispatched < 5);
+    assert!(s.reput_from_offset() <= half as i64);
+    let mut f = Vec::new();
+    put_transfer_header(
+        &mut f,
+        HaConnectionState::Transfer,
+        (bytes.len() - half) as i32,
+        half as i64,
+        1,
+        0,
+        max,
+    );
+    f.extend_from_slice(&bytes[half..]);
+    c.write_all(&f).unwrap();
+    c.read_exact(&mut ack).unwrap();
+    assert_eq!(ack, encode_slave_ack(HaConnectionState::Transfer, max));
+    wait_until("the slave's queue", || {
+        s.get_max_offset_in_queue("T", 0) == 5
+    });
+    assert_eq!(commit_log_bytes(&s, 0, max), bytes);
+    assert_eq!(h.confirm_offset(), max);
+    // A frame at another offset closes the connection.
+    let mut bad = Vec::new();
+    put_transfer_header(&mut bad, HaConnectionState::Transfer, 0, max + 8, 1, 0, max);
+    c.write_all(&bad).unwrap();
+    let mut rest = Vec::new();
+    let _ = c.read_to_end(&mut rest);
+    assert_eq!(s.get_max_phy_offset(), max);
+    s.shutdown();
+    src.shutdown();
+}
