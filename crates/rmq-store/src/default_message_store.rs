@@ -339,6 +339,16 @@ impl DefaultMessageStore {
         let weak = Arc::downgrade(&svc);
         self.reput
             .set_confirm_source(Box::new(move || weak.upgrade().map(|s| s.confirm_offset())));
+        let weak = Arc::downgrade(&svc);
+        self.scheduled
+            .clean_commit_log
+            .set_on_files_deleted(Box::new(move |min_phy_offset| {
+                if let Some(s) = weak.upgrade() {
+                    if let Err(e) = s.truncate_epoch_file_prefix(min_phy_offset - 1) {
+                        tracing::error!(error = %e, "truncate the epoch file prefix failed");
+                    }
+                }
+            }));
         let _ = self.autoswitch.set(svc);
         Ok(())
     }
@@ -378,7 +388,10 @@ impl DefaultMessageStore {
     /// dispatches up to the controller-mode confirm offset, and SYNC_MASTER puts follow
     /// Java's controller branch of `CommitLog.handleHA` (`minInSyncReplicas`,
     /// `allAckInSyncStateSet`). The service's role, not `brokerRole`, decides whether puts are
-    /// accepted and replicated. Call before `start`.
+    /// accepted and replicated. As in Java, a put that waits for replicas is refused with
+    /// IN_SYNC_REPLICAS_NOT_ENOUGH until the broker sets a SyncStateSet (at least
+    /// `minInSyncReplicas` members), normally right after `change_to_master`. Call before
+    /// `start`.
     pub fn enable_controller_mode(&self) {
         self.controller_mode.store(true, Ordering::Release);
     }

@@ -169,6 +169,15 @@ fn a_diverged_old_master_is_truncated_to_the_consistent_point_and_catches_up() {
     let first_u = b.read_message(x).unwrap();
     assert_eq!(first_u.topic(), "U");
     assert_eq!(a.read_message(x).unwrap().topic(), "U");
+    // A new replica C gets both epochs from B: no chunk spans the boundary at x, and C's
+    // epoch file ends up as B's.
+    let dc = tempfile::tempdir().unwrap();
+    let c = open_cm(dc.path(), |_| {});
+    make_slave(&c, &b, 3, 2);
+    wait_until("C to catch up with B", || c.get_max_phy_offset() == y);
+    assert_eq!(commit_log_bytes(&c, 0, y), commit_log_bytes(&b, 0, y));
+    assert_eq!(epochs(&c), vec![(1, 0), (2, x)]);
+    c.shutdown();
     a.shutdown();
     b.shutdown();
 }
