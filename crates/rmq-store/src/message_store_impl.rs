@@ -353,6 +353,9 @@ impl MessageStore for DefaultMessageStore {
     }
 
     fn slave_fall_behind_much(&self) -> i64 {
+        if let Some(svc) = self.autoswitch_ha() {
+            return self.commit_log.max_offset() - svc.push2slave_max_offset();
+        }
         match self.ha.get() {
             Some(ha) => self.commit_log.max_offset() - ha.push2slave_max_offset(),
             None => 0,

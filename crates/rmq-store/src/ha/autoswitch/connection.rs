@@ -305,7 +305,7 @@ impl AutoSwitchHaConnection {
                 }
                 self.maybe_expand_in_sync_state_set(service, slave_max_offset);
                 service.update_confirm_offset_when_slave_ack(self.slave_id());
-                service.notify_transfer_some();
+                service.notify_transfer_some(slave_max_offset);
                 HaConnectionState::Transfer
             }
         };

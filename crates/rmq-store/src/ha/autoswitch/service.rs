@@ -72,6 +72,8 @@ pub struct AutoSwitchHaService {
     notify_thread: Mutex<Option<std::thread::JoinHandle<()>>>,
     local_broker_id: Mutex<Option<i64>>,
     confirm_offset: AtomicI64,
+    /// Highest offset any slave acknowledged (Java `push2SlaveMaxOffset`).
+    push2slave_max_offset: AtomicI64,
     group_transfer: Arc<GroupTransferService>,
     client: Mutex<Option<Arc<AutoSwitchHaClient>>>,
     /// The master's broker address (Java `masterAddress`, informative).
@@ -122,6 +124,7 @@ impl AutoSwitchHaService {
             notify_thread: Mutex::new(None),
             local_broker_id: Mutex::new(None),
             confirm_offset: AtomicI64::new(if confirm > 0 { confirm } else { -1 }),
+            push2slave_max_offset: AtomicI64::new(0),
             group_transfer: GroupTransferService::new(),
             client: Mutex::new(None),
             master_address: Mutex::new(None),
@@ -666,8 +669,15 @@ impl AutoSwitchHaService {
             .put_request(next_offset, need_acks, timeout, self)
     }
 
+    /// Highest offset any slave acknowledged (Java `getPush2SlaveMaxOffset`).
+    pub fn push2slave_max_offset(&self) -> i64 {
+        self.push2slave_max_offset.load(Ordering::Acquire)
+    }
+
     /// A slave acknowledged `offset` (Java `notifyTransferSome`).
-    pub(crate) fn notify_transfer_some(&self) {
+    pub(crate) fn notify_transfer_some(&self, offset: i64) {
+        self.push2slave_max_offset
+            .fetch_max(offset, Ordering::AcqRel);
         self.group_transfer
             .complete_ready(self, std::time::Instant::now());
     }

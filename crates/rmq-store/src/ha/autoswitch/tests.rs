@@ -129,9 +129,11 @@ fn a_slave_replicates_an_epoch_1_master_and_its_epoch_file() {
     assert!(!info.master);
     assert_eq!(info.ha_client_runtime_info.max_offset, max);
     assert_eq!(ha(&s).ha_client_state(), Some(HaConnectionState::Transfer));
+    wait_until("the slave's ack", || m.slave_fall_behind_much() == 0);
     let info = m.ha_runtime_info().unwrap();
     assert!(info.master);
     assert_eq!(info.ha_connection_info.len(), 1);
+    assert_eq!(info.ha_connection_info[0].slave_ack_offset, max);
     s.shutdown();
     m.shutdown();
 }
