@@ -35,6 +35,9 @@ pub(crate) struct CleanCommitLogService {
     manual_delete_file_several_times: AtomicI32,
     clean_immediately: AtomicBool,
     disk_probe: RwLock<Option<DiskUsageProbe>>,
+    /// Called with the new CommitLog min offset after files were deleted (controller mode
+    /// drops the epoch entries below it).
+    on_files_deleted: std::sync::OnceLock<Box<dyn Fn(i64) + Send + Sync>>,
 }
 
 impl CleanCommitLogService {
@@ -52,7 +55,14 @@ impl CleanCommitLogService {
             manual_delete_file_several_times: AtomicI32::new(0),
             clean_immediately: AtomicBool::new(false),
             disk_probe: RwLock::new(None),
+            on_files_deleted: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Registers what runs after a round deleted files (Java: controller mode's
+    /// `truncateEpochFilePrefix(minPhyOffset - 1)`).
+    pub(crate) fn set_on_files_deleted(&self, f: Box<dyn Fn(i64) + Send + Sync>) {
+        let _ = self.on_files_deleted.set(f);
     }
 
     /// Replaces how disk usage is measured; `None` restores `statvfs`.
@@ -149,6 +159,11 @@ impl CleanCommitLogService {
         );
         if count == 0 && space {
             tracing::warn!("disk space will be full soon, but delete file failed");
+        }
+        if count > 0 {
+            if let Some(f) = self.on_files_deleted.get() {
+                f(self.commit_log.min_offset());
+            }
         }
         count
     }

@@ -27,6 +27,7 @@ use crate::flush_consume_queue_service::FlushConsumeQueueService;
 use crate::flush_manager::FlushManager;
 use crate::get_message_result::MessageArrivingListener;
 use crate::get_message_service::GetMessageService;
+use crate::ha::autoswitch::{AutoSwitchHaService, ALL_ACK_IN_SYNC_STATE_SET};
 use crate::ha::HaService;
 use crate::index::IndexService;
 use crate::lock_file::LockFile;
@@ -84,6 +85,11 @@ pub struct DefaultMessageStore {
     pub(crate) role: Arc<RoleState>,
     /// Address the HA port binds; `None` runs no HA service.
     ha_bind_address: Mutex<Option<String>>,
+    /// Controller mode (Java `brokerConfig.enableControllerMode`, a broker setting, not a
+    /// store one): set by [`DefaultMessageStore::enable_controller_mode`].
+    controller_mode: AtomicBool,
+    /// The AutoSwitch HA service in controller mode (instead of `ha`).
+    autoswitch: OnceLock<Arc<AutoSwitchHaService>>,
 }
 
 impl std::fmt::Debug for DefaultMessageStore {
@@ -258,6 +264,8 @@ impl DefaultMessageStore {
             role,
             ha: OnceLock::new(),
             ha_bind_address: Mutex::new(None),
+            controller_mode: AtomicBool::new(false),
+            autoswitch: OnceLock::new(),
             flush_manager: FlushManager::new(&config),
             flush_consume_queue: FlushConsumeQueueService::new(
                 config.clone(),
@@ -296,6 +304,11 @@ impl DefaultMessageStore {
         *self.lock_file.lock() = Some(lock);
         let io = |e| StoreError::io(&self.config.store_path_root_dir, e);
         self.allocator.start().map_err(io)?;
+        if let Err(e) = self.init_autoswitch() {
+            self.started.store(false, Ordering::Release);
+            self.lock_file.lock().take();
+            return Err(io(e));
+        }
         let mut reput_from = self.reput.confirm_offset();
         let failed_at = self.recover_dispatch_failed_at.load(Ordering::Acquire);
         if failed_at >= 0 {
@@ -320,6 +333,38 @@ impl DefaultMessageStore {
         Ok(())
     }
 
+    /// Creates the AutoSwitch HA service in controller mode (not under
+    /// `duplicationEnable`) and makes the reput stop at its confirm offset.
+    fn init_autoswitch(self: &Arc<Self>) -> std::io::Result<()> {
+        if !self.controller_mode.load(Ordering::Acquire)
+            || self.config.duplication_enable
+            || self.autoswitch.get().is_some()
+        {
+            return Ok(());
+        }
+        let svc = AutoSwitchHaService::new(
+            Arc::downgrade(self),
+            self.config.clone(),
+            self.commit_log.clone(),
+            self.checkpoint.clone(),
+        )?;
+        let weak = Arc::downgrade(&svc);
+        self.reput
+            .set_confirm_source(Box::new(move || weak.upgrade().map(|s| s.confirm_offset())));
+        let weak = Arc::downgrade(&svc);
+        self.scheduled
+            .clean_commit_log
+            .set_on_files_deleted(Box::new(move |min_phy_offset| {
+                if let Some(s) = weak.upgrade() {
+                    if let Err(e) = s.truncate_epoch_file_prefix(min_phy_offset - 1) {
+                        tracing::error!(error = %e, "truncate the epoch file prefix failed");
+                    }
+                }
+            }));
+        let _ = self.autoswitch.set(svc);
+        Ok(())
+    }
+
     /// Starts the HA service when enabled (not under `duplicationEnable`).
     fn start_ha(&self) -> std::io::Result<()> {
         let Some(bind) = self.ha_bind_address.lock().clone() else {
@@ -327,6 +372,9 @@ impl DefaultMessageStore {
         };
         if self.config.duplication_enable {
             return Ok(());
+        }
+        if let Some(svc) = self.autoswitch.get() {
+            return svc.start(&bind);
         }
         let ha = HaService::new(
             self.config.clone(),
@@ -347,6 +395,112 @@ impl DefaultMessageStore {
     /// `haMasterAddress`) names one. Call before `start`.
     pub fn enable_ha(&self, bind_address: &str) {
         *self.ha_bind_address.lock() = Some(bind_address.to_string());
+    }
+
+    /// Switches the store to controller mode (Java `brokerConfig.enableControllerMode`, which
+    /// is a broker key, so the store has no config field for it): `start` then runs the
+    /// [`AutoSwitchHaService`] instead of the classic HA service (on the address given to
+    /// [`DefaultMessageStore::enable_ha`], which must be called too), the reput only
+    /// dispatches up to the controller-mode confirm offset, and SYNC_MASTER puts follow
+    /// Java's controller branch of `CommitLog.handleHA` (`minInSyncReplicas`,
+    /// `allAckInSyncStateSet`). The service's role, not `brokerRole`, decides whether puts are
+    /// accepted and replicated. As in Java, a put that waits for replicas is refused with
+    /// IN_SYNC_REPLICAS_NOT_ENOUGH until the broker sets a SyncStateSet (at least
+    /// `minInSyncReplicas` members), normally right after `change_to_master`. Call before
+    /// `start`.
+    pub fn enable_controller_mode(&self) {
+        self.controller_mode.store(true, Ordering::Release);
+    }
+
+    /// True once [`DefaultMessageStore::enable_controller_mode`] ran.
+    pub fn is_controller_mode(&self) -> bool {
+        self.controller_mode.load(Ordering::Acquire)
+    }
+
+    /// The AutoSwitch HA service (controller mode, after `start`).
+    pub fn autoswitch_ha(&self) -> Option<Arc<AutoSwitchHaService>> {
+        self.autoswitch.get().cloned()
+    }
+
+    /// The offset up to which the CommitLog is confirmed and dispatched (Java
+    /// `getConfirmOffset`).
+    pub fn confirm_offset(&self) -> i64 {
+        self.reput.confirm_offset()
+    }
+
+    /// Truncates the CommitLog and the ConsumeQueues to `offset` (Java `truncateFiles`):
+    /// true when nothing is beyond it or after truncating; false when `offset` is not the
+    /// start of a record.
+    pub fn truncate_files(&self, offset: i64) -> bool {
+        if offset >= self.commit_log.max_offset() {
+            tracing::info!(
+                offset,
+                max = self.commit_log.max_offset(),
+                "no need to truncate files"
+            );
+            return true;
+        }
+        if !self.is_offset_aligned(offset) {
+            tracing::error!(
+                offset,
+                "offset is not aligned, truncate failed, need manual fix"
+            );
+            return false;
+        }
+        self.truncate_dirty_files(offset);
+        true
+    }
+
+    /// True when `offset` starts a valid record or is beyond the data (Java
+    /// `isOffsetAligned`).
+    pub fn is_offset_aligned(&self, offset: i64) -> bool {
+        let Some(data) = self.commit_log.get_data(offset) else {
+            return true;
+        };
+        matches!(
+            crate::dispatch_request::check_message_and_return_size(
+                &data,
+                true,
+                self.commit_log.delay_levels()
+            ),
+            crate::dispatch_request::CheckResult::Message(_)
+                | crate::dispatch_request::CheckResult::EndOfFile
+        )
+    }
+
+    /// Drops everything at and after `offset` from the ConsumeQueues and the CommitLog,
+    /// rebuilds the queue offset table and restarts the reput at or below `offset` (Java
+    /// `truncateDirtyFiles`).
+    pub(crate) fn truncate_dirty_files(&self, offset: i64) {
+        tracing::info!(offset, "truncate dirty files");
+        if offset >= self.commit_log.max_offset() {
+            return;
+        }
+        let running = self.started() && !self.is_shutdown();
+        if running {
+            self.reput.stop();
+        }
+        let old_reput = self.reput.reput_from_offset();
+        self.cq_store.truncate_dirty(offset);
+        self.commit_log.truncate_dirty_files(offset);
+        self.recover_topic_queue_table();
+        let from = old_reput.min(offset);
+        if running {
+            if let Err(e) = self.reput.start(from) {
+                tracing::error!(error = %e, "cannot restart the reput after truncation");
+            }
+        } else {
+            self.reput.set_reput_from_offset(from);
+        }
+    }
+
+    /// Rebuilds the queue offset table from the ConsumeQueues (Java
+    /// `recoverTopicQueueTable`).
+    pub(crate) fn recover_topic_queue_table(&self) {
+        let table = self
+            .cq_store
+            .recover_offset_table(self.commit_log.min_offset());
+        self.commit_log.set_topic_queue_table(table);
     }
 
     /// Creates `abort`. It must exist; its content (the pid) is only informative and needs a
@@ -374,6 +528,9 @@ impl DefaultMessageStore {
         // reput catch up.
         if let Some(ha) = self.ha.get() {
             ha.shutdown();
+        }
+        if let Some(svc) = self.autoswitch.get() {
+            svc.shutdown();
         }
         self.stats.shutdown();
         self.scheduled.shutdown();
@@ -517,6 +674,9 @@ impl DefaultMessageStore {
         if self.role.is_slave() && !self.config.duplication_enable {
             return Some(PutMessageStatus::ServiceNotAvailable);
         }
+        if self.autoswitch.get().is_some_and(|s| !s.is_master_side()) {
+            return Some(PutMessageStatus::ServiceNotAvailable);
+        }
         if !self.running_flags.is_writeable() {
             return Some(PutMessageStatus::ServiceNotAvailable);
         }
@@ -531,6 +691,19 @@ impl DefaultMessageStore {
             return Some(PutMessageStatus::MessageIllegal);
         }
         None
+    }
+
+    /// Controller mode's refusal of a put that waits for replicas when fewer than
+    /// `minInSyncReplicas` are in sync (Java `CommitLog` before the append:
+    /// IN_SYNC_REPLICAS_NOT_ENOUGH). Java checks a SYNC_MASTER; here the service's role is
+    /// the master's.
+    pub(crate) fn check_in_sync_replicas(&self, wait: bool) -> Option<PutMessageStatus> {
+        let svc = self.autoswitch.get()?;
+        if !wait || !svc.is_master_side() {
+            return None;
+        }
+        let n = svc.in_sync_replicas_nums(self.commit_log.max_offset());
+        (n < self.config.min_in_sync_replicas).then_some(PutMessageStatus::InSyncReplicasNotEnough)
     }
 
     /// Counts an append and hands it to the flush services.
@@ -576,6 +749,21 @@ impl DefaultMessageStore {
         next_offset: i64,
         wait: bool,
     ) -> PutMessageFuture {
+        if let Some(svc) = self.autoswitch.get() {
+            svc.notify_new_data();
+            if !wait || !svc.is_master_side() {
+                return flushed;
+            }
+            let need_acks = if self.config.all_ack_in_sync_state_set {
+                ALL_ACK_IN_SYNC_STATE_SET
+            } else {
+                self.config.in_sync_replicas
+            };
+            if (0..=1).contains(&need_acks) {
+                return flushed;
+            }
+            return flushed.with_replica(svc.put_request(next_offset, need_acks));
+        }
         let Some(ha) = self.ha.get() else {
             return flushed;
         };

@@ -22,7 +22,10 @@ use std::collections::{HashMap, HashSet};
 
 impl MessageStore for DefaultMessageStore {
     fn put_message(&self, msg: &MessageExtBrokerInner) -> PutMessageFuture {
-        if let Some(s) = self.check_put(&msg.topic) {
+        if let Some(s) = self
+            .check_put(&msg.topic)
+            .or_else(|| self.check_in_sync_replicas(msg.is_wait_store_msg_ok()))
+        {
             return PutMessageFuture::ready(PutMessageResult::new(s, None));
         }
         let begin = current_millis();
@@ -31,7 +34,10 @@ impl MessageStore for DefaultMessageStore {
     }
 
     fn put_messages(&self, batch: &MessageExtBatch) -> PutMessageFuture {
-        if let Some(s) = self.check_put(&batch.topic) {
+        if let Some(s) = self
+            .check_put(&batch.topic)
+            .or_else(|| self.check_in_sync_replicas(batch.is_wait_store_msg_ok()))
+        {
             return PutMessageFuture::ready(PutMessageResult::new(s, None));
         }
         let begin = current_millis();
@@ -316,12 +322,18 @@ impl MessageStore for DefaultMessageStore {
     }
 
     fn ha_runtime_info(&self) -> Option<HaRuntimeInfo> {
+        if let Some(svc) = self.autoswitch_ha() {
+            return Some(svc.runtime_info(self.commit_log.max_offset()));
+        }
         self.ha
             .get()
             .map(|ha| ha.runtime_info(self.commit_log.max_offset()))
     }
 
     fn update_ha_master_address(&self, addr: &str) {
+        if let Some(svc) = self.autoswitch_ha() {
+            svc.update_ha_master_address(addr);
+        }
         if let Some(ha) = self.ha.get() {
             ha.update_ha_master_address(addr);
         }
@@ -334,10 +346,16 @@ impl MessageStore for DefaultMessageStore {
     }
 
     fn ha_listen_port(&self) -> Option<u16> {
+        if let Some(svc) = self.autoswitch_ha() {
+            return svc.port();
+        }
         self.ha.get().and_then(|ha| ha.port())
     }
 
     fn slave_fall_behind_much(&self) -> i64 {
+        if let Some(svc) = self.autoswitch_ha() {
+            return self.commit_log.max_offset() - svc.push2slave_max_offset();
+        }
         match self.ha.get() {
             Some(ha) => self.commit_log.max_offset() - ha.push2slave_max_offset(),
             None => 0,
@@ -345,6 +363,9 @@ impl MessageStore for DefaultMessageStore {
     }
 
     fn ha_connection_count(&self) -> usize {
+        if let Some(svc) = self.autoswitch_ha() {
+            return svc.connection_count();
+        }
         self.ha.get().map_or(0, |ha| ha.connection_count())
     }
 }

@@ -23,7 +23,7 @@ use crate::role_state::RoleState;
 use crate::service_thread::{ServiceSlot, ServiceState};
 use parking_lot::RwLock;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Pause before retrying a failed dispatch.
 const DISPATCH_RETRY_INTERVAL_MILLIS: u64 = 100;
@@ -53,7 +53,12 @@ pub(crate) struct ReputMessageService {
     thread: ServiceSlot,
     /// `PARKED_WAIT_MILLIS`; tests lengthen it to show that appends wake the reput.
     parked_wait_millis: AtomicU64,
+    /// Controller mode's confirm offset (the AutoSwitch HA service's), when set.
+    confirm_source: OnceLock<ConfirmSource>,
 }
+
+/// Where controller mode's confirm offset comes from (`None` once the source is gone).
+pub(crate) type ConfirmSource = Box<dyn Fn() -> Option<i64> + Send + Sync>;
 
 impl ReputMessageService {
     pub(crate) fn new(
@@ -72,6 +77,7 @@ impl ReputMessageService {
             dispatch_stalled: AtomicBool::new(false),
             thread: ServiceSlot::default(),
             parked_wait_millis: AtomicU64::new(PARKED_WAIT_MILLIS),
+            confirm_source: OnceLock::new(),
         });
         let weak = Arc::downgrade(&me);
         me.commit_log.append_waker.set_wake(Box::new(move || {
@@ -88,6 +94,22 @@ impl ReputMessageService {
         let me = self.clone();
         self.thread
             .start("ReputMessageService", move |s| me.run(&s))
+    }
+
+    /// Makes the reput stop at controller mode's confirm offset (Java
+    /// `getReputEndOffset` with `enableControllerMode`).
+    pub(crate) fn set_confirm_source(&self, source: ConfirmSource) {
+        let _ = self.confirm_source.set(source);
+    }
+
+    /// Stops the thread without waiting for the dispatch (store truncation).
+    pub(crate) fn stop(&self) {
+        self.thread.shutdown();
+    }
+
+    /// Sets where a stopped reput resumes.
+    pub(crate) fn set_reput_from_offset(&self, offset: i64) {
+        self.reput_from_offset.store(offset, Ordering::Release);
     }
 
     /// Waits (up to 5 s) for the dispatch to catch up, then stops the thread.
@@ -110,8 +132,13 @@ impl ReputMessageService {
     /// Offset up to which records may be dispatched: the flushed offset for SYNC_FLUSH, the
     /// written offset otherwise (Java `getConfirmOffset` / `getReputEndOffset`).
     pub(crate) fn confirm_offset(&self) -> i64 {
-        if self.config.read_un_committed || self.config.flush_disk_type != FlushDiskType::SyncFlush
-        {
+        if self.config.read_un_committed {
+            return self.commit_log.max_offset();
+        }
+        if let Some(confirm) = self.confirm_source.get().and_then(|f| f()) {
+            return confirm;
+        }
+        if self.config.flush_disk_type != FlushDiskType::SyncFlush {
             self.commit_log.max_offset()
         } else {
             self.commit_log.flushed_where()
@@ -155,6 +182,10 @@ impl ReputMessageService {
     /// True when an append moves the confirm offset (not SYNC_FLUSH without
     /// `readUnCommitted`, where the flush does).
     fn append_moves_confirm_offset(&self) -> bool {
+        // In controller mode slave acks move it: keep polling, as Java.
+        if self.confirm_source.get().is_some() && !self.config.read_un_committed {
+            return false;
+        }
         self.config.read_un_committed || self.config.flush_disk_type != FlushDiskType::SyncFlush
     }
 
@@ -201,7 +232,9 @@ impl ReputMessageService {
             let end = self.confirm_offset();
             let mut read = 0usize;
             while read < data.len() && *reput < end {
-                if self.slave_tail_incomplete(&data[read..]) {
+                if self.slave_tail_incomplete(&data[read..])
+                    || self.beyond_controller_confirm(&data[read..], *reput, end)
+                {
                     break 'outer;
                 }
                 let size =
@@ -245,6 +278,22 @@ impl ReputMessageService {
             self.reput_from_offset.store(*reput, Ordering::Release);
         }
         false
+    }
+
+    /// In controller mode a slave's confirm offset may end inside a record (the master's
+    /// confirm bounded by the bytes received): a record reaching past it is waited for
+    /// (Java `preCheckMessageAndReturnSize`), not reported as damaged.
+    fn beyond_controller_confirm(&self, rest: &[u8], reput: i64, end: i64) -> bool {
+        if self.confirm_source.get().is_none() {
+            return false;
+        }
+        match rest.get(..4) {
+            None => true,
+            Some(b) => {
+                let total = i32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+                total > 0 && (reput + total as i64 > end || (rest.len() as i64) < total as i64)
+            }
+        }
     }
 
     /// On a slave, replicated chunks may end inside a record: the rest arrives with the next

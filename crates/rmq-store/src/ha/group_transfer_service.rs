@@ -26,6 +26,12 @@ struct ReplicaRequest {
 pub(crate) trait AckSource: Send + Sync {
     /// The acknowledged offset of each connected slave.
     fn slave_ack_offsets(&self) -> Vec<i64>;
+
+    /// Whether everything below `next_offset` has `need_acks` copies, the master's included
+    /// (the AutoSwitch service also answers Java's `ALL_ACK_IN_SYNC_STATE_SET`, -1).
+    fn enough_acks(&self, next_offset: i64, need_acks: i32) -> bool {
+        acked(&self.slave_ack_offsets(), next_offset) >= need_acks
+    }
 }
 
 /// The pending replica requests and the thread that completes them.
@@ -76,7 +82,7 @@ impl GroupTransferService {
     ) -> Arc<PutCompletion> {
         let completion = PutCompletion::new(PutMessageResult::new(PutMessageStatus::PutOk, None));
         let mut reqs = self.requests.lock();
-        if acked(&acks.slave_ack_offsets(), next_offset) >= need_acks {
+        if acks.enough_acks(next_offset, need_acks) {
             completion.complete(PutMessageStatus::PutOk);
             return completion;
         }
@@ -96,9 +102,8 @@ impl GroupTransferService {
         if reqs.is_empty() {
             return;
         }
-        let offsets = acks.slave_ack_offsets();
         reqs.retain(|r| {
-            if acked(&offsets, r.next_offset) >= r.need_acks {
+            if acks.enough_acks(r.next_offset, r.need_acks) {
                 r.completion.complete(PutMessageStatus::PutOk);
                 false
             } else if now >= r.deadline {

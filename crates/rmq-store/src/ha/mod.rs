@@ -7,11 +7,11 @@
 //! wire format is Java 5.3.3's, byte for byte; see `ha_connection` and `ha_client`.
 
 pub mod autoswitch;
-mod flow_monitor;
-mod group_transfer_service;
+pub(crate) mod flow_monitor;
+pub(crate) mod group_transfer_service;
 mod ha_client;
 mod ha_connection;
-mod runtime_info;
+pub(crate) mod runtime_info;
 #[cfg(test)]
 mod tests;
 
@@ -41,10 +41,77 @@ pub(crate) struct HaShared {
     /// Highest offset any slave acknowledged (Java `push2SlaveMaxOffset`).
     push2slave_max_offset: AtomicI64,
     group_transfer: Arc<GroupTransferService>,
-    /// Generation counter the writers wait on for new CommitLog data.
-    data_generation: Mutex<u64>,
-    data_cond: Condvar,
+    data: DataNotifier,
     stopped: AtomicBool,
+}
+
+/// Generation counter the HA writers wait on for new CommitLog data (shared by the classic
+/// and the AutoSwitch services).
+#[derive(Debug, Default)]
+pub(crate) struct DataNotifier {
+    generation: Mutex<u64>,
+    cond: Condvar,
+}
+
+impl DataNotifier {
+    /// The current data generation; read it before looking for data, then wait with it.
+    pub(crate) fn generation(&self) -> u64 {
+        *self.generation.lock()
+    }
+
+    /// Waits up to `timeout` for new data after generation `seen` (not when `stopped`).
+    pub(crate) fn wait(&self, seen: u64, timeout: Duration, stopped: &AtomicBool) {
+        let mut g = self.generation.lock();
+        if *g == seen && !stopped.load(Ordering::Acquire) {
+            self.cond.wait_for(&mut g, timeout);
+        }
+    }
+
+    /// Wakes every waiter (data was appended, or the service stops).
+    pub(crate) fn notify(&self) {
+        let mut g = self.generation.lock();
+        *g = g.wrapping_add(1);
+        self.cond.notify_all();
+    }
+}
+
+/// Binds `bind_address:port` (0 picks a free port) and runs `on_accept` for each connection
+/// on the thread of `slot` named `name` until it stops; returns the bound port.
+pub(crate) fn start_accept_loop<F>(
+    slot: &ServiceSlot,
+    name: &str,
+    bind_address: &str,
+    port: i32,
+    on_accept: F,
+) -> std::io::Result<u16>
+where
+    F: Fn(std::net::TcpStream, std::net::SocketAddr) + Send + 'static,
+{
+    let port = port.clamp(0, u16::MAX as i32) as u16;
+    let listener = TcpListener::bind((bind_address, port)).map_err(|e| {
+        std::io::Error::new(
+            e.kind(),
+            format!("cannot bind the HA port {bind_address}:{port}: {e}"),
+        )
+    })?;
+    listener.set_nonblocking(true)?;
+    let bound = listener.local_addr()?.port();
+    slot.start(name, move |s| {
+        while !s.is_stopped() {
+            match listener.accept() {
+                Ok((stream, peer)) => {
+                    tracing::info!(slave = %peer, "HAService receive new connection");
+                    on_accept(stream, peer);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => s.wait_for_running(50),
+                Err(e) => {
+                    tracing::warn!(error = %e, "HA accept failed");
+                    s.wait_for_running(100);
+                }
+            }
+        }
+    })?;
+    Ok(bound)
 }
 
 impl HaShared {
@@ -68,22 +135,17 @@ impl HaShared {
 
     /// The current data generation; read it before looking for data, then wait with it.
     pub(crate) fn data_generation(&self) -> u64 {
-        *self.data_generation.lock()
+        self.data.generation()
     }
 
     /// Waits up to `timeout` for new CommitLog data after generation `seen`.
     pub(crate) fn wait_for_data(&self, seen: u64, timeout: Duration) {
-        let mut g = self.data_generation.lock();
-        if *g == seen && !self.is_stopped() {
-            self.data_cond.wait_for(&mut g, timeout);
-        }
+        self.data.wait(seen, timeout, &self.stopped);
     }
 
     /// Wakes the writers (data was appended).
     fn notify_data(&self) {
-        let mut g = self.data_generation.lock();
-        *g = g.wrapping_add(1);
-        self.data_cond.notify_all();
+        self.data.notify();
     }
 
     /// Appends replicated bytes (slave); the reput picks them up (the append wakes it when
@@ -138,8 +200,7 @@ impl HaService {
                 connection_count: AtomicUsize::new(0),
                 push2slave_max_offset: AtomicI64::new(0),
                 group_transfer: GroupTransferService::new(),
-                data_generation: Mutex::new(0),
-                data_cond: Condvar::new(),
+                data: DataNotifier::default(),
                 stopped: AtomicBool::new(false),
             }),
             client,
@@ -152,39 +213,22 @@ impl HaService {
     /// Binds `bind_address:haListenPort` (0 picks a free port) and starts accepting slaves,
     /// the GroupTransferService and the HA client.
     pub(crate) fn start(&self, bind_address: &str) -> std::io::Result<()> {
-        let port = self.shared.config.ha_listen_port.clamp(0, u16::MAX as i32) as u16;
-        let listener = TcpListener::bind((bind_address, port)).map_err(|e| {
-            std::io::Error::new(
-                e.kind(),
-                format!("cannot bind the HA port {bind_address}:{port}: {e}"),
-            )
-        })?;
-        listener.set_nonblocking(true)?;
-        self.port
-            .store(listener.local_addr()?.port(), Ordering::Release);
         let shared = self.shared.clone();
-        self.accept.start("AcceptSocketService", move |s| {
-            while !s.is_stopped() {
-                match listener.accept() {
-                    Ok((stream, peer)) => {
-                        tracing::info!(slave = %peer, "HAService receive new connection");
-                        match HaConnection::start(&shared, stream) {
-                            Ok(c) => {
-                                let mut list = shared.connections.lock();
-                                list.push(c);
-                                shared.connection_count.store(list.len(), Ordering::Release);
-                            }
-                            Err(e) => tracing::error!(error = %e, "new HAConnection exception"),
-                        }
-                    }
-                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => s.wait_for_running(50),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "HA accept failed");
-                        s.wait_for_running(100);
-                    }
+        let port = start_accept_loop(
+            &self.accept,
+            "AcceptSocketService",
+            bind_address,
+            self.shared.config.ha_listen_port,
+            move |stream, _| match HaConnection::start(&shared, stream) {
+                Ok(c) => {
+                    let mut list = shared.connections.lock();
+                    list.push(c);
+                    shared.connection_count.store(list.len(), Ordering::Release);
                 }
-            }
-        })?;
+                Err(e) => tracing::error!(error = %e, "new HAConnection exception"),
+            },
+        )?;
+        self.port.store(port, Ordering::Release);
         let acks: Arc<dyn AckSource> = self.shared.clone();
         self.shared.group_transfer.start(acks)?;
         self.client.start(self.shared.clone())?;
