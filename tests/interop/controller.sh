@@ -5,6 +5,8 @@
 # 5.3.3 producer (rmq.interop.ha.HaTool) and Java's mqadmin (getSyncStateSet,
 # getControllerMetaData). CONTROLLER_IMPL=java runs the same steps with Java's controller
 # (the control: it checks this script against Java alone, and gives Java's failover time).
+# BROKER_IMPL=rmq runs rmq's mqbroker in controller mode instead of the Java brokers (with
+# either controller).
 #
 #   bash tests/interop/controller.sh
 #
@@ -18,11 +20,14 @@
 #   4. kill the controller leader: another controller becomes leader;
 #   5. kill -9 the master again: the new controller leader elects another (RESULT failover-2);
 #   6. every SEND_OK message is read back by a Java push consumer (new group).
+# KILLS=N (default 0) adds N more rounds of step 2 + 3 (kill -9 the master, restart it, wait
+# until all three are in sync again) before step 6 and prints the median and the maximum
+# time from kill to first SEND_OK over all failovers (RESULT failover-summary).
 # After steps 1 and 5, rmq's mqadmin must print what Java's prints for getControllerMetaData
 # and getSyncStateSet (skipped when RMQ_BIN_DIR has no mqadmin).
 #
 # Environment: RMQ_BIN_DIR (default <repo>/target/release: mqnamesrv, mqcontroller),
-# CONTROLLER_IMPL=rmq|java (rmq), SKIP_BUILD=1 (no mvn compile), KEEP_TMP=1, JAVA.
+# CONTROLLER_IMPL=rmq|java (rmq), BROKER_IMPL=java|rmq (java), KILLS (0), SKIP_BUILD=1 (no mvn compile), KEEP_TMP=1, JAVA.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -30,6 +35,8 @@ REPO=$(cd "$HERE/../.." && pwd)
 RMQ_BIN_DIR=${RMQ_BIN_DIR:-$REPO/target/release}
 JAVA=${JAVA:-java}
 CONTROLLER_IMPL=${CONTROLLER_IMPL:-rmq}
+BROKER_IMPL=${BROKER_IMPL:-java}
+KILLS=${KILLS:-0}
 export MAVEN_OPTS=${MAVEN_OPTS:--Xmx512m}
 TOPIC=CtrlTopic
 BROKER=broker-a
@@ -111,7 +118,9 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 fi
 CP="$HERE/java5/target/classes:$HERE/java5/target/lib/*"
 JOPTS=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.io.tmpdir="$TMP/jtmp" -Dfile.encoding=UTF-8)
-for b in mqnamesrv mqcontroller; do
+NEEDED=(mqnamesrv mqcontroller)
+[ "$BROKER_IMPL" = rmq ] && NEEDED+=(mqbroker)
+for b in "${NEEDED[@]}"; do
   [ -x "$RMQ_BIN_DIR/$b" ] || fail "no $b in RMQ_BIN_DIR=$RMQ_BIN_DIR (cargo build --release -p mqnamesrv -p mqcontroller)"
 done
 
@@ -191,14 +200,27 @@ for i in 1 2 3; do BPORTS+=("$(pick_port)"); done
 
 start_broker() { # index (1..3): store in $TMP/store-b<i>
   local i=$1 port=${BPORTS[$(($1 - 1))]} store="$TMP/store-b$1" home="$TMP/home-b$1"
+  local props=(enableControllerMode=true "controllerAddr=$CTRL_ADDRS" brokerId=-1 brokerRole=SLAVE
+    allAckInSyncStateSet=true inSyncReplicas=2 syncBrokerMetadataPeriod=1000 checkSyncStateSetPeriod=1000
+    haMaxTimeSlaveNotCatchup=5000)
   mkdir -p "$store"
-  start_proc "b$i" "$home" "$JAVA" "${JOPTS[@]}" -Xmx384m -XX:MaxDirectMemorySize=256m \
-    -Duser.home="$home" -cp "$CP" rmq.interop.JavaBroker --namesrv "$NS" --port "$port" \
-    --broker-name "$BROKER" --cluster DefaultCluster --store "$store" \
-    enableControllerMode=true "controllerAddr=$CTRL_ADDRS" brokerId=-1 brokerRole=SLAVE \
-    allAckInSyncStateSet=true inSyncReplicas=2 syncBrokerMetadataPeriod=1000 checkSyncStateSetPeriod=1000 \
-    haMaxTimeSlaveNotCatchup=5000
-  wait_line "b$i" JAVA_BROKER_READY 180
+  if [ "$BROKER_IMPL" = rmq ]; then
+    {
+      printf 'brokerClusterName=DefaultCluster\nbrokerName=%s\nlistenPort=%s\n' "$BROKER" "$port"
+      printf 'brokerIP1=127.0.0.1\nbrokerIP2=127.0.0.1\nbindAddress=127.0.0.1\nnamesrvAddr=%s\n' "$NS"
+      printf 'storePathRootDir=%s\nstorePathCommitLog=%s/commitlog\n' "$store" "$store"
+      printf 'flushDiskType=ASYNC_FLUSH\nautoCreateTopicEnable=true\nautoCreateSubscriptionGroup=true\n'
+      printf 'mappedFileSizeCommitLog=67108864\nmappedFileSizeConsumeQueue=600000\n'
+      printf '%s\n' "${props[@]}"
+    } >"$TMP/b$i.properties"
+    start_proc "b$i" "$home" "$RMQ_BIN_DIR/mqbroker" -c "$TMP/b$i.properties"
+    wait_line "b$i" "boot success" 60
+  else
+    start_proc "b$i" "$home" "$JAVA" "${JOPTS[@]}" -Xmx384m -XX:MaxDirectMemorySize=256m \
+      -Duser.home="$home" -cp "$CP" rmq.interop.JavaBroker --namesrv "$NS" --port "$port" \
+      --broker-name "$BROKER" --cluster DefaultCluster --store "$store" "${props[@]}"
+    wait_line "b$i" JAVA_BROKER_READY 180
+  fi
 }
 
 broker_index_of() { # address -> 1..3
@@ -253,7 +275,7 @@ jrun create-topic rmq.interop.ha.HaTool create-topic \
 OUT=$TMP/sent.jsonl
 STOP=$TMP/stop-producer
 start_proc producer "$TMP/home-producer" "$JAVA" "${JOPTS[@]}" -Xmx256m -Duser.home="$TMP/home-producer" \
-  -cp "$CP" rmq.interop.ha.HaTool produce -n "$NS" -t "$TOPIC" --out "$OUT" --stop-file "$STOP" --poll-ns-ms 1000
+  -cp "$CP" rmq.interop.ha.HaTool produce -n "$NS" -t "$TOPIC" --out "$OUT" --stop-file "$STOP" --poll-ns-ms 1000 --pause-ms 5
 
 wait_lines() { # n timeout_s
   local start
@@ -283,11 +305,14 @@ failover() { # label: kill -9 the master, wait for the first SEND_OK after it an
     sleep 0.05
   done
   first_ns=$(date +%s%N)
-  echo "RESULT $label ($CONTROLLER_IMPL controllers): first SEND_OK $(((first_ns - kill_ns) / 1000000)) ms after kill -9 of the master"
+  local ms=$(((first_ns - kill_ns) / 1000000))
+  FAILOVER_MS+=("$ms")
+  echo "RESULT $label ($CONTROLLER_IMPL controllers, $BROKER_IMPL brokers): first SEND_OK $ms ms after kill -9 of the master"
   wait_sync_state "$label" 1 60 "$old"
   KILLED=$idx
 }
 
+FAILOVER_MS=()
 echo "[step 2] failover with all controllers up"
 failover failover-1
 
@@ -316,6 +341,21 @@ sync_state before-2 || fail "getSyncStateSet after the controller leader change"
 failover failover-2
 same_admin_output getSyncStateSet-after getSyncStateSet -a "127.0.0.1:${CPORTS[$OTHER]}" -b "$BROKER"
 
+for k in $(seq 1 "$KILLS"); do
+  echo "[repeat $k/$KILLS] failover, then the old master rejoins"
+  sync_state "before-r$k" || fail "getSyncStateSet before repeat $k"
+  failover "failover-r$k"
+  start_broker "$KILLED"
+  wait_sync_state "rejoined-r$k" 3 120
+done
+if [ "${#FAILOVER_MS[@]}" -gt 2 ]; then
+  sorted=$(printf '%s\n' "${FAILOVER_MS[@]}" | sort -n)
+  n=${#FAILOVER_MS[@]}
+  median=$(echo "$sorted" | awk -v n="$n" 'NR == int((n + 1) / 2) {print}')
+  max=$(echo "$sorted" | tail -n 1)
+  echo "RESULT failover-summary ($CONTROLLER_IMPL controllers, $BROKER_IMPL brokers): $n failovers, median $median ms, max $max ms (all: ${FAILOVER_MS[*]})"
+fi
+
 touch "$STOP"
 wait "$(pid_of producer)" || fail "producer failed"
 grep HA_PRODUCE "$TMP/producer.log" | tail -n 1
@@ -324,4 +364,4 @@ rc=0
 jrun consume-all rmq.interop.CrossLang consume -n "$NS" -t "$TOPIC" --expect "$OUT" --timeout-s 120 || rc=$?
 grep -E "^expected|^  " "$TMP/consume-all.out" | head -12
 [ $rc = 0 ] || fail "acknowledged messages missing after the failovers"
-echo "PASS controller interop ($CONTROLLER_IMPL controllers, Java 5.3.3 brokers) in $(($(date +%s) - T0)) s"
+echo "PASS controller interop ($CONTROLLER_IMPL controllers, $BROKER_IMPL brokers) in $(($(date +%s) - T0)) s"

@@ -106,10 +106,16 @@ impl BrokerConfigs {
                 ));
             }
         }
+        // In controller mode the controller assigns the id and the role (Java skips these
+        // rules then).
+        let controller_mode = self.broker_config.enable_controller_mode;
         match self.message_store_config.broker_role {
-            BrokerRole::AsyncMaster | BrokerRole::SyncMaster => self.broker_config.broker_id = 0,
+            BrokerRole::AsyncMaster | BrokerRole::SyncMaster if !controller_mode => {
+                self.broker_config.broker_id = 0
+            }
+            BrokerRole::AsyncMaster | BrokerRole::SyncMaster => {}
             BrokerRole::Slave => {
-                if self.broker_config.broker_id <= 0 {
+                if self.broker_config.broker_id <= 0 && !controller_mode {
                     return Err(("Slave's brokerId must be > 0".into(), -3));
                 }
                 self.message_store_config.access_message_in_memory_max_ratio -= 10;

@@ -16,6 +16,7 @@ pub mod broker_stats;
 pub mod client;
 pub mod config_manager;
 pub mod configuration;
+pub mod controller;
 pub mod filter;
 pub mod longpolling;
 pub mod not_implemented_keys;

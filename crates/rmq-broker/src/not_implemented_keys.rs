@@ -7,9 +7,9 @@ use rmq_common::properties::Properties;
 use rmq_remoting::not_implemented_keys::{self as remoting, NotImplementedKey, TOKIO_POOLS};
 
 const POP: &str = "no POP consumption";
-const CONTROLLER: &str = "no controller mode";
-const HA: &str =
-    "classic master/slave replication only: no controller mode, auto-switch or acting master";
+const PRE_ONLINE: &str = "no pre-online service: a broker serves once started";
+const CONTROLLER_DNS: &str = "controllerAddr is a ;-separated address list: no DNS lookup";
+const HA: &str = "no acting master, auto in-sync replicas, learner or resend tuning in replication";
 const DLEDGER: &str = "no DLedger commit log";
 const TIMER: &str =
     "the timer wheel runs one enqueue and one dequeue thread without these switches";
@@ -76,14 +76,6 @@ pub const BROKER_CONFIG: &[NotImplementedKey] = &[
         "statistics are never expired by idle time",
     ),
     ("transferMsgByHeap", FIXED),
-    (
-        "sendHeartbeatTimeoutMillis",
-        "no BROKER_HEARTBEAT: brokers register every registerNameServerPeriod",
-    ),
-    (
-        "brokerHeartbeatInterval",
-        "no BROKER_HEARTBEAT: brokers register every registerNameServerPeriod",
-    ),
     (
         "disableConsumeIfConsumerReadSlowly",
         "slow consumer groups are never disabled",
@@ -158,18 +150,11 @@ pub const BROKER_CONFIG: &[NotImplementedKey] = &[
         "enableRemoteEscape",
         "no request forwarding (escape bridge)",
     ),
-    ("skipPreOnline", CONTROLLER),
+    ("skipPreOnline", PRE_ONLINE),
     ("asyncSendEnable", FIXED),
     ("lockInStrictMode", FIXED),
     ("compatibleWithOldNameSrv", FIXED),
-    ("enableControllerMode", CONTROLLER),
-    ("controllerAddr", CONTROLLER),
-    ("fetchControllerAddrByDnsLookup", CONTROLLER),
-    ("syncBrokerMetadataPeriod", CONTROLLER),
-    ("checkSyncStateSetPeriod", CONTROLLER),
-    ("syncControllerMetadataPeriod", CONTROLLER),
-    ("controllerHeartBeatTimeoutMills", CONTROLLER),
-    ("brokerElectionPriority", CONTROLLER),
+    ("fetchControllerAddrByDnsLookup", CONTROLLER_DNS),
     ("useStaticSubscription", "no static subscriptions"),
     ("metricsExporterType", METRICS),
     ("metricsOtelCardinalityLimit", METRICS),
@@ -235,8 +220,6 @@ pub const AUTH_CONFIG: &[NotImplementedKey] = &[
 /// `MessageStoreConfig` keys nothing in rmq reads.
 pub const MESSAGE_STORE_CONFIG: &[NotImplementedKey] = &[
     ("storePathDLedgerCommitLog", DLEDGER),
-    ("storePathEpochFile", CONTROLLER),
-    ("storePathBrokerIdentity", CONTROLLER),
     (
         "readOnlyCommitLogStorePaths",
         "no read-only CommitLog paths",
@@ -294,10 +277,7 @@ pub const MESSAGE_STORE_CONFIG: &[NotImplementedKey] = &[
     // inSyncReplicas, haFlowControlEnable, maxHaTransferByteInSecond) is served; these keys
     // belong to controller mode, auto-switch and acting master.
     ("totalReplicas", HA),
-    ("minInSyncReplicas", HA),
-    ("allAckInSyncStateSet", HA),
     ("enableAutoInSyncReplicas", HA),
-    ("haMaxTimeSlaveNotCatchup", HA),
     ("syncMasterFlushOffsetWhenStartup", HA),
     ("maxSlaveResendLength", HA),
     ("syncFromLastFile", HA),

@@ -27,7 +27,7 @@ use crate::flush_consume_queue_service::FlushConsumeQueueService;
 use crate::flush_manager::FlushManager;
 use crate::get_message_result::MessageArrivingListener;
 use crate::get_message_service::GetMessageService;
-use crate::ha::autoswitch::{AutoSwitchHaService, ALL_ACK_IN_SYNC_STATE_SET};
+use crate::ha::autoswitch::{AutoSwitchHaService, ReplicatedStore, ALL_ACK_IN_SYNC_STATE_SET};
 use crate::ha::HaService;
 use crate::index::IndexService;
 use crate::lock_file::LockFile;
@@ -342,8 +342,9 @@ impl DefaultMessageStore {
         {
             return Ok(());
         }
+        let me: Arc<dyn ReplicatedStore> = self.clone();
         let svc = AutoSwitchHaService::new(
-            Arc::downgrade(self),
+            Arc::downgrade(&me),
             self.config.clone(),
             self.commit_log.clone(),
             self.checkpoint.clone(),
@@ -773,5 +774,31 @@ impl DefaultMessageStore {
             return flushed;
         }
         flushed.with_replica(ha.put_request(next_offset, need_acks))
+    }
+}
+
+impl ReplicatedStore for DefaultMessageStore {
+    fn is_shutdown(&self) -> bool {
+        DefaultMessageStore::is_shutdown(self)
+    }
+
+    fn dispatch_behind_bytes(&self) -> i64 {
+        DefaultMessageStore::dispatch_behind_bytes(self)
+    }
+
+    fn reput_from_offset(&self) -> i64 {
+        DefaultMessageStore::reput_from_offset(self)
+    }
+
+    fn recover_topic_queue_table(&self) {
+        DefaultMessageStore::recover_topic_queue_table(self)
+    }
+
+    fn truncate_dirty_files(&self, offset: i64) {
+        DefaultMessageStore::truncate_dirty_files(self, offset)
+    }
+
+    fn truncate_files(&self, offset: i64) -> bool {
+        DefaultMessageStore::truncate_files(self, offset)
     }
 }

@@ -38,6 +38,16 @@ impl RunningFlags {
             == 0
     }
 
+    /// Sets or clears the fenced bit (Java `makeFenced`): a broker in controller mode is
+    /// fenced until the controller named the master, so nothing is written before.
+    pub fn make_fenced(&self, fenced: bool) {
+        if fenced {
+            self.bits.fetch_or(FENCED_BIT, Ordering::AcqRel);
+        } else {
+            self.bits.fetch_and(!FENCED_BIT, Ordering::AcqRel);
+        }
+    }
+
     /// Returns true when ConsumeQueues may be written (disk full is ignored for them).
     pub fn is_cq_writeable(&self) -> bool {
         self.flag_bits()

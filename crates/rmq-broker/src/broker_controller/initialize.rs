@@ -148,6 +148,8 @@ impl BrokerController {
             register_rx: parking_lot::Mutex::new(Some(register_rx)),
             shutdown: CancellationToken::new(),
             auth,
+            isolated: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+            replicas_manager: std::sync::OnceLock::new(),
         })
     }
 }
@@ -250,6 +252,9 @@ fn open_store(
 ) -> Result<StoreServices, BrokerError> {
     let message_store = open(store_config.clone())?;
     message_store.enable_ha(ha_bind);
+    if bc.enable_controller_mode {
+        message_store.enable_controller_mode();
+    }
     let schedule_message_service = Arc::new(ScheduleMessageService::new(
         store_config,
         message_store.clone(),
@@ -301,10 +306,12 @@ fn apply_ha_master_address(
     bc: &BrokerConfig,
     store: &dyn MessageStore,
 ) -> bool {
-    if store_config.duplication_enable
-        || bc.enable_controller_mode
-        || store_config.broker_role != BrokerRole::Slave
-    {
+    if bc.enable_controller_mode {
+        // The HA address of the master comes with each registration answer (Java sets
+        // `updateMasterHAServerAddrPeriodically` in controller mode).
+        return true;
+    }
+    if store_config.duplication_enable || store_config.broker_role != BrokerRole::Slave {
         return false;
     }
     match store_config

@@ -10,6 +10,7 @@
 //! [`BrokerController::start`] returns a [`BrokerHandle`] with the bound addresses; port 0 is
 //! allowed for both listeners (the fast channel then also takes a free port).
 
+mod controller_mode;
 mod initialize;
 mod registration;
 mod services;
@@ -93,6 +94,11 @@ pub struct BrokerController {
     shutdown: CancellationToken,
     /// ACL 2.0: the request checks and the local users and ACLs.
     auth: Arc<crate::auth::AuthService>,
+    /// Java `isIsolated`: set in controller mode until the controller named the master; no
+    /// name server registration meanwhile.
+    isolated: Arc<std::sync::atomic::AtomicBool>,
+    /// Controller mode (`enableControllerMode`): set once, right after initialization.
+    replicas_manager: std::sync::OnceLock<Arc<crate::controller::ReplicasManager>>,
 }
 
 impl std::fmt::Debug for BrokerController {
@@ -212,6 +218,7 @@ impl BrokerController {
         .await
         .map_err(|e| BrokerError::InvalidConfig(format!("initialize panicked: {e}")))??;
         let controller = Arc::new(controller);
+        controller.init_replicas_manager();
 
         // Processors and listeners (Java `registerProcessor`).
         let (dispatcher, fast_dispatcher) = controller.build_dispatchers();
@@ -253,7 +260,9 @@ impl BrokerController {
             tasks,
             request_codes,
         };
-        controller.register_broker_all(true, false, true).await;
+        if !controller.is_isolated() {
+            controller.register_broker_all(true, false, true).await;
+        }
         Ok(handle)
     }
 
@@ -333,6 +342,17 @@ impl BrokerController {
     /// Returns the slave's metadata sync (idle on a master: it learns no master address).
     pub fn slave_synchronize(&self) -> &Arc<SlaveSynchronize> {
         &self.slave_synchronize
+    }
+
+    /// Controller mode's replicas manager (`None` unless `enableControllerMode`).
+    pub fn replicas_manager(&self) -> Option<&Arc<crate::controller::ReplicasManager>> {
+        self.replicas_manager.get()
+    }
+
+    /// True while the broker keeps away from the name servers (controller mode before the
+    /// controller named the master).
+    pub fn is_isolated(&self) -> bool {
+        self.isolated.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// Returns true once shutdown began.

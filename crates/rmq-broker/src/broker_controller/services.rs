@@ -32,6 +32,7 @@ impl BrokerController {
             .start(tasks, self.shutdown.clone());
         self.start_stats_tasks(tasks);
         self.start_master_slave_tasks(tasks);
+        self.start_controller_mode(tasks);
     }
 
     /// Classic master/slave (not duplication, not controller mode): a slave syncs the
@@ -123,6 +124,10 @@ impl BrokerController {
                 tokio::select! {
                     _ = interval.tick() => {}
                     _ = c.shutdown.cancelled() => break,
+                }
+                if c.is_isolated() {
+                    tracing::info!("Skip register for broker is isolated");
+                    continue;
                 }
                 let force = c.broker_config.load().force_register;
                 // Detached: a name server that does not answer must not hold back the

@@ -149,6 +149,7 @@ impl BrokerController {
             broker_stats: self.broker_stats.clone(),
             send_thread_pool_queue: self.send_thread_pool_queue.clone(),
             broker2client: self.broker2client_context(),
+            replicas: self.replicas_manager.get().cloned(),
         }
     }
 

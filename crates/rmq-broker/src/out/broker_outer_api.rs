@@ -87,7 +87,7 @@ impl BrokerOuterAPI {
     }
 
     /// Signs `request` when credentials are set, then sends it.
-    async fn invoke(
+    pub(super) async fn invoke(
         &self,
         addr: &str,
         mut request: RemotingCommand,
@@ -100,7 +100,7 @@ impl BrokerOuterAPI {
     }
 
     /// Signs `request` when credentials are set, then sends it oneway.
-    async fn invoke_oneway(
+    pub(super) async fn invoke_oneway(
         &self,
         addr: &str,
         mut request: RemotingCommand,

@@ -1,4 +1,5 @@
 //! Calls to name servers (Java `broker/out`).
 
 pub mod broker_outer_api;
+pub mod controller_api;
 pub mod registrar;

@@ -171,6 +171,15 @@ impl TopicConfigManager {
         self.table.write().data_version.next_version();
     }
 
+    /// Advances the data version with the master epoch as its state version (Java
+    /// `getDataVersion().nextVersion(newMasterEpoch)` on a role change in controller mode).
+    pub fn next_data_version_with_state(&self, state_version: i64) {
+        self.table
+            .write()
+            .data_version
+            .next_version_with_state(state_version);
+    }
+
     /// Returns every topic config.
     pub fn topic_config_table(&self) -> HashMap<String, Arc<TopicConfig>> {
         self.table.read().topics.clone()

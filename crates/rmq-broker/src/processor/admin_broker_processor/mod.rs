@@ -13,6 +13,7 @@ mod consumer_admin;
 #[cfg(test)]
 #[path = "consumer_admin_tests.rs"]
 mod consumer_admin_tests;
+mod controller_admin;
 #[cfg(test)]
 mod processor_tests;
 
@@ -107,6 +108,8 @@ pub struct AdminBrokerContext {
     pub send_thread_pool_queue: Arc<ThreadPoolQueue>,
     /// What the calls to clients need.
     pub broker2client: Broker2ClientContext,
+    /// Controller mode's replicas manager (`None` unless `enableControllerMode`).
+    pub replicas: Option<Arc<crate::controller::ReplicasManager>>,
 }
 
 /// The admin processor.
@@ -872,7 +875,10 @@ impl AdminBrokerProcessor {
             },
             _ => match self.process_consumer_admin(channel, request).await? {
                 Some(r) => r,
-                None => unknown_code(request),
+                None => match self.process_controller_admin(request).await? {
+                    Some(r) => r,
+                    None => unknown_code(request),
+                },
             },
         };
         Ok(r)

@@ -297,6 +297,7 @@ impl crate::test_support::TestParts {
                 crate::thread_pool_queue::ThreadPoolQueue::default(),
             ),
             broker2client: self.broker2client_context(),
+            replicas: None,
         }
     }
 }

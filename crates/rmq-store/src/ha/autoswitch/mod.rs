@@ -50,6 +50,20 @@ pub use service::{
     ALL_ACK_IN_SYNC_STATE_SET,
 };
 
+/// What the AutoSwitch HA service asks of the store it replicates (the store implements it;
+/// the service holds it weakly, the store owns the service).
+pub(crate) trait ReplicatedStore: Send + Sync {
+    fn is_shutdown(&self) -> bool;
+    fn dispatch_behind_bytes(&self) -> i64;
+    fn reput_from_offset(&self) -> i64;
+    /// Rebuilds the queue offsets after a truncation (Java `recoverTopicQueueTable`).
+    fn recover_topic_queue_table(&self);
+    /// Cuts the CommitLog and ConsumeQueues above `offset` (no alignment check).
+    fn truncate_dirty_files(&self, offset: i64);
+    /// Java `truncateFiles`: false when `offset` is not a record start.
+    fn truncate_files(&self, offset: i64) -> bool;
+}
+
 /// Java `HAConnectionState`; the ordinal is what goes on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(i32)]

@@ -10,10 +10,10 @@
 
 use super::client::AutoSwitchHaClient;
 use super::connection::AutoSwitchHaConnection;
+use super::ReplicatedStore;
 use super::{EpochEntry, EpochFileCache};
 use crate::commit_log::CommitLog;
 use crate::config::MessageStoreConfig;
-use crate::default_message_store::DefaultMessageStore;
 use crate::dispatch_request::{check_message_and_return_size, CheckResult};
 use crate::ha::group_transfer_service::{AckSource, GroupTransferService};
 use crate::ha::runtime_info::{HaConnectionRuntimeInfo, HaRuntimeInfo};
@@ -57,7 +57,7 @@ struct SyncState {
 
 /// The AutoSwitch HA service of a store.
 pub struct AutoSwitchHaService {
-    pub(crate) store: Weak<DefaultMessageStore>,
+    pub(crate) store: Weak<dyn ReplicatedStore>,
     pub(crate) config: Arc<MessageStoreConfig>,
     pub(crate) commit_log: Arc<CommitLog>,
     checkpoint: Arc<StoreCheckpoint>,
@@ -96,7 +96,7 @@ pub fn epoch_file_path(config: &MessageStoreConfig) -> PathBuf {
 impl AutoSwitchHaService {
     /// Loads the epoch file (Java `init`).
     pub(crate) fn new(
-        store: Weak<DefaultMessageStore>,
+        store: Weak<dyn ReplicatedStore>,
         config: Arc<MessageStoreConfig>,
         commit_log: Arc<CommitLog>,
         checkpoint: Arc<StoreCheckpoint>,

@@ -24,7 +24,7 @@ import rmq.interop.common.Opts;
  *
  * <pre>
  *   HaTool produce -n NS -t TOPIC --out FILE [-c N] [--stop-file F] [--strict] [--body-size 0]
- *                  [--poll-ns-ms 30000]
+ *                  [--poll-ns-ms 30000] [--pause-ms 0]
  *   HaTool create-topic --addr A[,B...] -t TOPIC [-q 4]
  *   HaTool offsets --addr A
  *   HaTool wait-synced --master A --slave B [--timeout-s 120]
@@ -39,7 +39,8 @@ import rmq.interop.common.Opts;
  * (after 100 ms for an exception); with it the first one fails the run. The last line is
  * {@code HA_PRODUCE sent=.. ok=.. errors=.. statuses={..}}. {@code --poll-ns-ms} sets how often
  * the client refreshes its routes (pollNameServerInterval; a failover test shortens it so the
- * time to the new master is the servers', not the client's 30 s refresh).
+ * time to the new master is the servers', not the client's 30 s refresh). {@code --pause-ms}
+ * waits that long after each SEND_OK (keeps a long run's message count small).
  *
  * {@code wait-synced} polls both brokers' runtime info until the slave's
  * {@code commitLogMaxOffset} equals the master's (non-zero) and prints
@@ -119,6 +120,7 @@ public final class HaTool {
         int bodySize = o.getInt("body-size", 0);
         Path stop = o.has("stop-file") ? Paths.get(o.get("stop-file", null)) : null;
         boolean strict = o.has("strict");
+        int pauseMs = o.getInt("pause-ms", 0);
         if (count <= 0 && stop == null) {
             throw new Opts.UsageException("produce needs -c N or --stop-file F");
         }
@@ -175,6 +177,9 @@ public final class HaTool {
                 if (ok == 1) {
                     System.out.println("HA_PRODUCE_STARTED");
                     System.out.flush();
+                }
+                if (pauseMs > 0) {
+                    Thread.sleep(pauseMs);
                 }
             }
         } finally {
