@@ -261,6 +261,8 @@ fn tarball_quickstart_with_scripts() {
         "conf/2m-2s-sync",
         "conf/2m-noslave",
         "conf/controller/controller-standalone.conf",
+        "conf/controller/quick-start/broker-n0.conf",
+        "conf/controller/cluster-3n-namesrv-plugin/namesrv-n0.conf",
         "benchmark/producer.sh",
         "benchmark/consumer.sh",
         "benchmark/batchproducer.sh",

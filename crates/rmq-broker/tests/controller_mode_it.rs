@@ -12,7 +12,9 @@ use common::{client, send, send_ok, test_configs, wait_for};
 use rmq_broker::{BrokerConfigs, BrokerController, BrokerHandle};
 use rmq_common::properties::Properties;
 use rmq_controller::{ControllerConfig, ControllerHandle};
-use rmq_remoting::{NettyClientConfig, NettyServerConfig};
+use rmq_remoting::protocol::body::controller::EpochEntryCache;
+use rmq_remoting::protocol::body::decode;
+use rmq_remoting::{NettyClientConfig, NettyServerConfig, RemotingCommand, RequestCode};
 use rmq_store::{BrokerRole, MessageStore};
 use std::path::Path;
 use std::time::Duration;
@@ -192,6 +194,24 @@ async fn a_slave_takes_over_when_the_master_stops_and_the_old_master_rejoins() {
     assert_ne!(slave_refuses.code, 0, "a slave must refuse sends");
     let written = master.controller().message_store().get_max_phy_offset();
     wait_caught_up(&slave, written).await;
+    // GET_BROKER_EPOCH_CACHE (mqadmin getBrokerEpoch): epoch 1 from offset 0 on both.
+    for (b, id) in [(&master, 0), (&slave, slave_id)] {
+        let r = c
+            .invoke(
+                &b.broker_addr(),
+                RemotingCommand::new_request(RequestCode::GET_BROKER_EPOCH_CACHE),
+                3000,
+            )
+            .await
+            .unwrap();
+        assert_eq!(r.code, 0, "{:?}", r.remark);
+        let cache: EpochEntryCache = decode(&r.body).unwrap();
+        assert_eq!(cache.broker_id, id);
+        assert_eq!(
+            cache.epoch_list.first().map(|e| (e.epoch, e.start_offset)),
+            Some((1, 0))
+        );
+    }
 
     // The master stops: the controller elects the slave.
     master.shutdown().await;

@@ -192,6 +192,36 @@ async fn unknown_codes_are_not_supported() {
 }
 
 #[tokio::test]
+async fn controller_mode_codes_outside_controller_mode_answer_as_java() {
+    let t = TestParts::new();
+    let p = AdminBrokerProcessor::new(t.admin_context());
+    let r = call(&p, no_header(RequestCode::GET_BROKER_EPOCH_CACHE)).await;
+    assert_eq!(
+        code_remark(&r),
+        (
+            ResponseCode::SYSTEM_ERROR.0,
+            Some("this request only for controllerMode ")
+        )
+    );
+    // NOTIFY_BROKER_ROLE_CHANGED is acknowledged (Java ignores it without a ReplicasManager).
+    let header = rmq_remoting::protocol::header::controller::NotifyBrokerRoleChangedRequestHeader {
+        master_address: Some("127.0.0.1:10911".into()),
+        master_epoch: Some(2),
+        sync_state_set_epoch: Some(1),
+        master_broker_id: Some(1),
+    };
+    let body = rmq_remoting::protocol::body::controller::SyncStateSet {
+        sync_state_set: [1].into(),
+        sync_state_set_epoch: 1,
+    };
+    let req =
+        RemotingCommand::create_request_command(RequestCode::NOTIFY_BROKER_ROLE_CHANGED, &header)
+            .with_body(rmq_remoting::protocol::body::encode(&body));
+    let r = call(&p, req).await;
+    assert_eq!(r.code, ResponseCode::SUCCESS.0);
+}
+
+#[tokio::test]
 async fn ha_status_is_the_stores_runtime_info_in_java_names() {
     let t = TestParts::new();
     let p = AdminBrokerProcessor::new(t.admin_context());

@@ -445,8 +445,17 @@ impl Session<'_> {
                 ));
             }
             let store = svc.store.upgrade().ok_or("the store is gone")?;
+            let before = svc.commit_log.max_offset();
             if !store.truncate_files(point) {
                 return Err(format!("failed to truncate slave log to {point}"));
+            }
+            if point < before {
+                tracing::warn!(
+                    from = before,
+                    to = point,
+                    bytes = before - point,
+                    "truncated the CommitLog to the consistent point with the master"
+                );
             }
             svc.epoch_cache
                 .truncate_suffix_by_offset(point)
