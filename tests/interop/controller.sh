@@ -346,6 +346,11 @@ sync_state before-2 || fail "getSyncStateSet after the controller leader change"
 failover failover-2
 same_admin_output getSyncStateSet-after getSyncStateSet -a "127.0.0.1:${CPORTS[$OTHER]}" -b "$BROKER"
 
+if [ "$KILLS" -gt 0 ]; then
+  echo "[repeat] restart b$KILLED, killed in step 5"
+  start_broker "$KILLED"
+  wait_sync_state rejoined-2 3 120
+fi
 for k in $(seq 1 "$KILLS"); do
   echo "[repeat $k/$KILLS] failover, then the old master rejoins"
   sync_state "before-r$k" || fail "getSyncStateSet before repeat $k"

@@ -10,11 +10,10 @@ mod common;
 
 use common::{client, send, send_ok, test_configs, wait_for};
 use rmq_broker::{BrokerConfigs, BrokerController, BrokerHandle};
-use rmq_common::properties::Properties;
-use rmq_controller::{ControllerConfig, ControllerHandle};
+use rmq_controller::ControllerHandle;
 use rmq_remoting::protocol::body::controller::EpochEntryCache;
 use rmq_remoting::protocol::body::decode;
-use rmq_remoting::{NettyClientConfig, NettyServerConfig, RemotingCommand, RequestCode};
+use rmq_remoting::{NettyServerConfig, RemotingCommand, RequestCode};
 use rmq_store::{BrokerRole, MessageStore};
 use std::path::Path;
 use std::time::Duration;
@@ -39,31 +38,9 @@ async fn start_namesrv() -> rmq_namesrv::NamesrvHandle {
 
 async fn start_controller(store: &Path) -> ControllerHandle {
     let port = rmq_testkit::pick_port().unwrap();
-    let config = ControllerConfig {
-        controller_d_leger_group: "group1".into(),
-        controller_d_leger_peers: format!("n0-127.0.0.1:{port}"),
-        controller_d_leger_self_id: "n0".into(),
-        controller_store_path: store.join("ctrl").to_string_lossy().into_owned(),
-        config_store_path: store
-            .join("controller.properties")
-            .to_string_lossy()
-            .into_owned(),
-        scan_not_active_broker_interval: 500,
-        scan_inactive_master_interval: 500,
-        ..Default::default()
-    };
-    let server = NettyServerConfig {
-        bind_address: "127.0.0.1".into(),
-        ..Default::default()
-    };
-    ControllerHandle::start(
-        config,
-        server,
-        NettyClientConfig::default(),
-        Properties::new(),
-    )
-    .await
-    .unwrap()
+    rmq_controller::server::start_standalone(port, store)
+        .await
+        .unwrap()
 }
 
 fn configs(store: &Path, namesrv: &str, controller: &str) -> BrokerConfigs {

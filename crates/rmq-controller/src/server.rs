@@ -17,7 +17,7 @@ use rmq_remoting::{
     RemotingServer, ServerHandle,
 };
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::task::JoinHandle;
@@ -64,6 +64,39 @@ impl ChannelEventListener for Housekeeping {
     fn on_channel_idle(&self, _remote_addr: &str, channel: &Channel) {
         self.closed(channel);
     }
+}
+
+/// Starts a one-node controller on `127.0.0.1:port` with its Raft store and saved config
+/// under `store`, scanning for inactive brokers and masters every 500 ms (the tests of the
+/// controller and of brokers in controller mode run one).
+pub async fn start_standalone(
+    port: u16,
+    store: &Path,
+) -> Result<ControllerHandle, ControllerError> {
+    let config = ControllerConfig {
+        controller_d_leger_group: "group1".into(),
+        controller_d_leger_peers: format!("n0-127.0.0.1:{port}"),
+        controller_d_leger_self_id: "n0".into(),
+        controller_store_path: store.join("ctrl").to_string_lossy().into_owned(),
+        config_store_path: store
+            .join("controller.properties")
+            .to_string_lossy()
+            .into_owned(),
+        scan_not_active_broker_interval: 500,
+        scan_inactive_master_interval: 500,
+        ..Default::default()
+    };
+    let server = NettyServerConfig {
+        bind_address: "127.0.0.1".into(),
+        ..Default::default()
+    };
+    ControllerHandle::start(
+        config,
+        server,
+        NettyClientConfig::default(),
+        Properties::new(),
+    )
+    .await
 }
 
 /// A running controller.

@@ -6,8 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use async_trait::async_trait;
-use rmq_common::properties::Properties;
-use rmq_controller::{ControllerConfig, ControllerHandle};
+use rmq_controller::ControllerHandle;
 use rmq_remoting::netty::processor::RequestDispatcher;
 use rmq_remoting::protocol::body::controller::{BrokerReplicasInfo, SyncStateSet};
 use rmq_remoting::protocol::body::{decode, encode};
@@ -32,31 +31,9 @@ fn free_port() -> u16 {
 }
 
 async fn start_controller(port: u16, store: &Path) -> ControllerHandle {
-    let config = ControllerConfig {
-        controller_d_leger_group: "group1".into(),
-        controller_d_leger_peers: format!("n0-127.0.0.1:{port}"),
-        controller_d_leger_self_id: "n0".into(),
-        controller_store_path: store.join("ctrl").to_string_lossy().into_owned(),
-        config_store_path: store
-            .join("controller.properties")
-            .to_string_lossy()
-            .into_owned(),
-        scan_not_active_broker_interval: 500,
-        scan_inactive_master_interval: 500,
-        ..Default::default()
-    };
-    let server = NettyServerConfig {
-        bind_address: "127.0.0.1".into(),
-        ..Default::default()
-    };
-    ControllerHandle::start(
-        config,
-        server,
-        NettyClientConfig::default(),
-        Properties::new(),
-    )
-    .await
-    .expect("controller starts")
+    rmq_controller::server::start_standalone(port, store)
+        .await
+        .expect("controller starts")
 }
 
 fn client() -> RemotingClient {
