@@ -7,20 +7,20 @@
 //! append, an I/O error or `haHousekeepingInterval` without data closes the connection; the
 //! client tries again after 5 s.
 
-use super::flow_monitor::FlowMonitor;
+use super::common::{connect_or_wait, MasterLink, RECONNECT_WAIT_MILLIS};
 use super::ha_connection::{REPORT_HEADER_SIZE, TRANSFER_HEADER_SIZE};
 use super::HaShared;
-use crate::service_thread::{ServiceSlot, ServiceState};
+use crate::service_thread::ServiceState;
 use parking_lot::Mutex;
 use rmq_common::util_all::current_millis;
 use std::io::{ErrorKind, Read, Write};
-use std::net::{Shutdown, TcpStream, ToSocketAddrs};
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::net::{Shutdown, TcpStream};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Pause between connection attempts (Java `closeMasterAndWait`).
-const RECONNECT_WAIT_MILLIS: u64 = 5000;
+/// Read timeout of the connection to the master.
+const READ_TIMEOUT: Duration = Duration::from_secs(1);
 /// Largest body a master frame may carry; Java's 4 MiB read buffer bounds it the same way.
 const MAX_BODY_SIZE: usize = 4 * 1024 * 1024 - TRANSFER_HEADER_SIZE;
 
@@ -29,53 +29,24 @@ type Closed = String;
 
 /// The HA client of a slave.
 pub(crate) struct HaClient {
-    master_ha_address: Mutex<Option<String>>,
+    /// The master's HA address, the live connection and its thread.
+    pub(crate) link: MasterLink,
     master_address: Mutex<Option<String>>,
-    last_read_timestamp: AtomicI64,
-    last_write_timestamp: AtomicI64,
-    flow: FlowMonitor,
-    /// The live connection, so that shutdown can break it.
-    stream: Mutex<Option<TcpStream>>,
-    thread: ServiceSlot,
 }
 
 impl HaClient {
     pub(crate) fn new() -> Arc<Self> {
         Arc::new(HaClient {
-            master_ha_address: Mutex::new(None),
+            link: MasterLink::default(),
             master_address: Mutex::new(None),
-            last_read_timestamp: AtomicI64::new(0),
-            last_write_timestamp: AtomicI64::new(0),
-            flow: FlowMonitor::default(),
-            stream: Mutex::new(None),
-            thread: ServiceSlot::default(),
         })
     }
 
     pub(crate) fn start(self: &Arc<Self>, shared: Arc<HaShared>) -> std::io::Result<()> {
         let me = self.clone();
-        self.thread
+        self.link
+            .thread
             .start("DefaultHAClient", move |s| me.run(&s, &shared))
-    }
-
-    pub(crate) fn shutdown(&self) {
-        if let Some(s) = self.stream.lock().as_ref() {
-            let _ = s.shutdown(Shutdown::Both);
-        }
-        self.thread.shutdown();
-    }
-
-    /// Sets the master's HA address (Java `updateHaMasterAddress`); a live connection to the
-    /// old address is kept until it breaks.
-    pub(crate) fn update_ha_master_address(&self, addr: &str) {
-        let mut cur = self.master_ha_address.lock();
-        if cur.as_deref() != Some(addr) {
-            tracing::info!(old = ?*cur, new = addr, "update master ha address");
-            *cur = Some(addr.to_string());
-            drop(cur);
-            // A client without a master sleeps 5 s between looks: connect now.
-            self.thread.wakeup();
-        }
     }
 
     pub(crate) fn update_master_address(&self, addr: &str) {
@@ -86,45 +57,22 @@ impl HaClient {
         }
     }
 
-    pub(crate) fn master_ha_address(&self) -> Option<String> {
-        self.master_ha_address.lock().clone()
-    }
-
-    pub(crate) fn last_read_timestamp(&self) -> i64 {
-        self.last_read_timestamp.load(Ordering::Acquire)
-    }
-
-    pub(crate) fn last_write_timestamp(&self) -> i64 {
-        self.last_write_timestamp.load(Ordering::Acquire)
-    }
-
-    pub(crate) fn transferred_byte_in_second(&self) -> i64 {
-        self.flow.transferred_byte_in_second()
-    }
-
     fn run(&self, s: &ServiceState, shared: &HaShared) {
         while !s.is_stopped() {
-            let Some(addr) = self.master_ha_address() else {
-                s.wait_for_running(RECONNECT_WAIT_MILLIS);
+            let Some((addr, stream)) =
+                connect_or_wait(s, self.link.master_ha_address(), READ_TIMEOUT)
+            else {
                 continue;
-            };
-            let stream = match connect(&addr) {
-                Ok(st) => st,
-                Err(e) => {
-                    tracing::warn!(master = %addr, error = %e, "connect to master HA port failed");
-                    s.wait_for_running(RECONNECT_WAIT_MILLIS);
-                    continue;
-                }
             };
             tracing::info!(master = %addr, "HAClient connect to master");
             match stream.try_clone() {
-                Ok(c) => *self.stream.lock() = Some(c),
+                Ok(c) => *self.link.stream.lock() = Some(c),
                 Err(e) => tracing::warn!(error = %e, "cannot keep the HA socket for shutdown"),
             }
             let why = self.transfer(s, shared, &stream);
             let _ = stream.shutdown(Shutdown::Both);
-            self.stream.lock().take();
-            self.last_write_timestamp.store(0, Ordering::Release);
+            self.link.stream.lock().take();
+            self.link.last_write_timestamp.store(0, Ordering::Release);
             if !s.is_stopped() {
                 tracing::warn!(master = %addr, reason = %why, "HAClient closed the connection to the master");
                 s.wait_for_running(RECONNECT_WAIT_MILLIS);
@@ -149,22 +97,24 @@ impl HaClient {
         let heartbeat = shared.config.ha_send_heartbeat_interval as i64;
         let housekeeping = shared.config.ha_housekeeping_interval as i64;
         let mut reported = shared.commit_log.max_offset();
-        self.last_read_timestamp
+        self.link
+            .last_read_timestamp
             .store(current_millis(), Ordering::Release);
-        self.last_write_timestamp.store(0, Ordering::Release);
+        self.link.last_write_timestamp.store(0, Ordering::Release);
         let mut buf: Vec<u8> = Vec::with_capacity(256 * 1024);
         let mut chunk = vec![0u8; 256 * 1024];
         let mut reader = stream;
         while !s.is_stopped() {
-            if current_millis() - self.last_write_timestamp() > heartbeat {
+            if current_millis() - self.link.last_write_timestamp() > heartbeat {
                 self.report(stream, reported)?;
             }
             match reader.read(&mut chunk) {
                 Ok(0) => return Err("the master closed the connection".into()),
                 Ok(n) => {
-                    self.last_read_timestamp
+                    self.link
+                        .last_read_timestamp
                         .store(current_millis(), Ordering::Release);
-                    self.flow.add(n);
+                    self.link.flow.add(n);
                     buf.extend_from_slice(&chunk[..n]);
                     self.dispatch(shared, stream, &mut buf, &mut reported)?;
                 }
@@ -173,7 +123,7 @@ impl HaClient {
                 Err(e) => return Err(format!("read failed: {e}")),
             }
             self.report_if_grown(shared, stream, &mut reported)?;
-            if current_millis() - self.last_read_timestamp() > housekeeping {
+            if current_millis() - self.link.last_read_timestamp() > housekeeping {
                 return Err("housekeeping: nothing read from the master for too long".into());
             }
         }
@@ -234,7 +184,8 @@ impl HaClient {
         stream
             .write_all(&word)
             .map_err(|e| format!("report offset {offset} failed: {e}"))?;
-        self.last_write_timestamp
+        self.link
+            .last_write_timestamp
             .store(current_millis(), Ordering::Release);
         Ok(())
     }
@@ -247,16 +198,4 @@ pub(crate) fn read_header(h: &[u8]) -> (i64, i32) {
     let mut n = [0u8; 4];
     n.copy_from_slice(&h[8..12]);
     (i64::from_be_bytes(o), i32::from_be_bytes(n))
-}
-
-fn connect(addr: &str) -> std::io::Result<TcpStream> {
-    let sock = addr
-        .to_socket_addrs()?
-        .next()
-        .ok_or_else(|| std::io::Error::new(ErrorKind::InvalidInput, "no address"))?;
-    let stream = TcpStream::connect_timeout(&sock, Duration::from_secs(3))?;
-    stream.set_nodelay(true)?;
-    stream.set_read_timeout(Some(Duration::from_secs(1)))?;
-    stream.set_write_timeout(Some(Duration::from_secs(5)))?;
-    Ok(stream)
 }

@@ -12,12 +12,12 @@
 //!   `haSendHeartbeatInterval`. With `haFlowControlEnable` a slave gets at most
 //!   `maxHaTransferByteInSecond` bytes (frames included) per second.
 
-use super::flow_monitor::FlowMonitor;
+use super::common::{prepare_accepted, spawn_socket_services, warn_unless_closed, SlaveProgress};
 use super::HaShared;
 use rmq_common::util_all::current_millis;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -31,72 +31,31 @@ pub(crate) struct HaConnection {
     /// The slave's address, `ip:port`.
     pub(crate) addr: String,
     stream: TcpStream,
-    slave_request_offset: AtomicI64,
-    slave_ack_offset: AtomicI64,
-    next_transfer_from_where: AtomicI64,
-    flow: FlowMonitor,
+    pub(crate) progress: SlaveProgress,
     closed: AtomicBool,
 }
 
 impl HaConnection {
     /// Wraps an accepted socket and starts its reader and writer threads.
     pub(crate) fn start(shared: &Arc<HaShared>, stream: TcpStream) -> std::io::Result<Arc<Self>> {
-        stream.set_nonblocking(false)?;
-        stream.set_nodelay(true)?;
-        let addr = stream
-            .peer_addr()
-            .map(|a| a.to_string())
-            .unwrap_or_else(|_| "unknown".into());
-        let housekeeping =
-            Duration::from_millis(shared.config.ha_housekeeping_interval.max(1) as u64);
-        stream.set_write_timeout(Some(housekeeping))?;
-        stream.set_read_timeout(Some(Duration::from_secs(1)))?;
+        let addr = prepare_accepted(&stream, shared.config.ha_housekeeping_interval)?;
         let conn = Arc::new(HaConnection {
             addr,
             stream,
-            slave_request_offset: AtomicI64::new(-1),
-            slave_ack_offset: AtomicI64::new(-1),
-            next_transfer_from_where: AtomicI64::new(-1),
-            flow: FlowMonitor::default(),
+            progress: SlaveProgress::default(),
             closed: AtomicBool::new(false),
         });
-        let (c, s) = (conn.clone(), shared.clone());
-        std::thread::Builder::new()
-            .name("HAConnection-ReadSocketService".into())
-            .spawn(move || {
-                c.read_loop(&s);
-                c.close(&s);
-            })?;
-        let (c, s) = (conn.clone(), shared.clone());
-        let spawned = std::thread::Builder::new()
-            .name("HAConnection-WriteSocketService".into())
-            .spawn(move || {
-                if let Err(e) = c.write_loop(&s) {
-                    if !c.closed.load(Ordering::Acquire) {
-                        tracing::warn!(slave = %c.addr, error = %e, "HA write to slave failed");
-                    }
-                }
-                c.close(&s);
-            });
-        if let Err(e) = spawned {
-            conn.close(shared);
-            return Err(e);
-        }
+        spawn_socket_services(
+            &conn,
+            shared,
+            ("HAConnection-ReadSocketService", |c, s| c.read_loop(s)),
+            ("HAConnection-WriteSocketService", |c, s| {
+                let ended = c.write_loop(s);
+                warn_unless_closed(&c.closed, &c.addr, ended, "HA write to slave failed");
+            }),
+            |c, s| c.close(s),
+        )?;
         Ok(conn)
-    }
-
-    /// The last offset the slave reported, -1 before its first report.
-    pub(crate) fn slave_ack_offset(&self) -> i64 {
-        self.slave_ack_offset.load(Ordering::Acquire)
-    }
-
-    /// Where the next chunk starts, -1 before the first report.
-    pub(crate) fn transfer_from_where(&self) -> i64 {
-        self.next_transfer_from_where.load(Ordering::Acquire)
-    }
-
-    pub(crate) fn transferred_byte_in_second(&self) -> i64 {
-        self.flow.transferred_byte_in_second()
     }
 
     /// Closes the socket (both threads end) and leaves the service's list.
@@ -145,9 +104,7 @@ impl HaConnection {
     }
 
     fn on_report(&self, shared: &HaShared, offset: i64) {
-        self.slave_ack_offset.store(offset, Ordering::Release);
-        if self.slave_request_offset.load(Ordering::Acquire) < 0 {
-            self.slave_request_offset.store(offset, Ordering::Release);
+        if self.progress.record_ack(offset) {
             tracing::info!(slave = %self.addr, offset, "slave request offset");
         }
         shared.notify_transfer_some(offset);
@@ -160,12 +117,15 @@ impl HaConnection {
         let mut frame = Vec::with_capacity(TRANSFER_HEADER_SIZE + batch);
         let mut last_write = 0i64;
         while !self.closed.load(Ordering::Acquire) && !shared.is_stopped() {
-            let request = self.slave_request_offset.load(Ordering::Acquire);
+            let request = self.progress.slave_request_offset.load(Ordering::Acquire);
             if request < 0 {
                 std::thread::sleep(Duration::from_millis(10));
                 continue;
             }
-            let mut next = self.next_transfer_from_where.load(Ordering::Acquire);
+            let mut next = self
+                .progress
+                .next_transfer_from_where
+                .load(Ordering::Acquire);
             if next < 0 {
                 next = if request == 0 {
                     let max = shared.commit_log.max_offset();
@@ -173,7 +133,9 @@ impl HaConnection {
                 } else {
                     request
                 };
-                self.next_transfer_from_where.store(next, Ordering::Release);
+                self.progress
+                    .next_transfer_from_where
+                    .store(next, Ordering::Release);
                 tracing::info!(slave = %self.addr, from = next, "master transfer data to slave");
             }
             if current_millis() - last_write > heartbeat {
@@ -188,26 +150,21 @@ impl HaConnection {
                 shared.wait_for_data(generation, Duration::from_millis(100));
                 continue;
             };
-            let mut size = data.len().min(batch);
-            if shared.config.ha_flow_control_enable {
-                size = size.min(
-                    self.flow
-                        .budget(shared.config.max_ha_transfer_byte_in_second),
-                );
-                if size == 0 {
-                    // This second's budget is spent (Java `haFlowControlEnable`).
-                    std::thread::sleep(Duration::from_millis(10));
-                    continue;
-                }
+            let size = self.progress.chunk_size(data.len(), &shared.config);
+            if size == 0 {
+                // This second's budget is spent (Java `haFlowControlEnable`).
+                std::thread::sleep(Duration::from_millis(10));
+                continue;
             }
             frame.clear();
             put_header(&mut frame, next, size as i32);
             frame.extend_from_slice(&data[..size]);
             stream.write_all(&frame)?;
             last_write = current_millis();
-            self.next_transfer_from_where
+            self.progress
+                .next_transfer_from_where
                 .store(next + size as i64, Ordering::Release);
-            self.flow.add(frame.len());
+            self.progress.flow.add(frame.len());
         }
         Ok(())
     }

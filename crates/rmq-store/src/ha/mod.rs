@@ -7,11 +7,14 @@
 //! wire format is Java 5.3.3's, byte for byte; see `ha_connection` and `ha_client`.
 
 pub mod autoswitch;
+pub(crate) mod common;
 pub(crate) mod flow_monitor;
 pub(crate) mod group_transfer_service;
 mod ha_client;
 mod ha_connection;
 pub(crate) mod runtime_info;
+#[cfg(test)]
+mod test_util;
 #[cfg(test)]
 mod tests;
 
@@ -22,12 +25,13 @@ use crate::config::MessageStoreConfig;
 use crate::put_message_result::PutCompletion;
 use crate::role_state::RoleState;
 use crate::service_thread::ServiceSlot;
+use common::ConnectionList;
 use group_transfer_service::{AckSource, GroupTransferService};
 use ha_client::HaClient;
 use ha_connection::HaConnection;
 use parking_lot::{Condvar, Mutex};
 use std::net::TcpListener;
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU16, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU16, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -36,8 +40,7 @@ use std::time::Duration;
 pub(crate) struct HaShared {
     pub(crate) config: Arc<MessageStoreConfig>,
     pub(crate) commit_log: Arc<CommitLog>,
-    connections: Mutex<Vec<Arc<HaConnection>>>,
-    connection_count: AtomicUsize,
+    connections: ConnectionList<HaConnection>,
     /// Highest offset any slave acknowledged (Java `push2SlaveMaxOffset`).
     push2slave_max_offset: AtomicI64,
     group_transfer: Arc<GroupTransferService>,
@@ -155,19 +158,13 @@ impl HaShared {
     }
 
     pub(crate) fn remove_connection(&self, conn: &Arc<HaConnection>) {
-        let mut list = self.connections.lock();
-        list.retain(|c| !Arc::ptr_eq(c, conn));
-        self.connection_count.store(list.len(), Ordering::Release);
+        self.connections.remove(conn);
     }
 }
 
 impl AckSource for HaShared {
     fn slave_ack_offsets(&self) -> Vec<i64> {
-        self.connections
-            .lock()
-            .iter()
-            .map(|c| c.slave_ack_offset())
-            .collect()
+        self.connections.map(|c| c.progress.slave_ack_offset())
     }
 }
 
@@ -189,15 +186,14 @@ impl HaService {
         let client = HaClient::new();
         if let Some(addr) = config.ha_master_address.as_deref() {
             if addr.len() >= 6 {
-                client.update_ha_master_address(addr);
+                client.link.update_ha_master_address(addr);
             }
         }
         Arc::new(HaService {
             shared: Arc::new(HaShared {
                 config,
                 commit_log,
-                connections: Mutex::new(Vec::new()),
-                connection_count: AtomicUsize::new(0),
+                connections: ConnectionList::default(),
                 push2slave_max_offset: AtomicI64::new(0),
                 group_transfer: GroupTransferService::new(),
                 data: DataNotifier::default(),
@@ -219,13 +215,9 @@ impl HaService {
             "AcceptSocketService",
             bind_address,
             self.shared.config.ha_listen_port,
-            move |stream, _| match HaConnection::start(&shared, stream) {
-                Ok(c) => {
-                    let mut list = shared.connections.lock();
-                    list.push(c);
-                    shared.connection_count.store(list.len(), Ordering::Release);
-                }
-                Err(e) => tracing::error!(error = %e, "new HAConnection exception"),
+            move |stream, _| {
+                let started = HaConnection::start(&shared, stream);
+                shared.connections.add_started(started, "HAConnection");
             },
         )?;
         self.port.store(port, Ordering::Release);
@@ -237,10 +229,9 @@ impl HaService {
 
     pub(crate) fn shutdown(&self) {
         self.shared.stopped.store(true, Ordering::Release);
-        self.client.shutdown();
+        self.client.link.shutdown();
         self.accept.shutdown();
-        let conns: Vec<_> = self.shared.connections.lock().clone();
-        for c in conns {
+        for c in self.shared.connections.snapshot() {
             c.close(&self.shared);
         }
         self.shared.notify_data();
@@ -253,7 +244,7 @@ impl HaService {
     }
 
     pub(crate) fn connection_count(&self) -> usize {
-        self.shared.connection_count.load(Ordering::Acquire)
+        self.shared.connections.count()
     }
 
     pub(crate) fn push2slave_max_offset(&self) -> i64 {
@@ -279,7 +270,7 @@ impl HaService {
     }
 
     pub(crate) fn update_ha_master_address(&self, addr: &str) {
-        self.client.update_ha_master_address(addr);
+        self.client.link.update_ha_master_address(addr);
     }
 
     pub(crate) fn update_master_address(&self, addr: &str) {
@@ -291,28 +282,20 @@ impl HaService {
         let mut info = HaRuntimeInfo::default();
         if self.role.is_slave() {
             let c = &mut info.ha_client_runtime_info;
-            c.master_addr = self.client.master_ha_address();
+            self.client.link.fill_runtime_info(c);
             c.max_offset = master_put_where;
-            c.last_read_timestamp = self.client.last_read_timestamp();
-            c.last_write_timestamp = self.client.last_write_timestamp();
-            c.transferred_byte_in_second = self.client.transferred_byte_in_second();
             return info;
         }
         info.master = true;
         info.master_commit_log_max_offset = master_put_where;
         let gap = self.shared.config.ha_max_gap_not_in_sync as i64;
         for conn in self.shared.connections.lock().iter() {
-            let ack = conn.slave_ack_offset();
-            let in_sync = master_put_where - ack < gap;
+            let in_sync = master_put_where - conn.progress.slave_ack_offset() < gap;
             info.in_sync_slave_nums += in_sync as i32;
-            info.ha_connection_info.push(HaConnectionRuntimeInfo {
-                addr: conn.addr.clone(),
-                diff: master_put_where - ack,
-                in_sync,
-                slave_ack_offset: ack,
-                transferred_byte_in_second: conn.transferred_byte_in_second(),
-                transfer_from_where: conn.transfer_from_where(),
-            });
+            let c = conn
+                .progress
+                .runtime_info(&conn.addr, master_put_where, in_sync);
+            info.ha_connection_info.push(c);
         }
         info
     }

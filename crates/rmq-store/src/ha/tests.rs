@@ -1,12 +1,13 @@
 //! Replication between two stores over loopback, and each side against a hand-written peer
 //! speaking the Java wire format.
 
+use super::test_util::{commit_log_bytes, open_ha_store, wait_until};
 use crate::store_tests::{msg, open};
 use crate::*;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn master(dir: &std::path::Path, role: BrokerRole, in_sync: i32) -> Arc<DefaultMessageStore> {
     open_ha(dir, |c| {
@@ -20,42 +21,13 @@ fn open_ha(
     dir: &std::path::Path,
     f: impl FnOnce(&mut MessageStoreConfig),
 ) -> Arc<DefaultMessageStore> {
-    let mut c = crate::store_tests::test_config(dir);
-    c.ha_listen_port = 0;
-    f(&mut c);
-    let s = DefaultMessageStore::open(c).unwrap();
-    s.set_disk_usage_probe(Some(Box::new(|_| 0.10)));
-    s.enable_ha("127.0.0.1");
-    s.start().unwrap();
-    s
+    open_ha_store(dir, false, f)
 }
 
 fn slave_of(dir: &std::path::Path, m: &DefaultMessageStore) -> Arc<DefaultMessageStore> {
     let s = open_ha(dir, |c| c.broker_role = BrokerRole::Slave);
     s.update_ha_master_address(&format!("127.0.0.1:{}", m.ha_listen_port().unwrap()));
     s
-}
-
-fn wait_until(what: &str, mut f: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !f() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-/// Concatenates the CommitLog bytes of `s` in `[from, to)`.
-fn commit_log_bytes(s: &DefaultMessageStore, from: i64, to: i64) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut at = from;
-    while at < to {
-        let d = s.get_commit_log_data(at).expect("data");
-        let n = d.len().min((to - at) as usize);
-        assert!(n > 0);
-        out.extend_from_slice(&d[..n]);
-        at += n as i64;
-    }
-    out
 }
 
 #[test]

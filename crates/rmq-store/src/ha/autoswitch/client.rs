@@ -14,13 +14,12 @@ use super::connection::TRANSFER_HEADER_SIZE as MASTER_TRANSFER_HEADER_SIZE;
 use super::connection::{EPOCH_ENTRY_SIZE, HANDSHAKE_HEADER_SIZE as MASTER_HANDSHAKE_HEADER_SIZE};
 use super::service::AutoSwitchHaService;
 use super::{EpochEntry, EpochFileCache, HaConnectionState};
-use crate::ha::flow_monitor::FlowMonitor;
-use crate::service_thread::{ServiceSlot, ServiceState};
-use parking_lot::Mutex;
+use crate::ha::common::{connect_or_wait, MasterLink, RECONNECT_WAIT_MILLIS};
+use crate::service_thread::ServiceState;
 use rmq_common::util_all::current_millis;
 use std::io::{ErrorKind, Read, Write};
-use std::net::{Shutdown, TcpStream, ToSocketAddrs};
-use std::sync::atomic::{AtomicI64, AtomicU8, Ordering};
+use std::net::{Shutdown, TcpStream};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -34,8 +33,8 @@ pub const MIN_HEADER_SIZE: usize = if HANDSHAKE_HEADER_SIZE < TRANSFER_HEADER_SI
 } else {
     TRANSFER_HEADER_SIZE
 };
-/// Pause between connection attempts (Java `closeMasterAndWait` / READY's wait).
-const RECONNECT_WAIT_MILLIS: u64 = 5000;
+/// Read timeout of the connection to the master.
+const READ_TIMEOUT: Duration = Duration::from_millis(200);
 /// Java's 4 MiB read buffer bounds a frame.
 const MAX_FRAME: usize = 4 * 1024 * 1024;
 
@@ -137,13 +136,9 @@ pub fn parse_master_frame(buf: &[u8]) -> Result<Option<(MasterFrame, usize)>, St
 /// The HA client of a controller-mode slave.
 pub(crate) struct AutoSwitchHaClient {
     broker_id: i64,
-    master_ha_address: Mutex<Option<String>>,
     state: AtomicU8,
-    last_read_timestamp: AtomicI64,
-    last_write_timestamp: AtomicI64,
-    flow: FlowMonitor,
-    stream: Mutex<Option<TcpStream>>,
-    thread: ServiceSlot,
+    /// The master's HA address, the live connection and its thread.
+    pub(crate) link: MasterLink,
 }
 
 /// One connection's progress.
@@ -159,13 +154,8 @@ impl AutoSwitchHaClient {
     pub(crate) fn new(broker_id: i64) -> Arc<Self> {
         Arc::new(AutoSwitchHaClient {
             broker_id,
-            master_ha_address: Mutex::new(None),
             state: AtomicU8::new(HaConnectionState::Ready as u8),
-            last_read_timestamp: AtomicI64::new(0),
-            last_write_timestamp: AtomicI64::new(0),
-            flow: FlowMonitor::default(),
-            stream: Mutex::new(None),
-            thread: ServiceSlot::default(),
+            link: MasterLink::default(),
         })
     }
 
@@ -174,30 +164,14 @@ impl AutoSwitchHaClient {
         service: Arc<AutoSwitchHaService>,
     ) -> std::io::Result<()> {
         let me = self.clone();
-        self.thread
+        self.link
+            .thread
             .start("AutoSwitchHAClient", move |s| me.run(&s, &service))
     }
 
     pub(crate) fn shutdown(&self) {
         self.set_state(HaConnectionState::Shutdown);
-        if let Some(s) = self.stream.lock().as_ref() {
-            let _ = s.shutdown(Shutdown::Both);
-        }
-        self.thread.shutdown();
-    }
-
-    pub(crate) fn update_ha_master_address(&self, addr: &str) {
-        let mut cur = self.master_ha_address.lock();
-        if cur.as_deref() != Some(addr) {
-            tracing::info!(old = ?*cur, new = addr, "update master ha address");
-            *cur = Some(addr.to_string());
-            drop(cur);
-            self.thread.wakeup();
-        }
-    }
-
-    pub(crate) fn master_ha_address(&self) -> Option<String> {
-        self.master_ha_address.lock().clone()
+        self.link.shutdown();
     }
 
     pub(crate) fn state(&self) -> HaConnectionState {
@@ -209,18 +183,6 @@ impl AutoSwitchHaClient {
         self.state.store(s as u8, Ordering::Release);
     }
 
-    pub(crate) fn last_read_timestamp(&self) -> i64 {
-        self.last_read_timestamp.load(Ordering::Acquire)
-    }
-
-    pub(crate) fn last_write_timestamp(&self) -> i64 {
-        self.last_write_timestamp.load(Ordering::Acquire)
-    }
-
-    pub(crate) fn transferred_byte_in_second(&self) -> i64 {
-        self.flow.transferred_byte_in_second()
-    }
-
     fn run(&self, s: &ServiceState, service: &AutoSwitchHaService) {
         while !s.is_stopped() {
             let truncated = service.truncate_invalid_msg();
@@ -229,20 +191,13 @@ impl AutoSwitchHaClient {
                     tracing::error!(error = %e, "truncate the epoch file failed");
                 }
             }
-            let Some(addr) = self.master_ha_address() else {
-                s.wait_for_running(RECONNECT_WAIT_MILLIS);
+            let Some((addr, stream)) =
+                connect_or_wait(s, self.link.master_ha_address(), READ_TIMEOUT)
+            else {
                 continue;
             };
-            let stream = match connect(&addr) {
-                Ok(st) => st,
-                Err(e) => {
-                    tracing::warn!(master = %addr, error = %e, "connect to master HA port failed");
-                    s.wait_for_running(RECONNECT_WAIT_MILLIS);
-                    continue;
-                }
-            };
             if let Ok(c) = stream.try_clone() {
-                *self.stream.lock() = Some(c);
+                *self.link.stream.lock() = Some(c);
             }
             if s.is_stopped() {
                 break;
@@ -258,7 +213,7 @@ impl AutoSwitchHaClient {
             };
             let why = session.run(s);
             let _ = stream.shutdown(Shutdown::Both);
-            self.stream.lock().take();
+            self.link.stream.lock().take();
             if s.is_stopped() {
                 break;
             }
@@ -275,6 +230,7 @@ impl Session<'_> {
         st.write_all(bytes)
             .map_err(|e| format!("write failed: {e}"))?;
         self.client
+            .link
             .last_write_timestamp
             .store(current_millis(), Ordering::Release);
         Ok(())
@@ -313,6 +269,7 @@ impl Session<'_> {
         let heartbeat = self.service.config.ha_send_heartbeat_interval as i64;
         let housekeeping = self.service.config.ha_housekeeping_interval as i64;
         self.client
+            .link
             .last_read_timestamp
             .store(current_millis(), Ordering::Release);
         self.send_handshake()?;
@@ -323,7 +280,7 @@ impl Session<'_> {
         while !s.is_stopped() {
             let state = self.client.state();
             if state == HaConnectionState::Transfer
-                && current_millis() - self.client.last_write_timestamp() > heartbeat
+                && current_millis() - self.client.link.last_write_timestamp() > heartbeat
             {
                 self.report(self.reported)?;
             }
@@ -339,9 +296,10 @@ impl Session<'_> {
                 Ok(0) => return Err("the master closed the connection".into()),
                 Ok(n) => {
                     self.client
+                        .link
                         .last_read_timestamp
                         .store(current_millis(), Ordering::Release);
-                    self.client.flow.add(n);
+                    self.client.link.flow.add(n);
                     buf.extend_from_slice(&chunk[..n]);
                     let mut pos = 0;
                     while let Some((frame, len)) = parse_master_frame(&buf[pos..])? {
@@ -357,7 +315,7 @@ impl Session<'_> {
             if self.client.state() == HaConnectionState::Transfer {
                 self.report_if_grown()?;
             }
-            if current_millis() - self.client.last_read_timestamp() > housekeeping {
+            if current_millis() - self.client.link.last_read_timestamp() > housekeeping {
                 return Err("housekeeping: nothing read from the master for too long".into());
             }
         }
@@ -466,18 +424,6 @@ impl Session<'_> {
         self.report(self.reported)?;
         self.report_if_grown()
     }
-}
-
-fn connect(addr: &str) -> std::io::Result<TcpStream> {
-    let sock = addr
-        .to_socket_addrs()?
-        .next()
-        .ok_or_else(|| std::io::Error::new(ErrorKind::InvalidInput, "no address"))?;
-    let stream = TcpStream::connect_timeout(&sock, Duration::from_secs(3))?;
-    stream.set_nodelay(true)?;
-    stream.set_read_timeout(Some(Duration::from_millis(200)))?;
-    stream.set_write_timeout(Some(Duration::from_secs(5)))?;
-    Ok(stream)
 }
 
 #[cfg(test)]

@@ -15,7 +15,9 @@
 
 use super::service::AutoSwitchHaService;
 use super::{EpochEntry, HaConnectionState};
-use crate::ha::flow_monitor::FlowMonitor;
+use crate::ha::common::{
+    prepare_accepted, spawn_socket_services, warn_unless_closed, SlaveProgress,
+};
 use parking_lot::Mutex;
 use rmq_common::util_all::current_millis;
 use std::io::{ErrorKind, Read, Write};
@@ -124,16 +126,13 @@ pub(crate) struct AutoSwitchHaConnection {
     pub(crate) addr: String,
     stream: TcpStream,
     state: AtomicU8,
-    slave_request_offset: AtomicI64,
-    slave_ack_offset: AtomicI64,
+    pub(crate) progress: SlaveProgress,
     slave_send_handshake: AtomicBool,
     sync_from_last_file: AtomicBool,
     async_learner: AtomicBool,
     slave_id: AtomicI64,
-    next_transfer_from_where: AtomicI64,
     /// (master max offset, time) of the last chunk sent (Java `updateLastTransferInfo`).
     last_transfer: Mutex<(i64, i64)>,
-    flow: FlowMonitor,
     closed: AtomicBool,
 }
 
@@ -142,74 +141,37 @@ impl AutoSwitchHaConnection {
         service: &Arc<AutoSwitchHaService>,
         stream: TcpStream,
     ) -> std::io::Result<Arc<Self>> {
-        stream.set_nonblocking(false)?;
-        stream.set_nodelay(true)?;
-        let addr = stream
-            .peer_addr()
-            .map(|a| a.to_string())
-            .unwrap_or_else(|_| "unknown".into());
-        let housekeeping =
-            Duration::from_millis(service.config.ha_housekeeping_interval.max(1) as u64);
-        stream.set_write_timeout(Some(housekeeping))?;
-        stream.set_read_timeout(Some(Duration::from_secs(1)))?;
+        let addr = prepare_accepted(&stream, service.config.ha_housekeeping_interval)?;
         let conn = Arc::new(AutoSwitchHaConnection {
             addr,
             stream,
             state: AtomicU8::new(HaConnectionState::Handshake as u8),
-            slave_request_offset: AtomicI64::new(-1),
-            slave_ack_offset: AtomicI64::new(-1),
+            progress: SlaveProgress::default(),
             slave_send_handshake: AtomicBool::new(false),
             sync_from_last_file: AtomicBool::new(false),
             async_learner: AtomicBool::new(false),
             slave_id: AtomicI64::new(-1),
-            next_transfer_from_where: AtomicI64::new(-1),
             last_transfer: Mutex::new((-1, 0)),
-            flow: FlowMonitor::default(),
             closed: AtomicBool::new(false),
         });
-        let (c, s) = (conn.clone(), service.clone());
-        std::thread::Builder::new()
-            .name("AutoSwitchHAConnection-ReadSocketService".into())
-            .spawn(move || {
-                if let Err(e) = c.read_loop(&s) {
-                    if !c.closed.load(Ordering::Acquire) {
-                        tracing::warn!(slave = %c.addr, error = %e, "HA read from slave ended");
-                    }
-                }
-                c.close(&s);
-            })?;
-        let (c, s) = (conn.clone(), service.clone());
-        let spawned = std::thread::Builder::new()
-            .name("AutoSwitchHAConnection-WriteSocketService".into())
-            .spawn(move || {
-                if let Err(e) = c.write_loop(&s) {
-                    if !c.closed.load(Ordering::Acquire) {
-                        tracing::warn!(slave = %c.addr, error = %e, "HA write to slave ended");
-                    }
-                }
-                c.close(&s);
-            });
-        if let Err(e) = spawned {
-            conn.close(service);
-            return Err(e);
-        }
+        spawn_socket_services(
+            &conn,
+            service,
+            ("AutoSwitchHAConnection-ReadSocketService", |c, s| {
+                let ended = c.read_loop(s);
+                warn_unless_closed(&c.closed, &c.addr, ended, "HA read from slave ended");
+            }),
+            ("AutoSwitchHAConnection-WriteSocketService", |c, s| {
+                let ended = c.write_loop(s);
+                warn_unless_closed(&c.closed, &c.addr, ended, "HA write to slave ended");
+            }),
+            |c, s| c.close(s),
+        )?;
         Ok(conn)
     }
 
     pub(crate) fn slave_id(&self) -> i64 {
         self.slave_id.load(Ordering::Acquire)
-    }
-
-    pub(crate) fn slave_ack_offset(&self) -> i64 {
-        self.slave_ack_offset.load(Ordering::Acquire)
-    }
-
-    pub(crate) fn transfer_from_where(&self) -> i64 {
-        self.next_transfer_from_where.load(Ordering::Acquire)
-    }
-
-    pub(crate) fn transferred_byte_in_second(&self) -> i64 {
-        self.flow.transferred_byte_in_second()
     }
 
     pub(crate) fn state(&self) -> HaConnectionState {
@@ -297,12 +259,7 @@ impl AutoSwitchHaConnection {
                 HaConnectionState::Handshake
             }
             SlaveFrame::Transfer { slave_max_offset } => {
-                self.slave_ack_offset
-                    .store(slave_max_offset, Ordering::Release);
-                if self.slave_request_offset.load(Ordering::Acquire) < 0 {
-                    self.slave_request_offset
-                        .store(slave_max_offset, Ordering::Release);
-                }
+                self.progress.record_ack(slave_max_offset);
                 self.maybe_expand_in_sync_state_set(service, slave_max_offset);
                 service.update_confirm_offset_when_slave_ack(self.slave_id());
                 service.notify_transfer_some(slave_max_offset);
@@ -381,7 +338,7 @@ struct Writer<'a> {
 impl Writer<'_> {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
         (&self.conn.stream).write_all(bytes)?;
-        self.conn.flow.add(bytes.len());
+        self.conn.progress.flow.add(bytes.len());
         self.last_write = current_millis();
         Ok(())
     }
@@ -443,7 +400,7 @@ impl Writer<'_> {
     fn transfer_round(&mut self) -> std::io::Result<()> {
         let conn = self.conn;
         let service = self.service;
-        let request = conn.slave_request_offset.load(Ordering::Acquire);
+        let request = conn.progress.slave_request_offset.load(Ordering::Acquire);
         if request < 0 {
             std::thread::sleep(Duration::from_millis(10));
             return Ok(());
@@ -476,7 +433,8 @@ impl Writer<'_> {
                 return Ok(());
             };
             self.change_epoch_to(entry);
-            conn.next_transfer_from_where
+            conn.progress
+                .next_transfer_from_where
                 .store(self.next, Ordering::Release);
             tracing::info!(slave = %conn.addr, from = self.next, ?entry, "master transfer data to slave");
         }
@@ -493,18 +451,11 @@ impl Writer<'_> {
                 .wait(generation, Duration::from_millis(100), &service.stopped);
             return Ok(());
         };
-        let mut size = data
-            .len()
-            .min(service.config.ha_transfer_batch_size.max(1) as usize);
-        if service.config.ha_flow_control_enable {
-            size = size.min(
-                conn.flow
-                    .budget(service.config.max_ha_transfer_byte_in_second),
-            );
-            if size == 0 {
-                std::thread::sleep(Duration::from_millis(100));
-                return Ok(());
-            }
+        let mut size = conn.progress.chunk_size(data.len(), &service.config);
+        if size == 0 {
+            // This second's flow-control budget is spent.
+            std::thread::sleep(Duration::from_millis(100));
+            return Ok(());
         }
         if self.epoch_end != -1 && self.next + size as i64 > self.epoch_end {
             let Some(next_entry) = service.epoch_cache.next_entry(self.epoch) else {
@@ -522,7 +473,8 @@ impl Writer<'_> {
             return Ok(());
         }
         self.next += size as i64;
-        conn.next_transfer_from_where
+        conn.progress
+            .next_transfer_from_where
             .store(self.next, Ordering::Release);
         let mut f = std::mem::take(&mut self.frame);
         f.extend_from_slice(&data[..size]);

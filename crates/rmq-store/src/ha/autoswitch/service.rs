@@ -15,8 +15,9 @@ use super::{EpochEntry, EpochFileCache};
 use crate::commit_log::CommitLog;
 use crate::config::MessageStoreConfig;
 use crate::dispatch_request::{check_message_and_return_size, CheckResult};
+use crate::ha::common::ConnectionList;
 use crate::ha::group_transfer_service::{AckSource, GroupTransferService};
-use crate::ha::runtime_info::{HaConnectionRuntimeInfo, HaRuntimeInfo};
+use crate::ha::runtime_info::HaRuntimeInfo;
 use crate::ha::{start_accept_loop, DataNotifier};
 use crate::put_message_result::PutCompletion;
 use crate::service_thread::ServiceSlot;
@@ -26,7 +27,7 @@ use rmq_common::util_all::current_millis;
 use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU16, AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU16, AtomicU8, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -63,8 +64,7 @@ pub struct AutoSwitchHaService {
     checkpoint: Arc<StoreCheckpoint>,
     pub(crate) epoch_cache: Arc<EpochFileCache>,
     role: AtomicU8,
-    connections: Mutex<Vec<Arc<AutoSwitchHaConnection>>>,
-    connection_count: AtomicUsize,
+    connections: ConnectionList<AutoSwitchHaConnection>,
     caught_up: Mutex<HashMap<i64, i64>>,
     sync: RwLock<SyncState>,
     listeners: Mutex<Vec<SyncStateSetListener>>,
@@ -115,8 +115,7 @@ impl AutoSwitchHaService {
             checkpoint,
             epoch_cache,
             role: AtomicU8::new(AutoSwitchRole::None as u8),
-            connections: Mutex::new(Vec::new()),
-            connection_count: AtomicUsize::new(0),
+            connections: ConnectionList::default(),
             caught_up: Mutex::new(HashMap::new()),
             sync: RwLock::new(SyncState::default()),
             listeners: Mutex::new(Vec::new()),
@@ -162,14 +161,9 @@ impl AutoSwitchHaService {
             self.config.ha_listen_port,
             move |stream, _| {
                 let Some(me) = weak.upgrade() else { return };
-                match AutoSwitchHaConnection::start(&me, stream) {
-                    Ok(c) => {
-                        let mut list = me.connections.lock();
-                        list.push(c);
-                        me.connection_count.store(list.len(), Ordering::Release);
-                    }
-                    Err(e) => tracing::error!(error = %e, "new AutoSwitchHAConnection exception"),
-                }
+                let started = AutoSwitchHaConnection::start(&me, stream);
+                me.connections
+                    .add_started(started, "AutoSwitchHAConnection");
             },
         )?;
         self.port.store(port, Ordering::Release);
@@ -222,7 +216,7 @@ impl AutoSwitchHaService {
     }
 
     pub fn connection_count(&self) -> usize {
-        self.connection_count.load(Ordering::Acquire)
+        self.connections.count()
     }
 
     /// Tells the writers that the CommitLog grew.
@@ -237,8 +231,7 @@ impl AutoSwitchHaService {
     }
 
     fn destroy_connections(&self) {
-        let conns: Vec<_> = self.connections.lock().clone();
-        for c in conns {
+        for c in self.connections.snapshot() {
             c.close(self);
         }
     }
@@ -255,9 +248,7 @@ impl AutoSwitchHaService {
                 self.notify_sync_state_set_changed(set);
             }
         }
-        let mut list = self.connections.lock();
-        list.retain(|c| !Arc::ptr_eq(c, conn));
-        self.connection_count.store(list.len(), Ordering::Release);
+        self.connections.remove(conn);
     }
 
     // ----- role changes -----
@@ -267,13 +258,7 @@ impl AutoSwitchHaService {
     /// the CommitLog's end and waits for the dispatch to catch up. False when
     /// `master_epoch` is older than the last epoch.
     pub fn change_to_master(&self, master_epoch: i32) -> io::Result<bool> {
-        let last = self.epoch_cache.last_epoch();
-        if master_epoch < last {
-            tracing::warn!(
-                master_epoch,
-                last,
-                "newMasterEpoch < lastEpoch, fail to change to master"
-            );
+        if self.epoch_is_stale(master_epoch, AutoSwitchRole::Master) {
             return Ok(false);
         }
         self.destroy_connections();
@@ -302,6 +287,29 @@ impl AutoSwitchHaService {
         Ok(true)
     }
 
+    /// True (and logged) when `master_epoch` is older than the last epoch: the change to
+    /// `to` is refused.
+    fn epoch_is_stale(&self, master_epoch: i32, to: AutoSwitchRole) -> bool {
+        let last = self.epoch_cache.last_epoch();
+        if master_epoch >= last {
+            return false;
+        }
+        if to == AutoSwitchRole::Slave {
+            tracing::warn!(
+                master_epoch,
+                last,
+                "newMasterEpoch < lastEpoch, fail to change to slave"
+            );
+        } else {
+            tracing::warn!(
+                master_epoch,
+                last,
+                "newMasterEpoch < lastEpoch, fail to change to master"
+            );
+        }
+        true
+    }
+
     fn append_epoch(&self, master_epoch: i32) -> io::Result<()> {
         let entry = EpochEntry::new(master_epoch, self.max_phy_offset());
         if self.epoch_cache.last_epoch() >= master_epoch {
@@ -321,13 +329,7 @@ impl AutoSwitchHaService {
         master_epoch: i32,
         slave_id: i64,
     ) -> io::Result<bool> {
-        let last = self.epoch_cache.last_epoch();
-        if master_epoch < last {
-            tracing::warn!(
-                master_epoch,
-                last,
-                "newMasterEpoch < lastEpoch, fail to change to slave"
-            );
+        if self.epoch_is_stale(master_epoch, AutoSwitchRole::Slave) {
             return Ok(false);
         }
         self.destroy_connections();
@@ -350,13 +352,7 @@ impl AutoSwitchHaService {
 
     /// Java `changeToMasterWhenLastRoleIsMaster`: appends the new epoch only.
     pub fn change_to_master_when_last_role_is_master(&self, master_epoch: i32) -> io::Result<bool> {
-        let last = self.epoch_cache.last_epoch();
-        if master_epoch < last {
-            tracing::warn!(
-                master_epoch,
-                last,
-                "newMasterEpoch < lastEpoch, fail to change to master"
-            );
+        if self.epoch_is_stale(master_epoch, AutoSwitchRole::Master) {
             return Ok(false);
         }
         self.append_epoch(master_epoch)?;
@@ -370,13 +366,7 @@ impl AutoSwitchHaService {
         master_addr: &str,
         master_epoch: i32,
     ) -> io::Result<bool> {
-        let last = self.epoch_cache.last_epoch();
-        if master_epoch < last {
-            tracing::warn!(
-                master_epoch,
-                last,
-                "newMasterEpoch < lastEpoch, fail to change to slave"
-            );
+        if self.epoch_is_stale(master_epoch, AutoSwitchRole::Slave) {
             return Ok(false);
         }
         tracing::info!(
@@ -390,7 +380,7 @@ impl AutoSwitchHaService {
     /// Sets the master's HA address the slave client connects to.
     pub fn update_ha_master_address(&self, addr: &str) {
         if let Some(c) = self.client.lock().as_ref() {
-            c.update_ha_master_address(addr);
+            c.link.update_ha_master_address(addr);
         }
     }
 
@@ -404,7 +394,7 @@ impl AutoSwitchHaService {
         self.client
             .lock()
             .as_ref()
-            .and_then(|c| c.master_ha_address())
+            .and_then(|c| c.link.master_ha_address())
     }
 
     /// The slave client's connection state (`None` without a client).
@@ -560,7 +550,7 @@ impl AutoSwitchHaService {
     pub fn compute_confirm_offset(&self) -> i64 {
         let set = self.sync_state_set();
         let mut confirm = self.max_phy_offset();
-        let conns = self.connections.lock().clone();
+        let conns = self.connections.snapshot();
         let ids: HashSet<i64> = conns.iter().map(|c| c.slave_id()).collect();
         let local = self.local_broker_id();
         for id in &set {
@@ -573,7 +563,7 @@ impl AutoSwitchHaService {
             }
         }
         for c in &conns {
-            let ack = c.slave_ack_offset();
+            let ack = c.progress.slave_ack_offset();
             if set.contains(&c.slave_id()) && ack > 0 {
                 confirm = confirm.min(ack);
             }
@@ -688,10 +678,7 @@ impl AutoSwitchHaService {
         if self.role() == AutoSwitchRole::Slave {
             let c = &mut info.ha_client_runtime_info;
             if let Some(client) = self.client.lock().as_ref() {
-                c.master_addr = client.master_ha_address();
-                c.last_read_timestamp = client.last_read_timestamp();
-                c.last_write_timestamp = client.last_write_timestamp();
-                c.transferred_byte_in_second = client.transferred_byte_in_second();
+                client.link.fill_runtime_info(c);
             }
             c.max_offset = self.max_phy_offset();
             return info;
@@ -700,15 +687,11 @@ impl AutoSwitchHaService {
         info.master_commit_log_max_offset = master_put_where;
         let set = self.local_sync_state_set();
         for conn in self.connections.lock().iter() {
-            let ack = conn.slave_ack_offset();
-            info.ha_connection_info.push(HaConnectionRuntimeInfo {
-                addr: conn.addr.clone(),
-                diff: master_put_where - ack,
-                in_sync: set.contains(&conn.slave_id()),
-                slave_ack_offset: ack,
-                transferred_byte_in_second: conn.transferred_byte_in_second(),
-                transfer_from_where: conn.transfer_from_where(),
-            });
+            let in_sync = set.contains(&conn.slave_id());
+            let c = conn
+                .progress
+                .runtime_info(&conn.addr, master_put_where, in_sync);
+            info.ha_connection_info.push(c);
         }
         info.in_sync_slave_nums = set.len() as i32 - 1;
         info
@@ -717,25 +700,18 @@ impl AutoSwitchHaService {
     /// (slave id, ack offset) of each connected slave.
     pub fn slave_acks(&self) -> Vec<(i64, i64)> {
         self.connections
-            .lock()
-            .iter()
-            .map(|c| (c.slave_id(), c.slave_ack_offset()))
-            .collect()
+            .map(|c| (c.slave_id(), c.progress.slave_ack_offset()))
     }
 }
 
 impl AckSource for AutoSwitchHaService {
     fn slave_ack_offsets(&self) -> Vec<i64> {
-        self.connections
-            .lock()
-            .iter()
-            .map(|c| c.slave_ack_offset())
-            .collect()
+        self.connections.map(|c| c.progress.slave_ack_offset())
     }
 
     /// Java `GroupTransferService#doWaitTransfer`, including `ALL_ACK_IN_SYNC_STATE_SET`.
     fn enough_acks(&self, next_offset: i64, need_acks: i32) -> bool {
-        let conns = self.connections.lock().clone();
+        let conns = self.connections.snapshot();
         if need_acks == ALL_ACK_IN_SYNC_STATE_SET {
             let set = self.sync_state_set();
             if set.len() <= 1 {
@@ -743,13 +719,15 @@ impl AckSource for AutoSwitchHaService {
             }
             let acked = 1 + conns
                 .iter()
-                .filter(|c| set.contains(&c.slave_id()) && c.slave_ack_offset() >= next_offset)
+                .filter(|c| {
+                    set.contains(&c.slave_id()) && c.progress.slave_ack_offset() >= next_offset
+                })
                 .count();
             return acked >= set.len();
         }
         1 + conns
             .iter()
-            .filter(|c| c.slave_ack_offset() >= next_offset)
+            .filter(|c| c.progress.slave_ack_offset() >= next_offset)
             .count() as i32
             >= need_acks
     }

@@ -2,30 +2,25 @@
 //! against a hand-written slave speaking Java's frames.
 
 use super::*;
-use crate::store_tests::{msg, test_config};
+use crate::ha::test_util::{commit_log_bytes, open_ha_store, wait_until};
+use crate::store_tests::msg;
 use crate::*;
 use parking_lot::Mutex;
 use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A controller-mode store on an ephemeral HA port.
 fn open_cm(
     dir: &std::path::Path,
     f: impl FnOnce(&mut MessageStoreConfig),
 ) -> Arc<DefaultMessageStore> {
-    let mut c = test_config(dir);
-    c.ha_listen_port = 0;
-    c.slave_timeout = 500;
-    f(&mut c);
-    let s = DefaultMessageStore::open(c).unwrap();
-    s.set_disk_usage_probe(Some(Box::new(|_| 0.10)));
-    s.enable_ha("127.0.0.1");
-    s.enable_controller_mode();
-    s.start().unwrap();
-    s
+    open_ha_store(dir, true, |c| {
+        c.slave_timeout = 500;
+        f(c);
+    })
 }
 
 fn ha(s: &DefaultMessageStore) -> Arc<AutoSwitchHaService> {
@@ -51,27 +46,6 @@ fn make_slave(s: &DefaultMessageStore, m: &DefaultMessageStore, id: i64, epoch: 
     h.set_local_broker_id(id);
     assert!(h.change_to_slave("master:10911", epoch, id).unwrap());
     h.update_ha_master_address(&format!("127.0.0.1:{}", m.ha_listen_port().unwrap()));
-}
-
-fn wait_until(what: &str, mut f: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !f() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-fn commit_log_bytes(s: &DefaultMessageStore, from: i64, to: i64) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut at = from;
-    while at < to {
-        let d = s.get_commit_log_data(at).expect("data");
-        let n = d.len().min((to - at) as usize);
-        assert!(n > 0);
-        out.extend_from_slice(&d[..n]);
-        at += n as i64;
-    }
-    out
 }
 
 fn epochs(s: &DefaultMessageStore) -> Vec<(i32, i64)> {
