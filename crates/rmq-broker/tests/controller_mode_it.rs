@@ -8,33 +8,17 @@
 
 mod common;
 
-use common::{client, send, send_ok, test_configs, wait_for};
+use common::{client, send, send_ok, start_namesrv, test_configs, wait_for};
 use rmq_broker::{BrokerConfigs, BrokerController, BrokerHandle};
 use rmq_controller::ControllerHandle;
 use rmq_remoting::protocol::body::controller::EpochEntryCache;
 use rmq_remoting::protocol::body::decode;
-use rmq_remoting::{NettyServerConfig, RemotingCommand, RequestCode};
+use rmq_remoting::{RemotingCommand, RequestCode};
 use rmq_store::{BrokerRole, MessageStore};
 use std::path::Path;
 use std::time::Duration;
 
 const TOPIC: &str = "CtrlModeTopic";
-
-async fn start_namesrv() -> rmq_namesrv::NamesrvHandle {
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = rmq_namesrv::NamesrvConfig {
-        kv_config_path: dir.path().join("kv.json").display().to_string(),
-        ..Default::default()
-    };
-    let server = NettyServerConfig {
-        listen_port: 0,
-        bind_address: "127.0.0.1".into(),
-        ..Default::default()
-    };
-    rmq_namesrv::NamesrvController::start(cfg, server)
-        .await
-        .unwrap()
-}
 
 async fn start_controller(store: &Path) -> ControllerHandle {
     let port = rmq_testkit::pick_port().unwrap();

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{client, send_request, test_configs};
+use common::{client, send_request, start_namesrv, test_configs};
 use rmq_broker::{BrokerConfigs, BrokerController, BrokerHandle};
 use rmq_remoting::protocol::body::decode;
 use rmq_remoting::protocol::body::route::ClusterInfo;
@@ -13,22 +13,6 @@ use rmq_remoting::protocol::header::broker::CreateTopicRequestHeader;
 use rmq_remoting::{RemotingCommand, RequestCode, ResponseCode};
 use rmq_store::{BrokerRole, MessageStore};
 use std::path::Path;
-
-async fn start_namesrv() -> rmq_namesrv::NamesrvHandle {
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = rmq_namesrv::NamesrvConfig {
-        kv_config_path: dir.path().join("kv.json").display().to_string(),
-        ..Default::default()
-    };
-    let server = rmq_remoting::NettyServerConfig {
-        listen_port: 0,
-        bind_address: "127.0.0.1".into(),
-        ..Default::default()
-    };
-    rmq_namesrv::NamesrvController::start(cfg, server)
-        .await
-        .unwrap()
-}
 
 fn configs(store: &Path, namesrv: &str, role: BrokerRole, listen_port: i32) -> BrokerConfigs {
     let mut c = test_configs(store, Some(namesrv.to_string()));

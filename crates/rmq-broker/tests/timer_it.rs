@@ -150,20 +150,7 @@ async fn pending_timers_survive_a_crash() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rust_producer_sends_timer_messages() {
-    let ns = {
-        let cfg = rmq_namesrv::NamesrvConfig {
-            kv_config_path: "/nonexistent/kv.json".into(),
-            ..Default::default()
-        };
-        let server = rmq_remoting::NettyServerConfig {
-            listen_port: 0,
-            bind_address: "127.0.0.1".into(),
-            ..Default::default()
-        };
-        rmq_namesrv::NamesrvController::start(cfg, server)
-            .await
-            .unwrap()
-    };
+    let ns = start_namesrv().await;
     let ns_addr = ns.connect_addr();
     let dir = tempfile::tempdir().unwrap();
     let broker =

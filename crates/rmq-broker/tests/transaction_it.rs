@@ -302,22 +302,6 @@ impl TransactionListener for Listener {
     }
 }
 
-async fn start_namesrv() -> rmq_namesrv::NamesrvHandle {
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = rmq_namesrv::NamesrvConfig {
-        kv_config_path: dir.path().join("kv.json").display().to_string(),
-        ..Default::default()
-    };
-    let server = rmq_remoting::NettyServerConfig {
-        listen_port: 0,
-        bind_address: "127.0.0.1".into(),
-        ..Default::default()
-    };
-    rmq_namesrv::NamesrvController::start(cfg, server)
-        .await
-        .unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn rust_transaction_producer_commit_rollback_and_checked_unknown() {
     let ns = start_namesrv().await;

@@ -48,6 +48,23 @@ pub fn test_configs(store: &Path, namesrv: Option<String>) -> BrokerConfigs {
     c
 }
 
+/// Starts an in-process name server on 127.0.0.1, port 0 (its kv config in a temp dir).
+pub async fn start_namesrv() -> rmq_namesrv::NamesrvHandle {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = rmq_namesrv::NamesrvConfig {
+        kv_config_path: dir.path().join("kv.json").display().to_string(),
+        ..Default::default()
+    };
+    let server = rmq_remoting::NettyServerConfig {
+        listen_port: 0,
+        bind_address: "127.0.0.1".into(),
+        ..Default::default()
+    };
+    rmq_namesrv::NamesrvController::start(cfg, server)
+        .await
+        .unwrap()
+}
+
 /// Starts a broker.
 pub async fn start_broker(store: &Path) -> BrokerHandle {
     BrokerController::start(test_configs(store, None))
