@@ -266,7 +266,8 @@ fn keys_rmq_does_not_implement_are_warned_once() {
     let conf = dir.path().join("broker.conf");
     std::fs::write(
         &conf,
-        "brokerName=b\naclEnable=true\nenableControllerMode=true\ntimerWheelEnable=false\n\
+        "brokerName=b\naclEnable=true\nskipPreOnline=true\nenableControllerMode=true\n\
+         timerWheelEnable=false\n\
          timerWarmEnable=true\ntransientStorePoolEnable=true\nclientCloseSocketIfTimeout=false\n\
          scanAvailableNameSrv=false\n",
     )
@@ -280,7 +281,7 @@ fn keys_rmq_does_not_implement_are_warned_once() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     for key in [
         "aclEnable",
-        "enableControllerMode",
+        "skipPreOnline",
         "timerWarmEnable",
         "transientStorePoolEnable",
         "clientCloseSocketIfTimeout",
@@ -292,7 +293,11 @@ fn keys_rmq_does_not_implement_are_warned_once() {
         assert_eq!(stderr.matches(&line).count(), 1, "{key}: {stderr}");
     }
     assert!(!stderr.contains("config key brokerName"), "{stderr}");
-    // The timer wheel is implemented: its switch is honoured, not warned about.
+    // Controller mode and the timer wheel are implemented: their switches are not warned about.
+    assert!(
+        !stderr.contains("config key enableControllerMode"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("config key timerWheelEnable"), "{stderr}");
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(
