@@ -233,7 +233,8 @@ impl ReplicasManager {
                     ok = true;
                     break;
                 }
-                let pause = rand_millis(1_000);
+                // Spreads concurrent registrations (Java `random.nextInt(1000)`).
+                let pause = rand::random_range(0..1_000u64);
                 tokio::time::sleep(Duration::from_millis(pause)).await;
             }
             if !ok {
@@ -312,14 +313,4 @@ fn spawn_every<F, Fut>(
             f().await;
         }
     });
-}
-
-/// A pseudo-random pause below `bound` ms (spreads concurrent registrations, as Java's
-/// `random.nextInt(1000)`).
-fn rand_millis(bound: u64) -> u64 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos() as u64)
-        .unwrap_or(0);
-    (nanos ^ u64::from(std::process::id())) % bound.max(1)
 }

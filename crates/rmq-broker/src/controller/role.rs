@@ -177,7 +177,6 @@ impl ReplicasManager {
             return;
         };
         let force = self.ctx.config.load().force_register;
-        let registrar = registrar.clone();
         tokio::spawn(async move {
             registrar.register_broker_all(true, false, force).await;
         });
